@@ -1,0 +1,30 @@
+"""rojas: backpropagation as Rojas's graph-labeling problem, on any feed-forward network.
+
+Build a network (Python, NetworkX or a node-link JSON file), label it with the
+forward and backward sweeps, and read every label and gradient::
+
+    >>> import rojas
+    >>> net = rojas.load(rojas.example_path("mazur"))
+    >>> lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
+    >>> round(lab.value, 9), round(lab.grad("w5"), 9)
+    (0.298371109, 0.082167041)
+
+Matplotlib and SciPy are imported only when a figure is drawn or a batch is
+labeled, so ``import rojas`` stays fast.
+"""
+
+from .data import load_data, prepare
+from .errors import DataError, NetworkError, NumericalError, RojasError
+from .examples import example_path, examples
+from .labeling import Labeling, label
+from .network import Network, from_networkx, load
+from .primitives import Primitive, get_primitive, primitive_names, register_primitive
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "load", "from_networkx", "label", "Labeling", "load_data", "prepare",
+    "register_primitive", "get_primitive", "primitive_names", "Primitive",
+    "example_path", "examples",
+    "RojasError", "NetworkError", "DataError", "NumericalError",
+]

@@ -1,0 +1,111 @@
+"""The ``rojas`` command line.
+
+Every error the user can cause ends in one line on stderr naming the file,
+node, edge or field, and exit status 2; never a traceback.
+"""
+
+import argparse
+import json
+import sys
+
+from .errors import RojasError
+
+__all__ = ["main"]
+
+
+def _assignment(text):
+    """``NAME=V`` or ``NAME=V1,V2,...`` (a batch) from the command line."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        numbers = [float(v) for v in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: {value!r} is not a number or a comma-separated list") from None
+    return name, numbers[0] if len(numbers) == 1 else numbers
+
+
+def _network_and_data(args):
+    from .data import load_data
+    from .network import load
+
+    net = load(args.network)
+    inputs, targets = load_data(args.data) if args.data else ({}, None)
+    inputs = dict(inputs)
+    inputs.update(getattr(args, "input", None) or [])
+    if getattr(args, "target", None):
+        targets = dict(targets or {})
+        targets.update(args.target)
+    return net, inputs, targets
+
+
+def cmd_grad(args):
+    from .labeling import label
+
+    net, inputs, targets = _network_and_data(args)
+    lab = label(net, inputs, targets, of=args.of)
+    if args.json:
+        print(json.dumps(lab.to_dict(), indent=1, allow_nan=False))
+    else:
+        print(lab.table())
+    return 0
+
+
+def cmd_demo(args):
+    from .data import load_data
+    from .examples import example_path, examples
+    from .labeling import label
+    from .network import load
+
+    for name in examples():
+        net = load(example_path(name))
+        lab = label(net, *load_data(example_path(name, "data")))
+        print(f"== {name}: {net.summary()}")
+        print(f"   (network file: {example_path(name)})")
+        print(lab.table())
+        print()
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="rojas",
+        description="Backpropagation as Rojas's graph-labeling problem, on any feed-forward network.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    grad = sub.add_parser("grad", help="label a network and print every label and gradient")
+    grad.add_argument("network", metavar="NET.json", help="network file (node-link JSON)")
+    grad.add_argument("--data", metavar="DATA.json", help="data file with inputs and targets")
+    grad.add_argument("--input", metavar="NAME=V", action="append", type=_assignment,
+                      help="an input value (V1,V2,... for a batch); overrides the data file")
+    grad.add_argument("--target", metavar="NAME=V", action="append", type=_assignment,
+                      help="a target value for an output; overrides the data file")
+    grad.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
+    grad.add_argument("--json", action="store_true", help="print the labels as JSON")
+    grad.set_defaults(run=cmd_grad)
+
+    demo = sub.add_parser("demo", help="label the bundled example networks")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse exits with status 2 on bad usage
+    try:
+        return args.run(args)
+    except RojasError as exc:
+        print(f"rojas: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rojas: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""The primitive functions a unit can compute, each with its own derivative.
+
+One registry, one entry per primitive (as in HIPS autograd): the sweeps never
+know which function a unit computes, they ask the registry for ``f`` and
+``df``.  Adding a primitive touches this module only, or nothing at all when a
+user calls :func:`register_primitive`.
+
+Every built-in is written for real *and* complex arguments (``complex_safe``)
+so that the complex-step derivative check can run through it, and sigmoid and
+softplus never exponentiate a large positive number, so they stay exact and
+warning-free at ``|s| = 1000``.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .errors import NetworkError
+
+__all__ = ["Primitive", "register_primitive", "get_primitive", "primitive_names"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A unit's primitive function f with its derivative f'.
+
+    Attributes
+    ----------
+    name : str
+    f, df : callable
+        NumPy-vectorized: take an array of net inputs ``s`` and return an array
+        of the same shape.
+    complex_safe : bool
+        True when ``f`` is analytic and both callables accept complex arrays
+        (needed by the complex-step check).
+    sympy : callable or None
+        ``sympy(sp, s)`` returns the SymPy form of ``f`` for the symbol ``s``.
+    source : tuple of str or None
+        ``(f_text, df_text)`` for a primitive defined in a network file.
+    """
+
+    name: str
+    f: Callable
+    df: Callable
+    complex_safe: bool = False
+    sympy: Callable | None = None
+    source: tuple | None = None
+
+    def __call__(self, s):
+        return self.f(s)
+
+
+_REGISTRY: dict = {}
+
+
+def register_primitive(name, f, df, *, complex_safe=False, sympy=None, replace=False):
+    """Add a primitive function to the registry.
+
+    Parameters
+    ----------
+    name : str
+        The name nodes use in their ``fn`` attribute.
+    f, df : callable
+        The function and its derivative, NumPy-vectorized over an array of net
+        inputs.  ``df`` is taken as given; ``rojas check`` verifies it.
+    complex_safe : bool, optional
+        Declare that ``f`` and ``df`` accept complex arrays and ``f`` is analytic.
+    sympy : callable, optional
+        ``sympy(sp, s)`` returning the SymPy form of ``f``.
+    replace : bool, optional
+        Allow replacing an existing entry (never a built-in).
+
+    Returns
+    -------
+    Primitive
+
+    Raises
+    ------
+    NetworkError
+        If the name is taken, reserved, or not an identifier, or ``f``/``df``
+        are not callable.
+
+    Examples
+    --------
+    >>> import numpy as np, rojas
+    >>> p = rojas.register_primitive("cube", lambda s: s**3, lambda s: 3 * s**2, replace=True)
+    >>> float(p.df(np.array(2.0)))
+    12.0
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise NetworkError(f"primitive name {name!r} is not an identifier")
+    if name in RESERVED_NAMES:
+        raise NetworkError(f"primitive name {name!r} is reserved")
+    if not callable(f) or not callable(df):
+        raise NetworkError(f"primitive {name!r}: f and df must be callable")
+    old = _REGISTRY.get(name)
+    if old is not None and (not replace or name in BUILTIN_NAMES):
+        raise NetworkError(f"primitive {name!r} is already registered")
+    prim = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy)
+    _REGISTRY[name] = prim
+    return prim
+
+
+def get_primitive(name):
+    """Return the registered :class:`Primitive` called `name`.
+
+    Raises
+    ------
+    NetworkError
+        If no primitive has that name; the message lists the known names.
+    """
+    try:
+        return _REGISTRY[name]
+    except (KeyError, TypeError):
+        raise NetworkError(
+            f"unknown primitive {name!r} (known: input, {', '.join(primitive_names())})"
+        ) from None
+
+
+def primitive_names():
+    """Return the names of all registered primitives, sorted."""
+    return sorted(_REGISTRY)
+
+
+def _builtin(name, complex_safe=True, sympy=None):
+    def decorate(pair):
+        f, df = pair()
+        _REGISTRY[name] = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy)
+        return pair
+
+    return decorate
+
+
+def _positive(s):
+    # Decide branches on the real part so the same code serves complex steps.
+    return np.real(s) >= 0
+
+
+def sigmoid(s):
+    """Logistic function 1/(1+e^-s), never overflowing."""
+    pos = _positive(s)
+    z = np.exp(np.where(pos, -s, s))  # exponent is never a large positive number
+    return np.where(pos, 1.0, z) / (1.0 + z)
+
+
+def softplus(s):
+    """log(1+e^s), exact for large |s| and never overflowing."""
+    pos = _positive(s)
+    return np.where(pos, s, 0.0) + np.log1p(np.exp(np.where(pos, -s, s)))
+
+
+@_builtin("identity", sympy=lambda sp, s: s)
+def _identity():
+    return (lambda s: 1.0 * s), (lambda s: np.ones_like(s))
+
+
+@_builtin("sigmoid", sympy=lambda sp, s: 1 / (1 + sp.exp(-s)))
+def _sigmoid():
+    def dsigmoid(s):
+        y = sigmoid(s)
+        return y * (1.0 - y)
+
+    return sigmoid, dsigmoid
+
+
+@_builtin("tanh", sympy=lambda sp, s: sp.tanh(s))
+def _tanh():
+    return np.tanh, (lambda s: 1.0 - np.tanh(s) ** 2)
+
+
+@_builtin("relu", complex_safe=False, sympy=lambda sp, s: sp.Max(s, 0))
+def _relu():
+    # f'(0) is taken as 0, the subgradient most libraries use.
+    return (lambda s: np.where(np.real(s) > 0, s, 0.0 * s)), (
+        lambda s: np.where(np.real(s) > 0, 1.0, 0.0)
+    )
+
+
+@_builtin("softplus", sympy=lambda sp, s: sp.log(1 + sp.exp(s)))
+def _softplus():
+    return softplus, sigmoid
+
+
+@_builtin("sin", sympy=lambda sp, s: sp.sin(s))
+def _sin():
+    return np.sin, np.cos
+
+
+@_builtin("cos", sympy=lambda sp, s: sp.cos(s))
+def _cos():
+    return np.cos, (lambda s: -np.sin(s))
+
+
+@_builtin("exp", sympy=lambda sp, s: sp.exp(s))
+def _exp():
+    return np.exp, np.exp
+
+
+@_builtin("square", sympy=lambda sp, s: s**2)
+def _square():
+    return (lambda s: s * s), (lambda s: 2.0 * s)
+
+
+@_builtin("gaussian", sympy=lambda sp, s: sp.exp(-(s**2)))
+def _gaussian():
+    return (lambda s: np.exp(-s * s)), (lambda s: -2.0 * s * np.exp(-s * s))
+
+
+BUILTIN_NAMES = frozenset(_REGISTRY)
+# Names a file expression may call besides the primitives; a primitive may not take them.
+EXTRA_FUNCTIONS = {"log": (np.log, True), "sqrt": (np.sqrt, True), "abs": (np.abs, False)}
+RESERVED_NAMES = frozenset({"input", "s", *EXTRA_FUNCTIONS})
