@@ -16,14 +16,14 @@ labeled, so ``import rojas`` stays fast.
 from .data import load_data, prepare
 from .errors import DataError, NetworkError, NumericalError, RojasError
 from .examples import example_path, examples
-from .labeling import Labeling, label
+from .labeling import Labeling, evaluate, label
 from .network import Network, from_networkx, load
 from .primitives import Primitive, get_primitive, primitive_names, register_primitive
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "load", "from_networkx", "label", "Labeling", "load_data", "prepare",
+    "Network", "load", "from_networkx", "label", "evaluate", "Labeling", "load_data", "prepare",
     "register_primitive", "get_primitive", "primitive_names", "Primitive",
     "example_path", "examples",
     "RojasError", "NetworkError", "DataError", "NumericalError",

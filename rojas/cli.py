@@ -10,10 +10,10 @@ import sys
 
 from .errors import RojasError
 
-__all__ = ["main"]
+__all__ = ["main", "add_data_options", "network_and_data"]
 
 
-def _assignment(text):
+def assignment(text):
     """``NAME=V`` or ``NAME=V1,V2,...`` (a batch) from the command line."""
     name, sep, value = text.partition("=")
     if not sep or not name:
@@ -25,7 +25,8 @@ def _assignment(text):
     return name, numbers[0] if len(numbers) == 1 else numbers
 
 
-def _network_and_data(args):
+def network_and_data(args):
+    """The network, inputs and targets named by the common options (NET.json, --data, --input, --target)."""
     from .data import load_data
     from .network import load
 
@@ -39,10 +40,22 @@ def _network_and_data(args):
     return net, inputs, targets
 
 
+def add_data_options(parser, of=True):
+    """The options every command that labels a network takes."""
+    parser.add_argument("network", metavar="NET.json", help="network file (node-link JSON)")
+    parser.add_argument("--data", metavar="DATA.json", help="data file with inputs and targets")
+    parser.add_argument("--input", metavar="NAME=V", action="append", type=assignment,
+                        help="an input value (V1,V2,... for a batch); overrides the data file")
+    parser.add_argument("--target", metavar="NAME=V", action="append", type=assignment,
+                        help="a target value for an output; overrides the data file")
+    if of:
+        parser.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
+
+
 def cmd_grad(args):
     from .labeling import label
 
-    net, inputs, targets = _network_and_data(args)
+    net, inputs, targets = network_and_data(args)
     lab = label(net, inputs, targets, of=args.of)
     if args.json:
         print(json.dumps(lab.to_dict(), indent=1, allow_nan=False))
@@ -52,11 +65,15 @@ def cmd_grad(args):
 
 
 def cmd_demo(args):
+    import importlib
+    import os
+
     from .data import load_data
     from .examples import example_path, examples
     from .labeling import label
     from .network import load
 
+    os.makedirs(args.out, exist_ok=True)
     for name in examples():
         net = load(example_path(name))
         lab = label(net, *load_data(example_path(name, "data")))
@@ -64,31 +81,44 @@ def cmd_demo(args):
         print(f"   (network file: {example_path(name)})")
         print(lab.table())
         print()
+    # Later parts of the demo (proofs, checks, training, figures) live with their modules.
+    for module in COMMAND_MODULES:
+        section = getattr(importlib.import_module(module), "demo_section", None)
+        if section is not None:
+            section(args.out)
     return 0
 
 
+def add_commands(sub):
+    grad = sub.add_parser("grad", help="label a network and print every label and gradient")
+    add_data_options(grad)
+    grad.add_argument("--json", action="store_true", help="print the labels as JSON")
+    grad.set_defaults(run=cmd_grad)
+
+    demo = sub.add_parser("demo", help="label the bundled examples and write the figures and reports")
+    demo.add_argument("-o", "--out", metavar="DIR", default="figures",
+                      help="where to write figures and reports (default: ./figures)")
+    demo.set_defaults(run=cmd_demo)
+
+
+# Each module defines add_commands(subparsers) and may define demo_section(out_dir):
+# a new command touches its own module and this tuple, nothing else.
+COMMAND_MODULES = (
+    "rojas.cli",
+)
+
+
 def build_parser():
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="rojas",
         description="Backpropagation as Rojas's graph-labeling problem, on any feed-forward network.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-
-    grad = sub.add_parser("grad", help="label a network and print every label and gradient")
-    grad.add_argument("network", metavar="NET.json", help="network file (node-link JSON)")
-    grad.add_argument("--data", metavar="DATA.json", help="data file with inputs and targets")
-    grad.add_argument("--input", metavar="NAME=V", action="append", type=_assignment,
-                      help="an input value (V1,V2,... for a batch); overrides the data file")
-    grad.add_argument("--target", metavar="NAME=V", action="append", type=_assignment,
-                      help="a target value for an output; overrides the data file")
-    grad.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
-    grad.add_argument("--json", action="store_true", help="print the labels as JSON")
-    grad.set_defaults(run=cmd_grad)
-
-    demo = sub.add_parser("demo", help="label the bundled example networks")
-    demo.set_defaults(run=cmd_demo)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub)
     return parser
-
 
 
 def main(argv=None):

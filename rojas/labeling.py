@@ -21,9 +21,9 @@ import networkx as nx
 import numpy as np
 
 from .data import prepare
-from .errors import NumericalError
+from .errors import DataError, NumericalError
 
-__all__ = ["label", "Labeling", "Plan"]
+__all__ = ["label", "evaluate", "Labeling", "Plan"]
 
 _CHUNK = 1 << 22  # numbers per temporary when reducing over a batch
 _SPARSE_FROM = 1024  # edges in a generation from which a batch goes through scipy.sparse
@@ -152,32 +152,34 @@ def plan_of(net):
 
 
 def _scatter(index, values, size):
-    """Sum `values` (shape (n,) or (n, B)) into `size` rows by `index`."""
-    if values.ndim == 1:
+    """Sum `values` (shape (n,) or (n, B), real or complex) into `size` rows by `index`."""
+    if values.ndim == 1 and not np.iscomplexobj(values):
         return np.bincount(index, weights=values, minlength=size)
-    out = np.zeros((size,) + values.shape[1:])
+    out = np.zeros((size,) + values.shape[1:], dtype=values.dtype)
     np.add.at(out, index, values)
     return out
 
 
 def _forward(plan, w, b, x):
     """The forward sweep: net inputs s, values o and stored derivatives f'(s)."""
-    o = np.zeros_like(x)
+    dtype = np.result_type(x, w, b)  # complex for a complex-step check
+    o = np.zeros(x.shape, dtype)
     o[plan.inputs] = x[plan.inputs]
-    s, d = o.copy(), np.zeros_like(x)
+    s, d = o.copy(), np.zeros_like(o)
     d[plan.inputs] = 1.0  # an input passes its value on unchanged
     base = b + plan.empty_product
     batched = x.ndim == 2
+    sparse_ok = batched and dtype == np.float64
     if batched:
         base = base[:, None]
     w_fs, w_fp = w[plan.fs], w[plan.fp]
-    terms_ds = np.ones((len(plan.fp),) + x.shape[1:])  # ∂s_j/∂(w_ij·o_i) of product units
+    terms_ds = np.ones((len(plan.fp),) + x.shape[1:], dtype)  # ∂s_j/∂(w_ij·o_i) of product units
     for lev in plan.levels:
         lo, hi = lev.lo, lev.hi
         a, z = lev.fs
         if z == a:
-            s_lev = np.zeros((hi - lo,) + x.shape[1:])
-        elif batched and z - a >= _SPARSE_FROM:
+            s_lev = np.zeros((hi - lo,) + x.shape[1:], dtype)
+        elif sparse_ok and z - a >= _SPARSE_FROM:
             A = plan.csr(lev, "fwd")
             A.data = w_fs[a:z]
             s_lev = A @ o
@@ -188,7 +190,7 @@ def _forward(plan, w, b, x):
             units, row, col, width = lev.prod
             a, z = lev.fp
             weights = w_fp[a:z, None] if batched else w_fp[a:z]
-            table = np.ones((len(units), width) + x.shape[1:])
+            table = np.ones((len(units), width) + x.shape[1:], dtype)
             table[row, col] = weights * o[plan.fp_src[a:z]]
             before = np.cumprod(table, axis=1)
             after = np.cumprod(table[:, ::-1], axis=1)[:, ::-1]
@@ -264,6 +266,91 @@ def _first_bad(plan, net, arrays, stage):
                                  "the weights or inputs are too large for this primitive")
 
 
+def _as_network(net):
+    from .network import Network
+
+    return net if isinstance(net, Network) else Network(net)
+
+
+class _Problem:
+    """Inputs and targets of one labeling, checked and laid out in sweep order."""
+
+    def __init__(self, net, inputs, targets, of):
+        x_map, self.t_map, self.batch, self.of = prepare(net, inputs, targets, of)
+        self.plan = plan = plan_of(net)
+        self.shape = (plan.n_nodes,) if self.batch is None else (plan.n_nodes, self.batch)
+        self.x = np.zeros(self.shape)
+        for node, value in x_map.items():
+            self.x[plan.pos[node]] = value
+        self.outs = np.array([plan.pos[n] for n in self.t_map], dtype=np.intp)
+        self.t = np.zeros((len(self.outs),) + self.shape[1:])
+        for i, value in enumerate(self.t_map.values()):
+            self.t[i] = value
+        self.name = "E" if self.t_map else self.of
+
+    def objective(self, o):
+        """The objective's value and the seed the backward sweep starts from."""
+        seed = np.zeros(o.shape, o.dtype)
+        if self.t_map:
+            seed[self.outs] = o[self.outs] - self.t  # ∂E/∂o_k = o_k − t_k: the error node's edges
+            value = 0.5 * np.sum(seed[self.outs] ** 2)
+        else:
+            seed[self.plan.pos[self.of]] = 1.0
+            value = np.sum(o[self.plan.pos[self.of]])
+        return (complex(value) if np.iscomplexobj(value) else float(value)), seed
+
+
+def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, params=None):
+    """The objective's value from the forward sweep alone, optionally at other parameters.
+
+    What numerical checks need: the parameters may be complex (a complex step
+    ``w + ih``), and nothing is stored or checked.
+
+    Parameters
+    ----------
+    net, inputs, targets, of
+        As for :func:`label`.
+    weights : array_like of shape (E,), optional
+        Edge weights in :attr:`Network.edges` order (tied edges take their param).
+    biases : array_like of shape (N,), optional
+        In :attr:`Network.nodes` order.
+    params : array_like of shape (P,) or dict, optional
+        Shared parameters, in the order of ``net.params`` or by name.
+
+    Returns
+    -------
+    float or complex
+
+    Examples
+    --------
+    >>> import numpy as np, rojas
+    >>> net = rojas.load(rojas.example_path("mazur"))
+    >>> x, t = rojas.load_data(rojas.example_path("mazur", "data"))
+    >>> w = net.parameters()["weights"].astype(complex)
+    >>> w[4] += 1e-20j                       # w5, by a complex step
+    >>> round(rojas.evaluate(net, x, t, weights=w).imag / 1e-20, 9)
+    0.082167041
+    """
+    net = _as_network(net)
+    problem = _Problem(net, inputs, targets, of)
+    (w0, b0, p0), _, _, names, edge_param = net._values_and_index()
+    w = np.array(w0 if weights is None else weights)
+    b = np.array(b0 if biases is None else biases)
+    if isinstance(params, dict):
+        params = [params.get(n, v) for n, v in zip(names, p0)]
+    p = np.array(p0 if params is None else params)
+    if w.shape != w0.shape or b.shape != b0.shape or p.shape != p0.shape:
+        raise DataError(f"evaluate: expected {w0.shape[0]} weights, {b0.shape[0]} biases and "
+                        f"{p0.shape[0]} params")
+    w = w.astype(np.result_type(w, p))
+    tied = edge_param >= 0
+    w[tied] = p[edge_param[tied]]
+    plan = problem.plan
+    with np.errstate(all="ignore"):
+        _, o, _, _ = _forward(plan, w, b[plan.node_file], problem.x)
+        return problem.objective(o)[0]
+
+
 def label(net, inputs, targets=None, of=None):
     """Label a network: run Rojas's forward and backward sweeps.
 
@@ -302,41 +389,22 @@ def label(net, inputs, targets=None, of=None):
     Network('', 3 nodes, 2 edges)
     >>> lab = rojas.label(net, {"x": 2.0}, {"y": 1.0})
     >>> round(lab.grad("w1"), 6)
-    0.033368
+    0.058228
     """
-    from .network import Network
-
-    if not isinstance(net, Network):
-        net = Network(net)
-    x_map, t_map, batch, of = prepare(net, inputs, targets, of)
-    plan = plan_of(net)
-    (w, b, _), node_index, _, names, _ = net._values_and_index()
-    shape = (plan.n_nodes,) if batch is None else (plan.n_nodes, batch)
-    x = np.zeros(shape)
-    for node, value in x_map.items():
-        x[plan.pos[node]] = value
-    b_plan = b[plan.node_file]
+    net = _as_network(net)
+    problem = _Problem(net, inputs, targets, of)
+    plan = problem.plan
+    (w, b, _), _, _, names, _ = net._values_and_index()
     with np.errstate(all="ignore"):
-        s, o, d, terms_ds = _forward(plan, w, b_plan, x)
+        s, o, d, terms_ds = _forward(plan, w, b[plan.node_file], problem.x)
         _first_bad(plan, net, (("value o", o), ("derivative f'(s)", d), ("net input s", s)), "forward")
-        seed = np.zeros(shape)
-        if t_map:
-            outs = np.array([plan.pos[n] for n in t_map], dtype=np.intp)
-            t = np.zeros((len(outs),) + shape[1:])
-            for i, value in enumerate(t_map.values()):
-                t[i] = value
-            seed[outs] = o[outs] - t
-            value = 0.5 * float(np.sum(seed[outs] ** 2))
-            objective = "E"
-        else:
-            seed[plan.pos[of]] = 1.0
-            value = float(np.sum(o[plan.pos[of]]))
-            objective = of
+        value, seed = problem.objective(o)
         delta = _backward(plan, w, d, seed, terms_ds)
         _first_bad(plan, net, (("delta", delta),), "backward")
         edge_grad = _edge_products(plan, o, delta, terms_ds)
     if not np.isfinite(value):
-        raise NumericalError(f"the objective {objective!r} is not finite ({value})")
+        raise NumericalError(f"the objective {problem.name!r} is not finite ({value})")
+    objective, batch, t_map = problem.name, problem.batch, problem.t_map
     return Labeling(net, plan, s, o, d, delta, edge_grad, objective, value, batch, names, t_map)
 
 
