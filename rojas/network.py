@@ -235,6 +235,9 @@ class Network:
     def _check_edge(self, u, v, data):
         name = data.get("name")
         label = _edge_label(u, v, name)
+        if data.get("delay", 0) != 0:
+            raise NetworkError(f"{label} has a delay, so this is a recurrent network: unfold it "
+                               "over time first (rojas unfold NET.json --steps T)")
         if u == v:
             raise NetworkError(f"{label} is a self-loop")
         if self._graph.nodes[v].get("fn") == "input":
