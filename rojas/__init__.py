@@ -19,12 +19,24 @@ from .examples import example_path, examples
 from .labeling import Labeling, evaluate, label
 from .network import Network, from_networkx, load
 from .primitives import Primitive, get_primitive, primitive_names, register_primitive
+from .paths import count_paths, path_sum
+from .forward_mode import tangent
+from .symbolic import symbolic_proof
+from .layers import Layers, MatrixCheck, MatrixPass, from_layers, matrix_backprop, to_layers
+from .recurrent import (Recurrent, RecurrentGrad, fold_grad, load_recurrent, load_sequence, unfold,
+                        unfold_data)
+from .checking import CheckReport, check
+from .training import History, train
+from .loss_plot import plot_loss
+from . import testing  # rojas.testing.assert_gradients, for users' own test suites
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Network", "load", "from_networkx", "label", "evaluate", "Labeling", "load_data", "prepare",
     "register_primitive", "get_primitive", "primitive_names", "Primitive",
-    "example_path", "examples",
+    "example_path", "examples", "path_sum", "count_paths", "tangent", "symbolic_proof",
+    "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
+    "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",
     "RojasError", "NetworkError", "DataError", "NumericalError",
 ]

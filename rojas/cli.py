@@ -105,13 +105,24 @@ def add_commands(sub):
 # a new command touches its own module and this tuple, nothing else.
 COMMAND_MODULES = (
     "rojas.cli",
+    "rojas.layers",
+    "rojas.recurrent",
+    "rojas.checking",
+    "rojas.training",
 )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"rojas: error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser():
     import importlib
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rojas",
         description="Backpropagation as Rojas's graph-labeling problem, on any feed-forward network.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -54,18 +54,32 @@ def load_data(path):
 
 def _values(value, what):
     """A finite float or a 1-D float array from a number, list or array."""
+    if type(value) is float or type(value) is int:  # the common case, without the ABC checks
+        try:
+            value = float(value)
+        except OverflowError:
+            raise DataError(f"{what} must be finite, got an integer of {len(str(value))} digits") from None
+        if not math.isfinite(value):
+            raise DataError(f"{what} must be finite, got {value!r}")
+        return value
     if isinstance(value, bool) or isinstance(value, (str, bytes, dict)) or value is None:
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")
     if isinstance(value, numbers.Real):
+        try:
+            value = float(value)
+        except OverflowError:
+            raise DataError(f"{what} must be finite, got an integer beyond float range") from None
         if not math.isfinite(value):
             raise DataError(f"{what} must be finite, got {value!r}")
-        return float(value)
+        return value
     if isinstance(value, (list, tuple)) and any(isinstance(v, bool) or not isinstance(v, numbers.Real)
                                                 for v in value):
         bad = next(v for v in value if isinstance(v, bool) or not isinstance(v, numbers.Real))
         raise DataError(f"{what} must be a list of numbers, found {bad!r}")
     try:
         arr = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise DataError(f"{what} must be finite, found an integer beyond float range") from None
     except (TypeError, ValueError):
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}") from None
     if arr.ndim == 0:
@@ -144,6 +158,8 @@ def prepare(net, inputs, targets=None, of=None):
             if node not in t:
                 raise DataError(f"targets: no target for output {node!r} "
                                 "(give one for every output, or none and of=NODE)")
+        if not t:
+            raise DataError("targets: empty, and the network has no output units")
     elif of is not None:
         of = _lookup(net, of, "of")
     else:

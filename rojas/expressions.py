@@ -22,7 +22,8 @@ __all__ = ["parse_expression", "file_primitives"]
 _BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
            ast.Div: np.divide, ast.Pow: np.power}
 _UNARY = {ast.USub: np.negative, ast.UAdd: np.positive}
-_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+MAX_LENGTH = 10_000  # characters in one expression
+MAX_DEPTH = 200  # levels of its syntax tree
 
 
 def parse_expression(text, where):
@@ -49,10 +50,23 @@ def parse_expression(text, where):
     """
     if not isinstance(text, str):
         raise NetworkError(f"{where} must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise NetworkError(f"{where} is longer than {MAX_LENGTH} characters")
     try:
-        tree = ast.parse(text.strip(), mode="eval").body
+        tree = ast.parse(text.lstrip(), mode="eval").body
+    except (RecursionError, MemoryError):
+        raise NetworkError(f"{where} is nested too deeply") from None
     except SyntaxError as exc:
-        raise NetworkError(f"{where} does not parse: {text!r} ({exc.msg}, column {exc.offset})") from None
+        column = (exc.offset or 1) + len(text) - len(text.lstrip())
+        raise NetworkError(f"{where} does not parse: {text!r} ({exc.msg}, column {column})") from None
+    # Evaluation nests one Python call per level of the tree: keep it shallow.
+    depth, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        depth = max(depth, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    if depth > MAX_DEPTH:
+        raise NetworkError(f"{where} is nested too deeply ({depth} levels, at most {MAX_DEPTH})")
     calls = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -81,7 +95,7 @@ def _is_callee(name_node, tree):
 
 
 def _refuse(node, where, text, why):
-    col = getattr(node, "col_offset", 0) + 1
+    col = getattr(node, "col_offset", 0) + 1 + len(text) - len(text.lstrip())  # parsed without leading blanks
     raise NetworkError(f"{where}: {why} at column {col} of {text!r}")
 
 

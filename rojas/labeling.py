@@ -25,7 +25,7 @@ from .errors import DataError, NumericalError
 
 __all__ = ["label", "evaluate", "Labeling", "Plan"]
 
-_CHUNK = 1 << 22  # numbers per temporary when reducing over a batch
+_CHUNK = 1 << 19  # numbers per temporary when reducing over a batch (fits in cache)
 _SPARSE_FROM = 1024  # edges in a generation from which a batch goes through scipy.sparse
 
 
@@ -88,18 +88,24 @@ class Plan:
         self.fs_dstl = self.fs_dst - level_lo[self.fs_dst]
         self.bs_srcl = self.bs_src - level_lo[self.bs_src]
         self.bp_srcl = self.bp_src - level_lo[self.bp_src]
+        self.fp_dstl = self.fp_dst - level_lo[self.fp_dst]
         # Runs of one primitive: they start where the primitive or the generation changes.
         code = np.unique(fns, return_inverse=True)[1]
         starts = np.flatnonzero(np.diff(code, prepend=-1) | np.isin(np.arange(n_nodes), bounds))
         runs = list(zip(starts.tolist(), np.append(starts[1:], n_nodes).tolist()))
         first_run = np.searchsorted(starts, bounds).tolist()
-        prims = {fn: net.primitive(fn) for fn in set(fns) if fn != "input"}
+        # Primitives are looked up by name at every sweep, so a replaced registry entry counts.
+        self.fns = sorted(set(fns) - {"input"})
+        self.primitive = net.primitive
+        self.weight_version = net._weight_version
+        self.network_values = net._values
+        self._ordered, self._ordered_key = {}, None
         cuts = {name: c.tolist() for name, c in cuts.items()}
         self.levels = []
         for k in range(len(gens)):
             lev = _Level()
             lev.lo, lev.hi = int(bounds[k]), int(bounds[k + 1])
-            lev.groups = [(prims[fns[a]], a, z) for a, z in runs[first_run[k]:first_run[k + 1]]
+            lev.groups = [(fns[a], a, z) for a, z in runs[first_run[k]:first_run[k + 1]]
                           if fns[a] != "input"]
             lev.fs = (cuts["fs"][k], cuts["fs"][k + 1])
             lev.fp = (cuts["fp"][k], cuts["fp"][k + 1])
@@ -109,6 +115,22 @@ class Plan:
             lev.fwd_csr = lev.bwd_csr = None
             self.levels.append(lev)
         self.n_nodes, self.n_edges = n_nodes, len(src)
+
+    def ordered(self, w, which):
+        """The weights `w` (edge order) permuted as sweep `which` reads them.
+
+        A permutation of every weight costs as much as a generation's scatter,
+        so it is kept for the network's current weights and redone only when
+        they change (their array is replaced or its version moves on).
+        """
+        if w is not self.network_values()[0]:  # other weights (evaluate, a check): no cache
+            return w[getattr(self, which)]
+        key = self.weight_version()
+        if self._ordered_key != key:
+            self._ordered, self._ordered_key = {}, key
+        if which not in self._ordered:
+            self._ordered[which] = w[getattr(self, which)]
+        return self._ordered[which]
 
     @staticmethod
     def _sorted(edges, major, minor):
@@ -160,32 +182,42 @@ def _scatter(index, values, size):
     return out
 
 
+def _sum_in(plan, lev, w_fs, values, sparse_ok):
+    """Σ_i w_ij·values_i for the sum units j of one generation."""
+    a, z = lev.fs
+    size = lev.hi - lev.lo
+    if z == a:
+        return np.zeros((size,) + values.shape[1:], values.dtype)
+    if sparse_ok and z - a >= _SPARSE_FROM:
+        A = plan.csr(lev, "fwd")
+        A.data = w_fs[a:z]
+        return A @ values
+    weights = w_fs[a:z, None] if values.ndim == 2 else w_fs[a:z]
+    return _scatter(plan.fs_dstl[a:z], weights * values[plan.fs_src[a:z]], size)
+
+
 def _forward(plan, w, b, x):
-    """The forward sweep: net inputs s, values o and stored derivatives f'(s)."""
+    """The forward sweep: net inputs s, values o and stored derivatives f'(s).
+
+    `w` is the edge weights in edge order, or the plan's :meth:`Plan.ordered`
+    weights; `b` the biases in sweep order; `x` holds the inputs' rows.
+    """
     dtype = np.result_type(x, w, b)  # complex for a complex-step check
     o = np.zeros(x.shape, dtype)
     o[plan.inputs] = x[plan.inputs]
-    s, d = o.copy(), np.zeros_like(o)
+    s, d = np.empty_like(o), np.empty_like(o)  # every generation writes its rows
     d[plan.inputs] = 1.0  # an input passes its value on unchanged
     base = b + plan.empty_product
     batched = x.ndim == 2
     sparse_ok = batched and dtype == np.float64
     if batched:
         base = base[:, None]
-    w_fs, w_fp = w[plan.fs], w[plan.fp]
+    w_fs, w_fp = plan.ordered(w, "fs"), plan.ordered(w, "fp")
+    prims = {fn: plan.primitive(fn) for fn in plan.fns}
     terms_ds = np.ones((len(plan.fp),) + x.shape[1:], dtype)  # ∂s_j/∂(w_ij·o_i) of product units
     for lev in plan.levels:
         lo, hi = lev.lo, lev.hi
-        a, z = lev.fs
-        if z == a:
-            s_lev = np.zeros((hi - lo,) + x.shape[1:], dtype)
-        elif sparse_ok and z - a >= _SPARSE_FROM:
-            A = plan.csr(lev, "fwd")
-            A.data = w_fs[a:z]
-            s_lev = A @ o
-        else:
-            weights = w_fs[a:z, None] if batched else w_fs[a:z]
-            s_lev = _scatter(plan.fs_dstl[a:z], weights * o[plan.fs_src[a:z]], hi - lo)
+        s_lev = _sum_in(plan, lev, w_fs, o, sparse_ok)
         if lev.prod is not None:
             units, row, col, width = lev.prod
             a, z = lev.fp
@@ -200,10 +232,8 @@ def _forward(plan, w, b, x):
             terms_ds[a:z] = others[row, col]
             s_lev[units] += before[:, -1]
         s_lev += base[lo:hi]
-        for prim, ga, gz in lev.groups:
-            s_grp = s_lev[ga - lo:gz - lo]
-            o[ga:gz] = prim.f(s_grp)
-            d[ga:gz] = prim.df(s_grp)
+        for fn, ga, gz in lev.groups:
+            o[ga:gz], d[ga:gz] = prims[fn].value_and_derivative(s_lev[ga - lo:gz - lo])
         s[lo:hi] = s_lev
     s[plan.inputs] = x[plan.inputs]
     return s, o, d, terms_ds
@@ -213,8 +243,7 @@ def _backward(plan, w, d, seed, terms_ds):
     """The backward sweep over the reversed graph: δ = ∂objective/∂s at every node."""
     delta = np.zeros_like(d)
     batched = d.ndim == 2
-    w_bs = w[plan.bs]
-    w_bp = w[plan.bp]
+    w_bs, w_bp = plan.ordered(w, "bs"), plan.ordered(w, "bp")
     for lev in reversed(plan.levels):
         lo, hi = lev.lo, lev.hi
         a, z = lev.bs
@@ -351,6 +380,34 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
         return problem.objective(o)[0]
 
 
+def _check_sums(net, plan, value, problem, o, delta, edge_grad):
+    """Refuse a non-finite objective or gradient, naming where it overflowed."""
+    if not np.isfinite(value):
+        if problem.t_map:
+            err = (o[problem.outs] - problem.t) ** 2
+            k = int(np.argmax(~np.isfinite(err.reshape(len(problem.outs), -1)).all(axis=1) |
+                              ~np.isfinite(err.reshape(len(problem.outs), -1).sum(axis=1))))
+            where = f"the error at output {plan.order[problem.outs[k]]!r}"
+        else:
+            where = f"the value of {problem.name!r}"
+        raise NumericalError(f"the objective E overflows: {where} is not finite")
+    bad = ~np.isfinite(edge_grad)
+    if bad.any():
+        u, v = net.edges[int(np.argmax(bad))]
+        raise NumericalError(f"the gradient of edge {u!r}->{v!r} overflows (o_{u}·δ_{v} is not finite)")
+    if delta.ndim == 2:
+        bad = ~np.isfinite(delta.sum(axis=1)) & ~plan.is_input  # inputs' gradients stay per sample
+        if bad.any():
+            raise NumericalError(f"the gradient of node {plan.order[int(np.argmax(bad))]!r} summed over "
+                                 "the batch overflows")
+    tied = plan.edge_param >= 0
+    if tied.any():
+        sums = np.bincount(plan.edge_param[tied], weights=edge_grad[tied])
+        if not np.isfinite(sums).all():
+            name = net._values_and_index()[3][int(np.argmax(~np.isfinite(sums)))]
+            raise NumericalError(f"the gradient of param {name!r}, summed over its edges, overflows")
+
+
 def label(net, inputs, targets=None, of=None):
     """Label a network: run Rojas's forward and backward sweeps.
 
@@ -402,10 +459,11 @@ def label(net, inputs, targets=None, of=None):
         delta = _backward(plan, w, d, seed, terms_ds)
         _first_bad(plan, net, (("delta", delta),), "backward")
         edge_grad = _edge_products(plan, o, delta, terms_ds)
-    if not np.isfinite(value):
-        raise NumericalError(f"the objective {problem.name!r} is not finite ({value})")
+        _check_sums(net, plan, value, problem, o, delta, edge_grad)
     objective, batch, t_map = problem.name, problem.batch, problem.t_map
-    return Labeling(net, plan, s, o, d, delta, edge_grad, objective, value, batch, names, t_map)
+    lab = Labeling(net, plan, s, o, d, delta, edge_grad, objective, value, batch, names, t_map)
+    lab.arrays["terms_ds"] = terms_ds
+    return lab
 
 
 class _NodeLabels(Mapping):
@@ -505,6 +563,15 @@ class Labeling:
     @cached_property
     def input_grad(self):
         return {n: self.delta[n] for n in self.network.inputs}
+
+    def product_partial(self, u, v):
+        """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the product of v's other terms for a product unit."""
+        if self.network.combine(v) != "product":
+            return 1.0
+        i = self.network._edge_index()[(u, v)]
+        rank = int(np.flatnonzero(self.plan.fp == i)[0])
+        value = self.arrays["terms_ds"][rank]
+        return float(value) if np.ndim(value) == 0 else value.copy()
 
     def grad(self, ref):
         """∂objective/∂ref for a weight, bias, param or input.

@@ -30,7 +30,10 @@ def _number(value, what):
     """Return `value` as a finite float or raise naming `what`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise NetworkError(f"{what} must be a number, got {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer literal beyond float range
+        raise NetworkError(f"{what} must be finite, got an integer of {len(str(value))} digits") from None
     if not math.isfinite(value):
         raise NetworkError(f"{what} must be finite, got {value!r}")
     return value
@@ -77,6 +80,7 @@ class Network:
         self._plan = None         # compiled sweeps, see rojas.labeling
         self._io_cache = None     # (inputs, outputs)
         self._valid = False       # validate() passed since the structure last changed
+        self._weights_changed = 0  # counts changes of the weight array, for caches of it
         if graph is not None:
             self._adopt(graph)
         if name is not None:
@@ -148,8 +152,16 @@ class Network:
         """Add (or set) the shared parameter `name` that tied edges refer to.  Returns the network."""
         value = _number(value, f"param {name!r}")
         self._sync_dicts()
-        self._graph.graph.setdefault("params", {})[name] = value
-        self._structure_changes()
+        params = self._graph.graph.setdefault("params", {})
+        if name in params and self._arrays is not None:
+            (w, _, p), _, _, names, edge_param = self._arrays
+            i = names.index(name)
+            p[i] = value
+            w[edge_param == i] = value
+            self._weights_changed += 1
+        else:
+            self._structure_changes()
+        params[name] = value
         return self
 
     def add_primitive(self, name, f, df):
@@ -392,7 +404,8 @@ class Network:
         self._sync_dicts()
         self._graph.edges[u, v]["weight"] = value
         if self._arrays is not None:
-            self._arrays[0][self._edge_index()[(u, v)]] = value
+            self._values()[0][self._edge_index()[(u, v)]] = value
+            self._weights_changed += 1
         return self
 
     def set_bias(self, node, value):
@@ -403,7 +416,7 @@ class Network:
         self._sync_dicts()
         self._graph.nodes[node]["bias"] = value
         if self._arrays is not None:
-            self._arrays[1][self._node_index()[node]] = value
+            self._values()[1][self._node_index()[node]] = value
         return self
 
     def set_param(self, name, value):
@@ -438,6 +451,9 @@ class Network:
         numbers the sweeps use, kept up to date by every setter.
         """
         return self._values_and_index()[0]
+
+    def _weight_version(self):
+        return self._weights_changed
 
     def _values_and_index(self):
         if self._arrays is None:
@@ -492,13 +508,19 @@ class Network:
             weights = self._finite_array(weights, w.shape, "weights")
             w[~tied] = weights[~tied]
         if biases is not None:
-            b[:] = self._finite_array(biases, b.shape, "biases")
+            biases = self._finite_array(biases, b.shape, "biases")
+            inputs = np.array([self._graph.nodes[n]["fn"] == "input" for n in self._graph])
+            if biases[inputs].any():
+                node = self.nodes[int(np.flatnonzero(inputs & (biases != 0))[0])]
+                raise NetworkError(f"biases: input node {node!r} cannot have a bias")
+            b[:] = biases
         if params is not None:
             for key, value in params.items():
                 if key not in names:
                     raise NetworkError(f"unknown param {key!r}")
                 p[names.index(key)] = _number(value, f"param {key!r}")
             w[tied] = p[edge_param[tied]]
+        self._weights_changed += 1
         self._dicts_stale = True
         return self
 
@@ -528,8 +550,8 @@ class Network:
 
     # ------------------------------------------------------------------ export
     def copy(self):
-        """An independent copy of the network."""
-        return Network(self.to_networkx())
+        """An independent copy of the network (edges in the same order)."""
+        return from_dict(self.to_dict())
 
     def to_networkx(self):
         """A new ``networkx.DiGraph`` with every attribute, edges in the given order."""
@@ -542,10 +564,11 @@ class Network:
 
     def to_dict(self):
         """The network as node-link data (the file format), edges in the given order."""
-        data = nx.node_link_data(self.to_networkx(), edges="edges")
+        G = self.to_networkx()
+        data = nx.node_link_data(G, edges="edges")
         data["nodes"] = [{"id": d.pop("id"), **d} for d in data["nodes"]]
-        data["edges"] = [{"source": d.pop("source"), "target": d.pop("target"), **d}
-                         for d in data["edges"]]
+        # node_link_data lists edges by source node; the file's order is ours to keep.
+        data["edges"] = [{"source": u, "target": v, **G.edges[u, v]} for u, v in self._edges]
         return data
 
     def save(self, path):
@@ -600,16 +623,14 @@ def read_json(path, what="file"):
     except UnicodeDecodeError:
         raise RojasError(f"{what} {os.fspath(path)!r} is not UTF-8 text") from None
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        # NaN and Infinity parse as floats on purpose: the checks that follow name
+        # the weight, bias or input that holds them.
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RojasError(f"{what} {os.fspath(path)!r} is not valid JSON: {exc.msg} "
-                         f"at line {exc.lineno}, column {exc.colno}") from None
-    except ValueError as exc:
-        raise RojasError(f"{what} {os.fspath(path)!r}: {exc}") from None
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not a finite number")
+                         f"(line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise RojasError(f"{what} {os.fspath(path)!r} is nested too deeply to be a network or data file") from None
 
 
 def from_dict(data, source="network"):

@@ -46,9 +46,16 @@ class Primitive:
     complex_safe: bool = False
     sympy: Callable | None = None
     source: tuple | None = None
+    f_df: Callable | None = None
 
     def __call__(self, s):
         return self.f(s)
+
+    def value_and_derivative(self, s):
+        """``(f(s), f'(s))``, through a fused real-valued routine where the primitive has one."""
+        if self.f_df is not None and not np.iscomplexobj(s):
+            return self.f_df(s)
+        return self.f(s), self.df(s)
 
 
 _REGISTRY: dict = {}
@@ -124,10 +131,11 @@ def primitive_names():
 
 
 def _builtin(name, complex_safe=True, sympy=None):
-    def decorate(pair):
-        f, df = pair()
-        _REGISTRY[name] = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy)
-        return pair
+    def decorate(make):
+        f, df, *fused = make()
+        _REGISTRY[name] = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy,
+                                    f_df=fused[0] if fused else None)
+        return make
 
     return decorate
 
@@ -161,12 +169,24 @@ def _sigmoid():
         y = sigmoid(s)
         return y * (1.0 - y)
 
-    return sigmoid, dsigmoid
+    def sigmoid_and_derivative(s):
+        # One exponential for both halves: with z = e^-|s| and r = 1/(1+z),
+        # σ = r (s ≥ 0) or z·r (s < 0), and σ(1−σ) = z·r² either way.
+        z = np.exp(-np.abs(s))
+        r = 1.0 / (1.0 + z)
+        zr = z * r
+        return np.where(s >= 0, r, zr), zr * r
+
+    return sigmoid, dsigmoid, sigmoid_and_derivative
 
 
 @_builtin("tanh", sympy=lambda sp, s: sp.tanh(s))
 def _tanh():
-    return np.tanh, (lambda s: 1.0 - np.tanh(s) ** 2)
+    def tanh_and_derivative(s):
+        y = np.tanh(s)
+        return y, 1.0 - y * y
+
+    return np.tanh, (lambda s: 1.0 - np.tanh(s) ** 2), tanh_and_derivative
 
 
 @_builtin("relu", complex_safe=False, sympy=lambda sp, s: sp.Max(s, 0))

@@ -1,0 +1,254 @@
+"""Symbolic proof with SymPy (the extra ``rojas[symbolic]``).
+
+The network function is built as one SymPy expression in symbols for the
+weights, tied params, biases, inputs and targets; ``sympy.diff`` gives the
+derivative by the rules of calculus, and the path sum is built from the same
+symbols, each path a product of its weights and *stored* derivatives.  Their
+difference simplifies to 0 exactly when Rojas's theorem holds for this network —
+and not when a primitive's claimed derivative is wrong.
+
+File primitives are translated from their whitelisted AST, never from text.
+"""
+
+import ast
+
+import networkx as nx
+
+from .errors import RojasError
+from .expressions import parse_expression
+from .paths import DEFAULT_LIMIT, _all_paths, _ends, resolve_source
+
+__all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SIZE_LIMIT"]
+
+DEFAULT_SIZE_LIMIT = 40  # units; beyond this the expressions grow too large to simplify quickly
+
+
+def _sympy():
+    try:
+        import sympy
+    except ImportError:
+        raise RojasError("the symbolic proof needs SymPy: pip install 'rojas[symbolic]'") from None
+    return sympy
+
+
+def _from_ast(sp, tree, arg, functions):
+    """A SymPy expression from a checked file-expression tree (explicit stack, no recursion)."""
+    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+    done, stack = {}, [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        if not ready:
+            stack.append((node, True))
+            stack.extend((c, False) for c in ast.iter_child_nodes(node)
+                         if isinstance(c, ast.expr) and not (isinstance(node, ast.Call) and c is node.func))
+            continue
+        if isinstance(node, ast.Constant):
+            done[node] = sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        elif isinstance(node, ast.Name):
+            done[node] = arg
+        elif isinstance(node, ast.BinOp):
+            done[node] = ops[type(node.op)](done[node.left], done[node.right])
+        elif isinstance(node, ast.UnaryOp):
+            done[node] = -done[node.operand] if isinstance(node.op, ast.USub) else done[node.operand]
+        elif isinstance(node, ast.Call):
+            done[node] = functions(node.func.id, done[node.args[0]])
+    return done[tree]
+
+
+class _Translator:
+    """f and f' of every primitive a network uses, as SymPy functions of an expression."""
+
+    def __init__(self, sp, net):
+        self.sp, self.net = sp, net
+        self.z = sp.Dummy("s")
+
+    def f(self, fn, arg):
+        sp = self.sp
+        extras = {"log": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs}
+        if fn in extras:
+            return extras[fn](arg)
+        prim = self.net.primitive(fn)
+        if prim.source is not None:
+            tree = parse_expression(prim.source[0], fn)[0]
+            return _from_ast(sp, tree, arg, self.f)
+        if prim.sympy is None:
+            raise RojasError(f"primitive {fn!r} has no SymPy form: register it with sympy=...")
+        return prim.sympy(sp, arg)
+
+    def df(self, fn, arg):
+        """The *stored* derivative: a file primitive's claimed df, a built-in's own."""
+        prim = self.net.primitive(fn)
+        if prim.source is not None:
+            tree = parse_expression(prim.source[1], fn)[0]
+            return _from_ast(self.sp, tree, arg, self.f)
+        return self.sp.diff(self.f(fn, self.z), self.z).subs(self.z, arg)
+
+
+def network_expressions(net, limit=DEFAULT_SIZE_LIMIT):
+    """The network's labels as SymPy expressions.
+
+    Returns
+    -------
+    symbols : dict
+        ``{"weights": {(u, v): Symbol}, "biases": {node: Symbol}, "inputs": {node: Symbol},
+        "targets": {node: Symbol}}``; tied edges share their param's symbol.
+    s, o : dict
+        ``{node: expression}`` for the net inputs and values.
+
+    Raises
+    ------
+    RojasError
+        If the network has more than `limit` units (symbolic work would not end
+        in reasonable time), or a primitive has no SymPy form.
+    """
+    sp = _sympy()
+    units = [n for n in net.nodes if net.fn(n) != "input"]
+    if len(units) > limit:
+        raise RojasError(f"the network has {len(units)} units, more than the symbolic limit of {limit} "
+                         "(raise it with --symbolic-limit / limit=; expressions grow exponentially)")
+    tr = _Translator(sp, net)
+    weights = {}
+    for u, v in net.edges:
+        name = net.edge_param(u, v) or net.edge_name(u, v) or f"w_{u},{v}"
+        weights[(u, v)] = sp.Symbol(str(name), real=True)
+    biases = {n: sp.Symbol(f"b_{n}", real=True) for n in units}
+    inputs = {n: sp.Symbol(str(n), real=True) for n in net.inputs}
+    targets = {n: sp.Symbol(f"t_{n}", real=True) for n in net.outputs}
+    s, o = {}, dict(inputs)
+    G = net._graph
+    for n in nx.topological_sort(G):
+        if n in inputs:
+            continue
+        terms = [weights[(u, n)] * o[u] for u in G.predecessors(n)]
+        combined = sp.Mul(*terms) if net.combine(n) == "product" else sp.Add(*terms)
+        s[n] = combined + biases[n]
+        o[n] = tr.f(net.fn(n), s[n])
+    return {"weights": weights, "biases": biases, "inputs": inputs, "targets": targets}, s, o, tr
+
+
+class SymbolicProof:
+    """The symbolic derivative beside the symbolic path sum.
+
+    Attributes
+    ----------
+    derivative, path_sum, difference : sympy.Expr
+        ``sympy.diff`` of the network function, the sum over paths of products
+        of weights and stored derivatives, and their simplified difference.
+    holds : bool
+        True when the difference simplifies to 0.
+    value : float
+        Both evaluated at the network's numbers (they agree when `holds`).
+    """
+
+    def __init__(self, source, derivative, path_sum, difference, values):
+        self.source, self.derivative, self.path_sum, self.difference = source, derivative, path_sum, difference
+        self.holds = difference == 0
+        self.derivative_value, self.path_sum_value = values
+
+    def latex(self):
+        """``(derivative, path sum)`` in LaTeX."""
+        sp = _sympy()
+        return sp.latex(self.derivative), sp.latex(self.path_sum)
+
+
+def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
+    """Prove Rojas's theorem symbolically for one derivative of a labeled network.
+
+    Parameters
+    ----------
+    lab : Labeling
+        Supplies the objective (targets or node) and the numbers to evaluate at.
+    source : Source or reference
+        A weight, param, bias or input (see :func:`rojas.paths.resolve_source`).
+    limit : int, optional
+        Largest number of units to work on symbolically.
+    path_limit : int, optional
+        Largest number of paths to build symbolically.
+
+    Returns
+    -------
+    SymbolicProof
+
+    Raises
+    ------
+    RojasError
+        If SymPy is missing, the network or path count is over the limits, or the
+        source is a unit's net input (no symbol stands for it).
+
+    Examples
+    --------
+    >>> import rojas
+    >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+    ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
+    >>> proof = rojas.symbolic_proof(lab, "w1")
+    >>> proof.holds, round(proof.derivative_value, 9)
+    (True, 0.000438568)
+    """
+    sp = _sympy()
+    net = lab.network
+    source = resolve_source(net, source)
+    if source.kind in ("node", "value"):
+        raise RojasError(f"{source.label} is a label, not a variable of the network function: "
+                         "take a weight, bias, param or input")
+    syms, s, o, tr = network_expressions(net, limit)
+    if source.kind == "input":
+        var = syms["inputs"][source.node]
+    elif source.kind == "bias":
+        var = syms["biases"][source.node]
+    else:
+        var = syms["weights"][source.edges[0]]
+    if lab.objective == "E":
+        function = sp.Rational(1, 2) * sp.Add(*[(o[k] - syms["targets"][k]) ** 2 for k in lab.targets])
+    else:
+        function = o[lab.objective]
+    derivative = sp.diff(function, var)
+
+    ends = set(_ends(lab))
+    G = net._graph
+    starts = [(u, v) for u, v in source.edges] if source.edges else [(None, source.node)]
+    terms = []
+    count = 0
+    for u, v in starts:
+        for path in _all_paths(G, v, ends):
+            count += 1
+            if count > path_limit:
+                raise RojasError(f"more than {path_limit} paths: too many for the symbolic proof")
+            factors = []
+            if u is not None:
+                factors.append(o[u] * _others(sp, G, syms, o, u, v, net))
+            if source.kind != "input":
+                factors.append(tr.df(net.fn(v), s[v]))
+            for a, b in zip(path, path[1:]):
+                factors += [syms["weights"][(a, b)], _others(sp, G, syms, o, a, b, net),
+                            tr.df(net.fn(b), s[b])]
+            if lab.objective == "E":
+                factors.append(o[path[-1]] - syms["targets"][path[-1]])
+            terms.append(sp.Mul(*factors))
+    path_sum = sp.Add(*terms)
+    difference = sp.simplify(derivative - path_sum)
+    values = _evaluate(sp, lab, syms, (derivative, path_sum))
+    return SymbolicProof(source, derivative, path_sum, difference, values)
+
+
+def _others(sp, G, syms, o, u, v, net):
+    """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the product of v's other terms for a product unit."""
+    if net.combine(v) != "product":
+        return sp.Integer(1)
+    return sp.Mul(*[syms["weights"][(a, v)] * o[a] for a in G.predecessors(v) if a != u])
+
+
+def _evaluate(sp, lab, syms, expressions):
+    """The expressions at the labeling's numbers (summed over a batch)."""
+    import numpy as np
+
+    net = lab.network
+    fixed = {sym: net.weight(u, v) for (u, v), sym in syms["weights"].items()}
+    fixed.update({sym: net.bias(n) for n, sym in syms["biases"].items()})
+    variables = list(syms["inputs"].values()) + [syms["targets"][k] for k in lab.targets]
+    samples = [lab.o[n] for n in syms["inputs"]] + [lab.targets[k] for k in lab.targets]
+    results = []
+    for expr in expressions:
+        f = sp.lambdify(variables, expr.subs(fixed), "numpy")
+        results.append(float(np.sum(f(*[np.asarray(x, dtype=float) for x in samples]))))
+    return tuple(results)
