@@ -104,11 +104,12 @@ def add_commands(sub):
 # Each module defines add_commands(subparsers) and may define demo_section(out_dir):
 # a new command touches its own module and this tuple, nothing else.
 COMMAND_MODULES = (
-    "rojas.cli",
-    "rojas.layers",
-    "rojas.recurrent",
-    "rojas.checking",
-    "rojas.training",
+    "rojas.cli",        # grad, demo
+    "rojas.proof",      # paths, prove, claim
+    "rojas.checking",   # check
+    "rojas.training",   # train
+    "rojas.layers",     # matrix
+    "rojas.recurrent",  # unfold
 )
 
 

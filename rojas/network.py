@@ -592,18 +592,39 @@ class Network:
                 f"{len(self.outputs)} outputs), {len(self._edges)} edges")
 
 
-def write_json_atomic(path, obj):
-    """Write `obj` as JSON to `path` through a temporary file and a rename."""
+def _write_atomic(path, write):
+    """Call ``write(fh)`` on a temporary file beside `path`, then rename it over `path`.
+
+    A crash or kill at any moment leaves either the old file or the new one,
+    never half of one.
+    """
     path = os.fspath(path)
     tmp = f"{path}.tmp{os.getpid()}"
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, indent=1, allow_nan=False)
-            fh.write("\n")
+            write(fh)
         os.replace(tmp, path)
+    except OSError as exc:
+        from .errors import RojasError
+
+        raise RojasError(f"cannot write {path!r}: {exc.strerror or exc}") from None
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def write_text_atomic(path, text):
+    """Write `text` to `path` atomically (temporary file and rename)."""
+    _write_atomic(path, lambda fh: fh.write(text))
+
+
+def write_json_atomic(path, obj):
+    """Write `obj` as JSON to `path` atomically (temporary file and rename)."""
+    def write(fh):
+        json.dump(obj, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+
+    _write_atomic(path, write)
 
 
 def from_networkx(graph):

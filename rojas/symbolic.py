@@ -92,7 +92,7 @@ def network_expressions(net, limit=DEFAULT_SIZE_LIMIT):
     -------
     symbols : dict
         ``{"weights": {(u, v): Symbol}, "biases": {node: Symbol}, "inputs": {node: Symbol},
-        "targets": {node: Symbol}}``; tied edges share their param's symbol.
+        "targets": {node: Symbol}}``; a tied edge has a symbol of its own too.
     s, o : dict
         ``{node: expression}`` for the net inputs and values.
 
@@ -108,10 +108,9 @@ def network_expressions(net, limit=DEFAULT_SIZE_LIMIT):
         raise RojasError(f"the network has {len(units)} units, more than the symbolic limit of {limit} "
                          "(raise it with --symbolic-limit / limit=; expressions grow exponentially)")
     tr = _Translator(sp, net)
-    weights = {}
-    for u, v in net.edges:
-        name = net.edge_param(u, v) or net.edge_name(u, v) or f"w_{u},{v}"
-        weights[(u, v)] = sp.Symbol(str(name), real=True)
+    # Every edge has its own symbol, a tied one too: ∂/∂param is then the sum of
+    # the derivatives by its edges, exactly as the backward sweep adds them.
+    weights = {(u, v): sp.Symbol(net.edge_name(u, v) or f"w_{u},{v}", real=True) for u, v in net.edges}
     biases = {n: sp.Symbol(f"b_{n}", real=True) for n in units}
     inputs = {n: sp.Symbol(str(n), real=True) for n in net.inputs}
     targets = {n: sp.Symbol(f"t_{n}", real=True) for n in net.outputs}
@@ -193,16 +192,16 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
                          "take a weight, bias, param or input")
     syms, s, o, tr = network_expressions(net, limit)
     if source.kind == "input":
-        var = syms["inputs"][source.node]
+        variables = [syms["inputs"][source.node]]
     elif source.kind == "bias":
-        var = syms["biases"][source.node]
+        variables = [syms["biases"][source.node]]
     else:
-        var = syms["weights"][source.edges[0]]
+        variables = [syms["weights"][e] for e in source.edges]
     if lab.objective == "E":
         function = sp.Rational(1, 2) * sp.Add(*[(o[k] - syms["targets"][k]) ** 2 for k in lab.targets])
     else:
         function = o[lab.objective]
-    derivative = sp.diff(function, var)
+    derivative = sp.Add(*[sp.diff(function, var) for var in variables])
 
     ends = set(_ends(lab))
     G = net._graph
@@ -226,9 +225,29 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
                 factors.append(o[path[-1]] - syms["targets"][path[-1]])
             terms.append(sp.Mul(*factors))
     path_sum = sp.Add(*terms)
-    difference = sp.simplify(derivative - path_sum)
     values = _evaluate(sp, lab, syms, (derivative, path_sum))
-    return SymbolicProof(source, derivative, path_sum, difference, values)
+    return SymbolicProof(source, derivative, path_sum, _difference(sp, derivative, path_sum), values)
+
+
+def _difference(sp, a, b):
+    """a − b, simplified to 0 when it is 0.
+
+    Both sides are built from the same subexpressions, so expanding the
+    products nearly always cancels a true identity, fast; ``simplify`` (slow)
+    runs only where the difference also vanishes at random points.
+    """
+    import random
+
+    difference = sp.expand(a - b)
+    if difference == 0:
+        return sp.Integer(0)
+    rng = random.Random(0)
+    free = sorted(difference.free_symbols, key=str)
+    for _ in range(3):
+        point = {sym: rng.uniform(-1, 1) for sym in free}
+        if abs(complex(difference.evalf(subs=point))) > 1e-9:
+            return difference  # not an identity: no point simplifying
+    return sp.simplify(difference)
 
 
 def _others(sp, G, syms, o, u, v, net):

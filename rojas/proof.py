@@ -1,0 +1,398 @@
+"""Rojas's argument written out for one network and one parameter, and the proof commands.
+
+``rojas prove`` assembles everything that makes the gradient *provably* right:
+the forward labels, the backward sweep step by step, the table of paths and
+their sum, the tangent sweep, a central difference and, with SymPy, the
+symbolic identity.  ``rojas paths`` prints the path table; ``rojas claim``
+judges a learner's chain-rule formula.
+"""
+
+import json
+import os
+
+import numpy as np
+
+from .errors import RojasError
+from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_sum, resolve_source
+
+__all__ = ["proof_report", "finite_difference"]
+
+
+def finite_difference(lab, source):
+    """∂objective/∂source by a central difference of the forward sweep alone.
+
+    The step is ∛ε·max(1, |value|); for an input node the input value is moved.
+    """
+    from .labeling import evaluate
+
+    net = lab.network
+    source = resolve_source(net, source)
+    if source.kind in ("node", "value"):
+        raise RojasError(f"{source.label} is a label, not a parameter: no finite difference")
+    inputs = {n: lab.o[n] for n in net.inputs}
+    targets = lab.targets or None
+    of = None if lab.objective == "E" else lab.objective
+    params = net.parameters()
+    w, b = params["weights"], params["biases"]
+    p = np.array(list(params["params"].values()))
+
+    def at(shift):
+        w2, b2, p2, x2 = w.copy(), b.copy(), p.copy(), dict(inputs)
+        if source.kind == "weight":
+            w2[net.edges.index(source.edges[0])] += shift
+        elif source.kind == "param":
+            p2[list(params["params"]).index(net.edge_param(*source.edges[0]))] += shift
+        elif source.kind == "bias":
+            b2[net.nodes.index(source.node)] += shift
+        else:
+            x2[source.node] = np.asarray(x2[source.node]) + shift
+        return evaluate(net, x2, targets, of, weights=w2, biases=b2, params=p2)
+
+    if source.kind == "weight":
+        base = net.weight(*source.edges[0])
+    elif source.kind == "param":
+        base = net.params[net.edge_param(*source.edges[0])]
+    elif source.kind == "bias":
+        base = net.bias(source.node)
+    else:
+        base = float(np.max(np.abs(inputs[source.node])))
+    h = np.cbrt(np.finfo(float).eps) * max(1.0, abs(base))
+    return (at(h) - at(-h)) / (2 * h)
+
+
+def _f(value):
+    if isinstance(value, np.ndarray):
+        return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
+    return f"{value:.9g}"
+
+
+class _Doc:
+    """Just enough of Markdown and LaTeX to write the same report in both."""
+
+    def __init__(self, fmt):
+        if fmt not in ("md", "tex"):
+            raise RojasError(f"unknown report format {fmt!r} (use md or tex)")
+        self.tex, self.lines = fmt == "tex", []
+
+    def esc(self, text):
+        text = str(text)
+        if not self.tex:
+            return text
+        for a, b in (("\\", "\\textbackslash{}"), ("_", "\\_"), ("&", "\\&"), ("%", "\\%"),
+                     ("#", "\\#"), ("{", "\\{"), ("}", "\\}"), ("$", "\\$"), ("^", "\\^{}"),
+                     ("~", "\\~{}"), ("δ", "$\\delta$"), ("∂", "$\\partial$"), ("→", "$\\to$"),
+                     ("·", "$\\cdot$"), ("Σ", "$\\Sigma$"), ("−", "-"), ("′", "'"), ("½", "1/2"),
+                     ("Π", "$\\Pi$"), ("≈", "$\\approx$"), ("×", "$\\times$"), ("σ", "$\\sigma$")):
+            text = text.replace(a, b)
+        return text.replace("\\textbackslash\\{\\}", "\\textbackslash{}")
+
+    def heading(self, text, level=2):
+        if self.tex:
+            self.lines += [f"\\{'sub' * (level - 1)}section*{{{self.esc(text)}}}", ""]
+        else:
+            self.lines += ["#" * level + " " + text, ""]
+
+    def para(self, text):
+        self.lines += [self.esc(text), ""]
+
+    def math(self, latex):
+        self.lines += ([f"\\[ {latex} \\]", ""] if self.tex else [f"$$ {latex} $$", ""])
+
+    def table(self, header, rows):
+        if self.tex:
+            self.lines.append("\\begin{center}\\small\\begin{tabular}{" + "l" * len(header) + "}")
+            self.lines.append(" & ".join(self.esc(h) for h in header) + " \\\\ \\hline")
+            self.lines += [" & ".join(self.esc(c) for c in row) + " \\\\" for row in rows]
+            self.lines += ["\\end{tabular}\\end{center}", ""]
+        else:
+            self.lines.append("| " + " | ".join(header) + " |")
+            self.lines.append("|" + "---|" * len(header))
+            self.lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+            self.lines.append("")
+
+    def text(self, title):
+        body = "\n".join(self.lines)
+        if not self.tex:
+            return f"# {title}\n\n{body}"
+        return ("\\documentclass[10pt]{article}\n\\usepackage[margin=2cm]{geometry}\n"
+                "\\usepackage{amsmath}\n\\usepackage[T1]{fontenc}\n\\allowdisplaybreaks\n"
+                f"\\title{{{self.esc(title)}}}\n\\date{{}}\n\\begin{{document}}\n\\maketitle\n"
+                f"{body}\n\\end{{document}}\n")
+
+
+def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
+    """Rojas's argument for one derivative of a labeled network, as Markdown or LaTeX.
+
+    Parameters
+    ----------
+    lab : Labeling
+    source : reference
+        A weight (edge name or ``u->v``), param, ``b:NODE``, or input.
+    fmt : {"md", "tex"}
+        The LaTeX is a complete document.
+    symbolic : bool or None
+        Include the SymPy identity; None: when SymPy is installed and the
+        network is small enough.
+    limit : int
+        Largest number of paths to list.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import rojas
+    >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+    ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
+    >>> "sum over the 2 paths" in rojas.proof_report(lab, "w1", symbolic=False)
+    True
+    """
+    from .forward_mode import tangent
+
+    net = lab.network
+    src = resolve_source(net, source)
+    if src.kind in ("node", "value"):
+        raise RojasError(f"prove takes a weight, param, bias (b:NODE) or input, not {src.label}")
+    obj = "E" if lab.objective == "E" else f"o_{lab.objective}"
+    doc = _Doc(fmt)
+    title = f"Backpropagation on '{net.name or 'network'}': the derivative of {obj} by {src.label}"
+
+    doc.para(f"Rojas (1996, ch. 7) splits every unit in two: on the forward sweep the right half "
+             f"computes o = f(s), the left half stores f′(s). On the backward sweep a 1 enters at the "
+             f"objective {obj}, every edge multiplies by its weight, every unit multiplies the sum "
+             f"of what arrives by its stored derivative. What a unit then holds is δ = ∂{obj}/∂s, and "
+             f"the derivative by a weight w_ij is o_i·δ_j. Unrolled, δ is a sum over paths; "
+             f"this report checks that on this network, for {src.label}, in five independent ways.")
+    if lab.objective == "E":
+        doc.para("Objective: E = ½ Σ_k (o_k − t_k)² over the outputs"
+                 + (f", summed over a batch of {lab.batch_size}." if lab.batch_size else "."))
+
+    doc.heading("1. Forward sweep: the two halves of every unit")
+    rows = []
+    for n in lab.plan.order:
+        if net.fn(n) == "input":
+            rows.append([n, "input", "", "", _f(lab.o[n])])
+        else:
+            kind = net.fn(n) + (" (Π)" if net.combine(n) == "product" else "")
+            rows.append([n, kind, _f(lab.s[n]), _f(lab.fprime[n]), _f(lab.o[n])])
+    doc.table(["unit", "f", "s", "f′(s) (left)", "o = f(s) (right)"], rows)
+
+    doc.heading("2. Backward sweep, step by step (reversed graph)")
+    rows = []
+    G = net._graph
+    for n in reversed(lab.plan.order):
+        parts = [f"{edge_label(net, n, k)}·δ_{k}" + (f"·∂s_{k}/∂({n})" if net.combine(k) == "product" else "")
+                 for k in G.successors(n)]
+        if lab.objective == "E" and n in lab.targets:
+            parts.append(f"(o_{n} − t_{n})")
+        elif lab.objective == n:
+            parts.append("1")
+        arriving = " + ".join(parts) if parts else "0"
+        if net.fn(n) == "input":
+            rows.append([n, f"∂{obj}/∂{n} = {arriving}", _f(lab.delta[n])])
+        else:
+            rows.append([n, f"δ_{n} = f′(s_{n})·({arriving})", _f(lab.delta[n])])
+    doc.table(["unit", "what arrives, times the stored derivative", "value"], rows)
+
+    doc.heading("3. The gradient")
+    value = path_sum(lab, src, limit=limit) if True else None
+    if src.kind in ("weight", "param"):
+        terms = [f"o_{u}·δ_{v}" + (" (× other terms of a product unit)" if net.combine(v) == "product" else "")
+                 for u, v in src.edges]
+        doc.para(f"∂{obj}/∂{src.label} = " + " + ".join(terms) + f" = {value.backprop:.12g}")
+    elif src.kind == "bias":
+        doc.para(f"∂{obj}/∂b_{src.node} = δ_{src.node} = {value.backprop:.12g}")
+    else:
+        doc.para(f"∂{obj}/∂{src.node} = {value.backprop:.12g} (what the backward sweep leaves at the input)")
+
+    doc.heading("4. The sum over paths")
+    rows = []
+    for p in value.paths:
+        rows.append([" → ".join(map(str, p["nodes"])),
+                     " · ".join(f"{name}={_f(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
+    doc.table(["path", "factors", "product"], rows)
+    doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
+             f"{value.backprop:.15g}; difference {value.difference:.3g}.")
+    counts = path_counts(net, [n for n in (lab.targets if lab.objective == "E" else [lab.objective])])
+    rows = [[n, _f(lab.delta[n]), counts[n]] for n in lab.plan.order]
+    doc.para("How the sweep factors the sum: each δ stands for every path from its unit to the objective, "
+             "so the sweep visits each edge once while the paths multiply.")
+    doc.table(["unit", "δ", "paths it stands for"], rows)
+    total_paths = sum(counts[n] for n in net.inputs)
+    doc.para(f"The backward sweep does work proportional to the {len(net.edges)} edges; "
+             f"the paths from the inputs to the objective number {total_paths}.")
+
+    doc.heading("5. Independent checks")
+    tg = tangent(lab, src).derivative
+    fd = finite_difference(lab, src)
+    rows = [["backward sweep (reverse mode)", f"{value.backprop:.15g}", ""],
+            ["sum over paths", f"{value.total:.15g}", f"{abs(value.difference):.2g}"],
+            ["tangent sweep (forward mode)", f"{tg:.15g}", f"{abs(tg - value.backprop):.2g}"],
+            ["central difference", f"{fd:.15g}", f"{abs(fd - value.backprop):.2g}"]]
+    proof = None
+    if symbolic is not False:
+        from .symbolic import symbolic_proof
+
+        try:
+            proof = symbolic_proof(lab, src)
+        except RojasError as exc:
+            if symbolic:
+                raise
+            doc.para(f"(No symbolic proof: {exc}.)")
+    if proof is not None:
+        rows.append(["SymPy: diff of the network function", f"{proof.derivative_value:.15g}",
+                     f"{abs(proof.derivative_value - value.backprop):.2g}"])
+    doc.table(["method", "value", "|difference|"], rows)
+    if proof is not None:
+        d_tex, p_tex = proof.latex()
+        doc.para("SymPy differentiates the network function:")
+        doc.math(f"\\frac{{\\partial {obj}}}{{\\partial {src.label}}} = {d_tex}")
+        doc.para("and the sum over paths of products of weights and stored derivatives is")
+        doc.math(f"\\sum_{{\\text{{paths}}}} \\prod \\text{{factors}} = {p_tex}")
+        verdict = "simplifies to 0: the identity holds for every value of the symbols." if proof.holds \
+            else "does NOT simplify to 0: a stored derivative is not the derivative of its function."
+        doc.para("Their difference " + verdict)
+    ok = abs(value.difference) <= 1e-10 * max(1.0, abs(value.backprop)) and \
+        abs(tg - value.backprop) <= 1e-10 * max(1.0, abs(value.backprop)) and \
+        abs(fd - value.backprop) <= 1e-6 * max(1.0, abs(value.backprop)) and (proof is None or proof.holds)
+    doc.heading("Conclusion")
+    doc.para(("The backward sweep, the path sum, the tangent sweep and the central difference agree"
+              + (", and the symbolic identity holds" if proof is not None else "")
+              + f": ∂{obj}/∂{src.label} = {value.backprop:.12g}.") if ok else
+             "The methods DISAGREE (see the table above): the backward sweep's value cannot be trusted.")
+    return doc.text(title)
+
+
+# ---------------------------------------------------------------------------- command line
+def _label_for(args, to=None):
+    from .cli import network_and_data
+    from .labeling import label
+
+    net, inputs, targets = network_and_data(args)
+    of = to if to is not None else getattr(args, "of", None)
+    return label(net, inputs, None if of is not None else targets, of=of)
+
+
+def cmd_paths(args):
+    from .cli import network_and_data
+
+    if args.count:
+        net, inputs, targets = network_and_data(args)
+        src = resolve_source(net, args.source)
+        ends = [args.to] if args.to else (list(targets) if targets else net.outputs)
+        ends = [n for n in net.nodes if str(n) in {str(e) for e in ends}]
+        counts = path_counts(net, ends)
+        print(sum(counts[n] for n in src.start_nodes))
+        return 0
+    to = None
+    if args.to is not None:
+        from .data import _lookup
+
+        to = _lookup(_label_net(args), args.to, "--to")
+    lab = _label_for(args, to)
+    from .forward_mode import tangent
+
+    ps = path_sum(lab, args.source, to=to, limit=args.limit)
+    if args.json:
+        print(json.dumps(ps.to_dict(), indent=1, allow_nan=False))
+        return 0
+    target = "E" if ps.target == "E" else f"o_{ps.target}"
+    print(f"Paths from {ps.source.label} to {target}: {ps.count}")
+    for i, p in enumerate(ps.paths, 1):
+        print(f"  {i:>3}. {' → '.join(map(str, p['nodes']))}")
+        print("       " + " · ".join(f"{name} = {_f(v)}" for name, v in p["factors"])
+              + f"  =  {p['product']:.12g}")
+    print(f"Sum over paths:  {ps.total:.15g}")
+    print(f"Backward sweep:  {ps.backprop:.15g}   (difference {ps.difference:.3g})")
+    print(f"Tangent sweep:   {tangent(lab, ps.source).derivative:.15g}   (forward mode)")
+    print()
+    print(f"How the backward sweep factors the sum: each δ stands for all paths below its unit.")
+    for n, count in ps.deltas:
+        print(f"  δ_{n} = {_f(lab.delta[n])}   stands for {count} path{'s' * (count != 1)}")
+    total = sum(c for n, c in ps.deltas if n in set(lab.network.inputs))
+    print(f"The sweep visits {ps.edges} edges once each; the paths from the inputs number {total}.")
+    return 0
+
+
+def _label_net(args):
+    from .network import load
+
+    return load(args.network)
+
+
+def cmd_prove(args):
+    lab = _label_for(args)
+    text = proof_report(lab, args.wrt, fmt=args.format, symbolic=None, limit=args.limit)
+    if args.output:
+        from .network import write_text_atomic
+
+        write_text_atomic(args.output, text)
+        print(f"wrote {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_claim(args):
+    from .claims import check_claim
+
+    lab = _label_for(args)
+    verdict = check_claim(lab, args.claim, limit=args.limit)
+    print(verdict)
+    return 0 if verdict.ok else 1
+
+
+def add_commands(sub):
+    from .cli import add_data_options
+
+    paths = sub.add_parser("paths", help="every path from a weight, node or input to the objective")
+    add_data_options(paths, of=False)
+    paths.add_argument("--from", dest="source", required=True, metavar="SRC",
+                       help="an edge name or u->v, a param, b:NODE, s:NODE, o:NODE or a node")
+    paths.add_argument("--to", metavar="NODE", help="end the paths at this node (its value) instead of E")
+    paths.add_argument("--count", action="store_true", help="print only the exact number of paths")
+    paths.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+                       help=f"refuse to list more than N paths (default {DEFAULT_LIMIT})")
+    paths.add_argument("--json", action="store_true", help="print the path table as JSON")
+    paths.set_defaults(run=cmd_paths)
+
+    prove = sub.add_parser("prove", help="Rojas's argument for one parameter, as Markdown or LaTeX")
+    add_data_options(prove)
+    prove.add_argument("--wrt", required=True, metavar="SRC", help="a weight, param, b:NODE or input")
+    prove.add_argument("--format", choices=("md", "tex"), default="md")
+    prove.add_argument("-o", "--output", metavar="FILE", help="write the report here")
+    prove.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+                       help="largest number of paths to list")
+    prove.set_defaults(run=cmd_prove)
+
+    claim = sub.add_parser("claim", help="judge a chain-rule formula: exit 0 right, 1 wrong, 2 malformed")
+    add_data_options(claim)
+    claim.add_argument("claim", metavar="CLAIM", help='e.g. "dE/dw1 = dh1/dw1 * do1/dh1 * dE/do1 + ..."')
+    claim.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+                       help="largest number of paths to compare one by one")
+    claim.set_defaults(run=cmd_claim)
+
+
+SEED_001_CLAIM = ("dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "
+                  "dh1/dw1 * dw5/dh1 * do1/dw5 * dL/do1")
+
+
+def demo_section(out_dir):
+    """For ``rojas demo``: the proof for w1 of seed 001's network and the verdict on its claim."""
+    from .claims import check_claim
+    from .data import load_data
+    from .examples import example_path
+    from .labeling import label
+    from .network import load, write_text_atomic
+
+    lab = label(load(example_path("mazur")), *load_data(example_path("mazur", "data")))
+    print("=" * 78)
+    print("Seed 001: is this chain rule right?  (rojas claim)")
+    print(check_claim(lab, SEED_001_CLAIM))
+    print()
+    for fmt in ("md", "tex"):
+        path = os.path.join(out_dir, f"proof_mazur_w1.{fmt}")
+        write_text_atomic(path, proof_report(lab, "w1", fmt=fmt))
+        print(f"Rojas's proof for ∂E/∂w1 of the 2-2-2 network written to {path}")
+    print()
