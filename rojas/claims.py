@@ -214,15 +214,12 @@ def _paths_between(lab, start, end):
         if end.kind == "E" else [_station(end)]
     if start.kind in ("edge", "param"):
         edges = [start.ref] if start.kind == "edge" else [e for e in net.edges if net.edge_param(*e) == start.ref]
-        heads = [(("edge", e),), e[1]] if False else None  # noqa: F841 (kept simple below)
         begins = [((("edge", e),), e[1]) for e in edges]
     else:
         begins = [((), start.ref)]
     found = []
     for prefix, node in begins:
-        for kind, target in ends:
-            if kind != "node":
-                continue
+        for _, target in ends:  # every end is a node station
             if node == target:
                 tails = [[node]]
             else:
@@ -319,7 +316,7 @@ def check_claim(lab, claim, limit=10_000):
     (False, 'dL/dw1 = dh1/dw1 * do1/dh1 * dL/do1 + dh1/dw1 * do2/dh1 * dL/do2')
     """
     from .forward_mode import tangent
-    from .paths import count_paths, path_counts, resolve_source
+    from .paths import _source_value, count_paths, resolve_source
 
     parsed = parse_claim(claim)
     resolve = _resolver(lab, claim)
@@ -392,13 +389,11 @@ def check_claim(lab, claim, limit=10_000):
         for path in _concatenate(segments):
             claimed[_normal(path)] += 1
 
-    if not problems or any(True for _ in [0]):
-        problems += _coverage(true_paths, claimed, spelled, lab)
+    problems += _coverage(true_paths, claimed, spelled, lab)
     ok = not problems
     correct = _render(true_paths, x, parsed, spelled, lab)
     claimed_value = None if meaningless else _claim_value(lab, terms, tangent)
-    true_value = float(_total(lab, source))
-    _ = path_counts  # counts are used through count_paths above
+    true_value = float(_source_value(lab, source))
     return ClaimVerdict(claim, ok, problems, notes, correct, claimed_value, true_value, n_paths)
 
 
@@ -572,9 +567,3 @@ def _claim_value(lab, terms, tangent):
             product = product * np.asarray(value)
         total += float(np.sum(product))
     return total
-
-
-def _total(lab, source):
-    from .paths import _source_value
-
-    return _source_value(lab, source)
