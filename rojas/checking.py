@@ -440,9 +440,7 @@ class _Problem:
             x[index] = x[index] + delta
             return label(self.net, x, t, self.of)
         if self._scratch is None:
-            from .training import copy_network
-
-            scratch = copy_network(self.net)
+            scratch = self.net.copy()
             e_at = {e: i for i, e in enumerate(self.net.edges)}
             n_at = {n: i for i, n in enumerate(self.net.nodes)}
             # Line the arrays up by edge and node, whatever order the copy keeps them in.

@@ -555,14 +555,30 @@ class Labeling:
 
     @cached_property
     def param_grad(self):
-        tied = self.plan.edge_param >= 0
-        grad = np.bincount(self.plan.edge_param[tied], weights=self._edge_grad[tied],
-                           minlength=len(self._param_names))
-        return dict(zip(self._param_names, grad.tolist()))
+        return dict(zip(self._param_names, self.gradients()["params"].tolist()))
 
     @cached_property
     def input_grad(self):
         return {n: self.delta[n] for n in self.network.inputs}
+
+    def gradients(self):
+        """The gradients as arrays, aligned with :meth:`Network.parameters`.
+
+        Returns
+        -------
+        dict
+            ``{"weights": (E,) in edge order, "biases": (N,) in node order (0 for
+            inputs), "params": (P,) in the order of ``network.params``}``, summed
+            over a batch.  What training uses: no per-edge Python work.
+        """
+        delta = self.arrays["delta"]
+        summed = delta.sum(axis=1) if delta.ndim == 2 else delta
+        biases = np.zeros(len(self.plan.order))
+        biases[self.plan.node_file] = np.where(self.plan.is_input, 0.0, summed)
+        tied = self.plan.edge_param >= 0
+        params = np.bincount(self.plan.edge_param[tied], weights=self._edge_grad[tied],
+                             minlength=len(self._param_names))
+        return {"weights": self._edge_grad.copy(), "biases": biases, "params": params}
 
     def product_partial(self, u, v):
         """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the product of v's other terms for a product unit."""

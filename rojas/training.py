@@ -26,7 +26,7 @@ from .data import load_data, prepare
 from .errors import DataError, NumericalError, RojasError
 from .labeling import evaluate, label
 
-__all__ = ["train", "History", "Snapshot", "TrainingDiverged", "initialize", "copy_network", "add_commands",
+__all__ = ["train", "History", "Snapshot", "TrainingDiverged", "initialize", "add_commands",
            "demo_section"]
 
 MODES = ("batch", "online")
@@ -127,21 +127,6 @@ def _as_network(net):
     return net if isinstance(net, Network) else Network(net)
 
 
-def copy_network(net):
-    """An independent copy of `net` whose edges keep their order.
-
-    ``Network.copy()`` goes through ``networkx`` adjacency order, which groups
-    the edges by source; parameter arrays of such a copy do not line up with the
-    original's.  This keeps :attr:`Network.edges` (and so every array) aligned.
-    """
-    from .network import Network
-
-    out = net.copy()
-    if out.edges != net.edges:
-        fresh = Network()
-        fresh._adopt(net.to_networkx(), edge_order=net.edges)
-        out = fresh
-    return out
 
 
 def _read_data(data):
@@ -285,7 +270,7 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
                         f"({', '.join(map(repr, net.outputs))})")
     x, t, batch, _ = prepare(net, inputs, targets)
     n = 1 if batch is None else batch
-    work = net if in_place else copy_network(net)
+    work = net if in_place else net.copy()
     w_on, b_on, p_on = _freeze_masks(work, freeze)
 
     params = work.parameters()
@@ -301,7 +286,6 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         pick = lambda d, i: {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in d.items()}
         samples = [(x, t)] if batch is None else [(pick(x, i), pick(t, i)) for i in range(n)]
     rng = np.random.default_rng(seed)
-    node_rows = None
 
     def diverged(why):
         # Losses were recorded after 0 … k−1 epochs: the updates of epoch k made the non-finite value.
@@ -314,13 +298,8 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
                                 epoch=k, history=history, network=work)
 
     def step(lab):
-        nonlocal node_rows
-        if node_rows is None:  # the plan is cached on the network: positions never change
-            node_rows = np.array([lab.plan.pos[k] for k in work.nodes], dtype=np.intp)
-        delta = lab.arrays["delta"]
-        g_b = (delta.sum(axis=1) if delta.ndim == 2 else delta)[node_rows]
-        g_w = np.fromiter(lab.weight_grad.values(), dtype=float, count=len(w))
-        g_p = np.fromiter(lab.param_grad.values(), dtype=float, count=len(p))
+        grads = lab.gradients()
+        g_w, g_b, g_p = grads["weights"], grads["biases"], grads["params"]
         new_w = w - scale * np.where(w_on, g_w, 0.0)
         new_b = b - scale * np.where(b_on, g_b, 0.0)
         new_p = p - scale * np.where(p_on, g_p, 0.0)
@@ -406,7 +385,7 @@ def initialize(net, seed=None, std=0.01, mean=0.0, *, biases=False, in_place=Fal
     True
     """
     net = _as_network(net)
-    out = net if in_place else copy_network(net)
+    out = net if in_place else net.copy()
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     params = out.parameters()
     w = rng.normal(mean, std, size=len(params["weights"]))
