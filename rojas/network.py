@@ -564,12 +564,7 @@ class Network:
 
     def to_dict(self):
         """The network as node-link data (the file format), edges in the given order."""
-        G = self.to_networkx()
-        data = nx.node_link_data(G, edges="edges")
-        data["nodes"] = [{"id": d.pop("id"), **d} for d in data["nodes"]]
-        # node_link_data lists edges by source node; the file's order is ours to keep.
-        data["edges"] = [{"source": u, "target": v, **G.edges[u, v]} for u, v in self._edges]
-        return data
+        return node_link_dict(self.to_networkx(), self._edges)
 
     def save(self, path):
         """Write the network as node-link JSON to `path` (atomically).
@@ -590,6 +585,17 @@ class Network:
         """A short human-readable description."""
         return (f"{self.name or 'network'}: {len(self)} nodes ({len(self.inputs)} inputs, "
                 f"{len(self.outputs)} outputs), {len(self._edges)} edges")
+
+
+def node_link_dict(G, edge_order):
+    """``nx.node_link_data(G, edges="edges")``, ids first and edges in `edge_order`.
+
+    node_link_data lists edges by source node; a file's own order is ours to keep.
+    """
+    data = nx.node_link_data(G, edges="edges")
+    data["nodes"] = [{"id": d.pop("id"), **d} for d in data["nodes"]]
+    data["edges"] = [{"source": u, "target": v, **G.edges[u, v]} for u, v in edge_order]
+    return data
 
 
 def _write_atomic(path, write):

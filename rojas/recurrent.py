@@ -281,11 +281,9 @@ class Recurrent:
 
     def to_dict(self):
         """The network as node-link data (the file format), edges in file order."""
-        G = self.to_networkx()
-        data = nx.node_link_data(G, edges="edges")
-        data["nodes"] = [{"id": d.pop("id"), **d} for d in data["nodes"]]
-        data["edges"] = [{"source": u, "target": v, **G.edges[u, v]} for u, v in self._edges]
-        return data
+        from .network import node_link_dict
+
+        return node_link_dict(self.to_networkx(), self._edges)
 
     def save(self, path):
         """Write the network as node-link JSON (atomically); returns `path`."""
