@@ -66,6 +66,15 @@ def _f(value):
     return f"{value:.9g}"
 
 
+def _tex_name(name):
+    """A name as a LaTeX math symbol: w1 → w_{1}, b_h1 → b_{h1}."""
+    import re
+
+    base, sub = re.fullmatch(r"([A-Za-z]*)(.*)", str(name)).groups()
+    sub = sub.lstrip("_").replace("_", "\\_")
+    return f"{base}_{{{sub}}}" if base and sub else (base or f"\\text{{{sub}}}")
+
+
 class _Doc:
     """Just enough of Markdown and LaTeX to write the same report in both."""
 
@@ -189,10 +198,12 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
         elif lab.objective == n:
             parts.append("1")
         arriving = " + ".join(parts) if parts else "0"
+        if len(parts) > 1:
+            arriving = f"({arriving})"
         if net.fn(n) == "input":
             rows.append([n, f"∂{obj}/∂{n} = {arriving}", _f(lab.delta[n])])
         else:
-            rows.append([n, f"δ_{n} = f′(s_{n})·({arriving})", _f(lab.delta[n])])
+            rows.append([n, f"δ_{n} = f′(s_{n})·{arriving}", _f(lab.delta[n])])
     doc.table(["unit", "what arrives, times the stored derivative", "value"], rows)
 
     doc.heading("3. The gradient")
@@ -246,8 +257,12 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
     doc.table(["method", "value", "|difference|"], rows)
     if proof is not None:
         d_tex, p_tex = proof.latex()
+        doc.para("With symbols for every weight, bias, input and target, and writing s_j for a "
+                 "unit's net input,")
+        for definition in proof.definitions_latex():
+            doc.math(definition)
         doc.para("SymPy differentiates the network function:")
-        doc.math(f"\\frac{{\\partial {obj}}}{{\\partial {src.label}}} = {d_tex}")
+        doc.math(f"\\frac{{\\partial {obj}}}{{\\partial {_tex_name(src.label)}}} = {d_tex}")
         doc.para("and the sum over paths of products of weights and stored derivatives is")
         doc.math(f"\\sum_{{\\text{{paths}}}} \\prod \\text{{factors}} = {p_tex}")
         verdict = "simplifies to 0: the identity holds for every value of the symbols." if proof.holds \

@@ -136,19 +136,56 @@ class SymbolicProof:
         of weights and stored derivatives, and their simplified difference.
     holds : bool
         True when the difference simplifies to 0.
-    value : float
+    derivative_value, path_sum_value : float
         Both evaluated at the network's numbers (they agree when `holds`).
+    net_inputs : list of (Symbol, Expr)
+        ``s_j`` and its expression in the symbols and earlier ``s``: what the
+        compact forms of :meth:`latex` are written in.
     """
 
-    def __init__(self, source, derivative, path_sum, difference, values):
+    def __init__(self, source, derivative, path_sum, difference, values, s=None, order=()):
         self.source, self.derivative, self.path_sum, self.difference = source, derivative, path_sum, difference
         self.holds = difference == 0
         self.derivative_value, self.path_sum_value = values
+        self.net_inputs = _compact_net_inputs(s or {}, order)
 
-    def latex(self):
-        """``(derivative, path sum)`` in LaTeX."""
+    def compact(self, expr):
+        """`expr` written with the units' net inputs ``s_j`` instead of their expansions."""
+        for sym, full in reversed(self._full):
+            expr = expr.subs(full, sym)
+        return expr
+
+    @property
+    def _full(self):
+        return [(sym, full) for sym, _, full in self.net_inputs]
+
+    def latex(self, compact=True):
+        """``(derivative, path sum)`` in LaTeX, by default in terms of the net inputs ``s_j``."""
         sp = _sympy()
-        return sp.latex(self.derivative), sp.latex(self.path_sum)
+        if not compact:
+            return sp.latex(self.derivative), sp.latex(self.path_sum)
+        return sp.latex(self.compact(self.derivative)), sp.latex(self.compact(self.path_sum))
+
+    def definitions_latex(self):
+        """The net inputs ``s_j = …`` the compact forms use, in LaTeX."""
+        sp = _sympy()
+        return [f"{sp.latex(sym)} = {sp.latex(short)}" for sym, short, _ in self.net_inputs]
+
+
+def _compact_net_inputs(s, order):
+    """``[(s_j symbol, s_j written with earlier s symbols, s_j in full)]`` in topological order."""
+    if not s:
+        return []
+    sp = _sympy()
+    out = []
+    for n in order:
+        if n not in s:
+            continue
+        short = s[n]
+        for sym, _, full in reversed(out):  # the latest (largest) expansions first
+            short = short.subs(full, sym)
+        out.append((sp.Symbol(f"s_{n}", real=True), short, s[n]))
+    return out
 
 
 def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
@@ -226,7 +263,9 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
             terms.append(sp.Mul(*factors))
     path_sum = sp.Add(*terms)
     values = _evaluate(sp, lab, syms, (derivative, path_sum))
-    return SymbolicProof(source, derivative, path_sum, _difference(sp, derivative, path_sum), values)
+    order = list(nx.topological_sort(net._graph))
+    return SymbolicProof(source, derivative, path_sum, _difference(sp, derivative, path_sum), values,
+                         s=s, order=order)
 
 
 def _difference(sp, a, b):
