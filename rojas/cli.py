@@ -74,6 +74,9 @@ def cmd_demo(args):
     from .network import load
 
     os.makedirs(args.out, exist_ok=True)
+    print("=" * 78)
+    print("Rojas's two sweeps on the bundled networks  (rojas grad NET.json --data DATA.json)")
+    print("=" * 78)
     for name in examples():
         net = load(example_path(name))
         lab = label(net, *load_data(example_path(name, "data")))
@@ -86,6 +89,9 @@ def cmd_demo(args):
         section = getattr(importlib.import_module(module), "demo_section", None)
         if section is not None:
             section(args.out)
+    written = sorted(os.listdir(args.out))
+    print("=" * 78)
+    print(f"Everything the demo wrote is in {os.path.abspath(args.out)}: {', '.join(written)}")
     return 0
 
 
