@@ -3,10 +3,11 @@
 A claim is a sum of products of factors ``dA/dB`` (or ``∂A/∂B``, or LaTeX
 ``\\frac{\\partial A}{\\partial B}``), with an optional left side ``dE/dX =``.
 Names are node ids, edge names, tied params, and ``E`` or ``L`` for the
-objective.  Each factor means the derivative of A's value with respect to B:
-along one edge i→j that is ``∂o_j/∂o_i = f'(s_j)·w_ij`` and
-``∂o_j/∂w_ij = f'(s_j)·o_i``; ``∂E/∂o_k = o_k − t_k``; where A depends on B
-through several paths it is the total derivative.
+objective.  Each factor means the derivative of A's value with respect to B.
+Where it runs along one edge it is the partial derivative, everything else
+held fixed: ``∂o_j/∂o_i = f'(s_j)·w_ij`` for an edge i→j,
+``∂o_j/∂w_ij = f'(s_j)·o_i``, ``∂E/∂o_k = o_k − t_k``.  Otherwise it is the
+total derivative, through every path from B to A.
 
 A product of factors stands for a set of paths (each factor covers the paths
 from its B to its A); the claim is right when the terms together cover every
@@ -54,7 +55,7 @@ class ParsedClaim:
     style: dict = field(default_factory=dict)
 
 
-_NAME = re.compile(r"(?:[A-Za-z0-9.']|_\{[^{}]*\}|_)+")
+_NAME = re.compile(r"(?:[A-Za-z0-9.']|_\{[^{}]*\}|_|\[[^\]]*\])+")  # w[u->v]: an unnamed edge
 _TIMES = ("*", "·", "×", "⋅", "\\cdot", "\\times")
 _PARTIAL = ("∂", "\\partial")
 
@@ -182,6 +183,10 @@ def _resolver(lab, claim):
     params = set(net.params)
 
     def resolve(name, column):
+        unnamed = re.fullmatch(r"w\[(.+)->(.+)\]", name)
+        if unnamed and unnamed.group(1) in ids and unnamed.group(2) in ids and \
+                net._graph.has_edge(ids[unnamed.group(1)], ids[unnamed.group(2)]):
+            return _Q("edge", (ids[unnamed.group(1)], ids[unnamed.group(2)]))
         plain = name.replace("{", "").replace("}", "")
         for candidate in (name, plain, plain.replace("_", "")):
             if candidate in ids:
@@ -228,6 +233,28 @@ def _paths_between(lab, start, end):
                 path = prefix + tuple(("node", n) for n in tail)
                 found.append(path + ((("E",),) if end.kind == "E" else ()))
     return found
+
+
+def _local(lab, b, a):
+    """True when ∂a/∂b runs along one edge: b→a, the weight of an edge into a, or an output into E."""
+    G = lab.network._graph
+    if b.kind in ("node", "input") and a.kind == "node":
+        return G.has_edge(b.ref, a.ref)
+    if b.kind == "edge" and a.kind == "node":
+        return b.ref[1] == a.ref
+    return b.kind == "node" and a.kind == "E" and b.ref in lab.targets
+
+
+def _segment(lab, b, a):
+    """The paths ∂a/∂b stands for: the one edge where it runs along one (a partial
+    derivative, everything else held fixed), else every path from b to a (a total one)."""
+    if a == b:
+        return [(_station(a),)]
+    if a.kind in ("edge", "param", "input") or b.kind == "E":
+        return []
+    if _local(lab, b, a):
+        return [(_station(b), _station(a))] if b.kind != "edge" else [(_station(b), ("node", a.ref))]
+    return _paths_between(lab, b, a)
 
 
 def _normal(path):
@@ -328,10 +355,11 @@ def check_claim(lab, claim, limit=10_000):
         spelled.setdefault(q, name)
         return q
 
+    if parsed.lhs is not None:  # left to right: the left side's names first
+        top, x = q_of(parsed.lhs.top, parsed.lhs.columns[0]), q_of(parsed.lhs.bottom, parsed.lhs.columns[1])
     terms = [[(q_of(f.top, f.columns[0]), q_of(f.bottom, f.columns[1]), f) for f in term]
              for term in parsed.terms]
     if parsed.lhs is not None:
-        top, x = q_of(parsed.lhs.top, parsed.lhs.columns[0]), q_of(parsed.lhs.bottom, parsed.lhs.columns[1])
         if top.kind != "E":
             raise ClaimSyntaxError(claim, parsed.lhs.column, "the left side must be dE/dX (or dL/dX)")
     else:
@@ -356,7 +384,7 @@ def check_claim(lab, claim, limit=10_000):
     meaningless = False
     for t, term in enumerate(terms, 1):
         where = f"term {t}" if len(terms) > 1 else "the claim"
-        chain, issues = _chain(term, x, objective, spelled, where)
+        chain, issues = _chain(term, x, objective, spelled, where, net)
         problems += issues
         for a, b, f in term:
             reason = _meaningless(a, b, spelled, net, parsed.style)
@@ -372,9 +400,12 @@ def check_claim(lab, claim, limit=10_000):
                 # ∂w_ij/∂o_i: the learner walked *through* the weight; read it as entering the edge.
                 segments.append([(("node", b.ref), ("edge", a.ref))])
                 continue
-            paths = _paths_between(lab, b, a) if a.kind not in ("edge", "param", "input") else []
-            if a == b:
-                paths = [(_station(a),)]
+            paths = _segment(lab, b, a)
+            if _local(lab, b, a) and len(_paths_between(lab, b, a)) > 1:
+                others = len(_paths_between(lab, b, a)) - 1
+                notes.append(f"{f.text} runs along the edge from {spelled[b]} to {spelled[a]}, everything "
+                             f"else held fixed; {spelled[a]} also depends on {spelled[b]} through "
+                             f"{others} other path{'s' * (others != 1)}, which this factor does not cover")
             if not paths and a.kind not in ("edge", "param", "input") and b.kind != "E":
                 problems.append(f"{f.text} = 0: {spelled[a]} does not depend on {spelled[b]} "
                                 f"(no path from {spelled[b]} to {spelled[a]}), so {where} adds nothing")
@@ -404,12 +435,18 @@ def _infer_source(terms):
     return bottoms[0] if bottoms else None
 
 
-def _chain(term, x, objective, spelled, where):
+def _chain(term, x, objective, spelled, where, net):
     """Order a term's factors into a chain from x to the objective; report where it breaks."""
     remaining = list(term)
     chain, current, issues = [], x, []
+
+    def continues(bottom):
+        # A tied param's chain may start at one of its edges: ∂h1/∂t1 for the copy t1 of t.
+        return bottom == current or (current == x and x.kind == "param" and bottom.kind == "edge"
+                                     and net.edge_param(*bottom.ref) == x.ref)
+
     while remaining:
-        step = next((f for f in remaining if f[1] == current), None)
+        step = next((f for f in remaining if continues(f[1])), None)
         if step is None:
             if current == objective:
                 break
@@ -508,7 +545,7 @@ def _render(true_paths, x, parsed, spelled, lab):
         if station[0] == "edge":
             u, v = station[1]
             q = _Q("edge", (u, v))
-            return spelled.get(q, lab.network.edge_name(u, v) or f"{u}->{v}")
+            return spelled.get(q, lab.network.edge_name(u, v) or f"w[{u}->{v}]")
         q = _Q("input" if lab.network.fn(station[1]) == "input" else "node", station[1])
         return spelled.get(q, str(station[1]))
 
@@ -547,6 +584,11 @@ def _factor_values(lab, a, b, tangent):
         return 1.0
     if a.kind in ("edge", "param", "input") or b.kind == "E":
         return None
+    if _local(lab, b, a) and a.kind == "node":
+        # One edge, everything else held fixed: f'(s_a)·w_ba, or f'(s_a)·o_u for a weight u→a.
+        u = b.ref[0] if b.kind == "edge" else b.ref
+        first = lab.o[u] if b.kind == "edge" else net.weight(u, a.ref)
+        return lab.fprime[a.ref] * first * lab.product_partial(u, a.ref)
     ref = b.ref if b.kind in ("edge", "param", "input") else f"o:{b.ref}"
     odot = tangent(lab, ref)
     if a.kind == "E":

@@ -45,7 +45,9 @@ class Source:
     @property
     def start_nodes(self):
         """The nodes where this source's paths start."""
-        return [v for _, v in self.edges] if self.edges else [self.node]
+        if self.kind in ("weight", "param"):  # a param no edge uses has no paths at all
+            return [v for _, v in self.edges]
+        return [self.node]
 
 
 def edge_label(net, u, v):
@@ -257,7 +259,7 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
     end_set = set(ends)
     G = net._graph
     paths = []
-    starts = [((u,), (f"o_{u}", lab.o[u]), u, v) for u, v in source.edges] if source.edges else \
+    starts = [((u,), (f"o_{u}", lab.o[u]), u, v) for u, v in source.edges] if source.kind in ("weight", "param") else \
         [((), None, None, source.node)]
     for prefix, first, u, v in starts:
         for tail in _all_paths(G, v, end_set):

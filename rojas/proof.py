@@ -41,7 +41,7 @@ def finite_difference(lab, source):
         if source.kind == "weight":
             w2[net.edges.index(source.edges[0])] += shift
         elif source.kind == "param":
-            p2[list(params["params"]).index(net.edge_param(*source.edges[0]))] += shift
+            p2[list(params["params"]).index(source.label)] += shift
         elif source.kind == "bias":
             b2[net.nodes.index(source.node)] += shift
         else:
@@ -51,7 +51,7 @@ def finite_difference(lab, source):
     if source.kind == "weight":
         base = net.weight(*source.edges[0])
     elif source.kind == "param":
-        base = net.params[net.edge_param(*source.edges[0])]
+        base = net.params[source.label]
     elif source.kind == "bias":
         base = net.bias(source.node)
     else:

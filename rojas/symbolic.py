@@ -21,6 +21,7 @@ from .paths import DEFAULT_LIMIT, _all_paths, _ends, resolve_source
 __all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SIZE_LIMIT"]
 
 DEFAULT_SIZE_LIMIT = 40  # units; beyond this the expressions grow too large to simplify quickly
+DEFAULT_PATH_LIMIT = 64  # paths; each adds a product of nested expressions to expand
 
 
 def _sympy():
@@ -110,10 +111,19 @@ def network_expressions(net, limit=DEFAULT_SIZE_LIMIT):
     tr = _Translator(sp, net)
     # Every edge has its own symbol, a tied one too: ∂/∂param is then the sum of
     # the derivatives by its edges, exactly as the backward sweep adds them.
-    weights = {(u, v): sp.Symbol(net.edge_name(u, v) or f"w_{u},{v}", real=True) for u, v in net.edges}
-    biases = {n: sp.Symbol(f"b_{n}", real=True) for n in units}
-    inputs = {n: sp.Symbol(str(n), real=True) for n in net.inputs}
-    targets = {n: sp.Symbol(f"t_{n}", real=True) for n in net.outputs}
+    taken = set()
+
+    def symbol(name):
+        # An edge may be called "b_h" or "t_y": primes keep every symbol distinct.
+        while name in taken:
+            name += "'"
+        taken.add(name)
+        return sp.Symbol(name, real=True)
+
+    inputs = {n: symbol(str(n)) for n in net.inputs}
+    weights = {(u, v): symbol(net.edge_name(u, v) or f"w_{u},{v}") for u, v in net.edges}
+    biases = {n: symbol(f"b_{n}") for n in units}
+    targets = {n: symbol(f"t_{n}") for n in net.outputs}
     s, o = {}, dict(inputs)
     G = net._graph
     for n in nx.topological_sort(G):
@@ -143,11 +153,12 @@ class SymbolicProof:
         compact forms of :meth:`latex` are written in.
     """
 
-    def __init__(self, source, derivative, path_sum, difference, values, s=None, order=()):
-        self.source, self.derivative, self.path_sum, self.difference = source, derivative, path_sum, difference
-        self.holds = difference == 0
-        self.derivative_value, self.path_sum_value = values
+    def __init__(self, source, derivative, path_sum, s=None, order=()):
+        self.source, self.derivative, self.path_sum = source, derivative, path_sum
         self.net_inputs = _compact_net_inputs(s or {}, order)
+        self.compact_derivative, self.compact_path_sum = self.compact(derivative), self.compact(path_sum)
+        self.difference, self.holds = None, None
+        self.derivative_value = self.path_sum_value = None
 
     def compact(self, expr):
         """`expr` written with the units' net inputs ``s_j`` instead of their expansions."""
@@ -164,7 +175,7 @@ class SymbolicProof:
         sp = _sympy()
         if not compact:
             return sp.latex(self.derivative), sp.latex(self.path_sum)
-        return sp.latex(self.compact(self.derivative)), sp.latex(self.compact(self.path_sum))
+        return sp.latex(self.compact_derivative), sp.latex(self.compact_path_sum)
 
     def definitions_latex(self):
         """The net inputs ``s_j = …`` the compact forms use, in LaTeX."""
@@ -188,7 +199,7 @@ def _compact_net_inputs(s, order):
     return out
 
 
-def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
+def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PATH_LIMIT):
     """Prove Rojas's theorem symbolically for one derivative of a labeled network.
 
     Parameters
@@ -242,7 +253,7 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
 
     ends = set(_ends(lab))
     G = net._graph
-    starts = [(u, v) for u, v in source.edges] if source.edges else [(None, source.node)]
+    starts = [(u, v) for u, v in source.edges] if source.kind in ("weight", "param") else [(None, source.node)]
     terms = []
     count = 0
     for u, v in starts:
@@ -262,31 +273,37 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=200):
                 factors.append(o[path[-1]] - syms["targets"][path[-1]])
             terms.append(sp.Mul(*factors))
     path_sum = sp.Add(*terms)
-    values = _evaluate(sp, lab, syms, (derivative, path_sum))
-    order = list(nx.topological_sort(net._graph))
-    return SymbolicProof(source, derivative, path_sum, _difference(sp, derivative, path_sum), values,
-                         s=s, order=order)
+    proof = SymbolicProof(source, derivative, path_sum, s=s, order=list(nx.topological_sort(G)))
+    known = _numbers(lab, syms, proof.net_inputs)
+    proof.derivative_value, proof.path_sum_value = (
+        _evaluate(sp, known, e) for e in (proof.compact_derivative, proof.compact_path_sum))
+    proof.difference = _difference(sp, proof, known)
+    proof.holds = proof.difference == 0
+    return proof
 
 
-def _difference(sp, a, b):
-    """a − b, simplified to 0 when it is 0.
+def _difference(sp, proof, known):
+    """The derivative minus the path sum, brought to 0 when it is identically 0.
 
-    Both sides are built from the same subexpressions, so expanding the
-    products nearly always cancels a true identity, fast; ``simplify`` (slow)
-    runs only where the difference also vanishes at random points.
+    Written with a symbol for each unit's net input s_j, both sides are sums of
+    products of the same atoms (weights, f(s_j), f'(s_j), …): expanding that
+    small difference cancels a true identity at once, and 0 in independent
+    s_j is 0 after putting their expressions back.  Only where that fails and
+    the full difference still vanishes at random points is it expanded whole.
     """
     import random
 
-    difference = sp.expand(a - b)
-    if difference == 0:
+    short = sp.expand(proof.compact_derivative - proof.compact_path_sum)
+    if short == 0:
         return sp.Integer(0)
+    full = proof.derivative - proof.path_sum
+    variables = sorted(full.free_symbols, key=str)
+    f = sp.lambdify(variables, full, "numpy")
     rng = random.Random(0)
-    free = sorted(difference.free_symbols, key=str)
     for _ in range(3):
-        point = {sym: rng.uniform(-1, 1) for sym in free}
-        if abs(complex(difference.evalf(subs=point))) > 1e-9:
-            return difference  # not an identity: no point simplifying
-    return sp.simplify(difference)
+        if abs(f(*[rng.uniform(-1, 1) for _ in variables])) > 1e-9:
+            return short  # not an identity: no point simplifying
+    return sp.simplify(sp.expand(full))
 
 
 def _others(sp, G, syms, o, u, v, net):
@@ -296,17 +313,27 @@ def _others(sp, G, syms, o, u, v, net):
     return sp.Mul(*[syms["weights"][(a, v)] * o[a] for a in G.predecessors(v) if a != u])
 
 
-def _evaluate(sp, lab, syms, expressions):
-    """The expressions at the labeling's numbers (summed over a batch)."""
+def _numbers(lab, syms, net_inputs):
+    """Every symbol's value in the labeling: weights, biases, inputs, targets, net inputs s_j.
+
+    Inputs, targets and s_j are arrays over a batch.
+    """
     import numpy as np
 
     net = lab.network
-    fixed = {sym: net.weight(u, v) for (u, v), sym in syms["weights"].items()}
-    fixed.update({sym: net.bias(n) for n, sym in syms["biases"].items()})
-    variables = list(syms["inputs"].values()) + [syms["targets"][k] for k in lab.targets]
-    samples = [lab.o[n] for n in syms["inputs"]] + [lab.targets[k] for k in lab.targets]
-    results = []
-    for expr in expressions:
-        f = sp.lambdify(variables, expr.subs(fixed), "numpy")
-        results.append(float(np.sum(f(*[np.asarray(x, dtype=float) for x in samples]))))
-    return tuple(results)
+    known = {sym: net.weight(u, v) for (u, v), sym in syms["weights"].items()}
+    known.update({sym: net.bias(n) for n, sym in syms["biases"].items()})
+    known.update({sym: np.asarray(lab.o[n], dtype=float) for n, sym in syms["inputs"].items()})
+    known.update({syms["targets"][k]: np.asarray(t, dtype=float) for k, t in lab.targets.items()})
+    units = {f"s_{n}": n for n in lab.s}
+    known.update({sym: np.asarray(lab.s[units[sym.name]], dtype=float) for sym, _, _ in net_inputs})
+    return known
+
+
+def _evaluate(sp, known, expr):
+    """`expr` (written with the s_j) at the labeling's numbers, summed over a batch."""
+    import numpy as np
+
+    variables = sorted(expr.free_symbols, key=str)
+    f = sp.lambdify(variables, expr, "numpy")
+    return float(np.sum(f(*[known[v] for v in variables])))
