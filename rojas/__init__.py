@@ -29,6 +29,7 @@ from .proof import proof_report
 from .checking import CheckReport, check
 from .training import History, train
 from .loss_plot import plot_loss
+from .drawing import animate, draw, save_drawing  # figures: Matplotlib is imported only when drawing
 from . import testing  # rojas.testing.assert_gradients, for users' own test suites
 # Layers and time
 from .layers import Layers, MatrixCheck, MatrixPass, from_layers, matrix_backprop, to_layers
@@ -43,6 +44,7 @@ __all__ = [
     "example_path", "examples",
     "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
     "check", "CheckReport", "train", "History", "plot_loss", "testing",
+    "draw", "animate", "save_drawing",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
     "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",
     "RojasError", "NetworkError", "DataError", "NumericalError",

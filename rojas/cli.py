@@ -116,6 +116,7 @@ COMMAND_MODULES = (
     "rojas.training",   # train
     "rojas.layers",     # matrix
     "rojas.recurrent",  # unfold
+    "rojas.drawing",    # draw, animate
 )
 
 

@@ -683,6 +683,12 @@ class Labeling:
 
         return labeling_table(self)
 
+    def _repr_png_(self):
+        # Jupyter shows the labeled network, both sweeps (Matplotlib is imported only now).
+        from .drawing import repr_png
+
+        return repr_png(self)
+
     def __repr__(self):
         batch = "" if self.batch_size is None else f", batch of {self.batch_size}"
         return f"<Labeling of {self.network.name or 'network'}: {self.objective} = {self.value:.6g}{batch}>"

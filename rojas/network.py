@@ -581,6 +581,12 @@ class Network:
         return path
 
     # ------------------------------------------------------------------ display
+    def _repr_png_(self):
+        # Jupyter shows the network drawn (Matplotlib is imported only now).
+        from .drawing import repr_png
+
+        return repr_png(self)
+
     def summary(self):
         """A short human-readable description."""
         return (f"{self.name or 'network'}: {len(self)} nodes ({len(self.inputs)} inputs, "

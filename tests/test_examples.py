@@ -9,6 +9,7 @@ import json
 import math
 import os
 import runpy
+import subprocess
 import sys
 
 import pytest
@@ -169,3 +170,15 @@ def test_demo_sections(tmp_path, capsys):
     trained = rojas.load(os.path.join(str(tmp_path), "xor_trained.json"))
     x, t = rojas.load_data(rojas.example_path("xor", "data"))
     assert R.objective(trained.to_networkx(), x, t) < 0.01
+
+
+@pytest.mark.parametrize("script", sorted(f for f in os.listdir(EXAMPLES) if f.endswith(".py")))
+def test_every_script_runs_on_its_own(script, tmp_path):
+    """Every example runs from any directory and exits 0 (each asserts its own numbers)."""
+    argv = [str(tmp_path / "figures")] if script == "make_figures.py" else []
+    proc = subprocess.run([sys.executable, os.path.join(EXAMPLES, script), *argv], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    if script == "make_figures.py":
+        written = os.listdir(tmp_path / "figures")
+        assert {"mazur_sweeps.png", "mazur_paths_w1.png", "mazur_sweeps.gif"} <= set(written)

@@ -1,0 +1,92 @@
+"""The ``rojas draw`` and ``rojas animate`` commands."""
+
+import os
+
+from ..errors import RojasError
+
+__all__ = ["add_commands", "cmd_draw", "cmd_animate"]
+
+
+def _size(text):
+    """``W,H`` in inches from the command line."""
+    import argparse
+
+    try:
+        w, h = (float(v) for v in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTH,HEIGHT in inches, got {text!r}") from None
+    return w, h
+
+
+def _labeling_or_network(args, to=None):
+    from ..cli import network_and_data
+    from ..labeling import label
+
+    net, inputs, targets = network_and_data(args)
+    if not inputs and not args.data:
+        return net
+    of = to if to is not None else getattr(args, "of", None)
+    return label(net, inputs, None if of is not None else targets, of=of)
+
+
+def cmd_draw(args):
+    from .output import image_format, save_drawing
+
+    image_format(args.output)
+    to = None
+    if args.to is not None:
+        from ..data import _lookup
+        from ..network import load
+
+        to = _lookup(load(args.network), args.to, "--to")
+    obj = _labeling_or_network(args, to)
+    drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
+                           paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
+    w, h = drawing.figure.get_size_inches()
+    size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if args.output.lower().endswith(".png") else ""
+    print(f"wrote {args.output} ({size}{drawing.mode} detail, {' and '.join(drawing.panels)} sweep"
+          f"{'s' * (len(drawing.panels) > 1)})")
+    return 0
+
+
+def cmd_animate(args):
+    from ..labeling import Labeling
+    from .animation import animate
+    from .output import image_format
+
+    image_format(args.output, ("gif",))
+    obj = _labeling_or_network(args)
+    if not isinstance(obj, Labeling):
+        raise RojasError("animate needs the inputs (and targets): give --data DATA.json or --input NAME=V")
+    path = animate(obj, args.output, fps=args.fps, dpi=args.dpi, sample=args.sample)
+    print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} kB)")
+    return 0
+
+
+def add_commands(sub):
+    from ..cli import add_data_options
+
+    draw = sub.add_parser("draw", help="draw a network (labeled, with --data) as Rojas does: PNG, SVG or PDF")
+    add_data_options(draw)
+    draw.add_argument("-o", "--output", required=True, metavar="FILE",
+                      help="the image: .png, .svg or .pdf (the format comes from the extension)")
+    draw.add_argument("--sweep", choices=("forward", "backward", "both"),
+                      help="which sweep to draw (default: both with data, forward without)")
+    draw.add_argument("--paths", metavar="SRC",
+                      help="highlight every path from SRC (an edge name or u->v, a param, b:NODE, a node)")
+    draw.add_argument("--to", metavar="NODE", help="with --paths: end the paths at this node instead of E")
+    draw.add_argument("--sample", type=int, metavar="K", help="for a batch: draw sample K (from 0)")
+    draw.add_argument("--detail", choices=("auto", "full", "table", "bare"), default="auto",
+                      help="numbers in the units, in a table, or none (default: what fits)")
+    draw.add_argument("--size", type=_size, metavar="W,H", help="image size in inches (default: what fits)")
+    draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
+    draw.add_argument("--title", help="instead of the network's name")
+    draw.set_defaults(run=cmd_draw)
+
+    anim = sub.add_parser("animate", help="animate both sweeps of a labeled network into a GIF")
+    add_data_options(anim)
+    anim.add_argument("-o", "--output", required=True, metavar="FILE.gif", help="the GIF to write")
+    anim.add_argument("--sample", type=int, metavar="K", help="for a batch: animate sample K (from 0)")
+    anim.add_argument("--fps", type=float, default=2.0, help="steps per second (default 2)")
+    anim.add_argument("--dpi", type=float, default=72, help="pixels per inch (default 72)")
+    anim.set_defaults(run=cmd_animate)

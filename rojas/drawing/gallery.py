@@ -1,0 +1,94 @@
+"""The gallery: the figures ``rojas demo`` and ``examples/make_figures.py`` write.
+
+=========================  ==============================================================
+``mazur_sweeps.png``       seed 001's 2-2-2 network labeled: both sweeps, every number
+``mazur_paths_w1.png``     the same network, the two paths of ∂E/∂w1 and their sum
+``seed003.png``            seed 003's 2-2-1 network on the observation [8, −4]
+``skip_product.png``       skip connections, a product unit (Π) and a tied weight
+``xor.png``                XOR, one of its four patterns, both sweeps
+``mazur_sweeps.gif``       seed 001's network: the forward sweep unit by unit, then back
+=========================  ==============================================================
+"""
+
+import os
+import time
+
+__all__ = ["GALLERY", "seed003_network", "make_gallery", "demo_section"]
+
+GALLERY = {
+    "mazur_sweeps.png": "seed 001's 2-2-2 network labeled: both sweeps, every number",
+    "mazur_paths_w1.png": "the same network with the two paths of ∂E/∂w1, their products and their sum",
+    "seed003.png": "seed 003's 2-2-1 network on the single observation [8, −4] (weights from N(0, 0.01²))",
+    "skip_product.png": "skip connections drawn as arcs, a product unit (Π) and a tied weight",
+    "xor.png": "XOR (half trained), the pattern x = (1, 0): both sweeps",
+    "mazur_sweeps.gif": "seed 001's network: the forward sweep unit by unit, the backward sweep, the gradients",
+}
+
+SEED003 = {"seed": 3, "inputs": {"X1": 8.0, "X2": -4.0}, "targets": {"Y": 1.0}}
+
+
+def seed003_network():
+    """Seed 003's network, as ``examples/seed003_one_epoch.py`` builds it.
+
+    Inputs X1, X2; two linear hidden units; a sigmoid output Y; no biases;
+    weights drawn from N(0, 0.01²) with ``numpy.random.default_rng(3)``.
+    """
+    from ..network import Network
+    from ..training import initialize
+
+    net = Network(name="seed 003: 2-2-1, linear hidden units, sigmoid output")
+    net.add_input("X1").add_input("X2")
+    net.add_unit("H1", "identity").add_unit("H2", "identity").add_unit("Y", "sigmoid")
+    for u, v in (("X1", "H1"), ("X2", "H1"), ("X1", "H2"), ("X2", "H2"), ("H1", "Y"), ("H2", "Y")):
+        net.add_edge(u, v, weight=0.0, name=f"w_{u}{v}")
+    return initialize(net, seed=SEED003["seed"], std=0.01)
+
+
+def _labeled(name):
+    from ..data import load_data
+    from ..examples import example_path
+    from ..labeling import label
+    from ..network import load
+
+    return label(load(example_path(name)), *load_data(example_path(name, "data")))
+
+
+def make_gallery(out_dir, *, verbose=True):
+    """Write the gallery into `out_dir`; returns ``{file name: path}``."""
+    from ..labeling import label
+    from .animation import animate
+    from .output import save_drawing
+
+    os.makedirs(out_dir, exist_ok=True)
+    mazur = _labeled("mazur")
+    xor = _labeled("xor")
+    x1, x2 = list(xor.o["x1"]), list(xor.o["x2"])
+    xor_sample = next(k for k in range(len(x1)) if (x1[k], x2[k]) == (1.0, 0.0))
+    jobs = {
+        "mazur_sweeps.png": lambda p: save_drawing(mazur, p, sweep="both"),
+        "mazur_paths_w1.png": lambda p: save_drawing(mazur, p, sweep="forward", paths="w1"),
+        "seed003.png": lambda p: save_drawing(label(seed003_network(), SEED003["inputs"], SEED003["targets"]),
+                                              p, sweep="both"),
+        "skip_product.png": lambda p: save_drawing(_labeled("skip_product"), p, sweep="both"),
+        "xor.png": lambda p: save_drawing(xor, p, sweep="both", sample=xor_sample),
+        "mazur_sweeps.gif": lambda p: animate(mazur, p),
+    }
+    written = {}
+    for name, job in jobs.items():
+        path = os.path.join(out_dir, name)
+        start = time.perf_counter()
+        job(path)
+        written[name] = path
+        if verbose:
+            print(f"   {path}  ({os.path.getsize(path) / 1024:.0f} kB, {time.perf_counter() - start:.1f} s): "
+                  f"{GALLERY[name]}")
+    return written
+
+
+def demo_section(out_dir):
+    """``rojas demo``: write the gallery of figures into `out_dir` and say where."""
+    print("=" * 78)
+    print("Figures: Rojas's split units, both sweeps, paths, an animation (rojas draw / rojas animate)")
+    print("=" * 78)
+    make_gallery(out_dir)
+    print()

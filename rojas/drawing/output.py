@@ -1,0 +1,145 @@
+"""Drawings into files and into notebooks, without pyplot and without a display.
+
+:func:`save_drawing` writes PNG, SVG or PDF (the format from the extension)
+through a temporary file and a rename, so a crash never leaves half an image;
+:func:`repr_png` and :func:`repr_svg` give what a notebook shows for a network
+or a labeling.
+"""
+
+import io
+import os
+
+from ..errors import RojasError
+
+__all__ = ["save_drawing", "repr_png", "repr_svg", "FORMATS", "image_format"]
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def image_format(path, allowed=FORMATS):
+    """The image format named by `path`'s extension.
+
+    Raises
+    ------
+    RojasError
+        For a missing or unknown extension.
+
+    Examples
+    --------
+    >>> image_format("net.SVG")
+    'svg'
+    """
+    ext = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    if ext not in allowed:
+        what = f"extension .{ext}" if ext else "no extension"
+        raise RojasError(f"cannot write {os.fspath(path)!r}: {what}; use " + ", ".join(f".{a}" for a in allowed))
+    return ext
+
+
+def write_atomic(path, write):
+    """Call ``write(tmp_path)`` and rename the result over `path`; failures become RojasError."""
+    path = os.fspath(path)
+    directory = os.path.dirname(path)
+    if directory and not os.path.isdir(directory):
+        raise RojasError(f"cannot write {path!r}: no directory {directory!r}")
+    ext = os.path.splitext(path)[1]
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp{os.getpid()}{ext}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise RojasError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
+    """Draw a network or a labeling into an image file.
+
+    Parameters
+    ----------
+    obj : Labeling, Network or networkx.DiGraph
+    path : str or os.PathLike
+        Ending in ``.png``, ``.svg`` or ``.pdf``.
+    dpi : float
+        Pixels per inch of a PNG.
+    figsize : (float, float), optional
+        The image's size in inches (a PNG is then figsize × dpi pixels); by
+        default the size the drawing needs.
+    **options
+        Passed to :func:`rojas.draw` (sweep, paths, to, sample, detail, title).
+
+    Returns
+    -------
+    Drawing
+
+    Raises
+    ------
+    RojasError
+        For an unknown extension, an unwritable place, or bad options.
+
+    Examples
+    --------
+    >>> import os, tempfile, rojas
+    >>> from rojas.drawing import save_drawing
+    >>> net = rojas.load(rojas.example_path("xor"))
+    >>> path = os.path.join(tempfile.mkdtemp(), "xor.png")
+    >>> d = save_drawing(net, path, dpi=50, figsize=(8, 4))
+    >>> open(path, "rb").read(8) == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    from .render import _draw
+
+    fmt = image_format(path)
+    if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
+        raise RojasError(f"dpi must be a number between 10 and 1200, got {dpi!r}")
+    drawing = _draw(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
+    write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=fmt, dpi=dpi,
+                                                          metadata=_metadata(fmt)))
+    return drawing
+
+
+def _metadata(fmt):
+    # Reproducible files: no creation dates in SVG/PDF, no software version churn.
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None, "ModDate": None}
+    return None
+
+
+def _figure_bytes(obj, fmt, dpi):
+    from ..errors import RojasError as _E
+    from .render import _draw
+
+    try:
+        drawing = _draw(obj, None, pyplot=False, dpi=dpi)
+    except _E:
+        return None
+    buf = io.BytesIO()
+    drawing.figure.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+    return buf.getvalue()
+
+
+def repr_png(obj, dpi=80):
+    """PNG bytes of the drawing of a Network or a Labeling (what ``_repr_png_`` returns).
+
+    Returns None for something that cannot be drawn, so a notebook falls back
+    to the text representation.
+
+    Examples
+    --------
+    >>> import rojas
+    >>> from rojas.drawing import repr_png
+    >>> repr_png(rojas.load(rojas.example_path("mazur")))[:4]
+    b'\\x89PNG'
+    """
+    return _figure_bytes(obj, "png", dpi)
+
+
+def repr_svg(obj):
+    """SVG text of the drawing of a Network or a Labeling (what ``_repr_svg_`` returns), or None."""
+    data = _figure_bytes(obj, "svg", 72)
+    return None if data is None else data.decode("utf-8")

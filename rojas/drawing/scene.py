@@ -1,0 +1,265 @@
+"""What a drawing shows: every unit's two halves and tags, every edge's labels.
+
+A :class:`Scene` is built from a network, or from a labeling and one of its
+samples, without Matplotlib: for each node the text of its left half (the
+stored derivative f'(s)), its right half (the function and o = f(s)) and the
+tags above and below it, on the forward and on the backward sweep; for each
+edge its weight (forward) and its gradient o_i·δ_j (backward).  With targets
+Rojas's *extended network* is drawn too: one error unit per output computing
+½(o − t)² and storing its derivative o − t, and a unit E adding them up, where
+the backward sweep's 1 enters.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import RojasError
+from .style import fn_symbol, num
+
+__all__ = ["Scene", "NodeSpec", "EdgeSpec", "ObjectiveNode", "build_scene"]
+
+
+class ObjectiveNode:
+    """A node of the extended network: an error unit of an output, or the sum E."""
+
+    __slots__ = ("role", "output")
+
+    def __init__(self, role, output=None):
+        self.role, self.output = role, output
+
+    def __repr__(self):
+        return f"ObjectiveNode({self.role!r}, {self.output!r})" if self.output is not None else \
+            f"ObjectiveNode({self.role!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, ObjectiveNode) and (self.role, self.output) == (other.role, other.output)
+
+    def __hash__(self):
+        return hash(("__rojas_objective__", self.role, self.output))
+
+
+@dataclass
+class NodeSpec:
+    """One node's texts.
+
+    ``kind`` is ``"input"``, ``"unit"``, ``"error"`` or ``"sum"``; ``forward``
+    and ``backward`` map ``left_head``, ``left``, ``right_head``, ``right``,
+    ``above``, ``below`` (and for inputs ``value``) to strings or None.
+    """
+
+    node: object
+    kind: str
+    name: str
+    output: bool = False
+    product: bool = False
+    forward: dict = field(default_factory=dict)
+    backward: dict = field(default_factory=dict)
+
+
+@dataclass
+class EdgeSpec:
+    """One edge's labels; ``objective`` edges (weight 1, to the error units and E) carry none."""
+
+    u: object
+    v: object
+    forward: str = None
+    backward: str = None
+    objective: bool = False
+
+
+@dataclass
+class Scene:
+    """Everything a drawing writes, for one network (and one sample of a labeling)."""
+
+    nodes: dict
+    edges: list
+    order: list
+    inputs: list
+    title: str
+    subtitle: str
+    labeled: bool
+    objective: str = None       # "E", or the node whose value is differentiated
+    seed_node: object = None     # where the backward sweep's 1 enters
+    values: dict = field(default_factory=dict)   # numbers for the table and the animation
+    sample: int = None
+    batch: int = None
+    counts: tuple = (0, 0)
+
+    def graph(self):
+        """The DiGraph to lay out: the network plus the extended network's nodes."""
+        import networkx as nx
+
+        G = nx.DiGraph()
+        G.add_nodes_from(self.order)
+        G.add_edges_from((e.u, e.v) for e in self.edges)
+        return G
+
+
+def _pick(value, sample):
+    if isinstance(value, np.ndarray) and value.ndim:
+        return float(value[sample])
+    return float(value)
+
+
+def _edge_text(net, u, v):
+    name, param = net.edge_name(u, v), net.edge_param(u, v)
+    value = num(net.weight(u, v))
+    if param is not None:
+        return f"{name} = {param} = {value}" if name and name != param else f"{param} = {value}"
+    return f"{name} = {value}" if name else value
+
+
+def _grad_name(net, u, v):
+    name = net.edge_name(u, v) or net.edge_param(u, v)
+    return name if name else "w"
+
+
+def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
+    """The texts of a drawing of `net`, labeled by `lab` (optional) at `sample`.
+
+    Parameters
+    ----------
+    net : Network
+    lab : Labeling, optional
+    sample : int, optional
+        For a labeling of a batch: which sample to show (default 0).
+    objective_nodes : bool
+        With targets, add the error units and E (Rojas's extended network).
+
+    Returns
+    -------
+    Scene
+
+    Raises
+    ------
+    RojasError
+        If `sample` is out of range, or given for a labeling of no batch.
+    """
+    batch = None if lab is None else lab.batch_size
+    if batch is None:
+        if sample not in (None, 0):
+            raise RojasError(f"sample {sample}: the labeling is of a single sample, not a batch")
+        k = None
+    else:
+        k = 0 if sample is None else sample
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < batch:
+            raise RojasError(f"sample {sample!r}: choose 0 ... {batch - 1} (the batch has {batch} samples)")
+        k = int(k)
+    G = net._graph
+    nodes, edges, values = {}, [], {"o": {}, "fprime": {}, "delta": {}, "arriving": {}, "s": {},
+                                      "grad": {}, "weight": {}}
+    has_targets = lab is not None and lab.objective == "E"
+    obj = None if lab is None else ("E" if has_targets else f"o_{lab.objective}")
+
+    def val(mapping, n):
+        return _pick(mapping[n], k) if k is not None else float(mapping[n])
+
+    def partial(u, v):
+        p = lab.product_partial(u, v)
+        return _pick(p, k) if k is not None else float(p)
+
+    outputs = set(net.outputs)
+    for n in net.nodes:
+        fn, combine = net.fn(n), net.combine(n)
+        name = str(n)
+        if fn == "input":
+            spec = NodeSpec(n, "input", name)
+            spec.forward = {"value": None}
+            spec.backward = {"value": None}
+            if lab is not None:
+                o, d = val(lab.o, n), val(lab.delta, n)
+                values["o"][n], values["delta"][n] = o, d
+                spec.forward["value"] = num(o)
+                spec.backward["value"] = num(o)
+                spec.backward["below"] = f"∂{obj}/∂{name} = {num(d)}"
+            nodes[n] = spec
+            continue
+        spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine == "product")
+        sym = fn_symbol(fn, combine)
+        bias = net.bias(n)
+        bias_text = f"b = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
+        spec.forward = {"left_head": "f′", "left": None, "right_head": sym, "right": None,
+                        "above": name, "below": bias_text}
+        spec.backward = {"left_head": "f′", "left": None, "right_head": "Σ", "right": None,
+                         "above": name, "below": None}
+        if lab is not None:
+            o, d, s, delta = val(lab.o, n), val(lab.fprime, n), val(lab.s, n), val(lab.delta, n)
+            arriving = 0.0
+            for m in G.successors(n):
+                arriving += net.weight(n, m) * partial(n, m) * val(lab.delta, m)
+            if has_targets and n in lab.targets:
+                arriving += o - (_pick(lab.targets[n], k) if k is not None else float(np.sum(lab.targets[n])))
+            elif lab.objective == n:
+                arriving += 1.0
+            values["o"][n], values["fprime"][n], values["s"][n] = o, d, s
+            values["delta"][n], values["arriving"][n] = delta, arriving
+            spec.forward.update(left=num(d), right=num(o))
+            spec.backward.update(left=num(d), right=num(arriving), below=f"δ = {num(delta)}")
+        nodes[n] = spec
+
+    for u, v in net.edges:
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v))
+        values["weight"][(u, v)] = net.weight(u, v)
+        if lab is not None:
+            if k is None:
+                g = lab.weight_grad[(u, v)]
+            else:
+                g = val(lab.o, u) * val(lab.delta, v) * partial(u, v)
+            values["grad"][(u, v)] = g
+            e.backward = f"∂{obj}/∂{_grad_name(net, u, v)} = {num(g)}"
+        edges.append(e)
+
+    order = list(net.nodes)
+    seed_node = None
+    if lab is not None and has_targets and objective_nodes:
+        total = 0.0
+        E = ObjectiveNode("sum")
+        for out in lab.targets:
+            t = _pick(lab.targets[out], k) if k is not None else float(lab.targets[out])
+            o = values["o"][out]
+            err = ObjectiveNode("error", out)
+            total += 0.5 * (o - t) ** 2
+            spec = NodeSpec(err, "error", f"½(o−t)² of {out}")
+            spec.forward = {"left_head": "o−t", "left": num(o - t), "right_head": "½(·)²",
+                            "right": num(0.5 * (o - t) ** 2), "above": f"t = {num(t)}", "below": None}
+            spec.backward = {"left_head": "o−t", "left": num(o - t), "right_head": "Σ", "right": "1",
+                             "above": f"t = {num(t)}", "below": f"δ = {num(o - t)}"}
+            values["o"][err], values["fprime"][err] = 0.5 * (o - t) ** 2, o - t
+            values["delta"][err], values["arriving"][err] = o - t, 1.0
+            nodes[err] = spec
+            order.append(err)
+            edges.append(EdgeSpec(out, err, objective=True))
+            edges.append(EdgeSpec(err, E, objective=True))
+        spec = NodeSpec(E, "sum", "E")
+        spec.forward = {"left_head": "f′", "left": "1", "right_head": "+", "right": num(total),
+                        "above": "E", "below": None}
+        spec.backward = {"left_head": "f′", "left": "1", "right_head": "Σ", "right": "1",
+                         "above": "E", "below": "δ = 1"}
+        values["o"][E], values["fprime"][E], values["delta"][E], values["arriving"][E] = total, 1.0, 1.0, 1.0
+        nodes[E] = spec
+        order.append(E)
+        seed_node = E
+    elif lab is not None and not has_targets:
+        seed_node = lab.objective
+
+    name = net.name or "network"
+    if lab is None:
+        n_in, n_out = len(net.inputs), len(net.outputs)
+        subtitle = (f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
+                    f"{len(net.edges)} edges")
+    else:
+        if has_targets:
+            value = sum(0.5 * (values["o"][o] - (_pick(lab.targets[o], k) if k is not None
+                                                  else float(lab.targets[o]))) ** 2 for o in lab.targets)
+            subtitle = f"E = ½Σ(o−t)² = {value:.9g}"
+        else:
+            subtitle = f"objective: the value of {lab.objective} = {values['o'][lab.objective]:.9g}"
+        if k is not None:
+            xs = ", ".join(f"{n} = {num(values['o'][n])}" for n in net.inputs)
+            subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {lab.value:.6g})" \
+                if has_targets else f"   (sample {k + 1} of {batch}: {xs})"
+    return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
+                 subtitle=subtitle, labeled=lab is not None,
+                 objective=None if lab is None else lab.objective, seed_node=seed_node,
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)))

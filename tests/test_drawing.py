@@ -1,0 +1,519 @@
+"""Figures: geometry, text extents, files and the command line, checked independently.
+
+Every property here is derived without the drawing code: positions are read
+back from the artists, text extents from Matplotlib's renderer, image sizes
+from the files' own headers, the numbers shown from ``reference.py`` (a naive
+forward sweep that does not import rojas).
+"""
+
+import itertools
+import math
+import struct
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import rojas
+from rojas import RojasError
+from rojas.drawing import draw
+
+import reference as R
+
+MAZUR = rojas.example_path("mazur")
+MAZUR_DATA = rojas.example_path("mazur", "data")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def labeled(name):
+    return rojas.label(rojas.load(rojas.example_path(name)), *rojas.load_data(rojas.example_path(name, "data")))
+
+
+def png_size(data):
+    """(width, height) from a PNG's IHDR chunk."""
+    assert data[:8] == PNG
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def rojas_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "rojas", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def figure_ax(w=10, h=8):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(w, h))
+    FigureCanvasAgg(fig)
+    return fig.add_subplot()
+
+
+# ---------------------------------------------------------------------------- geometry read back
+def renderer(drawing):
+    return drawing.figure.canvas.get_renderer()
+
+
+def text_box(t, r):
+    """The text's extent in pixels, including its background box."""
+    bb = t.get_window_extent(r)
+    box = [bb.x0, bb.y0, bb.x1, bb.y1]
+    patch = t.get_bbox_patch()
+    if patch is not None:
+        t.update_bbox_position_size(r)
+        pb = patch.get_window_extent(r)
+        box = [min(box[0], pb.x0), min(box[1], pb.y0), max(box[2], pb.x1), max(box[3], pb.y1)]
+    return box
+
+
+def overlap(a, b):
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(w, 0) * max(h, 0)
+
+
+def circles(drawing):
+    """Every unit's circle in pixels: (cx, cy, r, panel, node), from the outline artist itself."""
+    from matplotlib.patches import Circle
+
+    out = []
+    trans = drawing.ax.transData
+    for panel, nodes in drawing.nodes.items():
+        for node, unit in nodes.items():
+            for shape in unit.shapes:
+                if isinstance(shape, Circle):
+                    cx, cy = shape.center
+                    (px, py), (qx, _) = trans.transform([(cx, cy), (cx + shape.radius, cy)])
+                    out.append((px, py, qx - px, panel, node))
+    return out
+
+
+def assert_labels_apart(drawing):
+    """No two texts outside the units overlap; none covers a unit; all lie inside the figure."""
+    r = renderer(drawing)
+    texts = [t for t in drawing.label_texts() if t.get_visible() and t.get_text()]
+    boxes = [text_box(t, r) for t in texts]
+    for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2):
+        assert overlap(a, b) < 0.5, (texts[i].get_text(), texts[j].get_text())
+    for t, b in zip(texts, boxes):
+        for cx, cy, rad, panel, node in circles(drawing):
+            nx_, ny_ = min(max(cx, b[0]), b[2]), min(max(cy, b[1]), b[3])
+            assert math.hypot(cx - nx_, cy - ny_) > rad - 0.5, (t.get_text(), node)
+    W, H = drawing.figure.bbox.width, drawing.figure.bbox.height
+    extra = [a for a in (drawing.legend, drawing.table, drawing.note) if a is not None]
+    for b in boxes + [list(a.get_window_extent(r).extents) for a in extra]:
+        assert b[0] >= -0.5 and b[1] >= -0.5 and b[2] <= W + 0.5 and b[3] <= H + 0.5, b
+
+
+def assert_inner_texts_fit(drawing):
+    """Each value and heading lies inside its own unit, on its own side of the split."""
+    r = renderer(drawing)
+    by_node = {(p, n): (cx, cy, rad) for cx, cy, rad, p, n in circles(drawing)}
+    for panel, nodes in drawing.nodes.items():
+        for node, unit in nodes.items():
+            if (panel, node) not in by_node:
+                continue
+            cx, cy, rad = by_node[(panel, node)]
+            for key, t in unit.texts.items():
+                if key not in ("left", "right", "left_head", "right_head"):
+                    continue
+                b = text_box(t, r)
+                for x, y in ((b[0], b[1]), (b[0], b[3]), (b[2], b[1]), (b[2], b[3])):
+                    assert math.hypot(x - cx, y - cy) <= rad + 0.5, (node, key, t.get_text())
+                if key.startswith("left"):
+                    assert b[2] <= cx + 0.5, (node, key)
+                else:
+                    assert b[0] >= cx - 0.5, (node, key)
+
+
+# ---------------------------------------------------------------------------- import and layout
+def test_import_rojas_does_not_import_matplotlib():
+    code = ("import sys, rojas, rojas.drawing, rojas.cli; rojas.cli.build_parser(); "
+            "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def random_dags():
+    for seed in range(6):
+        yield nx.DiGraph(R.random_network(seed, 2 + seed % 3, 4 + seed, 1 + seed % 2, p_skip=0.4))
+    for seed in range(3):
+        G = nx.gnp_random_graph(25, 0.15, seed=seed, directed=True)
+        yield nx.DiGraph([(u, v) for u, v in G.edges if u < v])
+
+
+@pytest.mark.parametrize("G", list(random_dags()), ids=lambda G: f"{len(G)}n{G.number_of_edges()}e")
+def test_layout_left_of_successors_and_deterministic(G):
+    from rojas.drawing import layered_layout
+
+    sources = [n for n in G if G.in_degree(n) == 0]
+    a = layered_layout(G, first=sources)
+    b = layered_layout(G.copy(), first=sources)
+    assert a.pos == b.pos
+    assert set(a.pos) == set(G)
+    for u, v in G.edges:
+        assert a.pos[u][0] < a.pos[v][0], (u, v)
+    # Units in one column never overlap: centres at least two radii apart.
+    for c in set(a.column.values()):
+        ys = sorted(a.pos[n][1] for n in G if a.column[n] == c)
+        assert all(y2 - y1 >= 2.0 for y1, y2 in zip(ys, ys[1:]))
+
+
+def dense(points, step=0.05):
+    out = [points[0]]
+    for p, q in zip(points, points[1:]):
+        k = max(1, int(math.hypot(*(q - p)) / step))
+        out.extend(p + (q - p) * t for t in np.linspace(0, 1, k + 1)[1:])
+    return np.array(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_arcs_never_pass_through_units(seed):
+    net = rojas.Network(nx.DiGraph(R.random_network(seed, 2, 6, 1, p_skip=0.6, p_product=0.0, p_tied=0.0)))
+    d = draw(net, ax=figure_ax(16, 12), detail="full")
+    panel = d.panels[0]
+    centres = {n: np.array(p) + (0, d.offsets[panel]) for n, p in d.layout.pos.items()}
+    long_edges = 0
+    for (u, v), art in d.edges[panel].items():
+        long_edges += d.layout.column[v] - d.layout.column[u] > 1
+        pts = dense(np.asarray(art.points))
+        for n, c in centres.items():
+            if n in (u, v):
+                continue
+            assert np.hypot(*(pts - c).T).min() > 1.16, (u, v, n)  # radius 1 (an output's ring: 1.16)
+    assert long_edges > 0
+
+
+def test_layout_of_every_drawing_is_left_to_right():
+    d = draw(labeled("skip_product"), ax=figure_ax(16, 10))
+    assert d.mode == "full"
+    G = d.scene.graph()
+    for u, v in G.edges:
+        assert d.layout.pos[u][0] < d.layout.pos[v][0]
+
+
+# ---------------------------------------------------------------------------- what is drawn
+def test_mazur_numbers_are_the_reference_sweep():
+    lab = labeled("mazur")
+    G = lab.network.to_networkx()
+    x, t = rojas.load_data(MAZUR_DATA)
+    s, o = R.forward(G, x)
+    d = draw(lab, ax=figure_ax(12, 10))
+    assert d.mode == "full" and d.panels == ["forward", "backward"]
+    for n in ("h1", "h2", "o1", "o2"):
+        f = d.nodes["forward"][n].texts
+        sig = o[n]
+        assert float(f["right"].get_text()) == pytest.approx(sig, abs=6e-5)
+        assert float(f["left"].get_text()) == pytest.approx(sig * (1 - sig), abs=6e-5)  # σ' = σ(1 − σ)
+    # ∂E/∂w5 = o_h1 · σ'(s_o1) · (o_o1 − t_o1), by hand
+    w5 = o["h1"] * o["o1"] * (1 - o["o1"]) * (o["o1"] - t["o1"])
+    text = d.edges["backward"]["h1", "o1"].label.get_text()
+    assert text.startswith("∂E/∂w5 = ") and float(text.split("= ")[1]) == pytest.approx(w5, rel=1e-3)
+    assert d.edges["forward"]["i1", "h1"].label.get_text() == "w1 = 0.15"
+    assert d.nodes["forward"]["h1"].texts["below"].get_text() == "b = 0.35"
+    E = 0.5 * sum((o[k] - t[k]) ** 2 for k in ("o1", "o2"))
+    assert any(f"{E:.9g}" in tt.get_text() for tt in d.titles)
+    assert_labels_apart(d)
+    assert_inner_texts_fit(d)
+
+
+@pytest.mark.parametrize("case", ["skip_product", "xor", "seed003", "network", "backward", "user_ax", "small_ax"])
+def test_no_label_overlaps(case):
+    if case == "skip_product":
+        d = draw(labeled("skip_product"))
+        assert d.nodes["forward"]["p"].texts["right_head"].get_text() == "Π"   # the product unit
+    elif case == "xor":
+        d = draw(labeled("xor"), sample=2)
+        assert "sample 3 of 4" in " ".join(t.get_text() for t in d.titles)
+    elif case == "seed003":
+        from rojas.drawing import seed003_network
+
+        d = draw(rojas.label(seed003_network(), {"X1": 8.0, "X2": -4.0}, {"Y": 1.0}))
+        assert d.nodes["forward"]["X1"].texts["value"].get_text() == "8"
+        assert d.nodes["forward"]["X2"].texts["value"].get_text() == "−4"
+    elif case == "network":
+        d = draw(rojas.load(rojas.example_path("skip_product")))
+        assert d.panels == ["forward"] and "left" not in d.nodes["forward"]["h1"].texts
+    elif case == "backward":
+        d = draw(labeled("mazur"), sweep="backward")
+        assert d.panels == ["backward"]
+    elif case == "user_ax":
+        ax = figure_ax(12, 10)
+        d = draw(labeled("mazur"), ax=ax)
+        assert d.ax is ax and all(a.axes is ax for a in d.artists() if hasattr(a, "axes") and a is not d.legend)
+    else:  # too small for the numbers: they go to a table beside the graph
+        d = draw(labeled("mazur"), ax=figure_ax(8, 5))
+        assert d.mode == "table" and "0.5933" in d.table.get_text()
+        assert_labels_apart(d)
+        return
+    assert d.mode == "full"
+    assert_labels_apart(d)
+    assert_inner_texts_fit(d)
+
+
+def test_paths_of_w1_two_colours_and_their_sum():
+    lab = labeled("mazur")
+    d = draw(lab, sweep="forward", paths="w1")
+    assert len(d.paths) == 2
+    colours = {lines[0].get_color() for _, lines in d.paths}
+    assert len(colours) == 2
+    for p, lines in d.paths:
+        # i1 -> h1 -> o -> error unit -> E: four edges drawn in the path's colour
+        assert len(lines) == 4 and p["nodes"][:2] == ["i1", "h1"]
+    legend = [t.get_text() for t in d.legend.get_texts()]
+    assert len(legend) == 3
+    products = sorted(p["product"] for p, _ in d.paths)
+    # the two paths by hand: o_i1 σ'(h1) w σ'(o) (o − t)
+    x, t = rojas.load_data(MAZUR_DATA)
+    _, o = R.forward(lab.network.to_networkx(), x)
+    by_hand = sorted(0.05 * o["h1"] * (1 - o["h1"]) * w * o[k] * (1 - o[k]) * (o[k] - t[k])
+                     for w, k in ((0.4, "o1"), (0.5, "o2")))
+    assert products == pytest.approx(by_hand, rel=1e-12)
+    assert f"{sum(by_hand):.9g}"[:9] in legend[2].replace("−", "-")
+    assert "backward sweep" in legend[2]
+    assert_labels_apart(d)
+    # the legend sits below the graph, covering none of it
+    r = renderer(d)
+    lb = d.legend.get_window_extent(r)
+    assert lb.y1 <= d.ax.get_window_extent(r).y0 + 1
+
+
+# ---------------------------------------------------------------------------- scaling down
+def layered_network(sizes, seed=0):
+    rng = np.random.default_rng(seed)
+    net = rojas.Network(name=f"layers {sizes}")
+    layers = []
+    for li, n in enumerate(sizes):
+        names = [f"n{li}_{i}" for i in range(n)]
+        for name in names:
+            net.add_input(name) if li == 0 else net.add_unit(name, "tanh", bias=float(rng.normal(0, 0.3)))
+        layers.append(names)
+    for a, b in zip(layers, layers[1:]):
+        for v in b:
+            for u in rng.choice(a, size=min(3, len(a)), replace=False):
+                net.add_edge(str(u), v, weight=float(rng.normal()))
+    for _ in range(sizes[1]):  # skip connections
+        li = int(rng.integers(0, len(layers) - 2))
+        u = layers[li][int(rng.integers(len(layers[li])))]
+        v = layers[li + 2][int(rng.integers(len(layers[li + 2])))]
+        if not net._graph.has_edge(u, v):
+            net.add_edge(u, v, weight=float(rng.normal()))
+    return net, layers
+
+
+def test_forty_units_numbers_move_to_a_table():
+    net, layers = layered_network([4, 10, 10, 10, 6])
+    lab = rojas.label(net, {n: 0.5 for n in layers[0]}, {n: 0.1 for n in net.outputs})
+    d = draw(lab)
+    assert d.mode == "table"
+    table = d.table.get_text()
+    for n in net.nodes:
+        assert f"\n{n} " in table
+    # the table's δ of a unit is the labeling's, to 4 significant digits
+    row = next(line for line in table.splitlines() if line.startswith("n2_3 "))
+    assert float(row.split()[-1].replace("−", "-")) == pytest.approx(lab.delta["n2_3"], rel=1e-3, abs=1e-6)
+    ids = [u.texts["id"] for u in d.nodes["forward"].values() if "id" in u.texts]
+    assert len(ids) == 40
+    r = renderer(d)
+    boxes = [text_box(t, r) for t in ids]
+    assert all(overlap(a, b) < 0.5 for a, b in itertools.combinations(boxes, 2))
+    assert min(t.get_fontsize() for t in ids) >= 5
+    assert_labels_apart(d)
+
+
+def test_five_hundred_units_finish_and_drop_labels_with_a_note():
+    net, layers = layered_network([40, 120, 140, 120, 80], seed=1)
+    assert len(net) == 500
+    lab = rojas.label(net, {n: 0.1 for n in layers[0]}, {n: 0.0 for n in net.outputs})
+    start = time.perf_counter()
+    d = draw(lab, ax=None)
+    seconds = time.perf_counter() - start
+    assert seconds < 20
+    assert d.mode == "bare"
+    assert "not drawn" in d.note.get_text() and "500 units" in d.note.get_text()
+    # no number anywhere but the heading: every text is a title or the note
+    assert set(d.texts()) <= set(d.titles) | {d.note}
+    # not a blot: edges are thin and translucent
+    lines = [c for c in d.collections if type(c).__name__ == "LineCollection"]
+    assert lines and lines[0].get_alpha() <= 0.5 and max(lines[0].get_linewidths()) <= 0.7
+    assert_labels_apart(d)
+
+
+# ---------------------------------------------------------------------------- files and notebooks
+@pytest.mark.parametrize("ext, magic", [("png", PNG), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_save_each_format(tmp_path, ext, magic):
+    from rojas.drawing import save_drawing
+
+    path = tmp_path / f"mazur.{ext}"
+    save_drawing(labeled("mazur"), path, dpi=60, figsize=(9, 7))
+    data = path.read_bytes()
+    assert data.startswith(magic) and len(data) > 5000
+    if ext == "png":
+        assert png_size(data) == (540, 420)
+    if ext == "svg":
+        assert b"<svg" in data
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_save_refuses_unknown_extension(tmp_path):
+    from rojas.drawing import save_drawing
+
+    with pytest.raises(RojasError, match=r"\.jpg.*\.png, \.svg, \.pdf"):
+        save_drawing(labeled("mazur"), tmp_path / "x.jpg")
+    assert not list(tmp_path.iterdir())
+
+
+def test_repr_png_and_svg():
+    from rojas.drawing import repr_png, repr_svg
+
+    net = rojas.load(MAZUR)
+    png = repr_png(net)
+    w, h = png_size(png)
+    assert 300 < w < 1500 and 150 < h < 1200
+    assert png_size(repr_png(labeled("mazur")))[1] > h  # both sweeps: taller
+    assert "<svg" in repr_svg(labeled("xor"))
+
+
+def test_bad_requests_raise_rojas_errors():
+    net, lab = rojas.load(MAZUR), labeled("mazur")
+    from rojas.drawing import animate
+
+    for call, match in [(lambda: draw(net, sweep="backward"), "needs a labeled network"),
+                        (lambda: draw(net, paths="w1"), "needs a labeled network"),
+                        (lambda: draw(lab, sweep="sideways"), "unknown sweep"),
+                        (lambda: draw(lab, detail="huge"), "unknown detail"),
+                        (lambda: draw(lab, paths="nope"), "nope"),
+                        (lambda: draw(labeled("xor"), sample=4), "sample 4"),
+                        (lambda: draw(lab, sample=1), "not a batch"),
+                        (lambda: draw("net.json"), "expected a Network"),
+                        (lambda: animate(net), "labeled network")]:
+        with pytest.raises(RojasError, match=match):
+            call()
+
+
+def test_too_many_paths_are_refused_with_their_count():
+    G = nx.DiGraph()
+    G.add_node("x", fn="input")
+    prev = ["x"]
+    for layer in range(4):  # 3^3 · 1 = 27 paths from x to y
+        cur = [f"h{layer}_{i}" for i in range(3)] if layer < 3 else ["y"]
+        for v in cur:
+            G.add_node(v, fn="identity")
+            for u in prev:
+                G.add_edge(u, v, weight=0.5)
+        prev = cur
+    lab = rojas.label(rojas.Network(G), {"x": 1.0})
+    with pytest.raises(RojasError, match="27 paths from x"):
+        draw(lab, paths="x")
+
+
+# ---------------------------------------------------------------------------- command line and gallery
+@pytest.fixture(scope="module")
+def cli_runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("draw")
+    commands = {
+        "png": ["draw", MAZUR, "--data", MAZUR_DATA, "--size", "9,6", "--dpi", "50", "-o", tmp / "m.png"],
+        "svg paths": ["draw", MAZUR, "--data", MAZUR_DATA, "--paths", "w1", "--sweep", "forward",
+                      "-o", tmp / "p.svg"],
+        "pdf net": ["draw", MAZUR, "-o", tmp / "n.pdf"],
+        "jpg": ["draw", MAZUR, "--data", MAZUR_DATA, "-o", tmp / "m.jpg"],
+        "no data": ["draw", MAZUR, "--sweep", "backward", "-o", tmp / "b.png"],
+        "bad paths": ["draw", MAZUR, "--data", MAZUR_DATA, "--paths", "w99", "-o", tmp / "q.png"],
+        "gif to png": ["animate", MAZUR, "--data", MAZUR_DATA, "-o", tmp / "a.png"],
+        "animate no data": ["animate", MAZUR, "-o", tmp / "a.gif"],
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {k: pool.submit(rojas_cli, *argv, cwd=tmp) for k, argv in commands.items()}
+        return tmp, {k: f.result() for k, f in futures.items()}
+
+
+def test_cli_draw_writes_each_format(cli_runs):
+    tmp, runs = cli_runs
+    for key in ("png", "svg paths", "pdf net"):
+        assert runs[key].returncode == 0, runs[key].stderr
+        assert runs[key].stderr == ""
+    assert png_size((tmp / "m.png").read_bytes()) == (450, 300)
+    assert "wrote" in runs["png"].stdout and "450×300 px" in runs["png"].stdout
+    svg = (tmp / "p.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert (tmp / "n.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("key, culprit", [("jpg", r"m\.jpg.*\.jpg"), ("no data", "needs a labeled network"),
+                                          ("bad paths", "w99"), ("gif to png", r"a\.png.*\.gif"),
+                                          ("animate no data", "--data")])
+def test_cli_bad_input_is_one_line_and_status_2(cli_runs, key, culprit):
+    import re
+
+    tmp, runs = cli_runs
+    proc = runs[key]
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("rojas: error: "), proc.stderr
+    assert re.search(culprit, proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not [p for p in tmp.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_gallery_and_animation(tmp_path, capsys):
+    from PIL import Image
+
+    from rojas.drawing import GALLERY, demo_section
+
+    start = time.perf_counter()
+    demo_section(str(tmp_path))
+    assert time.perf_counter() - start < 30
+    out = capsys.readouterr().out
+    for name in GALLERY:
+        path = tmp_path / name
+        assert f"{path}" in out
+        assert path.stat().st_size > 10_000
+    for name in GALLERY:
+        if name.endswith(".png"):
+            w, h = png_size((tmp_path / name).read_bytes())
+            assert 700 <= w <= 16.5 * 110 and 350 <= h <= 13 * 110, (name, w, h)
+    gif = tmp_path / "mazur_sweeps.gif"
+    assert gif.read_bytes()[:6] == b"GIF89a"
+    assert gif.stat().st_size < 1.5e6
+    with Image.open(gif) as im:
+        frames = im.n_frames
+        durations = []
+        for k in range(frames):
+            im.seek(k)
+            durations.append(im.info["duration"])
+    # the inputs, 4 units, the error, the 1 entering, 4 units back, the inputs, the gradients
+    assert frames == 13
+    assert 4000 <= sum(durations) <= 15000  # a few seconds
+
+
+def test_animation_steps_follow_the_sweeps():
+    from rojas.drawing.animation import sweep_steps
+    from rojas.drawing.render import _draw
+
+    d = _draw(labeled("skip_product"), None, pyplot=False, sweep="both")
+    steps = [caption for caption, _, _ in sweep_steps(d).steps]
+    order = [n for n in rojas.label(rojas.load(rojas.example_path("skip_product")),
+                                    *rojas.load_data(rojas.example_path("skip_product", "data"))).plan.order
+             if n not in ("x1", "x2")]
+    forward = [c.split(" · ")[1].split(":")[0] for c in steps if c.startswith("forward sweep · ") and ": s =" in c]
+    backward = [c.split(" · ")[1].split(":")[0] for c in steps if c.startswith("backward sweep · ") and "δ =" in c]
+    assert forward == order
+    assert backward == order[::-1]
+    assert steps[-1].startswith("the gradients")
+
+
+def test_exported_from_rojas():
+    import rojas.drawing
+
+    assert rojas.draw is rojas.drawing.draw and rojas.animate is rojas.drawing.animate
+    assert {"draw", "animate", "save_drawing", "plot_loss"} <= set(rojas.__all__)
+
+
+def test_plot_loss_is_exported_and_draws_on_ax():
+    ax = figure_ax(4, 3)
+    artists = rojas.plot_loss([1.0, 0.5, 0.25], ax=ax)
+    assert artists[0] in ax.lines
