@@ -107,9 +107,20 @@ class _Doc:
     def math(self, latex):
         self.lines += ([f"\\[ {latex} \\]", ""] if self.tex else [f"$$ {latex} $$", ""])
 
-    def table(self, header, rows):
+    def math_sum(self, lhs, terms):
+        """lhs = t1 + t2 + …, one term a line in LaTeX (long sums would run off the page)."""
+        if not self.tex:
+            self.math(f"{lhs} = " + " + ".join(terms))
+            return
+        body = " \\\\\n  &\\quad + ".join(terms)
+        self.lines += ["\\begin{align*}", f"  {lhs} &= {body}", "\\end{align*}", ""]
+
+    def table(self, header, rows, wrap=None):
+        """A table; in LaTeX the columns in `wrap` ({index: share of the text width}) break their lines."""
         if self.tex:
-            self.lines.append("\\begin{center}\\small\\begin{tabular}{" + "l" * len(header) + "}")
+            wrap = wrap or {}
+            spec = "".join(f"p{{{wrap[i]}\\textwidth}}" if i in wrap else "l" for i in range(len(header)))
+            self.lines.append("\\begin{center}\\small\\begin{tabular}{" + spec + "}")
             self.lines.append(" & ".join(self.esc(h) for h in header) + " \\\\ \\hline")
             self.lines += [" & ".join(self.esc(c) for c in row) + " \\\\" for row in rows]
             self.lines += ["\\end{tabular}\\end{center}", ""]
@@ -124,7 +135,7 @@ class _Doc:
         if not self.tex:
             return f"# {title}\n\n{body}"
         return ("\\documentclass[10pt]{article}\n\\usepackage[margin=2cm]{geometry}\n"
-                "\\usepackage{amsmath}\n\\usepackage[T1]{fontenc}\n\\allowdisplaybreaks\n"
+                "\\usepackage{amsmath}\n\\allowdisplaybreaks\n"
                 f"\\title{{{self.esc(title)}}}\n\\date{{}}\n\\begin{{document}}\n\\maketitle\n"
                 f"{body}\n\\end{{document}}\n")
 
@@ -222,7 +233,7 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
     for p in value.paths:
         rows.append([" → ".join(map(str, p["nodes"])),
                      " · ".join(f"{name}={_f(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
-    doc.table(["path", "factors", "product"], rows)
+    doc.table(["path", "factors", "product"], rows, wrap={0: 0.22, 1: 0.55})
     doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
              f"{value.backprop:.15g}; difference {value.difference:.3g}.")
     counts = path_counts(net, [n for n in (lab.targets if lab.objective == "E" else [lab.objective])])
@@ -254,17 +265,17 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
     if proof is not None:
         rows.append(["SymPy: diff of the network function", f"{proof.derivative_value:.15g}",
                      f"{abs(proof.derivative_value - value.backprop):.2g}"])
-    doc.table(["method", "value", "|difference|"], rows)
+    doc.table(["method", "value", "difference (absolute)"], rows)
     if proof is not None:
-        d_tex, p_tex = proof.latex()
+        d_terms, p_terms = proof.latex_terms()
         doc.para("With symbols for every weight, bias, input and target, and writing s_j for a "
                  "unit's net input,")
         for definition in proof.definitions_latex():
             doc.math(definition)
         doc.para("SymPy differentiates the network function:")
-        doc.math(f"\\frac{{\\partial {obj}}}{{\\partial {_tex_name(src.label)}}} = {d_tex}")
+        doc.math_sum(f"\\frac{{\\partial {obj}}}{{\\partial {_tex_name(src.label)}}}", d_terms)
         doc.para("and the sum over paths of products of weights and stored derivatives is")
-        doc.math(f"\\sum_{{\\text{{paths}}}} \\prod \\text{{factors}} = {p_tex}")
+        doc.math_sum("\\sum_{\\text{paths}} \\prod \\text{factors}", p_terms)
         verdict = "simplifies to 0: the identity holds for every value of the symbols." if proof.holds \
             else "does NOT simplify to 0: a stored derivative is not the derivative of its function."
         doc.para("Their difference " + verdict)

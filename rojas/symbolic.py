@@ -177,6 +177,12 @@ class SymbolicProof:
             return sp.latex(self.derivative), sp.latex(self.path_sum)
         return sp.latex(self.compact_derivative), sp.latex(self.compact_path_sum)
 
+    def latex_terms(self):
+        """The compact derivative and path sum as lists of LaTeX terms (their sums' summands)."""
+        sp = _sympy()
+        return tuple([sp.latex(term) for term in sp.Add.make_args(expr)]
+                     for expr in (self.compact_derivative, self.compact_path_sum))
+
     def definitions_latex(self):
         """The net inputs ``s_j = …`` the compact forms use, in LaTeX."""
         sp = _sympy()
