@@ -27,7 +27,11 @@ COMBINES = ("sum", "product")
 
 
 def _number(value, what):
-    """Return `value` as a finite float or raise naming `what`."""
+    """Return `value` as a finite float or raise naming `what` (a string, or a callable making one)."""
+    if type(value) is float and value - value == 0.0:  # finite: the common case, checked cheaply
+        return value
+    if callable(what):
+        what = what()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise NetworkError(f"{what} must be a number, got {value!r}")
     try:
@@ -214,12 +218,13 @@ class Network:
         self._graph.graph.update(attrs)
         for node, data in graph.nodes(data=True):
             self._check_node(node, data)
-            self._graph.add_node(node, **data)
-        for u, v in graph.edges if edge_order is None else edge_order:
-            data = graph.edges[u, v]
-            self._check_edge(u, v, data)
-            self._graph.add_edge(u, v, **data)
-            self._edges.append((u, v))
+        self._graph.add_nodes_from((node, dict(data)) for node, data in graph.nodes(data=True))
+        succ = graph.succ
+        edges = graph.edges if edge_order is None else edge_order
+        for u, v in edges:
+            self._check_edge(u, v, succ[u][v])
+        self._graph.add_edges_from((u, v, dict(succ[u][v])) for u, v in edges)
+        self._edges = list(edges)
         self.validate()
 
     def _check_node(self, node, data):
@@ -246,6 +251,11 @@ class Network:
 
     def _check_edge(self, u, v, data):
         name = data.get("name")
+        weight = data.get("weight")
+        if type(weight) is float and weight - weight == 0.0 and len(data) <= 2 and \
+                (len(data) == 1 or isinstance(name, str)) and u != v and \
+                self._graph.nodes[v].get("fn") != "input":
+            return  # the common case: a finite weight and perhaps a name, nothing else to check
         label = _edge_label(u, v, name)
         if data.get("delay", 0) != 0:
             raise NetworkError(f"{label} has a delay, so this is a recurrent network: unfold it "
