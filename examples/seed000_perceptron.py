@@ -86,7 +86,7 @@ def main():
     # 4. Gradient descent on C (average=True: gradients and losses divided by N), η = 1.
     _, right = rojas.train(net, DATA, lr=1.0, epochs=50, average=True)
     _, wrong = rojas.train(slip, DATA, lr=1.0, epochs=50, average=True)
-    print(f"\n50 epochs of w ← w − η·∂C/∂w, η = 1:")
+    print("\n50 epochs of w ← w − η·∂C/∂w, η = 1:")
     print(f"  derivative right:   C {right.loss[0]:.6f} → {right.final_loss:.6f}")
     print(f"  derivative slipped: C {wrong.loss[0]:.6f} → {wrong.final_loss:.6f}  (it climbs)")
     assert right.final_loss < right.loss[0] and wrong.final_loss > wrong.loss[0]

@@ -32,7 +32,7 @@ def main():
     lab = rojas.label(net, inputs, targets)
     print(lab.table())
 
-    o, s, t = lab.o, lab.s, targets
+    o, t = lab.o, targets
     sig_prime = lambda node: o[node] * (1 - o[node])  # σ'(s) = σ(s)(1 − σ(s)) for the logistic
     w = lambda name: net.weight(*net.find_edge(name))
     path_o1 = w("w5") * sig_prime("o1") * (o["o1"] - t["o1"])

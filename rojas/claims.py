@@ -529,7 +529,6 @@ def _coverage(true_paths, claimed, spelled, lab):
 
 def _render(true_paths, x, parsed, spelled, lab):
     """The true derivative as a sum over paths, written the way the claim writes things."""
-    op = parsed.style["op"] or "d"
     latex = parsed.style["latex"]
     times = parsed.style["times"] or (" " if latex else " * ")
     if times in ("*", "·", "×", "⋅"):

@@ -607,7 +607,7 @@ class MatrixPass:
         def vec(v):
             return fmt(v) if np.ndim(v) == 0 else fmt(np.asarray(v))
 
-        out.append(f"Layer 0 (inputs): o^(0) = x")
+        out.append("Layer 0 (inputs): o^(0) = x")
         out += ["  " + t for t in _table(["node", "o = x"],
                                          [[n, vec(self.o[0][k])] for k, n in enumerate(lay.nodes[0])]
                                          ).splitlines()]

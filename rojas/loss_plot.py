@@ -131,20 +131,16 @@ def save_loss_plot(history, path, *, title=None, log=None, dpi=120):
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     FigureCanvasAgg(fig)
     plot_loss(history, fig.add_subplot(), title=title, log=log)
+    from .errors import RojasError
+    from .files import write_atomic
+
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lstrip(".").lower() or "png"
     directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
     try:
-        fig.savefig(tmp, format=ext, dpi=dpi)
-        os.replace(tmp, path)
-    except (ValueError, OSError) as exc:  # an unknown image format, an unwritable place
-        from .errors import RojasError
-
+        write_atomic(path, lambda tmp: fig.savefig(tmp, format=ext, dpi=dpi))
+    except ValueError as exc:  # an image format Matplotlib does not know
         raise RojasError(f"cannot write the loss plot {path!r}: {exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return path

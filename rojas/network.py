@@ -9,7 +9,6 @@ numbers in NumPy arrays so that labeling and training never walk the graph.
 """
 
 import copy
-import json
 import math
 import numbers
 import os
@@ -19,6 +18,7 @@ import numpy as np
 
 from .errors import NetworkError
 from .expressions import file_primitives
+from .files import read_json, write_json_atomic, write_text_atomic  # noqa: F401 (re-exported)
 from .primitives import get_primitive
 
 __all__ = ["Network", "load", "from_networkx"]
@@ -614,66 +614,9 @@ def node_link_dict(G, edge_order):
     return data
 
 
-def _write_atomic(path, write):
-    """Call ``write(fh)`` on a temporary file beside `path`, then rename it over `path`.
-
-    A crash or kill at any moment leaves either the old file or the new one,
-    never half of one.
-    """
-    path = os.fspath(path)
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except OSError as exc:
-        from .errors import RojasError
-
-        raise RojasError(f"cannot write {path!r}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def write_text_atomic(path, text):
-    """Write `text` to `path` atomically (temporary file and rename)."""
-    _write_atomic(path, lambda fh: fh.write(text))
-
-
-def write_json_atomic(path, obj):
-    """Write `obj` as JSON to `path` atomically (temporary file and rename)."""
-    def write(fh):
-        json.dump(obj, fh, indent=1, allow_nan=False)
-        fh.write("\n")
-
-    _write_atomic(path, write)
-
-
 def from_networkx(graph):
     """Build a :class:`Network` from a ``networkx.DiGraph`` carrying rojas attributes."""
     return Network(graph)
-
-
-def read_json(path, what="file"):
-    """Read JSON from `path`, turning every failure into a one-line RojasError."""
-    from .errors import RojasError
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise RojasError(f"{what} {os.fspath(path)!r}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise RojasError(f"{what} {os.fspath(path)!r} is not UTF-8 text") from None
-    try:
-        # NaN and Infinity parse as floats on purpose: the checks that follow name
-        # the weight, bias or input that holds them.
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RojasError(f"{what} {os.fspath(path)!r} is not valid JSON: {exc.msg} "
-                         f"(line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise RojasError(f"{what} {os.fspath(path)!r} is nested too deeply to be a network or data file") from None
 
 
 def from_dict(data, source="network"):

@@ -333,7 +333,7 @@ def cmd_paths(args):
     print(f"Backward sweep:  {ps.backprop:.15g}   (difference {ps.difference:.3g})")
     print(f"Tangent sweep:   {tangent(lab, ps.source).derivative:.15g}   (forward mode)")
     print()
-    print(f"How the backward sweep factors the sum: each δ stands for all paths below its unit.")
+    print("How the backward sweep factors the sum: each δ stands for all paths below its unit.")
     for n, count in ps.deltas:
         print(f"  δ_{n} = {_f(lab.delta[n])}   stands for {count} path{'s' * (count != 1)}")
     total = sum(c for n, c in ps.deltas if n in set(lab.network.inputs))

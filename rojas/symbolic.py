@@ -16,7 +16,7 @@ import networkx as nx
 
 from .errors import RojasError
 from .expressions import parse_expression
-from .paths import DEFAULT_LIMIT, _all_paths, _ends, resolve_source
+from .paths import _all_paths, _ends, resolve_source
 
 __all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SIZE_LIMIT"]
 

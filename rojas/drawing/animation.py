@@ -197,7 +197,8 @@ def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
     from matplotlib.animation import FuncAnimation, PillowWriter
 
     from ..labeling import Labeling
-    from .output import image_format, write_atomic
+    from ..files import write_atomic
+    from .output import image_format
     from .render import _draw
 
     if not isinstance(obj, Labeling):

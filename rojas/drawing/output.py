@@ -10,6 +10,7 @@ import io
 import os
 
 from ..errors import RojasError
+from ..files import write_atomic
 
 __all__ = ["save_drawing", "repr_png", "repr_svg", "FORMATS", "image_format"]
 
@@ -34,25 +35,6 @@ def image_format(path, allowed=FORMATS):
         what = f"extension .{ext}" if ext else "no extension"
         raise RojasError(f"cannot write {os.fspath(path)!r}: {what}; use " + ", ".join(f".{a}" for a in allowed))
     return ext
-
-
-def write_atomic(path, write):
-    """Call ``write(tmp_path)`` and rename the result over `path`; failures become RojasError."""
-    path = os.fspath(path)
-    directory = os.path.dirname(path)
-    if directory and not os.path.isdir(directory):
-        raise RojasError(f"cannot write {path!r}: no directory {directory!r}")
-    ext = os.path.splitext(path)[1]
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp{os.getpid()}{ext}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise RojasError(f"cannot write {path!r}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
 
 
 def save_drawing(obj, path, *, dpi=110, figsize=None, **options):

@@ -629,7 +629,6 @@ def _draw_compact(ctx, ids=True):
     ppu = ctx.m.points_per_unit
     y = _heading(ctx, ctx.plan.xmin - ctx.plan.left, 0.0, sizes=(9.5, 7.5))
     d.offsets[panel] = y - 0.4 - (ctx.plan.ymax + 1.2)
-    off = d.offsets[panel]
     nodes = [n for n in scene.order if n in lay.pos]
     n_edges = sum(1 for e in scene.edges if (e.u, e.v) in lay.routes)
     many = len(nodes) > 120 or n_edges > 400 or ppu < 5
