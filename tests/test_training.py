@@ -298,13 +298,13 @@ def test_an_interrupted_write_leaves_the_input_intact(xor_files, monkeypatch):
     """Simulate a crash in the middle of writing the trained network over the input (--in-place)."""
     path, data, tmp = xor_files
     before = open(path, "rb").read()
-    import rojas.network
+    import rojas.files
 
     def half_then_die(obj, fh, **kw):
         fh.write(json.dumps(obj)[:40])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rojas.network.json, "dump", half_then_die)
+    monkeypatch.setattr(rojas.files.json, "dump", half_then_die)
     code = rojas.cli.main(["train", path, "--data", data, "--lr", "1", "--epochs", "2", "--in-place"])
     assert code == 130
     assert open(path, "rb").read() == before
@@ -317,13 +317,13 @@ def test_a_killed_write_leaves_the_input_intact(xor_files):
     before = open(path, "rb").read()
     script = textwrap.dedent(f"""
         import json, os, sys
-        import rojas.network, rojas.cli
+        import rojas.files, rojas.cli
         real = json.dump
         def dump(obj, fh, **kw):
             text = json.dumps(obj, **kw)
             fh.write(text[: len(text) // 2]); fh.flush(); os.fsync(fh.fileno())
             os._exit(137)          # die in the middle of the write, no finally, no cleanup
-        rojas.network.json.dump = dump
+        rojas.files.json.dump = dump
         sys.exit(rojas.cli.main(["train", {path!r}, "--data", {data!r}, "--lr", "1", "--epochs", "2",
                                  "--in-place"]))
     """)
