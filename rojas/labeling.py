@@ -145,24 +145,24 @@ class Plan:
         return units - lev.lo, row, col, int(col.max()) + 1
 
     def csr(self, lev, which):
-        """The level's sparse matrix for batched sweeps (built on first use)."""
+        """The level's sparse matrix for batched sweeps, built on first use.
+
+        ``"fwd"``: rows are the level's units, columns their sources (s = A·o);
+        ``"bwd"``: rows are the level's units, columns their targets (the
+        reversed graph: what arrives = R·δ).  The sweeps set ``.data`` to the
+        weights before each product.
+        """
         import scipy.sparse as sp
 
-        if which == "fwd":
-            if lev.fwd_csr is None:
-                a, b = lev.fs
-                indptr = np.concatenate([[0], np.cumsum(np.bincount(self.fs_dstl[a:b],
-                                                                   minlength=lev.hi - lev.lo))])
-                lev.fwd_csr = sp.csr_array((np.ones(b - a), self.fs_src[a:b], indptr),
-                                           shape=(lev.hi - lev.lo, self.n_nodes))
-            return lev.fwd_csr
-        if lev.bwd_csr is None:
-            a, b = lev.bs
-            indptr = np.concatenate([[0], np.cumsum(np.bincount(self.bs_srcl[a:b],
-                                                               minlength=lev.hi - lev.lo))])
-            lev.bwd_csr = sp.csr_array((np.ones(b - a), self.bs_dst[a:b], indptr),
-                                       shape=(lev.hi - lev.lo, self.n_nodes))
-        return lev.bwd_csr
+        attr = f"{which}_csr"
+        if getattr(lev, attr) is None:
+            a, z = lev.fs if which == "fwd" else lev.bs
+            rows = (self.fs_dstl if which == "fwd" else self.bs_srcl)[a:z]
+            cols = (self.fs_src if which == "fwd" else self.bs_dst)[a:z]
+            size = lev.hi - lev.lo
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=size))])
+            setattr(lev, attr, sp.csr_array((np.ones(z - a), cols, indptr), shape=(size, self.n_nodes)))
+        return getattr(lev, attr)
 
 
 def plan_of(net):

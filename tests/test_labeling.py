@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import rojas
+import rojas.labeling
 
 import reference as R
 
@@ -113,8 +114,12 @@ def test_random_dag_gradients(seed):
             assert close(lab.grad(n), g, FD_RTOL, FD_ATOL)
 
 
+@pytest.mark.parametrize("sparse_from", [None, 1], ids=["numpy-scatter", "scipy-sparse"])
 @pytest.mark.parametrize("seed", [0, 3, 6, 9, 13])
-def test_batch_equals_sum_of_single_samples(seed):
+def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
+    # Large generations of a batch go through scipy.sparse products; from 1 edge on, every one does.
+    if sparse_from is not None:
+        monkeypatch.setattr(rojas.labeling, "_SPARSE_FROM", sparse_from)
     G = config(seed)
     net = rojas.Network(G)
     B = 5
