@@ -8,7 +8,8 @@ The same figures ``rojas demo`` writes (into ./figures by default), drawn by
 - ``seed003.png``: seed 003's 2-2-1 network on the observation [8, −4];
 - ``skip_product.png``: skip connections, a product unit and a tied weight;
 - ``xor.png``: XOR on the pattern x = (1, 0);
-- ``mazur_sweeps.gif``: the sweeps of seed 001's network, unit by unit.
+- ``mazur_sweeps.gif``: the sweeps of seed 001's network, unit by unit;
+- ``recurrent_unfolded.png``: one recurrent unit unfolded over 5 steps, in time columns (Rojas 7.4.1).
 
 The script checks each file's signature, and that a number drawn is the
 labeling's (tests/test_drawing.py checks the geometry: no overlapping labels,

@@ -517,3 +517,89 @@ def test_plot_loss_is_exported_and_draws_on_ax():
     ax = figure_ax(4, 3)
     artists = rojas.plot_loss([1.0, 0.5, 0.25], ax=ax)
     assert artists[0] in ax.lines
+
+
+# ---------------------------------------------------------------------------- unfolded in time
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
+
+
+def unfolded(name):
+    from rojas.recurrent import load_recurrent, load_sequence, unfold, unfold_data
+
+    seq = load_sequence(EXAMPLES / f"{name}.data.json")
+    net = unfold(load_recurrent(EXAMPLES / f"{name}.json"), data=seq)
+    return rojas.label(net, *unfold_data(net, seq))
+
+
+def assert_arcs_clear_of_units(d):
+    """No drawn edge passes within a unit's radius (an output's ring: 1.16) of a unit it does not join."""
+    for panel in d.panels:
+        centres = {n: np.array(p) + (0, d.offsets[panel]) for n, p in d.layout.pos.items()}
+        for (u, v), art in d.edges[panel].items():
+            pts = dense(np.asarray(art.points))
+            for n, c in centres.items():
+                if n not in (u, v):
+                    assert np.hypot(*(pts - c).T).min() > 1.16, (panel, u, v, n)
+
+
+@pytest.mark.parametrize("name, sweep, detail", [("recurrent_one_unit", "forward", "auto"),
+                                                 ("recurrent_one_unit", "both", "full"),
+                                                 ("recurrent_elman", "forward", "full"),
+                                                 ("recurrent_elman", "both", "auto")])
+def test_unfolded_network_is_laid_out_in_time(name, sweep, detail):
+    from rojas.drawing.render import _draw
+
+    lab = unfolded(name)
+    G = lab.network.to_networkx()
+    d = _draw(lab, None, pyplot=False, sweep=sweep, detail=detail)  # a figure of its own size, as when saved
+    if (name, detail) == ("recurrent_one_unit", "auto"):
+        assert d.mode == "full"  # columns per step leave room for every number
+    lay, step = d.layout, dict(G.nodes(data="step"))
+    for u, v in d.scene.graph().edges:
+        if u in lay.column and v in lay.column:
+            assert lay.column[u] < lay.column[v] and lay.pos[u][0] < lay.pos[v][0], (u, v)
+    # A group of columns per step, the steps left to right; the constant "1" at the bottom left.
+    groups = {}
+    for n, t in step.items():
+        if t is not None:
+            groups.setdefault(t, set()).add(lay.column[n])
+    ts = sorted(groups)
+    assert ts == list(range(ts[-1] + 1))
+    for a, b in zip(ts, ts[1:]):
+        assert max(groups[a]) < min(groups[b]), (a, b, groups)
+    assert lay.column["1"] == 0 and lay.pos["1"][1] == min(y for _, y in lay.pos.values())
+    # Each original unit on one row; a recurrent edge h@t → h@t+1 horizontal, to the next group.
+    rows = {}
+    for n, unit in G.nodes(data="unit"):
+        if unit is not None and not str(n).endswith(":out"):
+            rows.setdefault(unit, set()).add(lay.pos[n][1])
+    assert all(len(ys) == 1 for ys in rows.values()), rows
+    for u, v in G.edges:
+        if step.get(u) is not None and step.get(v) == step[u] + 1 and G.nodes[u]["unit"] == G.nodes[v]["unit"] \
+                and not str(v).endswith(":out"):
+            assert lay.pos[u][1] == lay.pos[v][1] and len(lay.routes[u, v]) == 2, (u, v)
+    # Inputs below their step's units, the twin h@t:out just above h@t.
+    for n, role in G.nodes(data="role"):
+        if role == "input":
+            assert lay.pos[n][1] < min(lay.pos[m][1] for m in G.successors(n)), n
+        if str(n).endswith(":out"):
+            twin = n[:-4]
+            assert lay.column[n] == lay.column[twin] and lay.pos[n][1] > lay.pos[twin][1], n
+    assert_arcs_clear_of_units(d)
+    assert_labels_apart(d)
+    if d.mode == "full":
+        assert_inner_texts_fit(d)
+    # The same network, the same picture.
+    again = _draw(lab, None, pyplot=False, sweep=sweep, detail=detail)
+    assert again.layout.pos == lay.pos and again.layout.routes == lay.routes
+
+
+def test_time_layout_only_for_networks_unfolded_in_time():
+    from rojas.drawing.layout import time_steps
+
+    assert time_steps(rojas.load(MAZUR).to_networkx()) is None
+    G = unfolded("recurrent_one_unit").network.to_networkx()
+    when = time_steps(G)
+    assert when["h@2:out"] == (2, "h") and "1" not in when
+    G.add_edge("h@3", "h@1")  # back in time: not a network unfolded in time
+    assert time_steps(G) is None

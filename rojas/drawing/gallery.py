@@ -7,13 +7,14 @@
 ``skip_product.png``       skip connections, a product unit (Π) and a tied weight
 ``xor.png``                XOR, one of its four patterns, both sweeps
 ``mazur_sweeps.gif``       seed 001's network: the forward sweep unit by unit, then back
+``recurrent_unfolded.png`` one recurrent unit unfolded over 5 steps, laid out in time
 =========================  ==============================================================
 """
 
 import os
 import time
 
-__all__ = ["GALLERY", "seed003_network", "make_gallery", "demo_section"]
+__all__ = ["GALLERY", "seed003_network", "recurrent_unfolded", "make_gallery", "demo_section"]
 
 GALLERY = {
     "mazur_sweeps.png": "seed 001's 2-2-2 network labeled: both sweeps, every number",
@@ -22,6 +23,8 @@ GALLERY = {
     "skip_product.png": "skip connections drawn as arcs, a product unit (Π) and a tied weight",
     "xor.png": "XOR (half trained), the pattern x = (1, 0): both sweeps",
     "mazur_sweeps.gif": "seed 001's network: the forward sweep unit by unit, the backward sweep, the gradients",
+    "recurrent_unfolded.png": "one recurrent unit (Rojas 7.4.1) unfolded over 5 steps, a column per step: "
+                              "the forward sweep",
 }
 
 SEED003 = {"seed": 3, "inputs": {"X1": 8.0, "X2": -4.0}, "targets": {"Y": 1.0}}
@@ -42,6 +45,27 @@ def seed003_network():
     for u, v in (("X1", "H1"), ("X2", "H1"), ("X1", "H2"), ("X2", "H2"), ("H1", "Y"), ("H2", "Y")):
         net.add_edge(u, v, weight=0.0, name=f"w_{u}{v}")
     return initialize(net, seed=SEED003["seed"], std=0.01)
+
+
+# examples/recurrent_one_unit.json and its .data.json (examples/ is not installed with the package)
+RECURRENT_ONE_UNIT = {
+    "directed": True, "multigraph": False,
+    "graph": {"name": "one recurrent unit (Rojas 7.4.1)", "params": {}},
+    "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "tanh", "bias": 0.1}],
+    "edges": [{"source": "x", "target": "h", "weight": 0.8, "name": "u"},
+              {"source": "h", "target": "h", "weight": 0.5, "name": "w", "delay": 1}]}
+RECURRENT_ONE_UNIT_DATA = {"inputs": {"x": [1.0, 0.5, -0.5, 0.0, 1.0]}, "initial": {"h": 0.0},
+                           "targets": {"h": [0.5, 0.5, 0.0, -0.2, 0.6]}}
+
+
+def recurrent_unfolded():
+    """The one-unit recurrent network of ``examples/recurrent_one_unit.json`` unfolded over its
+    5-step sequence and labeled: h_t = tanh(0.8·x_t + 0.5·h_{t−1} + 0.1)."""
+    from ..labeling import label
+    from ..recurrent import Recurrent, unfold, unfold_data
+
+    net = unfold(Recurrent.from_dict(RECURRENT_ONE_UNIT), data=RECURRENT_ONE_UNIT_DATA)
+    return label(net, *unfold_data(net, RECURRENT_ONE_UNIT_DATA))
 
 
 def _labeled(name):
@@ -72,6 +96,8 @@ def make_gallery(out_dir, *, verbose=True):
         "skip_product.png": lambda p: save_drawing(_labeled("skip_product"), p, sweep="both"),
         "xor.png": lambda p: save_drawing(xor, p, sweep="both", sample=xor_sample),
         "mazur_sweeps.gif": lambda p: animate(mazur, p),
+        # both sweeps of 16 units side by side in time would be too small to read: the forward sweep
+        "recurrent_unfolded.png": lambda p: save_drawing(recurrent_unfolded(), p, sweep="forward"),
     }
     written = {}
     for name, job in jobs.items():

@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from ..errors import RojasError
-from .layout import layered_layout
+from .layout import columns_of, layered_layout, time_columns, time_layout
 from .placement import CANDIDATES, Obstacles, along
 from .scene import ObjectiveNode, build_scene
 from .style import COLORS, COMPACT, FONT, FONT_MAX, FULL, MAX_FIGSIZE, MIN_FONT, OBJECTIVE_GAP, TABLE_FONT, num
@@ -200,11 +200,16 @@ class _Plan:
 PANEL_GAP = 0.7
 
 
+def _columns(scene, G):
+    """Each node's column: in time steps for a network unfolded in time, else by generations."""
+    if scene.steps:
+        return time_columns(G, scene.steps, [n for n in scene.order if n in G])
+    return columns_of(G, scene.inputs)
+
+
 def _gaps(scene, G, geom, panels):
     """Each column gap: wide enough for the labels of the edges that cross it."""
-    from .layout import columns_of
-
-    column = columns_of(G, scene.inputs)
+    column = _columns(scene, G)
     last = max(column.values(), default=0)
     widest, count = {}, {}
     for e in scene.edges:
@@ -224,6 +229,8 @@ def _gaps(scene, G, geom, panels):
         if has_objective and c >= last - 2:
             return OBJECTIVE_GAP
         crowd = 0.6 if count.get(c, 0) > 6 else 0.0
+        if scene.steps and c not in widest:  # in time: only long edges cross, their labels are elsewhere
+            return 3.4
         return min(max(3.0 + widest.get(c, 0.0) + crowd, 4.2), geom.gap + crowd)
 
     return gap
@@ -242,22 +249,20 @@ def _layout(scene, geom, mode, panels, widen=1.0):
         narrow = _gaps(scene, G, geom, panels)
         gaps = narrow if widen == 1.0 else (lambda c: narrow(c) * (widen if narrow(c) != OBJECTIVE_GAP else 1.0))
     else:  # a silhouette: spread the columns so the picture is not a thin stripe
-        from .layout import columns_of
-
-        column = columns_of(G, scene.inputs)
+        column = _columns(scene, G)
         n_cols = max(column.values()) + 1
         tallest = max(np.bincount(list(column.values()))) * geom.slot
         gaps = max(geom.gap, min(1.3 * tallest / max(n_cols - 1, 1), 4 * geom.gap if mode == "table" else 60.0))
+    if scene.steps:
+        return time_layout(G, scene.steps, order, gaps=gaps, slot=geom.slot)
     return layered_layout(G, order, first=scene.inputs, gaps=gaps, slot=geom.slot,
                           dummy_slot=geom.dummy_slot, waypoints=not big)
 
 
 def _busiest_gap(scene):
     """The most edges crossing one gap between columns: beyond a few, labels on them cannot be told apart."""
-    from .layout import columns_of
-
     G = scene.graph()
-    column = columns_of(G, scene.inputs)
+    column = _columns(scene, G)
     crossing = np.zeros(max(column.values(), default=0) + 1, dtype=int)
     for e in scene.edges:
         if not e.objective:

@@ -85,6 +85,7 @@ class Scene:
     sample: int = None
     batch: int = None
     counts: tuple = (0, 0)
+    steps: dict = None           # unfolded in time: {node: (step, unit)}, laid out in time columns
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -259,7 +260,9 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
             xs = ", ".join(f"{n} = {num(values['o'][n])}" for n in net.inputs)
             subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {lab.value:.6g})" \
                 if has_targets else f"   (sample {k + 1} of {batch}: {xs})"
+    from .layout import time_steps
+
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)))
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G))
