@@ -19,22 +19,45 @@ from .network import Network, from_networkx, load
 from .data import load_data, prepare
 from .examples import example_path, examples
 from .labeling import Labeling, evaluate, label
-# The proof: paths, tangents, symbols, claims
-from .paths import count_paths, path_sum
-from .forward_mode import tangent
-from .symbolic import symbolic_proof
-from .claims import check_claim
-from .proof import proof_report
-# Verification and learning
-from .checking import CheckReport, check
-from .training import History, train
-from .loss_plot import plot_loss
-from .drawing import animate, draw, save_drawing  # figures: Matplotlib is imported only when drawing
-from . import testing  # rojas.testing.assert_gradients, for users' own test suites
-# Layers and time
-from .layers import Layers, MatrixCheck, MatrixPass, from_layers, matrix_backprop, to_layers
-from .recurrent import (Recurrent, RecurrentGrad, fold_grad, load_recurrent, load_sequence, unfold,
-                        unfold_data)
+
+# Everything beyond the engine is imported on first use (PEP 562), so ``import rojas``
+# costs NumPy and NetworkX only: {public name: module that defines it}.
+_LAZY = {
+    # the proof: paths, tangents, symbols, claims
+    "path_sum": "paths", "count_paths": "paths", "tangent": "forward_mode",
+    "symbolic_proof": "symbolic", "check_claim": "claims", "proof_report": "proof",
+    # verification and learning
+    "check": "checking", "CheckReport": "checking", "train": "training", "History": "training",
+    "plot_loss": "loss_plot",
+    # figures (Matplotlib itself is imported only when something is drawn)
+    "draw": "drawing", "animate": "drawing", "save_drawing": "drawing",
+    # layers and time
+    "to_layers": "layers", "from_layers": "layers", "matrix_backprop": "layers", "Layers": "layers",
+    "MatrixPass": "layers", "MatrixCheck": "layers",
+    "Recurrent": "recurrent", "RecurrentGrad": "recurrent", "fold_grad": "recurrent",
+    "load_recurrent": "recurrent", "load_sequence": "recurrent", "unfold": "recurrent",
+    "unfold_data": "recurrent",
+}
+_SUBMODULES = {"testing", "paths", "forward_mode", "symbolic", "claims", "proof", "checking", "training",
+               "loss_plot", "drawing", "layers", "recurrent", "cli"}
+
+
+def __getattr__(name):
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'rojas' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+
 
 __version__ = "0.1.0"
 
