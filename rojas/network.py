@@ -28,7 +28,7 @@ COMBINES = ("sum", "product")
 
 def _number(value, what):
     """Return `value` as a finite float or raise naming `what` (a string, or a callable making one)."""
-    if type(value) is float and value - value == 0.0:  # finite: the common case, checked cheaply
+    if isinstance(value, float) and value - value == 0.0:  # finite: the common case, checked cheaply
         return value
     if callable(what):
         what = what()
@@ -219,12 +219,15 @@ class Network:
         for node, data in graph.nodes(data=True):
             self._check_node(node, data)
         self._graph.add_nodes_from((node, dict(data)) for node, data in graph.nodes(data=True))
-        succ = graph.succ
-        edges = graph.edges if edge_order is None else edge_order
-        for u, v in edges:
-            self._check_edge(u, v, succ[u][v])
-        self._graph.add_edges_from((u, v, dict(succ[u][v])) for u, v in edges)
-        self._edges = list(edges)
+        triples = list(graph.edges(data=True))
+        if edge_order is not None:
+            data_of = {(u, v): d for u, v, d in triples}
+            triples = [(u, v, data_of[(u, v)]) for u, v in edge_order]
+        inputs = {n for n, fn in graph.nodes(data="fn") if fn == "input"}
+        for u, v, data in triples:
+            self._check_edge(u, v, data, inputs)
+        self._graph.add_edges_from((u, v, dict(data)) for u, v, data in triples)
+        self._edges = [(u, v) for u, v, _ in triples]
         self.validate()
 
     def _check_node(self, node, data):
@@ -249,12 +252,12 @@ class Network:
         if "bias" in data:
             _number(data["bias"], f"node {node!r}: bias")
 
-    def _check_edge(self, u, v, data):
+    def _check_edge(self, u, v, data, inputs=None):
         name = data.get("name")
         weight = data.get("weight")
-        if type(weight) is float and weight - weight == 0.0 and len(data) <= 2 and \
-                (len(data) == 1 or isinstance(name, str)) and u != v and \
-                self._graph.nodes[v].get("fn") != "input":
+        into_input = (v in inputs) if inputs is not None else self._graph.nodes[v].get("fn") == "input"
+        if isinstance(weight, float) and weight - weight == 0.0 and len(data) <= 2 and \
+                (len(data) == 1 or isinstance(name, str)) and u != v and not into_input:
             return  # the common case: a finite weight and perhaps a name, nothing else to check
         label = _edge_label(u, v, name)
         if data.get("delay", 0) != 0:
@@ -262,7 +265,7 @@ class Network:
                                "over time first (rojas unfold NET.json --steps T)")
         if u == v:
             raise NetworkError(f"{label} is a self-loop")
-        if self._graph.nodes[v].get("fn") == "input":
+        if into_input:
             raise NetworkError(f"input node {v!r} has an incoming {label}")
         if name is not None and not isinstance(name, str):
             raise NetworkError(f"{label}: field 'name' must be a string")
