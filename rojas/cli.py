@@ -133,6 +133,9 @@ def build_parser():
     parser = _Parser(
         prog="rojas",
         description="Backpropagation as Rojas's graph-labeling problem, on any feed-forward network.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"rojas {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for module in COMMAND_MODULES:
