@@ -6,13 +6,13 @@ one file has the same length B.  A plain number beside lists stands for all B
 samples.
 """
 
-import math
 import numbers
 import os
 
 import numpy as np
 
 from .errors import DataError
+from .network import _number
 
 __all__ = ["load_data", "prepare"]
 
@@ -54,24 +54,10 @@ def load_data(path):
 
 def _values(value, what):
     """A finite float or a 1-D float array from a number, list or array."""
-    if type(value) is float or type(value) is int:  # the common case, without the ABC checks
-        try:
-            value = float(value)
-        except OverflowError:
-            raise DataError(f"{what} must be finite, got an integer of {len(str(value))} digits") from None
-        if not math.isfinite(value):
-            raise DataError(f"{what} must be finite, got {value!r}")
-        return value
     if isinstance(value, bool) or isinstance(value, (str, bytes, dict)) or value is None:
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")
     if isinstance(value, numbers.Real):
-        try:
-            value = float(value)
-        except OverflowError:
-            raise DataError(f"{what} must be finite, got an integer beyond float range") from None
-        if not math.isfinite(value):
-            raise DataError(f"{what} must be finite, got {value!r}")
-        return value
+        return _number(value, what, DataError)
     if isinstance(value, (list, tuple)) and any(isinstance(v, bool) or not isinstance(v, numbers.Real)
                                                 for v in value):
         bad = next(v for v in value if isinstance(v, bool) or not isinstance(v, numbers.Real))

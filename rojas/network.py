@@ -26,20 +26,20 @@ __all__ = ["Network", "load", "from_networkx"]
 COMBINES = ("sum", "product")
 
 
-def _number(value, what):
-    """Return `value` as a finite float or raise naming `what` (a string, or a callable making one)."""
+def _number(value, what, error=NetworkError):
+    """Return `value` as a finite float or raise `error` naming `what` (a string, or a callable making one)."""
     if isinstance(value, float) and value - value == 0.0:  # finite: the common case, checked cheaply
         return value
     if callable(what):
         what = what()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise NetworkError(f"{what} must be a number, got {value!r}")
+        raise error(f"{what} must be a number, got {value!r}")
     try:
         value = float(value)
     except OverflowError:  # an integer literal beyond float range
-        raise NetworkError(f"{what} must be finite, got an integer of {len(str(value))} digits") from None
+        raise error(f"{what} must be finite, got an integer of {len(str(value))} digits") from None
     if not math.isfinite(value):
-        raise NetworkError(f"{what} must be finite, got {value!r}")
+        raise error(f"{what} must be finite, got {value!r}")
     return value
 
 
