@@ -218,7 +218,7 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
     doc.table(["unit", "what arrives, times the stored derivative", "value"], rows)
 
     doc.heading("3. The gradient")
-    value = path_sum(lab, src, limit=limit) if True else None
+    value = path_sum(lab, src, limit=limit)
     if src.kind in ("weight", "param"):
         terms = [f"o_{u}·δ_{v}" + (" (× other terms of a product unit)" if net.combine(v) == "product" else "")
                  for u, v in src.edges]
@@ -292,11 +292,15 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
 
 # ---------------------------------------------------------------------------- command line
 def _label_for(args, to=None):
+    """Label the network the options name; with `to` (or --of) the objective is that node's value."""
     from .cli import network_and_data
+    from .data import _lookup
     from .labeling import label
 
     net, inputs, targets = network_and_data(args)
     of = to if to is not None else getattr(args, "of", None)
+    if of is not None:
+        of = _lookup(net, of, "--to" if to is not None else "--of")
     return label(net, inputs, None if of is not None else targets, of=of)
 
 
@@ -311,14 +315,10 @@ def cmd_paths(args):
         counts = path_counts(net, ends)
         print(sum(counts[n] for n in src.start_nodes))
         return 0
-    to = None
-    if args.to is not None:
-        from .data import _lookup
-
-        to = _lookup(_label_net(args), args.to, "--to")
-    lab = _label_for(args, to)
     from .forward_mode import tangent
 
+    lab = _label_for(args, args.to)
+    to = None if args.to is None else lab.objective
     ps = path_sum(lab, args.source, to=to, limit=args.limit)
     if args.json:
         print(json.dumps(ps.to_dict(), indent=1, allow_nan=False))
@@ -339,12 +339,6 @@ def cmd_paths(args):
     total = sum(c for n, c in ps.deltas if n in set(lab.network.inputs))
     print(f"The sweep visits {ps.edges} edges once each; the paths from the inputs number {total}.")
     return 0
-
-
-def _label_net(args):
-    from .network import load
-
-    return load(args.network)
 
 
 def cmd_prove(args):
