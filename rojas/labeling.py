@@ -77,9 +77,9 @@ class Plan:
         self.fs_src, self.fs_dst = src[fs], dst[fs]
         self.fp_src, self.fp_dst = src[fp], dst[fp]
         self.bs_src, self.bs_dst = src[bs], dst[bs]
-        fp_rank = np.empty(len(dst), dtype=np.intp)
-        fp_rank[fp] = np.arange(len(fp))
-        self.bp_src, self.bp_dst, self.bp_term = src[bp], dst[bp], fp_rank[bp]
+        self.fp_rank = np.empty(len(dst), dtype=np.intp)  # edge → its row among the product terms
+        self.fp_rank[fp] = np.arange(len(fp))
+        self.bp_src, self.bp_dst, self.bp_term = src[bp], dst[bp], self.fp_rank[bp]
 
         cuts = {name: np.searchsorted(keys, bounds)
                 for name, keys in (("fs", self.fs_dst), ("fp", self.fp_dst),
@@ -585,7 +585,7 @@ class Labeling:
         if self.network.combine(v) != "product":
             return 1.0
         i = self.network._edge_index()[(u, v)]
-        rank = int(np.flatnonzero(self.plan.fp == i)[0])
+        rank = self.plan.fp_rank[i]
         value = self.arrays["terms_ds"][rank]
         return float(value) if np.ndim(value) == 0 else value.copy()
 
