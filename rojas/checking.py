@@ -55,8 +55,7 @@ from .data import prepare
 from .errors import RojasError
 from .labeling import evaluate, label
 
-__all__ = ["check", "CheckReport", "GradientEntry", "PrimitiveCheck", "TOLERANCES", "add_commands",
-           "demo_section"]
+__all__ = ["check", "CheckReport", "GradientEntry", "PrimitiveCheck", "TOLERANCES"]
 
 EPS = np.finfo(float).eps
 CBRT_EPS = EPS ** (1.0 / 3.0)
@@ -791,75 +790,6 @@ def _kink(net, G, problem, kind, index, ref, sample, feeds, h, e_plus, e_minus, 
     if lo - slack <= backward <= hi + slack:
         return "kink", f"a kink ({where}) lies within the step; {sides}; the backward value takes one side"
     return "FAIL", f"a kink ({where}) lies within the step, and the backward value is outside the {sides}"
-
-
-# ---------------------------------------------------------------------- command line
-def cmd_check(args):
-    import json
-
-    from .cli import network_and_data
-
-    net, inputs, targets = network_and_data(args)
-    report = check(net, inputs, targets, of=args.of, method=args.method, rtol=args.rtol,
-                   atol=args.atol, check_inputs=not args.no_inputs)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=1, allow_nan=False, default=str))
-    else:
-        print(report)
-    return 0 if report.ok else 1
-
-
-def add_commands(sub):
-    from .cli import add_data_options
-
-    p = sub.add_parser(
-        "check", help="check the backward sweep's gradients against numerical derivatives",
-        description="Compare every gradient of the backward sweep (weights, biases, tied params, "
-                    "inputs) with central differences and/or the complex step, and each primitive's "
-                    "claimed derivative with its f.  Exit status 0 when all agree, 1 when any "
-                    "disagrees, 2 for bad input.")
-    add_data_options(p)
-    p.add_argument("--method", choices=METHODS, default="central",
-                   help="central differences (default), complex step, or both")
-    p.add_argument("--rtol", type=float, default=None,
-                   help="relative tolerance (default: central 1e-5, complex 1e-9)")
-    p.add_argument("--atol", type=float, default=None,
-                   help="absolute tolerance, times max(1,|E|) (default: central 1e-8, complex 1e-12)")
-    p.add_argument("--no-inputs", action="store_true", help="do not check the input gradients")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(run=cmd_check)
-
-
-def demo_section(out_dir):
-    """``rojas demo``: the gradient check report of each bundled example."""
-    from .data import load_data
-    from .examples import example_path, examples
-    from .network import load
-
-    import os
-
-    print("=" * 78)
-    print("Gradient checks: every gradient of the backward sweep against numerical derivatives")
-    print("=" * 78)
-    for name in examples():
-        data = example_path(name, "data")
-        if not os.path.exists(data):
-            continue
-        print(f"-- gradient check of {name}: rojas check {example_path(name)} --data {data} --method both")
-        try:
-            report = check(load(example_path(name)), *load_data(data), method="both")
-        except RojasError as exc:  # an example this check does not apply to (say, a recurrent one)
-            print(f"   not checked: {exc}\n")
-            continue
-        print(report)
-        print()
-    print("-- seed 000's sign slip: σ(z) = 1/(1+exp(z)) with the derivative σ(1−σ), as a file primitive")
-    slip = seed000_slip()
-    report = check(slip, {"x1": [0.5, -1.0, 2.0, 1.5], "x2": [1.0, 0.5, -0.5, -2.0]},
-                   {"y": [1, 0, 1, 0]})
-    print(report.summary())
-    print("   (`rojas check` exits with status 1 here; examples/seed000_perceptron.py walks through it)")
-    print()
 
 
 def seed000_slip():

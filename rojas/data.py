@@ -14,7 +14,7 @@ import numpy as np
 from .errors import DataError
 from .network import _number
 
-__all__ = ["load_data", "prepare"]
+__all__ = ["load_data", "prepare", "lookup_node"]
 
 DATA_FIELDS = ("inputs", "targets")
 
@@ -77,7 +77,7 @@ def _values(value, what):
     return arr
 
 
-def _lookup(net, key, what):
+def lookup_node(net, key, what):
     """Find the node a data key names: the id itself, or its string form (CLI, JSON)."""
     if key in net:
         return key
@@ -120,7 +120,7 @@ def prepare(net, inputs, targets=None, of=None):
         raise DataError(f"inputs must be a mapping {{input node: value}}, got {type(inputs).__name__}")
     x = {}
     for key, value in inputs.items():
-        node = _lookup(net, key, "inputs")
+        node = lookup_node(net, key, "inputs")
         if net.fn(node) != "input":
             raise DataError(f"inputs: node {node!r} is not an input node")
         x[node] = _values(value, f"input {node!r}")
@@ -135,7 +135,7 @@ def prepare(net, inputs, targets=None, of=None):
             raise DataError("give targets or of=NODE, not both")
         outputs = set(net.outputs)
         for key, value in targets.items():
-            node = _lookup(net, key, "targets")
+            node = lookup_node(net, key, "targets")
             if node not in outputs:
                 raise DataError(f"targets: node {node!r} is not an output (outputs: "
                                 f"{', '.join(map(repr, net.outputs))})")
@@ -147,7 +147,7 @@ def prepare(net, inputs, targets=None, of=None):
         if not t:
             raise DataError("targets: empty, and the network has no output units")
     elif of is not None:
-        of = _lookup(net, of, "of")
+        of = lookup_node(net, of, "of")
     else:
         outputs = net.outputs
         if len(outputs) != 1:

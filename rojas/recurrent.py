@@ -71,7 +71,7 @@ import os
 import networkx as nx
 import numpy as np
 
-from .errors import DataError, NetworkError, RojasError
+from .errors import DataError, NetworkError
 
 __all__ = ["Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad",
            "RecurrentGrad"]
@@ -775,85 +775,3 @@ def fold_grad(lab):
     params = {p: lab.param_grad[p] for p in meta["params"]}
     return RecurrentGrad(lab.value, weights, biases, params, initial, inputs, delta,
                          [(d, p) for _, _, d, p in meta["weights"]])
-
-
-# ---------------------------------------------------------------------- command line
-def _jsonable(mapping):
-    if mapping is None:
-        return None
-    return {str(k): (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in mapping.items()}
-
-
-def cmd_unfold(args):
-    import json
-
-    from .labeling import label
-    from .network import write_json_atomic
-
-    if args.data_out and not args.data:
-        raise RojasError("--data-out needs --data (the sequence data to convert)")
-    data_out = args.data_out
-    if args.data and not data_out:
-        if not args.out:
-            raise RojasError("give --data-out (or -o) to write the unfolded data file")
-        root = args.out[:-5] if args.out.endswith(".json") else args.out
-        data_out = f"{root}.data.json"
-    if args.steps is None and not args.data:
-        raise RojasError("give --steps T (or --data with the sequences)")
-    rnet = load_recurrent(args.network)
-    seq = load_sequence(args.data) if args.data else None
-    net = unfold(rnet, steps=args.steps, data=seq)
-    if args.out is None:
-        print(json.dumps(net.to_dict(), indent=1, allow_nan=False))
-    else:
-        net.save(args.out)
-        print(f"{net.summary()}; {len(net.params)} tied params")
-        print(f"wrote {args.out}")
-    if seq is None:
-        return 0
-    inputs, targets = unfold_data(net, seq)
-    write_json_atomic(data_out, {"inputs": _jsonable(inputs),
-                                 **({} if targets is None else {"targets": _jsonable(targets)})})
-    if args.out is not None:
-        print(f"wrote {data_out}")
-        if targets is not None:
-            print(f"\nrojas grad {args.out} --data {data_out} labels every copy; summed over the copies:")
-            print(fold_grad(label(net, inputs, targets)).table())
-    return 0
-
-
-def add_commands(sub):
-    p = sub.add_parser("unfold", help="unfold a recurrent network (edges with \"delay\": 1) over T steps "
-                                      "into a feed-forward network with tied weights (Rojas 7.4.1)")
-    p.add_argument("network", metavar="NET.json", help="recurrent network file (node-link JSON)")
-    p.add_argument("--steps", "-T", type=int, metavar="T", help="number of time steps (default: the data's length)")
-    p.add_argument("-o", "--out", metavar="UNFOLDED.json", help="write the unfolded network here "
-                                                              "(default: print it)")
-    p.add_argument("--data", metavar="SEQ.json", help="sequence data: inputs, initial states, targets per step")
-    p.add_argument("--data-out", metavar="UNFOLDED.data.json",
-                   help="write the unfolded network's data file here (default: beside -o, *.data.json)")
-    p.set_defaults(run=cmd_unfold)
-
-
-def demo_section(out_dir):
-    """``rojas demo``: a one-unit recurrent network unfolded over 5 steps (BPTT)."""
-    from .labeling import label
-
-    G = nx.DiGraph(name="one recurrent unit")
-    G.add_node("x", fn="input")
-    G.add_node("h", fn="tanh", bias=0.1)
-    G.add_edge("x", "h", weight=0.8, name="u")
-    G.add_edge("h", "h", weight=0.5, name="w", delay=1)
-    seq = {"inputs": {"x": [1.0, 0.5, -0.5, 0.0, 1.0]}, "initial": {"h": 0.0},
-           "targets": {"h": [0.5, 0.5, 0.0, -0.2, 0.6]}}
-    net = unfold(G, data=seq)
-    lab = label(net, *unfold_data(net, seq))
-    grad = fold_grad(lab)
-    print("=" * 78)
-    print("Backpropagation through time (Rojas 7.4.1): h_t = tanh(u·x_t + w·h_{t-1} + b), 5 steps")
-    print("=" * 78)
-    print(f"   unfolded: {net.summary()}; weights tied across the copies as params {list(net.params)}")
-    print(f"   E = {lab.value:.9g}; ∂E/∂w = Σ over the copies = {grad.weights[('h', 'h')]:.9g} "
-          f"= param 'w': {lab.param_grad['w']:.9g}")
-    print("   (rojas unfold NET.json --steps T -o UNFOLDED.json --data SEQ.json)")
-    print()

@@ -16,7 +16,6 @@ and again with the same compiled plan: only the numbers change
 
 import math
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -26,8 +25,8 @@ from .data import load_data, prepare
 from .errors import DataError, NumericalError, RojasError
 from .labeling import evaluate, label
 
-__all__ = ["train", "History", "Snapshot", "TrainingDiverged", "initialize", "add_commands",
-           "demo_section"]
+__all__ = ["train", "History", "Snapshot", "TrainingDiverged", "initialize", "xor_start", "XOR_SEED",
+           "XOR_LR", "XOR_EPOCHS"]
 
 MODES = ("batch", "online")
 
@@ -399,136 +398,6 @@ def initialize(net, seed=None, std=0.01, mean=0.0, *, biases=False, in_place=Fal
     return out
 
 
-# ---------------------------------------------------------------------- command line
-class _Progress:
-    """A progress line on stderr for runs longer than a second."""
-
-    def __init__(self, epochs, stream=None, after=1.0, every=0.5):
-        self.epochs, self.stream = epochs, stream or sys.stderr
-        self.start = time.perf_counter()
-        self.after, self.every, self.last = after, every, None
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.shown = False
-
-    def __call__(self, epoch, loss):
-        now = time.perf_counter()
-        if now - self.start < self.after or (self.last is not None and now - self.last < self.every
-                                             and epoch != self.epochs):
-            return
-        if not self.tty and self.last is not None and now - self.last < 5 and epoch != self.epochs:
-            return
-        self.last = now
-        line = f"epoch {epoch}/{self.epochs}  loss {loss:.6g}  ({now - self.start:.1f} s)"
-        self.stream.write(("\r" + line + " " * 8) if self.tty else line + "\n")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self):
-        if self.shown and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def cmd_train(args):
-    from .cli import network_and_data
-
-    if args.output is None and not args.in_place:
-        raise RojasError("say where to write the trained network: -o TRAINED.json, or --in-place "
-                         "to overwrite NET.json")
-    out_path = args.network if args.in_place else args.output
-    if not args.in_place and _same_file(args.output, args.network):
-        raise RojasError(f"refusing to overwrite the input network {args.network!r} with -o; "
-                         "pass --in-place to train it in place")
-    if args.plot and (_same_file(args.plot, args.network) or _same_file(args.plot, out_path)):
-        raise RojasError(f"--plot {args.plot!r} would overwrite a network file")
-    net, inputs, targets = network_and_data(args)
-    freeze = ["biases"] if args.freeze_biases else None
-    progress = _Progress(args.epochs)
-    try:
-        trained, history = train(net, (inputs, targets), args.lr, args.epochs, mode=args.mode,
-                                 average=args.mean, freeze=freeze, shuffle=args.shuffle,
-                                 seed=args.seed, callback=progress)
-    finally:
-        progress.done()
-    trained.save(out_path)  # atomic: a temporary file, then a rename
-    name = history.loss_name.split(" =")[0]
-    print(f"trained {net.name or args.network!r} for {history.epochs} epochs ({history.mode}, "
-          f"lr {history.lr:g}) in {history.seconds:.2f} s: {name} {history.loss[0]:.6g} → "
-          f"{history.final_loss:.6g}")
-    print(f"wrote the trained network to {out_path}")
-    if history.final_loss > history.loss[0]:
-        print(f"rojas: warning: the loss rose from {history.loss[0]:.6g} to {history.final_loss:.6g}; "
-              "the learning rate may be too large", file=sys.stderr)
-    if args.plot:
-        from .loss_plot import save_loss_plot
-
-        save_loss_plot(history, args.plot, title=f"{net.name or 'network'}: loss per epoch")
-        print(f"wrote the loss curve to {args.plot}")
-    return 0
-
-
-def _same_file(a, b):
-    if a is None or b is None:
-        return False
-    try:
-        if os.path.exists(a) and os.path.exists(b):
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.realpath(a) == os.path.realpath(b)
-
-
-def _positive_float(text):
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
-
-
-def _count(text):
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {text}")
-    return value
-
-
-def add_commands(sub):
-    from .cli import add_data_options
-
-    p = sub.add_parser(
-        "train", help="train a network by gradient descent (Δw_ij = −γ·o_i·δ_j)",
-        description="Train NET.json on the data by gradient descent with the labels of the two "
-                    "sweeps, and write the trained network (atomically).  The input file is never "
-                    "overwritten unless --in-place.  Stops with an error (exit 2) when the loss "
-                    "diverges.")
-    add_data_options(p, of=False)
-    p.add_argument("--lr", type=_positive_float, required=True, metavar="γ", help="learning rate")
-    p.add_argument("--epochs", type=_count, required=True, metavar="N", help="passes over the data")
-    p.add_argument("--mode", choices=MODES, default="batch",
-                   help="batch: one step per epoch with the summed gradient (default); "
-                        "online: one step per pattern")
-    p.add_argument("--mean", action="store_true",
-                   help="minimize C = E/N = (1/2N)Σ(o−t)² instead of E = ½Σ(o−t)²")
-    p.add_argument("--freeze-biases", action="store_true", help="do not train the biases")
-    p.add_argument("--shuffle", action="store_true", help="online mode: shuffle the patterns each epoch")
-    p.add_argument("--seed", type=int, default=None, help="seed of the shuffling")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("-o", "--output", metavar="TRAINED.json", help="where to write the trained network")
-    where.add_argument("--in-place", action="store_true", help="overwrite NET.json with the trained network")
-    p.add_argument("--plot", metavar="LOSS.png", help="also draw the loss per epoch into this image")
-    p.set_defaults(run=cmd_train)
-
-
 # The XOR run of `rojas demo` and examples/xor_train.py: the bundled XOR network's structure
 # (2-2-1, sigmoid units with biases), weights and biases drawn from N(0, 1) with this seed.
 XOR_SEED, XOR_LR, XOR_EPOCHS = 2, 2.0, 1000
@@ -543,30 +412,3 @@ def xor_start(seed=XOR_SEED):
 
     net = initialize(load(example_path("xor")), seed=seed, std=1.0, biases=True)
     return Network(net.to_networkx(), name=f"XOR 2-2-1, untrained (N(0,1) weights, seed {seed})")
-
-
-def demo_section(out_dir):
-    """``rojas demo``: train XOR from a fixed seed and draw its loss curve into `out_dir`."""
-    from .examples import example_path
-    from .loss_plot import save_loss_plot
-
-    print("=" * 78)
-    print(f"Training: XOR from random weights (seed {XOR_SEED}), batch gradient descent, "
-          f"γ = {XOR_LR:g}, {XOR_EPOCHS} epochs")
-    print("=" * 78)
-    net = xor_start()
-    data = example_path("xor", "data")
-    trained, history = train(net, data, XOR_LR, XOR_EPOCHS)
-    inputs, targets = load_data(data)
-    lab = label(trained, inputs, targets)
-    print(f"E = ½Σ(o−t)²: {history.loss[0]:.6g} before, {history.final_loss:.6g} after "
-          f"{history.epochs} epochs ({history.seconds:.2f} s)")
-    for i, (a, c) in enumerate(zip(inputs["x1"], inputs["x2"])):
-        print(f"  x = ({a}, {c})  target {targets['y'][i]}  output {lab.o['y'][i]:.4f}")
-    path = os.path.join(out_dir, "xor_loss.png")
-    save_loss_plot(history, path, title=f"XOR (2-2-1, seed {XOR_SEED}): loss per epoch")
-    print(f"wrote the XOR loss curve to {path}")
-    path = os.path.join(out_dir, "xor_trained.json")
-    trained.save(path)
-    print(f"wrote the trained XOR network to {path}")
-    print()

@@ -462,7 +462,8 @@ def test_cli_bad_input_is_one_line_and_status_2(cli_runs, key, culprit):
 def test_gallery_and_animation(tmp_path, capsys):
     from PIL import Image
 
-    from rojas.drawing import GALLERY, demo_section
+    from rojas.cli.demo import figures_section as demo_section
+    from rojas.drawing import GALLERY
 
     start = time.perf_counter()
     demo_section(str(tmp_path))

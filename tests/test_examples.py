@@ -152,8 +152,8 @@ def test_from_networkx(monkeypatch, capsys):
 
 
 def test_demo_sections(tmp_path, capsys):
-    from rojas.checking import demo_section as check_demo
-    from rojas.training import demo_section as train_demo
+    from rojas.cli.demo import check_section as check_demo
+    from rojas.cli.demo import training_section as train_demo
 
     check_demo(str(tmp_path))
     out = capsys.readouterr().out

@@ -339,7 +339,7 @@ def test_a_killed_write_leaves_the_input_intact(xor_files):
 def test_progress_line_on_long_runs():
     import io
 
-    from rojas.training import _Progress
+    from rojas.cli.train import _Progress
 
     stream = io.StringIO()
     progress = _Progress(100, stream=stream, after=0.0, every=0.0)

@@ -13,18 +13,17 @@ One module per idea: :mod:`.layout` (where the units go), :mod:`.scene` (what
 each unit and edge says), :mod:`.units` (the split circle), :mod:`.placement`
 (labels that never overlap), :mod:`.render` (the drawing), :mod:`.highlight`
 (paths), :mod:`.animation`, :mod:`.output` (files, notebooks), :mod:`.gallery`
-and :mod:`.commands` (``rojas draw``, ``rojas animate``).
+(the commands ``rojas draw`` and ``rojas animate`` live in :mod:`rojas.cli.draw`).
 
 Matplotlib is imported only inside the functions that draw, never by
 ``import rojas``.
 """
 
 from .animation import animate
-from .commands import add_commands
-from .gallery import GALLERY, demo_section, make_gallery, seed003_network
+from .gallery import GALLERY, make_gallery, seed003_network
 from .layout import Layout, layered_layout
 from .output import repr_png, repr_svg, save_drawing
 from .render import DETAILS, SWEEPS, Drawing, draw
 
 __all__ = ["draw", "Drawing", "save_drawing", "animate", "repr_png", "repr_svg", "layered_layout", "Layout",
-           "make_gallery", "GALLERY", "seed003_network", "add_commands", "demo_section", "SWEEPS", "DETAILS"]
+           "make_gallery", "GALLERY", "seed003_network", "SWEEPS", "DETAILS"]

@@ -14,7 +14,7 @@
 import os
 import time
 
-__all__ = ["GALLERY", "seed003_network", "recurrent_unfolded", "make_gallery", "demo_section"]
+__all__ = ["GALLERY", "seed003_network", "recurrent_unfolded", "make_gallery"]
 
 GALLERY = {
     "mazur_sweeps.png": "seed 001's 2-2-2 network labeled: both sweeps, every number",
@@ -109,12 +109,3 @@ def make_gallery(out_dir, *, verbose=True):
             print(f"   {path}  ({os.path.getsize(path) / 1024:.0f} kB, {time.perf_counter() - start:.1f} s): "
                   f"{GALLERY[name]}")
     return written
-
-
-def demo_section(out_dir):
-    """``rojas demo``: write the gallery of figures into `out_dir` and say where."""
-    print("=" * 78)
-    print("Figures: Rojas's split units, both sweeps, paths, an animation (rojas draw / rojas animate)")
-    print("=" * 78)
-    make_gallery(out_dir)
-    print()

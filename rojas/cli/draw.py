@@ -3,6 +3,7 @@
 import os
 
 from ..errors import RojasError
+from .common import add_data_options, network_and_data
 
 __all__ = ["add_commands", "cmd_draw", "cmd_animate"]
 
@@ -19,7 +20,6 @@ def _size(text):
 
 
 def _labeling_or_network(args, to=None):
-    from ..cli import network_and_data
     from ..labeling import label
 
     net, inputs, targets = network_and_data(args)
@@ -30,15 +30,15 @@ def _labeling_or_network(args, to=None):
 
 
 def cmd_draw(args):
-    from .output import image_format, save_drawing
+    from ..drawing.output import image_format, save_drawing
 
     image_format(args.output)
     to = None
     if args.to is not None:
-        from ..data import _lookup
+        from ..data import lookup_node
         from ..network import load
 
-        to = _lookup(load(args.network), args.to, "--to")
+        to = lookup_node(load(args.network), args.to, "--to")
     obj = _labeling_or_network(args, to)
     drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
                            paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
@@ -51,8 +51,8 @@ def cmd_draw(args):
 
 def cmd_animate(args):
     from ..labeling import Labeling
-    from .animation import animate
-    from .output import image_format
+    from ..drawing.animation import animate
+    from ..drawing.output import image_format
 
     image_format(args.output, ("gif",))
     obj = _labeling_or_network(args)
@@ -64,7 +64,6 @@ def cmd_animate(args):
 
 
 def add_commands(sub):
-    from ..cli import add_data_options
 
     draw = sub.add_parser("draw", help="draw a network (labeled, with --data) as Rojas does: PNG, SVG or PDF")
     add_data_options(draw)

@@ -1,0 +1,93 @@
+"""What every command shares: the network-and-data options, and argparse value types."""
+
+import argparse
+import math
+import os
+
+__all__ = ["assignment", "network_and_data", "add_data_options", "label_for", "same_file", "positive_float",
+           "count"]
+
+
+def assignment(text):
+    """``NAME=V`` or ``NAME=V1,V2,...`` (a batch) from the command line."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        numbers = [float(v) for v in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: {value!r} is not a number or a comma-separated list") from None
+    return name, numbers[0] if len(numbers) == 1 else numbers
+
+
+def network_and_data(args):
+    """The network, inputs and targets named by the common options (NET.json, --data, --input, --target)."""
+    from ..data import load_data
+    from ..network import load
+
+    net = load(args.network)
+    inputs, targets = load_data(args.data) if args.data else ({}, None)
+    inputs = dict(inputs)
+    inputs.update(getattr(args, "input", None) or [])
+    if getattr(args, "target", None):
+        targets = dict(targets or {})
+        targets.update(args.target)
+    return net, inputs, targets
+
+
+def add_data_options(parser, of=True):
+    """The options every command that labels a network takes."""
+    parser.add_argument("network", metavar="NET.json", help="network file (node-link JSON)")
+    parser.add_argument("--data", metavar="DATA.json", help="data file with inputs and targets")
+    parser.add_argument("--input", metavar="NAME=V", action="append", type=assignment,
+                        help="an input value (V1,V2,... for a batch); overrides the data file")
+    parser.add_argument("--target", metavar="NAME=V", action="append", type=assignment,
+                        help="a target value for an output; overrides the data file")
+    if of:
+        parser.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
+
+
+def label_for(args, to=None):
+    """Label the network the options name; with `to` (or --of) the objective is that node's value."""
+    from ..data import lookup_node
+    from ..labeling import label
+
+    net, inputs, targets = network_and_data(args)
+    of = to if to is not None else getattr(args, "of", None)
+    if of is not None:
+        of = lookup_node(net, of, "--to" if to is not None else "--of")
+    return label(net, inputs, None if of is not None else targets, of=of)
+
+
+def same_file(a, b):
+    """Whether paths `a` and `b` name the same file (existing or not)."""
+    if a is None or b is None:
+        return False
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def positive_float(text):
+    """A finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def count(text):
+    """An integer ≥ 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {text}")
+    return value

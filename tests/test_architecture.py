@@ -1,0 +1,53 @@
+"""The package's shape: the library never imports the command line, modules stay small."""
+
+import ast
+import os
+
+import rojas
+
+PACKAGE = os.path.dirname(rojas.__file__)
+
+
+def _modules():
+    for root, _, files in os.walk(PACKAGE):
+        for f in files:
+            if f.endswith(".py"):
+                path = os.path.join(root, f)
+                rel = os.path.relpath(path, os.path.dirname(PACKAGE))
+                yield rel[:-3].replace(os.sep, ".").removesuffix(".__init__"), path
+
+
+def _imports(module, path):
+    """Every module `module` imports, at the top or inside a function, as absolute names."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            yield target
+            yield from (f"{target}.{a.name}" for a in node.names)
+
+
+def test_no_library_module_imports_the_command_line():
+    offenders = []
+    for module, path in _modules():
+        if module == "rojas.cli" or module.startswith("rojas.cli.") or module == "rojas.__main__":
+            continue
+        for target in _imports(module, path):
+            if target == "rojas.cli" or target.startswith("rojas.cli."):
+                offenders.append(f"{module} imports {target}")
+    assert offenders == []
+
+
+def test_the_walker_sees_function_local_imports(tmp_path):
+    # The test above is only as good as its walker: a function-local relative import must be found.
+    path = tmp_path / "mod.py"
+    path.write_text("def f():\n    from ..cli import main\n")
+    assert "rojas.cli.main" in set(_imports("rojas.sub.mod", str(path)))
