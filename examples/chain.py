@@ -1,4 +1,4 @@
-"""Seed 001's chain x → h → y, built in Python and labeled.
+"""The chain x → h → y of the Cross Validated question on ∂L/∂w1, built in Python and labeled.
 
 The learner asked how to get dL/dw1 for h = σ(x·w1 + b), y' = σ(h·w2 + b),
 L = ½(y − y')².  Rojas's answer: run the graph backwards.  A 1 enters at L,
@@ -15,7 +15,7 @@ import rojas
 
 x, w1, w2, b, target = 1.5, 0.8, -1.2, 0.1, 0.3
 
-net = rojas.Network(name="seed 001 chain")
+net = rojas.Network(name="chain x → h → y")
 net.add_input("x").add_unit("h", "sigmoid", bias=b).add_unit("y", "sigmoid", bias=b)
 net.add_edge("x", "h", weight=w1, name="w1").add_edge("h", "y", weight=w2, name="w2")
 

@@ -30,7 +30,7 @@ def run(script, *argv, monkeypatch, capsys):
     return capsys.readouterr().out
 
 
-SCRIPTS = ("seed000_perceptron.py", "chain.py", "seed001_mazur.py", "seed003_one_epoch.py",
+SCRIPTS = ("perceptron_sign_slip.py", "chain.py", "mazur_2_2_2.py", "one_epoch_2_2_1.py",
            "xor_train.py", "nonlayered.py", "from_networkx.py")
 
 
@@ -41,21 +41,21 @@ def test_every_example_has_a_readme_section():
         assert f"## {script}" in readme, script
 
 
-def test_seed000_perceptron(monkeypatch, capsys):
-    out = run("seed000_perceptron.py", monkeypatch=monkeypatch, capsys=capsys)
+def test_perceptron_sign_slip(monkeypatch, capsys):
+    out = run("perceptron_sign_slip.py", monkeypatch=monkeypatch, capsys=capsys)
     assert "DISAGREE" in out and "primitive 'sigma'" in out and "(it climbs)" in out
     # C = (1/2N)Σ(ŷ − y)² with the right logistic, by hand from the data file
-    data = json.load(open(os.path.join(EXAMPLES, "seed000.data.json")))
+    data = json.load(open(os.path.join(EXAMPLES, "perceptron.data.json")))
     x1, x2, y = data["inputs"]["x1"], data["inputs"]["x2"], data["targets"]["y"]
     cost = sum((1 / (1 + math.exp(-(0.3 * a - 0.2 * b + 0.1))) - t) ** 2
                for a, b, t in zip(x1, x2, y)) / (2 * len(y))
     assert f"C = E/N = {cost:.9f}" in out
 
 
-def test_seed000_sign_slip_is_caught_by_the_cli(capsys):
-    slip = os.path.join(EXAMPLES, "seed000_slip.json")
-    fixed = os.path.join(EXAMPLES, "seed000_fixed.json")
-    data = os.path.join(EXAMPLES, "seed000.data.json")
+def test_perceptron_sign_slip_is_caught_by_the_cli(capsys):
+    slip = os.path.join(EXAMPLES, "perceptron_sign_slip.json")
+    fixed = os.path.join(EXAMPLES, "perceptron_fixed.json")
+    data = os.path.join(EXAMPLES, "perceptron.data.json")
     assert rojas.cli.main(["check", slip, "--data", data]) == 1
     out = capsys.readouterr().out
     # what examples/README.md shows
@@ -74,13 +74,13 @@ def test_chain(monkeypatch, capsys):
     assert "dL/dw1 by the backward sweep" in out
 
 
-def test_seed001_mazur(monkeypatch, capsys):
-    out = run("seed001_mazur.py", monkeypatch=monkeypatch, capsys=capsys)
+def test_mazur_2_2_2(monkeypatch, capsys):
+    out = run("mazur_2_2_2.py", monkeypatch=monkeypatch, capsys=capsys)
     assert "= 0.000438568" in out and "w5: 0.40 → 0.358916480" in out
 
 
-def test_seed003_one_epoch(monkeypatch, capsys):
-    out = run("seed003_one_epoch.py", monkeypatch=monkeypatch, capsys=capsys)
+def test_one_epoch_2_2_1(monkeypatch, capsys):
+    out = run("one_epoch_2_2_1.py", monkeypatch=monkeypatch, capsys=capsys)
     for step in ("1. Weights", "2. Forward sweep", "3. Backward sweep", "4. Gradient", "5. New weights"):
         assert step in out
     # Independently: rebuild the network from the printed weights and run the reference.
@@ -160,7 +160,7 @@ def test_demo_sections(tmp_path, capsys):
     for name in ("mazur", "skip_product", "xor"):
         assert f"-- gradient check of {name}: rojas check" in out
     assert out.count("OK: all") >= 3
-    assert "seed 000's sign slip" in out and out.count("DISAGREE") == 1 and "primitive 'sigma'" in out
+    assert "the perceptron with a sign slip in σ" in out and out.count("DISAGREE") == 1 and "primitive 'sigma'" in out
 
     train_demo(str(tmp_path))
     out = capsys.readouterr().out

@@ -22,7 +22,7 @@ SEED_001_CLAIM = ("dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "
 
 
 def proof_section(out_dir):
-    """For ``rojas demo``: the proof for w1 of seed 001's network and the verdict on its claim."""
+    """For ``rojas demo``: the proof for w1 of Mazur's 2-2-2 network and the verdict on its claim."""
     from ..claims import check_claim
     from ..data import load_data
     from ..examples import example_path
@@ -31,7 +31,7 @@ def proof_section(out_dir):
 
     lab = label(load(example_path("mazur")), *load_data(example_path("mazur", "data")))
     print("=" * 78)
-    print("Seed 001: is this chain rule right?  (rojas claim)")
+    print("Is this chain rule right? (the ∂L/∂w1 claim of a Cross Validated question, on Mazur's 2-2-2 network)  (rojas claim)")
     print(check_claim(lab, SEED_001_CLAIM))
     print()
     for fmt in ("md", "tex"):
@@ -42,7 +42,7 @@ def proof_section(out_dir):
 
 
 def matrix_section(out_dir):
-    """``rojas demo``: seed 001's 2-2-2 network in matrix form, checked against its labels."""
+    """``rojas demo``: Mazur's 2-2-2 network in matrix form, checked against its labels."""
     from ..data import load_data
     from ..examples import example_path
     from ..network import load
@@ -111,12 +111,12 @@ def check_section(out_dir):
             continue
         print(report)
         print()
-    print("-- seed 000's sign slip: σ(z) = 1/(1+exp(z)) with the derivative σ(1−σ), as a file primitive")
+    print("-- the perceptron with a sign slip in σ: σ(z) = 1/(1+exp(z)) with the derivative σ(1−σ), as a file primitive")
     slip = seed000_slip()
     report = check(slip, {"x1": [0.5, -1.0, 2.0, 1.5], "x2": [1.0, 0.5, -0.5, -2.0]},
                    {"y": [1, 0, 1, 0]})
     print(report.summary())
-    print("   (`rojas check` exits with status 1 here; examples/seed000_perceptron.py walks through it)")
+    print("   (`rojas check` exits with status 1 here; examples/perceptron_sign_slip.py walks through it)")
     print()
 
 

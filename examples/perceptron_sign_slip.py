@@ -1,6 +1,6 @@
-"""Seed 000: one sigmoid neuron on a small batch, and the sign slip caught.
+"""The perceptron with a sign slip in σ: one sigmoid neuron on a small batch, and the sign slip caught.
 
-The answer in seed 000 trains one neuron ŷ = σ(wᵀx + b) on a batch of N
+A popular worked answer trains one neuron ŷ = σ(wᵀx + b) on a batch of N
 samples with the cost C = 1/(2N) Σ (ŷ − y)², and writes
 
     σ(z) = 1/(1 + exp(z))            (a sign slip: the logistic is 1/(1 + exp(−z)))
@@ -10,14 +10,14 @@ samples with the cost C = 1/(2N) Σ (ŷ − y)², and writes
 This script
   1. labels the neuron (with the logistic written right) on a batch of 4 and
      compares ∂C/∂w with the textbook formula (1/N) Σ (ŷ − y)·ŷ(1 − ŷ)·x;
-  2. shows that dropping the factor x (the seed's ∂ŷ/∂w) gives other numbers;
-  3. runs `rojas check` on the network exactly as the seed wrote it (a file
+  2. shows that dropping the factor x (the answer's ∂ŷ/∂w) gives other numbers;
+  3. runs `rojas check` on the network exactly as the answer wrote it (a file
      primitive with f = 1/(1+exp(s)) and df = sigma(s)*(1-sigma(s))): the
      primitive is blamed, with the node using it and every gradient it spoils;
   4. trains both with gradient descent on C: the right derivative lowers C,
      the slipped one climbs.
 
-Run:  python examples/seed000_perceptron.py
+Run:  python examples/perceptron_sign_slip.py
 """
 
 import math
@@ -26,9 +26,9 @@ import os
 import rojas
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXED = os.path.join(HERE, "seed000_fixed.json")
-SLIP = os.path.join(HERE, "seed000_slip.json")
-DATA = os.path.join(HERE, "seed000.data.json")
+FIXED = os.path.join(HERE, "perceptron_fixed.json")
+SLIP = os.path.join(HERE, "perceptron_sign_slip.json")
+DATA = os.path.join(HERE, "perceptron.data.json")
 
 
 def main():
@@ -57,7 +57,7 @@ def main():
             seed_formula[name] += err * yhat * (1 - yhat) / n  # ∂ŷ/∂w without the factor x
         by_hand["b"] += err * yhat * (1 - yhat) / n
     print(f"C by hand: {cost:.9f}")
-    print("\n∂C/∂w   rojas (o_i·δ_y / N)   by hand (1/N)Σ(ŷ−y)ŷ(1−ŷ)x   seed's ∂ŷ/∂w = σ(1−σ) (no x)")
+    print("\n∂C/∂w   rojas (o_i·δ_y / N)   by hand (1/N)Σ(ŷ−y)ŷ(1−ŷ)x   answer's ∂ŷ/∂w = σ(1−σ) (no x)")
     for name in ("w1", "w2"):
         g = lab.grad(name) / n
         print(f"{name:<7} {g:>+.12f}       {by_hand[name]:>+.12f}                {seed_formula[name]:>+.12f}")
@@ -70,7 +70,7 @@ def main():
     print(f"\nrojas check (network written right): {'OK' if report.ok else 'DISAGREE'}")
     assert report.ok
 
-    # 3. The network as the seed wrote it: f = 1/(1+exp(s)), claimed f' = σ(1−σ).
+    # 3. The network as the answer wrote it: f = 1/(1+exp(s)), claimed f' = σ(1−σ).
     slip = rojas.load(SLIP)
     report = rojas.check(slip, inputs, targets)
     print(f"\nrojas check {os.path.relpath(SLIP)} --data {os.path.relpath(DATA)}")
@@ -81,7 +81,7 @@ def main():
     mended = rojas.Network(slip.to_networkx())
     mended.add_primitive("sigma", "1/(1+exp(s))", "-sigma(s)*(1-sigma(s))")
     assert rojas.check(mended, inputs, targets).ok
-    print("\nwith df = -sigma(s)*(1-sigma(s)) for the seed's f = 1/(1+exp(s)): rojas check OK")
+    print("\nwith df = -sigma(s)*(1-sigma(s)) for the answer's f = 1/(1+exp(s)): rojas check OK")
 
     # 4. Gradient descent on C (average=True: gradients and losses divided by N), η = 1.
     _, right = rojas.train(net, DATA, lr=1.0, epochs=50, average=True)

@@ -1,6 +1,6 @@
-"""Seed 003: one epoch of a 2-2-1 network on the single observation [8, −4], step by step.
+"""The 2-2-1 network on [8, −4]: one epoch on the single observation [8, −4], step by step.
 
-Seed 003 walks "calculation by calculation" through one epoch of a network with
+Benjamin Knight's write-up (2017) walks "calculation by calculation" through one epoch of a network with
 inputs X1, X2, a hidden layer of two units whose values are the weighted sums
 of the inputs, and a sigmoid output Y, on a training set of one observation
 (X1, X2) = (8, −4), with weights drawn from a zero-mean Gaussian with standard
@@ -10,7 +10,7 @@ or the learning rate; here the target is Y = 1 and γ = 0.5.  No biases.
 Every number below is printed twice: as rojas's label, and computed by hand
 from the formulas beside it (plain Python floats), and the two must agree.
 
-Run:  python examples/seed003_one_epoch.py
+Run:  python examples/one_epoch_2_2_1.py
 """
 
 import math
@@ -25,7 +25,7 @@ LR = 0.5
 
 
 def build():
-    net = rojas.Network(name="seed 003: 2-2-1, linear hidden units, sigmoid output")
+    net = rojas.Network(name="2-2-1 on [8, −4]: linear hidden units, sigmoid output")
     net.add_input("X1").add_input("X2")
     net.add_unit("H1", "identity").add_unit("H2", "identity").add_unit("Y", "sigmoid")
     for u, v in (("X1", "H1"), ("X2", "H1"), ("X1", "H2"), ("X2", "H2"), ("H1", "Y"), ("H2", "Y")):

@@ -1,4 +1,4 @@
-"""Seed 001's 2-2-2 network: ∂L/∂w1 as a sum over paths, checked, and one learning step.
+"""Matt Mazur's worked 2-2-2 example (2015): ∂L/∂w1 as a sum over paths, checked, and one learning step.
 
 The learner asked whether
 
@@ -18,7 +18,7 @@ published values rojas reproduces.
 
 For the chain x → h → y of the same question, see examples/chain.py.
 
-Run:  python examples/seed001_mazur.py
+Run:  python examples/mazur_2_2_2.py
 """
 
 import math
