@@ -244,3 +244,39 @@ def test_help(runs, key):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: rojas")
     assert proc.stderr == ""
+
+
+def test_a_bundled_example_is_named_directly_with_its_data(tmp_path):
+    # `rojas grad mazur` resolves the bundled example and its data file: Mazur's published gradients.
+    res = rojas_cli("grad", "mazur", "--json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    edges = {e["name"]: e["grad"] for e in json.loads(res.stdout)["edges"]}
+    assert round(edges["w1"], 9) == 0.000438568 and round(edges["w5"], 9) == 0.082167041
+    # A file of that name in the working directory wins over the bundled example.
+    (tmp_path / "mazur").write_text("{}")
+    res = rojas_cli("grad", "mazur", cwd=tmp_path)
+    assert res.returncode == 2 and "mazur" in res.stderr
+
+
+def test_no_command_is_one_line_without_a_doubled_prefix():
+    res = rojas_cli()
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("rojas: error: ")
+    assert "rojas: error: rojas" not in res.stderr
+
+
+def test_demo_never_replaces_the_complete_proof_with_one_without_sympy(tmp_path, monkeypatch, capsys):
+    from rojas.cli import demo
+
+    monkeypatch.setattr(demo, "_have_sympy", lambda: False)
+    demo.proof_section(str(tmp_path))
+    out = capsys.readouterr().out
+    assert sorted(os.listdir(tmp_path)) == ["proof_mazur_w1_without_sympy.md", "proof_mazur_w1_without_sympy.tex"]
+    assert "symbolic section was skipped" in out
+
+
+def test_demo_rounds_what_it_writes_to_the_digits_shown():
+    from rojas.cli.demo import _rounded
+
+    assert _rounded({"w": [0.1 + 0.2, -2.9004629508235715], "n": 3, "s": "x"}) == \
+        {"w": [0.3, -2.90046295082], "n": 3, "s": "x"}

@@ -31,7 +31,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line like every other error (exit status 2)."""
 
     def error(self, message):
-        self.exit(2, f"rojas: error: {self.prog}: {message} (see {self.prog} --help)\n")
+        where = self.prog.removeprefix("rojas").strip()
+        self.exit(2, f"rojas: error: {where + ': ' if where else ''}{message} (see {self.prog} --help)\n")
 
 
 def build_parser():

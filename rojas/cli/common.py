@@ -4,7 +4,7 @@ import argparse
 import math
 import os
 
-__all__ = ["assignment", "network_and_data", "add_data_options", "label_for", "same_file", "positive_float",
+__all__ = ["assignment", "network_and_data", "resolve_network", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
            "count"]
 
 
@@ -25,8 +25,11 @@ def network_and_data(args):
     from ..data import load_data
     from ..network import load
 
-    net = load(args.network)
-    inputs, targets = load_data(args.data) if args.data else ({}, None)
+    path, data = resolve_network(args.network), args.data
+    if data is None and path != args.network:  # a bundled example comes with its data
+        data = bundled_data(args.network)
+    net = load(path)
+    inputs, targets = load_data(data) if data else ({}, None)
     inputs = dict(inputs)
     inputs.update(getattr(args, "input", None) or [])
     if getattr(args, "target", None):
@@ -35,9 +38,35 @@ def network_and_data(args):
     return net, inputs, targets
 
 
+def resolve_network(name):
+    """NET.json as given, or the file of the bundled example so named (``rojas grad mazur``).
+
+    A file that exists always wins over an example of the same name.
+    """
+    import os
+
+    from ..examples import example_path, examples
+
+    if not os.path.exists(name) and name in examples():
+        return example_path(name)
+    return name
+
+
+def bundled_data(name):
+    """The data file of bundled example `name`, or None when it has none."""
+    import os
+
+    from ..examples import example_path
+
+    path = example_path(name, "data")
+    return path if os.path.exists(path) else None
+
+
 def add_data_options(parser, of=True):
     """The options every command that labels a network takes."""
-    parser.add_argument("network", metavar="NET.json", help="network file (node-link JSON)")
+    parser.add_argument("network", metavar="NET.json",
+                        help="network file (node-link JSON), or a bundled example's name "
+                             "(mazur, skip_product, xor: its data come along)")
     parser.add_argument("--data", metavar="DATA.json", help="data file with inputs and targets")
     parser.add_argument("--input", metavar="NAME=V", action="append", type=assignment,
                         help="an input value (V1,V2,... for a batch); overrides the data file")

@@ -17,7 +17,8 @@ from ..proof import proof_report
 from ..recurrent import fold_grad, unfold, unfold_data
 from ..training import XOR_EPOCHS, XOR_LR, XOR_SEED, train, xor_start
 
-SEED_001_CLAIM = ("dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "
+# The claim of the Cross Validated question "how do we get dL/dw1?", on Mazur's 2-2-2 network.
+CROSS_VALIDATED_CLAIM = ("dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "
                   "dh1/dw1 * dw5/dh1 * do1/dw5 * dL/do1")
 
 
@@ -31,14 +32,42 @@ def proof_section(out_dir):
 
     lab = label(load(example_path("mazur")), *load_data(example_path("mazur", "data")))
     print("=" * 78)
-    print("Is this chain rule right? (the ∂L/∂w1 claim of a Cross Validated question, on Mazur's 2-2-2 network)  (rojas claim)")
-    print(check_claim(lab, SEED_001_CLAIM))
+    print("Is this chain rule right?  (rojas claim; the ∂L/∂w1 formula of a Cross Validated question,")
+    print("on Mazur's 2-2-2 network)")
+    print(check_claim(lab, CROSS_VALIDATED_CLAIM))
     print()
+    # Without SymPy the proof lacks its symbolic section: it goes to another name, so that a
+    # demo run without the extra never replaces the complete proof (committed in figures/).
+    stem = "proof_mazur_w1" if _have_sympy() else "proof_mazur_w1_without_sympy"
     for fmt in ("md", "tex"):
-        path = os.path.join(out_dir, f"proof_mazur_w1.{fmt}")
+        path = os.path.join(out_dir, f"{stem}.{fmt}")
         write_text_atomic(path, proof_report(lab, "w1", fmt=fmt))
         print(f"Rojas's proof for ∂E/∂w1 of the 2-2-2 network written to {path}")
+    if stem != "proof_mazur_w1":
+        print("   (SymPy is not installed, so the symbolic section was skipped: "
+              "pip install \"rojas[symbolic]\" for the complete proof)")
     print()
+
+
+def _have_sympy():
+    import importlib.util
+
+    return importlib.util.find_spec("sympy") is not None
+
+
+def _rounded(value, digits=12):
+    """`value` (JSON-like) with every float rounded to `digits` significant digits.
+
+    The demo's trained network is written this way so that its bytes do not depend on the last
+    bits of a machine's floating-point reductions: every run writes the same file.
+    """
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v, digits) for v in value]
+    return value
 
 
 def matrix_section(out_dir):
@@ -83,8 +112,10 @@ def training_section(out_dir):
     save_loss_plot(history, path, title=f"XOR (2-2-1, seed {XOR_SEED}): loss per epoch")
     print(f"wrote the XOR loss curve to {path}")
     path = os.path.join(out_dir, "xor_trained.json")
-    trained.save(path)
-    print(f"wrote the trained XOR network to {path}")
+    from ..files import write_json_atomic
+
+    write_json_atomic(path, _rounded(trained.to_dict()))
+    print(f"wrote the trained XOR network to {path} (numbers to 12 significant digits)")
     print()
 
 
