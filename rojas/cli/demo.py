@@ -212,6 +212,6 @@ def cmd_demo(args):
 
 def add_commands(sub):
     demo = sub.add_parser("demo", help="label the bundled examples and write the figures and reports")
-    demo.add_argument("-o", "--out", metavar="DIR", default="figures",
-                      help="where to write figures and reports (default: ./figures)")
+    demo.add_argument("-o", "--output", "--out", dest="out", metavar="DIR", default="figures",
+                      help="the folder to write figures and reports into (default: ./figures)")
     demo.set_defaults(run=cmd_demo)
