@@ -57,8 +57,8 @@ SAMPLE = 200         # else this many at random …
 LARGEST = 20         # … plus this many with the largest |∂E/∂·|
 DIRECTIONS = 4       # random directions
 # The default sample keeps its sweeps within about this many level-steps (a sweep of a network
-# costs about one level-step per generation plus one per 400 edges: ~20 µs each here).
-LEVEL_STEP_BUDGET = 1_000_000
+# costs about one level-step per generation plus one per 400 edges: ~20 µs each here, so ~8 s).
+LEVEL_STEP_BUDGET = 400_000
 
 
 def _positive_int(value, what, minimum=0):
@@ -128,8 +128,8 @@ def _sample_budget(lab, method, directions):
     cost = levels + lab.plan.n_edges / 400
     per_entry = 1 if method == "complex" else 2
     fits = int(LEVEL_STEP_BUDGET // cost) // per_entry
-    n = max(4, min(SAMPLE, fits))
-    if n >= SAMPLE:
+    n = max(2, min(SAMPLE + LARGEST, fits))
+    if n >= SAMPLE + LARGEST:
         return SAMPLE, LARGEST, ""
     largest = max(1, min(LARGEST, n // 4))
     return n - largest, largest, (f"exact sample cut to {n} (from {SAMPLE + LARGEST}): each sweep of this "

@@ -7,6 +7,10 @@ from ..checking import DIRECTIONS, EXACT_LIMIT, METHODS, check
 def cmd_check(args):
     import json
 
+    if args.quiet:  # also for whatever else shows progress in this process (loading, …)
+        from ..progress import set_default
+
+        set_default(False)
     net, inputs, targets = network_and_data(args)
     report = check(net, inputs, targets, of=args.of, method=args.method, rtol=args.rtol,
                    atol=args.atol, check_inputs=not args.no_inputs, directions=args.directions,
