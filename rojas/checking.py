@@ -41,11 +41,12 @@ import warnings
 import numpy as np
 
 from .check_directions import Directions, directional_checks, localize
-from .check_primitives import KINK_JUMP, PrimitiveCheck, check_primitives
-from .check_report import CheckReport, DirectionCheck, GradientEntry, name_list, number_text
+from .check_exact import GraphQuestions, check_one
+from .check_primitives import PrimitiveCheck, check_primitives
+from .check_report import CheckReport, DirectionCheck, GradientEntry, name_list
 from .errors import RojasError
 from .labeling import label
-from .numerical import COMPLEX_STEP, METHODS, TOLERANCES, Perturbation, agree, central_step, rel_error
+from .numerical import METHODS, TOLERANCES, Perturbation
 from .progress import progress_bar
 
 __all__ = ["check", "CheckReport", "GradientEntry", "PrimitiveCheck", "DirectionCheck", "TOLERANCES",
@@ -257,12 +258,12 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
         rng = np.random.default_rng([seed, 0])
         dchecks, vectors = directional_checks(dirs, k, rng, method, tolerances, scale,
                                               complex_ok=want_complex and not unsafe_nodes, tick=bar.update)
-        helpers = _Helpers(net, unsafe_nodes if want_complex else ())
+        helpers = GraphQuestions(net, unsafe_nodes if want_complex else ())
         entries, todo, fallback = [], [], {}
         for i in chosen:
             item = layout.entry(net, int(i), helpers.feeds)
             todo.append(item)
-            entries.append(_exact(net, lab, pert, item, method, tolerances, scale, helpers, fallback))
+            entries.append(check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback))
             bar.update()
     finally:
         bar.close()
@@ -303,151 +304,6 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
     return CheckReport(network=net.name, objective=lab.objective, value=float(lab.value), method=method,
                        tolerances=shown, entries=entries, primitives=primitives, directions=dchecks,
                        coverage=coverage, blame=blame, notes=notes)
-
-
-class _Helpers:
-    """Graph questions the exact checks ask, answered on demand (a 1M-edge network pays only if asked)."""
-
-    def __init__(self, net, unsafe_nodes):
-        self.net, self._G, self._succ, self._ties = net, None, None, None
-        self.tainted = self._upstream(unsafe_nodes) if unsafe_nodes else set()
-
-    @property
-    def G(self):
-        if self._G is None:
-            self._G = self.net.to_networkx()
-        return self._G
-
-    def feeds(self, kind, ref):
-        """The units a param or an input feeds."""
-        if kind == "param":
-            if self._ties is None:
-                self._ties = {}
-                for u, v in self.net.edges:
-                    p = self.net.edge_param(u, v)
-                    if p is not None:
-                        self._ties.setdefault(p, []).append(v)
-            return tuple(dict.fromkeys(self._ties.get(ref, [])))
-        if self._succ is None:  # one pass over the edges, not a copy of the graph
-            inputs = set(self.net.inputs)
-            self._succ = {}
-            for u, v in self.net.edges:
-                if u in inputs:
-                    self._succ.setdefault(u, []).append(v)
-        return tuple(self._succ.get(ref, ()))
-
-    def _upstream(self, seeds):
-        import networkx as nx
-
-        out = set(seeds)
-        for s in seeds:
-            out |= nx.ancestors(self.G, s)
-        return out
-
-    def downstream(self, starts):
-        import networkx as nx
-
-        out = set(starts)
-        for s in starts:
-            out |= nx.descendants(self.G, s)
-        return out
-
-
-def _exact(net, lab, pert, item, method, tolerances, scale, helpers, fallback):
-    """One number checked by itself: central differences and/or the complex step."""
-    kind, index, ref, name, feeds, sample = item
-    backward = _backward_value(lab, kind, ref, sample)
-    e_scale = scale if kind != "input" else max(1.0, abs(pert.base(sample)))
-    want_complex = method in ("complex", "both")
-    central = cplx = None
-    note, status = "", "ok"
-    run_complex = want_complex and kind != "input" and not any(n in helpers.tainted for n in feeds)
-    if want_complex and not run_complex and kind != "input":
-        fallback.setdefault("unsafe", []).append(name)
-    if run_complex:
-        try:
-            cplx = float(np.imag(pert.value(kind, index, COMPLEX_STEP * 1j, sample))) / COMPLEX_STEP
-        except Exception as exc:  # a primitive that claims complex safety but is not
-            fallback.setdefault("raised", []).append(f"{name} ({type(exc).__name__})")
-            cplx = None
-    if method in ("central", "both") or cplx is None:
-        x0 = _current(pert, kind, index, sample)
-        h = central_step(x0)
-        e_plus = float(np.real(pert.value(kind, index, h, sample)))
-        e_minus = float(np.real(pert.value(kind, index, -h, sample)))
-        central = (e_plus - e_minus) / (2 * h)
-        if not np.isfinite(central) and np.isfinite(backward):
-            status, note = "unchecked", "the objective is not finite at x ± h (it overflows): not checked"
-        elif not agree(backward, central, *_tol(tolerances["central"], e_scale)):
-            status = "FAIL"
-            kink = _kink(net, helpers, pert, kind, index, sample, feeds, h, e_plus, e_minus, backward,
-                         tolerances["central"][1] * e_scale)
-            if kink:
-                status, note = kink
-    if cplx is not None and not np.isfinite(cplx) and np.isfinite(backward):
-        status, note = "unchecked", "the complex step overflows: not checked"
-    elif cplx is not None and not agree(backward, cplx, *_tol(tolerances["complex"], e_scale)):
-        status = "FAIL"
-    numerical = cplx if cplx is not None else central
-    return GradientEntry(kind, ref, name, float(backward), float(numerical), rel_error(backward, numerical),
-                         status, central, cplx, note)
-
-
-def _tol(tol, e_scale):
-    return tol[0], tol[1] * e_scale
-
-
-def _backward_value(lab, kind, ref, sample):
-    if kind == "weight":
-        return lab.weight_grad[ref]
-    if kind == "bias":
-        return lab.bias_grad[ref]
-    if kind == "param":
-        return lab.param_grad[ref]
-    g = lab.input_grad[ref if sample is None else ref[0]]
-    return float(g if sample is None else g[sample])
-
-
-def _current(pert, kind, index, sample):
-    if kind == "weight":
-        return float(pert.w0[index])
-    if kind == "bias":
-        return float(pert.b0[index])
-    if kind == "param":
-        return float(pert.p0[index])
-    return float(pert.sample(sample)[0][index])
-
-
-def _kink(net, helpers, pert, kind, index, sample, feeds, h, e_plus, e_minus, backward, atol):
-    """("kink", note) when a non-analytic unit's kink lies within the step and the backward
-    value agrees with one side; ("FAIL", note) when a kink is there but it agrees with neither."""
-    rough = [n for n in helpers.downstream(feeds)
-             if net.fn(n) != "input" and not net.primitive(net.fn(n)).complex_safe]
-    if not rough:
-        return None
-    try:
-        lab_p = pert.labels_at(kind, index, h, sample)
-        lab_m = pert.labels_at(kind, index, -h, sample)
-    except RojasError:
-        return None
-    jumped = []
-    for n in rough:
-        a, b = np.asarray(lab_p.fprime[n]), np.asarray(lab_m.fprime[n])
-        if sample is not None and a.ndim:
-            a, b = a[sample], b[sample]
-        if np.any(np.abs(a - b) > KINK_JUMP * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))):
-            jumped.append(n)
-    if not jumped:
-        return None
-    e0 = float(np.real(pert.base(sample)))
-    fwd, bwd = (e_plus - e0) / h, (e0 - e_minus) / h
-    lo, hi = min(fwd, bwd), max(fwd, bwd)
-    slack = 1e-4 * max(1.0, abs(backward)) + atol
-    where = ", ".join(f"{net.fn(n)} at node {n!r}" for n in jumped[:4])
-    sides = f"one-sided derivatives {number_text(bwd, 6)} (left) and {number_text(fwd, 6)} (right)"
-    if lo - slack <= backward <= hi + slack:
-        return "kink", f"a kink ({where}) lies within the step; {sides}; the backward value takes one side"
-    return "FAIL", f"a kink ({where}) lies within the step, and the backward value is outside the {sides}"
 
 
 def _as_network(net):
