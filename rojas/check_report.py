@@ -241,11 +241,11 @@ class CheckReport:
             return (f"OK: {self._scope()} agree with {self._method_words()}{extra}{dirs}; "
                     f"every primitive's claimed derivative agrees with its f.")
         parts = [f"{len(self.failures)} of {len(self.entries)} gradients disagree"]
-        if self.directions:
-            parts.append(f"{len(self.failed_directions)} of {k} directional derivatives disagree")
         if self.failed_primitives:
             parts.append(f"{len(self.failed_primitives)} primitive(s) claim a wrong derivative")
-        lines = ["DISAGREE: " + ", ".join(parts) + "."]
+        along = (f" Along {k} random directions, {len(self.failed_directions)} disagree."
+                 if self.directions else "")
+        lines = ["DISAGREE: " + ", ".join(parts) + "." + along]
         for p in self.failed_primitives:
             through = [e.name for e in self.failures if p.name in e.blame]
             lines.append("  " + p.describe()
