@@ -19,17 +19,23 @@ __all__ = ["GraphQuestions", "check_one"]
 
 
 class GraphQuestions:
-    """Graph questions the exact checks ask, answered on demand (a 1M-edge network pays only if asked)."""
+    """Graph questions the exact checks ask, answered on demand by one pass over the edges.
+
+    Reachability is a multi-source walk over adjacency lists built once from
+    ``net.edges``: linear in the network's size, however many units ask.
+    """
 
     def __init__(self, net, unsafe_nodes):
-        self.net, self._G, self._succ, self._ties = net, None, None, None
-        self.tainted = self._upstream(unsafe_nodes) if unsafe_nodes else set()
+        self.net, self._succ, self._pred, self._ties = net, None, None, None
+        self.tainted = self.upstream(unsafe_nodes) if unsafe_nodes else set()
 
-    @property
-    def G(self):
-        if self._G is None:
-            self._G = self.net.to_networkx()
-        return self._G
+    def _adjacency(self):
+        if self._succ is None:
+            self._succ, self._pred = {}, {}
+            for u, v in self.net.edges:
+                self._succ.setdefault(u, []).append(v)
+                self._pred.setdefault(v, []).append(u)
+        return self._succ, self._pred
 
     def feeds(self, kind, ref):
         """The units a param or an input feeds."""
@@ -41,29 +47,26 @@ class GraphQuestions:
                     if p is not None:
                         self._ties.setdefault(p, []).append(v)
             return tuple(dict.fromkeys(self._ties.get(ref, [])))
-        if self._succ is None:  # one pass over the edges, not a copy of the graph
-            inputs = set(self.net.inputs)
-            self._succ = {}
-            for u, v in self.net.edges:
-                if u in inputs:
-                    self._succ.setdefault(u, []).append(v)
-        return tuple(self._succ.get(ref, ()))
+        return tuple(self._adjacency()[0].get(ref, ()))
 
-    def _upstream(self, seeds):
-        import networkx as nx
+    @staticmethod
+    def _reach(adjacency, seeds):
+        seen = set(seeds)
+        todo = list(seen)
+        while todo:
+            for nxt in adjacency.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
 
-        out = set(seeds)
-        for s in seeds:
-            out |= nx.ancestors(self.G, s)
-        return out
+    def upstream(self, seeds):
+        """`seeds` and every node from which one of them can be reached."""
+        return self._reach(self._adjacency()[1], seeds)
 
     def downstream(self, starts):
-        import networkx as nx
-
-        out = set(starts)
-        for s in starts:
-            out |= nx.descendants(self.G, s)
-        return out
+        """`starts` and every node reachable from one of them."""
+        return self._reach(self._adjacency()[0], starts)
 
 
 def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback):

@@ -92,6 +92,7 @@ class _Layout:
         self.magnitude = np.abs(np.concatenate([g["w"][self.w], g["b"][self.b], g["p"], gx]))
         self.size = self.magnitude.size
         self.param_names = list(net.params)
+        self.edges, self.nodes = net.edges, net.nodes
 
     def select(self, exact_limit, sample, largest, seed):
         """(flat indices, mode, sampled, largest) of the exact checks."""
@@ -105,7 +106,7 @@ class _Layout:
 
     def entry(self, net, i, feeds_of_input):
         """(kind, index, ref, name, feeds, sample) of flat index `i`."""
-        edges, nodes = net.edges, net.nodes
+        edges, nodes = self.edges, self.nodes
         for kind, part in (("weight", self.w), ("bias", self.b), ("param", self.p)):
             if i < part.size:
                 j = int(part[i])
@@ -214,7 +215,9 @@ def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, at
     def record(kind, flag):
         caught_numpy[kind] = caught_numpy.get(kind, 0) + 1
 
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="call", call=record):
+    # Overflow, invalid and division trouble is recorded and said once (underflow is harmless here).
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="call", invalid="call", divide="call",
+                                                                   under="ignore", call=record):
         warnings.simplefilter("always")
         report = _check(net, inputs, targets, of, method, tolerances, check_inputs, directions,
                         sample, largest, seed, exact_limit, progress)
@@ -270,10 +273,10 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
 
     blame = []
     if failed:  # a failing entry whose way to the objective passes a unit where a claim was found wrong
+        upstream = {p: helpers.upstream(bad) for p, bad in failed.items()}  # one walk per primitive
         for e, item in zip(entries, todo):
             if e.status == "FAIL":
-                way = helpers.downstream(item[4])
-                e.blame = tuple(p for p, bad in failed.items() if bad & way)
+                e.blame = tuple(p for p, up in upstream.items() if any(f in up for f in item[4]))
     else:
         bad_dir = next((d for d in dchecks if not d.ok), None)
         if bad_dir is not None:
