@@ -260,7 +260,8 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
     try:
         rng = np.random.default_rng([seed, 0])
         dchecks, vectors = directional_checks(dirs, k, rng, method, tolerances, scale,
-                                              complex_ok=want_complex and not unsafe_nodes, tick=bar.update)
+                                              complex_ok=want_complex and not unsafe_nodes, tick=bar.update,
+                                              rough=bool(unsafe_nodes))
         helpers = GraphQuestions(net, unsafe_nodes if want_complex else ())
         entries, todo, fallback = [], [], {}
         for i in chosen:
