@@ -29,6 +29,12 @@ class GraphQuestions:
         self.net, self._succ, self._pred, self._ties = net, None, None, None
         self.tainted = self.upstream(unsafe_nodes) if unsafe_nodes else set()
 
+    def gradients(self, lab):
+        """``lab.gradients()``, computed once."""
+        if getattr(self, "_grads", None) is None:
+            self._grads = lab.gradients()
+        return self._grads
+
     def _adjacency(self):
         if self._succ is None:
             self._succ, self._pred = {}, {}
@@ -72,7 +78,7 @@ class GraphQuestions:
 def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback):
     """One number checked by itself: central differences and/or the complex step."""
     kind, index, ref, name, feeds, sample = item
-    backward = _backward_value(lab, kind, ref, sample)
+    backward = _backward_value(lab, helpers.gradients(lab), kind, index, ref, sample)
     e_scale = scale if kind != "input" else max(1.0, abs(pert.base(sample)))
     want_complex = method in ("complex", "both")
     central = cplx = None
@@ -113,13 +119,10 @@ def _tol(tol, e_scale):
     return tol[0], tol[1] * e_scale
 
 
-def _backward_value(lab, kind, ref, sample):
-    if kind == "weight":
-        return lab.weight_grad[ref]
-    if kind == "bias":
-        return lab.bias_grad[ref]
-    if kind == "param":
-        return lab.param_grad[ref]
+def _backward_value(lab, grads, kind, index, ref, sample):
+    """The backward sweep's number, read from the gradient arrays (no dict of every edge)."""
+    if kind in ("weight", "bias", "param"):
+        return float(grads[{"weight": "weights", "bias": "biases", "param": "params"}[kind]][index])
     g = lab.input_grad[ref if sample is None else ref[0]]
     return float(g if sample is None else g[sample])
 
