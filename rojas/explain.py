@@ -93,6 +93,7 @@ def explain_step(net, lab, old, new, on, rate, epoch, pattern, loss_after):
             entry.update(s=arr["s"][i], fprime=arr["fprime"][i])
         nodes.append(entry)
     o, delta = arr["o"], arr["delta"]
+    sigma = "Σ_p " if lab.batch_size is not None else ""  # a batch step sums over its patterns
     rows = []
     (w0, b0, p0), (w1, b1, p1), (w_on, b_on, p_on) = old, new, on
     for i, (u, v) in enumerate(net.edges):
@@ -103,13 +104,13 @@ def explain_step(net, lab, old, new, on, rate, epoch, pattern, loss_after):
         g = grads["weights"][i]
         rows.append({"kind": "weight", "name": f"{name} ({u}->{v})" if name else f"{u}->{v}",
                      "old": w0[i], "o": o[plan.pos[u]], "delta": delta[plan.pos[v]], "grad": g,
-                     "rule": "δ_j·∂s_j/∂w_ij" if product else "o_i·δ_j",
+                     "rule": sigma + ("δ_j·∂s_j/∂w_ij" if product else "o_i·δ_j"),
                      "change": w1[i] - w0[i], "new": w1[i], "frozen": not w_on[i]})
     for i, n in enumerate(net.nodes):
         if net.fn(n) == "input":
             continue
         rows.append({"kind": "bias", "name": f"bias {n}", "old": b0[i], "o": "1", "delta": delta[plan.pos[n]],
-                     "grad": grads["biases"][i], "rule": "δ_j", "change": b1[i] - b0[i], "new": b1[i],
+                     "grad": grads["biases"][i], "rule": sigma + "δ_j", "change": b1[i] - b0[i], "new": b1[i],
                      "frozen": not b_on[i]})
     for i, p in enumerate(net.params):
         edges = [f"{u}->{v}" for u, v in net.edges if net.edge_param(u, v) == p]
