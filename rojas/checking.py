@@ -60,6 +60,7 @@ DIRECTIONS = 4       # random directions
 # The default sample keeps its sweeps within about this many level-steps (a sweep of a network
 # costs about one level-step per generation plus one per 400 edges: ~20 µs each here, so ~8 s).
 LEVEL_STEP_BUDGET = 400_000
+_COMPLEX_WARNING = getattr(getattr(np, "exceptions", np), "ComplexWarning")  # NumPy ≥ 1.25 moved it
 
 
 def _positive_int(value, what, minimum=0):
@@ -222,9 +223,12 @@ def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, at
         report = _check(net, inputs, targets, of, method, tolerances, check_inputs, directions,
                         sample, largest, seed, exact_limit, progress)
     said = {}
-    for w in caught:
-        said.setdefault(f"{w.category.__name__}: {w.message}", 0)
-        said[f"{w.category.__name__}: {w.message}"] += 1
+    for w in caught:  # numerical warnings become one note; anything else is passed on unchanged
+        if issubclass(w.category, (RuntimeWarning, _COMPLEX_WARNING)):
+            key = f"{w.category.__name__}: {w.message}"
+            said[key] = said.get(key, 0) + 1
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if caught_numpy:
         kinds = ", ".join(f"{k} ({n}×)" for k, n in caught_numpy.items())
         report.notes.append(f"NumPy met floating-point trouble while evaluating at perturbed points: "
