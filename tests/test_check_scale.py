@@ -217,3 +217,19 @@ def test_cli_text_report_says_what_was_checked(tmp_path, capsys):
     assert code == 1
     assert "4 random unit direction(s)" in out and "of 81 gradients" in out and "worst relative error" in out
     assert "primitive 'q'" in out and "nodes using it: n13" in out
+
+
+def test_runtime_warnings_are_said_once_in_words():
+    def loud(s):
+        warnings.warn("loud primitive", RuntimeWarning)
+        return s * 1.0
+
+    rojas.register_primitive("test_check_scale_loud", loud, lambda s: np.ones_like(np.asarray(s, dtype=float)),
+                             replace=True)
+    net = rojas.Network().add_input("x").add_unit("y", "test_check_scale_loud").add_edge("x", "y", weight=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = check(net, {"x": 2.0}, {"y": 0.0}, progress=False)
+    assert report.ok
+    (note,) = [n for n in report.notes if "warnings raised during the check" in n]
+    assert note.count("RuntimeWarning: loud primitive") == 1 and "×)" in note
