@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["plot_loss", "save_loss_plot"]
+__all__ = ["plot_loss", "save_loss_plot", "check_plot_path"]
 
 
 def _losses(history):
@@ -114,6 +114,50 @@ def plot_loss(history, ax=None, *, label=None, log=None, title=None, mark_final=
     return artists
 
 
+def check_plot_path(path):
+    """Refuse an image path that cannot be written, before any work is done.
+
+    Checks the extension (an image format Matplotlib writes; none means PNG),
+    that the path is not a directory, and that its nearest existing parent is
+    a writable directory (so ``NET.json/x.png`` is refused).
+
+    Raises
+    ------
+    RojasError
+        Naming the path and what is wrong with it.
+
+    Examples
+    --------
+    >>> from rojas.loss_plot import check_plot_path
+    >>> check_plot_path("loss.png")
+    >>> check_plot_path("loss.nosuchformat")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rojas.errors.RojasError: cannot write the loss plot 'loss.nosuchformat': unknown image format 'nosuchformat' (use one of ...)
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from .errors import RojasError
+
+    path = os.fspath(path)
+    where = f"cannot write the loss plot {path!r}"
+    ext = os.path.splitext(path)[1].lstrip(".").lower()
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if ext and ext not in formats:
+        raise RojasError(f"{where}: unknown image format {ext!r} (use one of {', '.join(formats)})")
+    if os.path.isdir(path):
+        raise RojasError(f"{where}: it is a directory")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise RojasError(f"{where}: it is not a regular file")
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise RojasError(f"{where}: {parent!r} is a file, not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise RojasError(f"{where}: the directory {parent!r} is not writable")
+
+
 def save_loss_plot(history, path, *, title=None, log=None, dpi=120):
     """Draw the loss per epoch into an image file (PNG, SVG, PDF by its extension).
 
@@ -128,6 +172,7 @@ def save_loss_plot(history, path, *, title=None, log=None, dpi=120):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    check_plot_path(path)
     fig = Figure(figsize=(6.4, 4.0), layout="constrained")
     FigureCanvasAgg(fig)
     plot_loss(history, fig.add_subplot(), title=title, log=log)

@@ -8,13 +8,14 @@
 True
 """
 
-from .checking import check
+from .checking import DIRECTIONS, EXACT_LIMIT, check
 
 __all__ = ["assert_gradients"]
 
 
 def assert_gradients(net, inputs, targets=None, of=None, *, method="both", rtol=None, atol=None,
-                     check_inputs=True):
+                     check_inputs=True, directions=DIRECTIONS, sample=None, largest=None, seed=0,
+                     exact_limit=EXACT_LIMIT):
     """Assert that the backward sweep's gradients agree with numerical derivatives.
 
     For your own pytest (or unittest) suites: runs :func:`rojas.check` and
@@ -33,6 +34,11 @@ def assert_gradients(net, inputs, targets=None, of=None, *, method="both", rtol=
         Tolerances; see :func:`rojas.check` for the defaults.
     check_inputs : bool, optional
         Also check the input gradients.
+    directions, sample, largest, seed, exact_limit
+        The scalable mode of :func:`rojas.check`: `directions` random
+        directional derivatives over every parameter, and beyond `exact_limit`
+        numbers only a random `sample` plus the `largest` checked one by one
+        (deterministic with `seed`).
 
     Returns
     -------
@@ -59,12 +65,13 @@ def assert_gradients(net, inputs, targets=None, of=None, *, method="both", rtol=
     Traceback (most recent call last):
     ...
     AssertionError: gradients of the backward sweep disagree with numerical derivatives
-    DISAGREE: 3 of 3 gradients disagree, 1 primitive(s) claim a wrong derivative.
+    DISAGREE: 3 of 3 gradients disagree, 1 primitive(s) claim a wrong derivative. Along 4 random directions, 4 disagree.
     ...
     """
     __tracebackhide__ = True  # pytest: show the caller's line, not this one
     report = check(net, inputs, targets, of, method=method, rtol=rtol, atol=atol,
-                   check_inputs=check_inputs)
+                   check_inputs=check_inputs, directions=directions, sample=sample, largest=largest,
+                   seed=seed, exact_limit=exact_limit, progress=False)
     if not report.ok:
         raise AssertionError("gradients of the backward sweep disagree with numerical derivatives\n"
                              + report.failure_message())

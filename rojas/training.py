@@ -17,107 +17,23 @@ and again with the same compiled plan: only the numbers change
 import math
 import os
 import time
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from .data import load_data, prepare
 from .errors import DataError, NumericalError, RojasError
+from .explain import EXPLAIN_ROWS_LIMIT, explain_step
+from .history import History, Snapshot, TrainingDiverged, epochs_text
+from .initialization import XOR_EPOCHS, XOR_LR, XOR_SEED, initialize, xor_start
 from .labeling import evaluate, label
+from .progress import progress_bar
 
 __all__ = ["train", "History", "Snapshot", "TrainingDiverged", "initialize", "xor_start", "XOR_SEED",
-           "XOR_LR", "XOR_EPOCHS"]
+           "XOR_LR", "XOR_EPOCHS", "MODES", "DIVERGENCE_GROWTH", "epochs_text"]
 
 MODES = ("batch", "online")
 
-
-class TrainingDiverged(NumericalError):
-    """The loss or a parameter became non-finite during training.
-
-    Attributes
-    ----------
-    epoch : int
-        The epoch (1-based) whose updates produced the non-finite value.
-    history : History
-        The (finite) losses after 0, 1, …, epoch − 1 epochs.
-    network : Network
-        The network at the last finite parameters (`net` itself when training in place).
-    """
-
-    def __init__(self, message, epoch=None, history=None, network=None):
-        super().__init__(message)
-        self.epoch, self.history, self.network = epoch, history, network
-
-
-@dataclass
-class Snapshot:
-    """The labels of the whole data at the start of an epoch.
-
-    Attributes
-    ----------
-    epoch : int
-        Epochs completed before these labels.
-    loss : float
-    parameters : dict
-        :meth:`rojas.Network.parameters` at that moment.
-    labels : dict
-        :meth:`rojas.Labeling.to_dict` at that moment (every s, o, f'(s), δ and gradient).
-    """
-
-    epoch: int
-    loss: float
-    parameters: dict
-    labels: dict
-
-
-@dataclass
-class History:
-    """What happened during :func:`train`.
-
-    Attributes
-    ----------
-    loss : numpy.ndarray
-        ``loss[k]`` is the loss on the whole data after ``k`` epochs
-        (``loss[0]`` before training, ``loss[-1]`` of the returned network):
-        ``E = ½Σ(o−t)²`` summed over the data, or ``E/N`` with ``average=True``.
-    lr : float
-    mode : {"batch", "online"}
-    average : bool
-    epochs : int
-        Epochs completed.
-    batch_size : int
-        N, the number of patterns.
-    seconds : float
-        Wall time.
-    snapshots : list of Snapshot
-    """
-
-    loss: np.ndarray
-    lr: float
-    mode: str
-    average: bool = False
-    epochs: int = 0
-    batch_size: int = 1
-    seconds: float = 0.0
-    snapshots: list = field(default_factory=list)
-
-    @property
-    def final_loss(self):
-        """The loss of the trained network."""
-        return float(self.loss[-1])
-
-    @property
-    def loss_name(self):
-        return "C = E/N = (1/2N)Σ(o−t)²" if self.average else "E = ½Σ(o−t)²"
-
-    def to_dict(self):
-        return {"loss": self.loss.tolist(), "lr": self.lr, "mode": self.mode,
-                "average": self.average, "epochs": self.epochs, "batch_size": self.batch_size,
-                "seconds": self.seconds}
-
-    def __repr__(self):
-        return (f"<History: {self.epochs} epochs ({self.mode}, lr {self.lr:g}), "
-                f"loss {self.loss[0]:.6g} → {self.loss[-1]:.6g}>")
+#: Training stops as diverged when the loss exceeds this many times max(1, its starting value).
+DIVERGENCE_GROWTH = 1e6
 
 
 def _as_network(net):
@@ -179,7 +95,8 @@ def _freeze_masks(net, freeze):
 
 
 def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, shuffle=False,
-          seed=None, in_place=False, snapshot_every=None, callback=None):
+          seed=None, in_place=False, snapshot_every=None, callback=None, explain=False, progress=None,
+          max_growth=DIVERGENCE_GROWTH):
     """Train a network by gradient descent on ``E = ½Σ(o−t)²``, with Rojas's rule Δw = −γ·o_i·δ_j.
 
     Parameters
@@ -206,7 +123,7 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     shuffle : bool, optional
         Online mode: present the patterns in a new random order each epoch.
     seed : int, optional
-        The seed of that order.
+        The seed of that order, an integer ≥ 0 (NumPy's rule).
     in_place : bool, optional
         Train `net` itself.  By default `net` is left unchanged and a trained
         copy is returned.
@@ -216,6 +133,18 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     callback : callable, optional
         ``callback(epoch, loss)`` after every epoch, with the loss after
         `epoch` epochs (also once with epoch 0 before training).
+    explain : bool, optional
+        Keep every step weight by weight (``history.steps``, a list of
+        :class:`rojas.explain.ExplainedStep`): the labels of both sweeps and,
+        for every weight, bias and tied param, old value, o_i, δ_j,
+        ∂E/∂w = o_i·δ_j, Δw = −γ·∂E/∂w and the new value; E before and after.
+        Refused beyond :data:`rojas.explain.EXPLAIN_ROWS_LIMIT` rows in all.
+    progress : bool, optional
+        A progress bar on stderr (default: when stderr is a terminal; it
+        shows after 2 s).
+    max_growth : float, optional
+        Stop as diverged when the loss exceeds ``max_growth·max(1, loss[0])``
+        (default :data:`DIVERGENCE_GROWTH` = 1e6; None: only a non-finite loss).
 
     Returns
     -------
@@ -229,15 +158,17 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     DataError
         If the data have no targets or do not fit the network.
     RojasError
-        On a bad learning rate, epoch count, mode or freeze entry.
+        On a bad learning rate, epoch count, mode, seed or freeze entry, or an
+        explanation too long to print.
     TrainingDiverged
-        (a NumericalError) When the loss or a parameter becomes non-finite;
-        it names the epoch and carries the history and the last finite network.
+        (a NumericalError) When the loss or a parameter becomes non-finite, or
+        the loss grows beyond `max_growth` times its start; it names the epoch
+        and carries the history and the last network.
 
     Examples
     --------
-    One step on seed 001's 2-2-2 network (γ = 0.5, biases kept fixed as in
-    Mazur's worked example) gives Mazur's published new weights; the error
+    One step on Matt Mazur's worked 2-2-2 example (2015) (γ = 0.5, biases
+    kept fixed as he does) gives his published new weights; the error
     falls from 0.298371109 to 0.291027774 (Mazur, rounding his intermediate
     values, prints 0.291027924):
 
@@ -251,17 +182,18 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     [0.298371109, 0.291027774]
     >>> net.weight(*net.find_edge("w5"))     # the input network is unchanged
     0.4
+
+    The same step explained, weight by weight (Mazur's ∂E/∂w5 and w5+):
+
+    >>> _, history = rojas.train(net, rojas.example_path("mazur", "data"), lr=0.5, epochs=1,
+    ...                          freeze="biases", explain=True)
+    >>> row = history.steps[0].row("w5")
+    >>> round(row["o"], 9), round(row["delta"], 9), round(row["grad"], 9), round(row["new"], 8)
+    (0.593269992, 0.138498562, 0.082167041, 0.35891648)
     """
+
     start = time.perf_counter()
-    if mode not in MODES:
-        raise RojasError(f"unknown training mode {mode!r} (use batch or online)")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise RojasError(f"the learning rate must be a finite number > 0, got {lr!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise RojasError(f"epochs must be an integer ≥ 0, got {epochs!r}")
-    if snapshot_every is not None and (not isinstance(snapshot_every, (int, np.integer))
-                                       or snapshot_every < 1):
-        raise RojasError(f"snapshot_every must be an integer ≥ 1, got {snapshot_every!r}")
+    _check_arguments(lr, epochs, mode, snapshot_every, seed, max_growth)
     net = _as_network(net)
     inputs, targets = _read_data(data)
     if not targets:
@@ -271,6 +203,13 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     n = 1 if batch is None else batch
     work = net if in_place else net.copy()
     w_on, b_on, p_on = _freeze_masks(work, freeze)
+    if explain:
+        steps = epochs * (n if mode == "online" else 1)
+        rows = steps * (int(w_on.sum()) + int((np.asarray([work.fn(k) != "input" for k in work.nodes])).sum())
+                        + len(p_on))
+        if rows > EXPLAIN_ROWS_LIMIT:
+            raise RojasError(f"explain: {steps} step(s) × every weight and bias is {rows:,} table rows, over the "
+                             f"limit of {EXPLAIN_ROWS_LIMIT:,}; explain fewer epochs or patterns, or a smaller network")
 
     params = work.parameters()
     w, b = params["weights"], params["biases"]
@@ -285,9 +224,10 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         pick = lambda d, i: {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in d.items()}
         samples = [(x, t)] if batch is None else [(pick(x, i), pick(t, i)) for i in range(n)]
     rng = np.random.default_rng(seed)
+    limit = None  # set from the first loss
 
     def diverged(why):
-        # Losses were recorded after 0 … k−1 epochs: the updates of epoch k made the non-finite value.
+        # Losses were recorded after 0 … k−1 epochs: the updates of epoch k made the bad value.
         k = max(1, len(losses))
         history.loss = np.array(losses)
         history.epochs = k - 1
@@ -296,7 +236,18 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
                                 f"({mode}, lr {lr:g}): {why}; try a smaller learning rate",
                                 epoch=k, history=history, network=work)
 
-    def step(lab):
+    def record(loss):
+        nonlocal limit
+        if not math.isfinite(loss):
+            raise diverged(f"the loss is {loss}")
+        if not losses and max_growth is not None:
+            limit = max_growth * max(1.0, loss)
+        elif limit is not None and loss > limit:
+            raise diverged(f"the loss rose from {losses[0]:.6g} to {loss:.6g} (more than "
+                           f"{max_growth:g} × max(1, its start))")
+        losses.append(loss)
+
+    def step(lab, epoch, pattern=None):
         grads = lab.gradients()
         g_w, g_b, g_p = grads["weights"], grads["biases"], grads["params"]
         new_w = w - scale * np.where(w_on, g_w, 0.0)
@@ -305,8 +256,14 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         for what, arr in (("a weight", new_w), ("a bias", new_b), ("a param", new_p)):
             if not np.isfinite(arr).all():
                 raise diverged(f"{what} became non-finite")
+        old = (w.copy(), b.copy(), p.copy())
         w[:], b[:], p[:] = new_w, new_b, new_p
         work.set_parameters(weights=w, biases=b, params=dict(zip(names, p.tolist())))
+        if explain:
+            xs, ts = (x, t) if pattern is None else samples[pattern]
+            after = evaluate(work, xs, ts)
+            history.steps.append(explain_step(work, lab, old, (w.copy(), b.copy(), p.copy()),
+                                              (w_on, b_on, p_on), scale, epoch + 1, pattern, after))
 
     def snapshot(k, loss, lab=None):
         if snapshot_every is None or (k % snapshot_every and k != epochs):
@@ -315,37 +272,38 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
             lab = label(work, x, t)
         history.snapshots.append(Snapshot(k, loss, work.parameters(), lab.to_dict()))
 
+    bar = progress_bar(total=epochs, desc="rojas train", unit="epoch", enabled=progress)
     try:
         for epoch in range(epochs):
             if mode == "batch":
                 lab = label(work, x, t)
                 loss = lab.value * per
-                losses.append(loss)
+                record(loss)
                 snapshot(epoch, loss, lab)
                 if callback is not None:
                     callback(epoch, loss)
-                step(lab)
+                step(lab, epoch)
             else:
                 loss = evaluate(work, x, t) * per
-                if not math.isfinite(loss):
-                    raise diverged(f"the loss is {loss}")
-                losses.append(loss)
+                record(loss)
                 snapshot(epoch, loss)
                 if callback is not None:
                     callback(epoch, loss)
                 order = rng.permutation(n) if shuffle else range(n)
                 for i in order:
-                    step(label(work, *samples[i]))
-        loss = evaluate(work, x, t) * per
-        if not math.isfinite(loss):
-            raise diverged(f"the loss is {loss}")
+                    step(label(work, *samples[i]), epoch, int(i))
+            bar.update()
+            bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
+        record(evaluate(work, x, t) * per)
     except TrainingDiverged:
         raise
     except NumericalError as exc:
         if not losses:  # the untrained network itself overflows: not a divergence
             raise
         raise diverged(str(exc)) from None
-    losses.append(loss)
+    finally:
+        bar.close()
+    loss = losses[-1]
     history.loss = np.array(losses)
     snapshot(epochs, loss)
     if callback is not None:
@@ -355,60 +313,18 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     return work, history
 
 
-def initialize(net, seed=None, std=0.01, mean=0.0, *, biases=False, in_place=False):
-    """Draw the weights (and tied params, and optionally the biases) from N(mean, std²).
-
-    Parameters
-    ----------
-    net : Network
-    seed : int or numpy.random.Generator, optional
-        The same seed gives the same numbers (drawn in edge order, then params, then biases).
-    std, mean : float, optional
-        Default N(0, 0.01²): small random weights (Hinton's practical guide, as in seed 003).
-    biases : bool, optional
-        Also draw the biases of the units; by default they are kept.
-    in_place : bool, optional
-
-    Returns
-    -------
-    Network
-
-    Examples
-    --------
-    >>> import rojas
-    >>> from rojas.training import initialize
-    >>> net = initialize(rojas.load(rojas.example_path("xor")), seed=0, std=1.0, biases=True)
-    >>> a = initialize(net, seed=3).parameters()["weights"]
-    >>> b = initialize(net, seed=3).parameters()["weights"]
-    >>> bool((a == b).all()) and float(abs(a).max()) < 0.1
-    True
-    """
-    net = _as_network(net)
-    out = net if in_place else net.copy()
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    params = out.parameters()
-    w = rng.normal(mean, std, size=len(params["weights"]))
-    p = {k: float(v) for k, v in zip(params["params"], rng.normal(mean, std, size=len(params["params"])))}
-    b = params["biases"]
-    if biases:
-        units = np.array([out.fn(k) != "input" for k in out.nodes])
-        drawn = rng.normal(mean, std, size=len(b))
-        b = np.where(units, drawn, 0.0)
-    out.set_parameters(weights=w, biases=b, params=p)
-    return out
-
-
-# The XOR run of `rojas demo` and examples/xor_train.py: the bundled XOR network's structure
-# (2-2-1, sigmoid units with biases), weights and biases drawn from N(0, 1) with this seed.
-XOR_SEED, XOR_LR, XOR_EPOCHS = 2, 2.0, 1000
-
-
-def xor_start(seed=XOR_SEED):
-    """The untrained XOR network: the bundled structure with N(0, 1) weights and biases."""
-    from .examples import example_path
-    from .network import load
-
-    from .network import Network
-
-    net = initialize(load(example_path("xor")), seed=seed, std=1.0, biases=True)
-    return Network(net.to_networkx(), name=f"XOR 2-2-1, untrained (N(0,1) weights, seed {seed})")
+def _check_arguments(lr, epochs, mode, snapshot_every, seed, max_growth):
+    if mode not in MODES:
+        raise RojasError(f"unknown training mode {mode!r} (use batch or online)")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        raise RojasError(f"the learning rate must be a finite number > 0, got {lr!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise RojasError(f"epochs must be an integer ≥ 0, got {epochs!r}")
+    if snapshot_every is not None and (not isinstance(snapshot_every, (int, np.integer))
+                                       or snapshot_every < 1):
+        raise RojasError(f"snapshot_every must be an integer ≥ 1, got {snapshot_every!r}")
+    if seed is not None and not isinstance(seed, np.random.Generator) and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise RojasError(f"the seed must be an integer ≥ 0 (NumPy's rule), got {seed!r}")
+    if max_growth is not None and not (isinstance(max_growth, (int, float)) and max_growth > 1):
+        raise RojasError(f"max_growth must be a number > 1 or None, got {max_growth!r}")

@@ -56,7 +56,7 @@ WRONG = {
     "sign": ("tanh(s)", "-(1-tanh(s)**2)", "1-tanh(s)**2"),
     "factor 2": ("sigmoid(s)", "2*sigmoid(s)*(1-sigmoid(s))", "sigmoid(s)*(1-sigmoid(s))"),
     "missing chain factor": ("sin(2*s)", "cos(2*s)", "2*cos(2*s)"),
-    "seed 000 slip": ("1/(1+exp(s))", "q(s)*(1-q(s))", "-q(s)*(1-q(s))"),
+    "the perceptron sign slip": ("1/(1+exp(s))", "q(s)*(1-q(s))", "-q(s)*(1-q(s))"),
 }
 
 

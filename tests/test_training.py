@@ -336,22 +336,26 @@ def test_a_killed_write_leaves_the_input_intact(xor_files):
         json.loads(open(tmp / leftovers[0]).read())
 
 
-def test_progress_line_on_long_runs():
-    import io
+def test_progress_bar_on_long_runs(capsys):
+    """train(progress=True) shows a tqdm bar on stderr (epochs and the loss); off by default off a terminal."""
+    net = rojas.load(rojas.example_path("mazur"))
+    data = rojas.example_path("mazur", "data")
+    from rojas import progress
 
-    from rojas.cli.train import _Progress
-
-    stream = io.StringIO()
-    progress = _Progress(100, stream=stream, after=0.0, every=0.0)
-    for k in range(0, 101, 25):
-        progress(k, 1.0 / (k + 1))
-    progress.done()
-    lines = stream.getvalue().splitlines()
-    assert lines and lines[-1].startswith("epoch 100/100  loss 0.00990099")
-    quiet = io.StringIO()
-    short = _Progress(100, stream=quiet)  # a run shorter than a second prints nothing
-    short(100, 0.5)
-    assert quiet.getvalue() == ""
+    previous = progress.set_default(None)
+    try:
+        train(net, data, 0.5, 3)  # stderr is not a terminal here: nothing
+        assert capsys.readouterr().err == ""
+        bar = progress.progress_bar(total=3, desc="rojas train", unit="epoch", enabled=True, delay=0, leave=True)
+        for _ in range(3):
+            bar.update()
+        bar.close()
+        err = capsys.readouterr().err
+        assert "rojas train" in err and "3/3" in err
+        progress.set_default(False)  # what --quiet does for the whole process
+        assert progress.progress_bar(total=3).disable
+    finally:
+        progress.set_default(previous)
 
 
 # ----------------------------------------------------------------------------- loss plot

@@ -1,76 +1,87 @@
 """``rojas train``: gradient descent with the labels of the two sweeps."""
 
+import os
 import sys
-import time
 
 from ..errors import RojasError
-from ..training import MODES, train
+from ..training import MODES, epochs_text, train
 from .common import add_data_options, count, network_and_data, positive_float, same_file
 
-
-class _Progress:
-    """A progress line on stderr for runs longer than a second."""
-
-    def __init__(self, epochs, stream=None, after=1.0, every=0.5):
-        self.epochs, self.stream = epochs, stream or sys.stderr
-        self.start = time.perf_counter()
-        self.after, self.every, self.last = after, every, None
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.shown = False
-
-    def __call__(self, epoch, loss):
-        now = time.perf_counter()
-        if now - self.start < self.after or (self.last is not None and now - self.last < self.every
-                                             and epoch != self.epochs):
-            return
-        if not self.tty and self.last is not None and now - self.last < 5 and epoch != self.epochs:
-            return
-        self.last = now
-        line = f"epoch {epoch}/{self.epochs}  loss {loss:.6g}  ({now - self.start:.1f} s)"
-        self.stream.write(("\r" + line + " " * 8) if self.tty else line + "\n")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self):
-        if self.shown and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+EXPLAIN_FORMATS = {".md": "md", ".markdown": "md", ".tex": "tex"}
 
 
-def cmd_train(args):
-
+def _check_outputs(args, out_path):
+    """Refuse every output that would clobber an input or another output, before any work."""
     if args.output is None and not args.in_place:
         raise RojasError("say where to write the trained network: -o TRAINED.json, or --in-place "
                          "to overwrite NET.json")
-    out_path = args.network if args.in_place else args.output
     if not args.in_place and same_file(args.output, args.network):
         raise RojasError(f"refusing to overwrite the input network {args.network!r} with -o; "
                          "pass --in-place to train it in place")
-    if args.plot and (same_file(args.plot, args.network) or same_file(args.plot, out_path)):
-        raise RojasError(f"--plot {args.plot!r} would overwrite a network file")
+    reads = [("the network", args.network), ("the data file", args.data)]
+    for option, path in (("--plot", args.plot), ("--explain", args.explain if args.explain != "-" else None)):
+        if path is None:
+            continue
+        for what, other in reads + [("the trained network", out_path)]:
+            if same_file(path, other):
+                raise RojasError(f"{option} {path!r} would overwrite {what}")
+    if args.plot and args.explain not in (None, "-") and same_file(args.plot, args.explain):
+        raise RojasError(f"--plot and --explain name the same file {args.plot!r}")
+    if args.plot:
+        from ..loss_plot import check_plot_path
+
+        check_plot_path(args.plot)
+    if args.explain not in (None, "-"):
+        ext = os.path.splitext(args.explain)[1].lower()
+        if ext not in EXPLAIN_FORMATS:
+            raise RojasError(f"--explain {args.explain!r}: the report's name must end in .md or .tex "
+                             "(or give --explain alone to print the steps)")
+        if os.path.isdir(args.explain):
+            raise RojasError(f"--explain {args.explain!r} is a directory")
+
+
+def cmd_train(args):
+    if args.quiet:  # also for whatever else shows progress in this process (loading, …)
+        from ..progress import set_default
+
+        set_default(False)
+    out_path = args.network if args.in_place else args.output
+    _check_outputs(args, out_path)
     net, inputs, targets = network_and_data(args)
     freeze = ["biases"] if args.freeze_biases else None
-    progress = _Progress(args.epochs)
-    try:
-        trained, history = train(net, (inputs, targets), args.lr, args.epochs, mode=args.mode,
-                                 average=args.mean, freeze=freeze, shuffle=args.shuffle,
-                                 seed=args.seed, callback=progress)
-    finally:
-        progress.done()
-    trained.save(out_path)  # atomic: a temporary file, then a rename
+    trained, history = train(net, (inputs, targets), args.lr, args.epochs, mode=args.mode,
+                             average=args.mean, freeze=freeze, shuffle=args.shuffle, seed=args.seed,
+                             explain=args.explain is not None, progress=False if args.quiet else None)
     name = history.loss_name.split(" =")[0]
-    print(f"trained {net.name or args.network!r} for {history.epochs} epochs ({history.mode}, "
-          f"lr {history.lr:g}) in {history.seconds:.2f} s: {name} {history.loss[0]:.6g} → "
-          f"{history.final_loss:.6g}")
-    print(f"wrote the trained network to {out_path}")
-    if history.final_loss > history.loss[0]:
-        print(f"rojas: warning: the loss rose from {history.loss[0]:.6g} to {history.final_loss:.6g}; "
-              "the learning rate may be too large", file=sys.stderr)
+    title = f"{net.name or 'network'}: {epochs_text(history.epochs)} of {history.mode} training, weight by weight"
+    if args.explain == "-":
+        from ..explain import explain_text
+
+        print(explain_text(history.steps, history.lr, loss_name="E"))
+    # Everything that can fail is written before the trained network, so a failure leaves -o unwritten.
+    written = []
     if args.plot:
         from ..loss_plot import save_loss_plot
 
         save_loss_plot(history, args.plot, title=f"{net.name or 'network'}: loss per epoch")
-        print(f"wrote the loss curve to {args.plot}")
+        written.append(f"wrote the loss curve to {args.plot}")
+    if args.explain not in (None, "-"):
+        from ..explain import explain_report
+        from ..files import write_text_atomic
+
+        fmt = EXPLAIN_FORMATS[os.path.splitext(args.explain)[1].lower()]
+        write_text_atomic(args.explain, explain_report(history.steps, history.lr, fmt, title=title))
+        written.append(f"wrote the explained steps to {args.explain}")
+    trained.save(out_path)  # atomic: a temporary file, then a rename
+    print(f"trained {net.name or args.network!r} for {epochs_text(history.epochs)} ({history.mode}, "
+          f"lr {history.lr:g}) in {history.seconds:.2f} s: {name} {history.loss[0]:.6g} → "
+          f"{history.final_loss:.6g}")
+    print(f"wrote the trained network to {out_path}")
+    for line in written:
+        print(line)
+    if history.final_loss > history.loss[0]:
+        print(f"rojas: warning: the loss rose from {history.loss[0]:.6g} to {history.final_loss:.6g}; "
+              "the learning rate may be too large", file=sys.stderr)
     return 0
 
 
@@ -80,8 +91,8 @@ def add_commands(sub):
         "train", help="train a network by gradient descent (Δw_ij = −γ·o_i·δ_j)",
         description="Train NET.json on the data by gradient descent with the labels of the two "
                     "sweeps, and write the trained network (atomically).  The input file is never "
-                    "overwritten unless --in-place.  Stops with an error (exit 2) when the loss "
-                    "diverges.")
+                    "overwritten unless --in-place.  Stops with an error (exit 2) and writes nothing "
+                    "when the loss diverges (becomes non-finite or grows a millionfold).")
     add_data_options(p, of=False)
     p.add_argument("--lr", type=positive_float, required=True, metavar="γ", help="learning rate")
     p.add_argument("--epochs", type=count, required=True, metavar="N", help="passes over the data")
@@ -92,9 +103,15 @@ def add_commands(sub):
                    help="minimize C = E/N = (1/2N)Σ(o−t)² instead of E = ½Σ(o−t)²")
     p.add_argument("--freeze-biases", action="store_true", help="do not train the biases")
     p.add_argument("--shuffle", action="store_true", help="online mode: shuffle the patterns each epoch")
-    p.add_argument("--seed", type=int, default=None, help="seed of the shuffling")
+    p.add_argument("--seed", type=count, default=None, metavar="S",
+                   help="seed of the shuffling, an integer ≥ 0")
     where = p.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="TRAINED.json", help="where to write the trained network")
     where.add_argument("--in-place", action="store_true", help="overwrite NET.json with the trained network")
     p.add_argument("--plot", metavar="LOSS.png", help="also draw the loss per epoch into this image")
+    p.add_argument("--explain", nargs="?", const="-", default=None, metavar="FILE.md|FILE.tex",
+                   help="explain every step weight by weight (labels, δ, and for every weight and bias: "
+                        "old value, o_i, δ_j, ∂E/∂w, Δw = −γ·∂E/∂w, new value; E before and after): "
+                        "printed, or written as a Markdown or LaTeX report")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=cmd_train)

@@ -1,0 +1,89 @@
+"""Progress on long work: a thin wrapper over ``tqdm``, on stderr, only where someone watches.
+
+Anything that may take more than a couple of seconds (a gradient check, a
+training run, loading a big file, a proof) wraps its loop in
+:func:`progress_bar` or :func:`progress_steps`.  A bar appears
+
+* only when stderr is a terminal (never in a pipe, a log file or a test), unless
+  the caller forces it with ``enabled=True``;
+* only after ``delay`` seconds (2 by default): short work prints nothing;
+* never when switched off for the whole process with :func:`set_default`
+  (what the command line's ``--quiet`` does).
+
+When off, the bar is tqdm's own disabled bar: ``update``, ``set_postfix``,
+``close`` and ``with`` work and cost next to nothing.
+
+>>> import io
+>>> from rojas.progress import progress_bar
+>>> out = io.StringIO()
+>>> with progress_bar(total=3, desc="work", enabled=True, stream=out, delay=0, leave=True) as bar:
+...     for _ in range(3):
+...         bar.update()
+>>> "work" in out.getvalue() and "3/3" in out.getvalue()
+True
+>>> with progress_bar(total=3, stream=io.StringIO()) as quiet:  # not a terminal: off
+...     quiet.disable
+True
+"""
+
+import sys
+
+__all__ = ["progress_bar", "progress_steps", "progress_enabled", "set_default"]
+
+_DEFAULT = {"enabled": None}  # None: decide by the stream (a terminal or not)
+
+
+def set_default(enabled):
+    """Switch progress bars on (True), off (False) or back to "when stderr is a terminal" (None).
+
+    Returns the previous setting, so that a caller can restore it.
+    """
+    previous = _DEFAULT["enabled"]
+    _DEFAULT["enabled"] = None if enabled is None else bool(enabled)
+    return previous
+
+
+def progress_enabled(enabled=None, stream=None):
+    """Whether a bar would show: `enabled` if given, else the process default, else "is `stream` a TTY"."""
+    if enabled is not None:
+        return bool(enabled)
+    if _DEFAULT["enabled"] is not None:
+        return _DEFAULT["enabled"]
+    stream = sys.stderr if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def progress_bar(total=None, desc="", unit="it", *, enabled=None, stream=None, delay=2.0, leave=False):
+    """A ``tqdm`` bar on `stream` (default stderr); disabled unless :func:`progress_enabled`.
+
+    Parameters
+    ----------
+    total : int, optional
+        How many steps (None: an open count).
+    desc, unit : str
+    enabled : bool, optional
+        Force the bar on or off; by default on when the stream is a terminal.
+    stream : file, optional
+    delay : float, optional
+        Seconds before the bar first shows (short work stays silent).
+    leave : bool, optional
+        Keep the finished bar on screen.
+    """
+    from tqdm import tqdm
+
+    stream = sys.stderr if stream is None else stream
+    return tqdm(total=total, desc=desc, unit=unit, file=stream, delay=delay, leave=leave,
+                disable=not progress_enabled(enabled, stream), dynamic_ncols=True)
+
+
+def progress_steps(iterable, total=None, desc="", unit="it", **options):
+    """Iterate over `iterable` with a bar (see :func:`progress_bar` for the options)."""
+    if total is None and hasattr(iterable, "__len__"):
+        total = len(iterable)
+    with progress_bar(total=total, desc=desc, unit=unit, **options) as bar:
+        for item in iterable:
+            yield item
+            bar.update()
