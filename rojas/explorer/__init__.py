@@ -20,6 +20,6 @@ paths beside the backward sweep's value.  That is a path sum, not a sweep.
 """
 
 from .data import MAX_NODES, PATH_LIMIT, page_data
-from .page import explore, render_page, repr_html
+from .page import embed_json, explore, render_page, repr_html
 
-__all__ = ["explore", "repr_html", "render_page", "page_data", "PATH_LIMIT", "MAX_NODES"]
+__all__ = ["explore", "repr_html", "render_page", "page_data", "embed_json", "PATH_LIMIT", "MAX_NODES"]

@@ -160,7 +160,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     counts = path_counts(net, ends)
     for n in ids:
         nodes[index[n]]["count"] = str(counts[n])
-    extent = _place(net, nodes, edges, ids, index)
+    _place(net, nodes, edges, ids, index)
     params = [{"name": str(p), "value": value, "grad": lab.param_grad[p],
                "edges": [e for e, x in enumerate(edges) if not x.get("obj") and x["param"] == p],
                "count": str(sum(counts[net.edges[e][1]] for e, x in enumerate(edges)
@@ -177,7 +177,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     return {"title": name, "subtitle": subtitle, "obj": obj, "objective": "E" if has_targets else
             index[lab.objective], "batch": batch, "sample": k, "nodes": nodes, "edges": edges, "steps": steps,
             "ends": [index[n] for n in ends], "params": params, "pathLimit": PATH_LIMIT,
-            "seed": seed, "E": E, "extent": extent}
+            "seed": seed, "E": E}
 
 
 def _structure(net):
@@ -204,4 +204,3 @@ def _place(net, nodes, edges, ids, index):
         entry["d"] = geo.paths[e]
         if geo.labels[e] is not None:
             entry["lx"], entry["ly"] = geo.labels[e]
-    return geo.extent

@@ -197,7 +197,8 @@
   }
   function size() { var r = svg.getBoundingClientRect(); return [r.width || 800, r.height || 500]; }
   function fit() {
-    var ex = D.extent, wh = size(), w = ex[2] - ex[0], hh = ex[3] - ex[1];
+    var bb = vp.getBBox(), wh = size(), pad = 24, ex = [bb.x - pad, bb.y - pad, bb.x + bb.width + pad, bb.y + bb.height + pad];
+    var w = ex[2] - ex[0], hh = ex[3] - ex[1];
     state.s = Math.min(wh[0] / w, wh[1] / hh, 1.6);
     state.x = (wh[0] - w * state.s) / 2 - ex[0] * state.s;
     state.y = (wh[1] - hh * state.s) / 2 - ex[1] * state.s;
@@ -313,6 +314,7 @@
     gOver.textContent = "";
     gBadges.textContent = "";
     svg.classList.toggle("focus", paths.length > 0);
+    svg.classList.toggle("many", D.edges.length > 200);
     edgeEls.forEach(function (g) { g.classList.remove("onpath"); });
     var used = {};
     paths.forEach(function (path, i) {

@@ -23,6 +23,7 @@ RADIUS = SCALE         # a split unit's radius in pixels
 BOX = (96.0, 60.0)     # an input box's width and height in pixels
 GAP, SLOT = 6.6, 4.2   # column gap and a unit's vertical room, in radii
 OBJECTIVE_GAP = 4.4    # the error network's edges carry no labels: narrower columns
+ASPECT = 0.9           # a layout taller than this many times its width is stretched sideways
 LABEL_FONT = 11.0      # edge label font size in pixels (the page's CSS uses the same)
 _CELL = 60.0           # the collision grid's bucket size in pixels
 
@@ -30,18 +31,17 @@ _CELL = 60.0           # the collision grid's bucket size in pixels
 class Geometry:
     """Pixel positions: ``pos[i]`` for node index i, ``paths[e]`` (SVG ``d``) and ``labels[e]`` for edge e."""
 
-    def __init__(self, pos, paths, labels, extent):
-        self.pos, self.paths, self.labels, self.extent = pos, paths, labels, extent
+    def __init__(self, pos, paths, labels):
+        self.pos, self.paths, self.labels = pos, paths, labels
 
 
 def _layout(G, order, first, when, objective):
     big = G.number_of_nodes() > 400 or G.number_of_edges() > 2500
     if when:
         return time_layout(G, when, order, gaps=GAP, slot=SLOT)
-    gaps = GAP
-    if objective:  # the last two gaps lead to the error units and to E
-        last = max(columns_of(G, first).values())
-        gaps = lambda c: OBJECTIVE_GAP if c >= last - 2 else GAP  # noqa: E731
+    last = max(columns_of(G, first).values(), default=0)
+    # With an objective the last two gaps lead to the error units and to E (edges without labels).
+    gaps = (lambda c: OBJECTIVE_GAP if objective and c >= last - 2 else GAP)  # noqa: E731
     return layered_layout(G, order, first=first, gaps=gaps, slot=SLOT, dummy_slot=1.6, waypoints=not big)
 
 
@@ -151,14 +151,18 @@ def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=Non
         nx.set_node_attributes(H, time_attrs)
         when = time_steps(H)
     lay = _layout(G, order, inputs, when, objective)
-    pos = {i: (x * SCALE, -y * SCALE) for i, (x, y) in lay.pos.items()}
+    # A tall, narrow network is spread out sideways so that "fit" shows a picture, not a thin stripe.
+    xmin, xmax, ymin, ymax = lay.extent()
+    width, height = xmax - xmin, ymax - ymin
+    stretch = max(1.0, height / ASPECT / width) if width > 0 else 1.0
+    pos = {i: (x * SCALE * stretch, -y * SCALE) for i, (x, y) in lay.pos.items()}
     grid = _Grid()
     for i, (x, y) in pos.items():  # the unit, its id above and its tag below
         hw, hh = (BOX[0] / 2, BOX[1] / 2) if kinds[i] == "box" else (RADIUS, RADIUS)
         grid.add((x - hw - 4, y - hh - 20, x + hw + 4, y + hh + 20))
     paths, labels, polys = [], [], []
     for e, (u, v) in enumerate(edges):
-        route = [(x * SCALE, -y * SCALE) for x, y in lay.routes[(u, v)]]
+        route = [(x * SCALE * stretch, -y * SCALE) for x, y in lay.routes[(u, v)]]
         d, poly = _path_d(route, (kinds[u], kinds[v]))
         paths.append(d)
         polys.append(poly)
@@ -180,8 +184,5 @@ def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=Non
                 break
         grid.add(best[2])
         labels[e] = (round(best[0], 1), round(best[1], 1))
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    extent = (min(xs) - BOX[0], min(ys) - 3 * RADIUS, max(xs) + 3 * RADIUS, max(ys) + 3 * RADIUS)
     pos = {i: (round(x, 1), round(y, 1)) for i, (x, y) in pos.items()}
-    return Geometry(pos, paths, labels, tuple(round(v, 1) for v in extent))
+    return Geometry(pos, paths, labels)
