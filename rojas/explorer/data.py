@@ -191,7 +191,9 @@ def _place(net, nodes, edges, ids, index):
     """Positions, edge paths and label places, written into the node and edge entries."""
     kinds = ["box" if n["kind"] == "input" else "circle" for n in nodes]
     pairs = [(e["u"], e["v"]) for e in edges]
-    lengths = [0 if e.get("obj") else len(e["label"]) + 16 for e in edges]
+    # the longer label of an edge: "∂E/∂w7 = −0.0226" (the weight's "w7 = t = 0.5" is shorter)
+    lengths = [0 if e.get("obj") else max(len(e["label"]) + 14, len(e["label"]) + len(str(e["param"])) + 10)
+               for e in edges]
     given = [index[n] for n in ids] + list(range(len(ids), len(nodes)))
     H = net.to_networkx()
     time_attrs = {index[n]: {"step": a["step"], "unit": a.get("unit", n)}

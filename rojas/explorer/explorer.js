@@ -327,10 +327,11 @@
       });
       all.forEach(function (j) { used[j] = true; });
       var bj = badge === null ? all[all.length - 1] : badge, pt = edgeEls[bj].querySelector(".line");
-      var L = pt.getTotalLength(), p = pt.getPointAtLength(Math.min(L * 0.5, 26));
+      // the badge sits just above the start of the path's first edge of its own, clear of the label
+      var L = pt.getTotalLength(), p = pt.getPointAtLength(Math.min(L * 0.22, 34)), by = p.y + off - 15;
       var b = mk("g", {"class": "pbadge"}, null, gBadges);
-      mk("circle", {cx: p.x, cy: p.y + off, r: 8.5, fill: col}, null, b);
-      mk("text", {x: p.x, y: p.y + off, fill: i % PAL.length === 7 ? "#000" : "#fff"}, String(i + 1), b);
+      mk("circle", {cx: p.x, cy: by, r: 8.5, fill: col}, null, b);
+      mk("text", {x: p.x, y: by, fill: i % PAL.length === 7 ? "#000" : "#fff"}, String(i + 1), b);
     });
   }
 
@@ -488,8 +489,8 @@
   D.nodes.forEach(function (n, i) { nodeEls.push(drawNode(n, i)); });
   backgrounds();
   select(null);
-  fit();
   show(K);
+  fit();
   window.addEventListener("resize", fit);
   window.rojasExplorer = {show: show, select: select, data: D};
 })();

@@ -21,8 +21,8 @@ __all__ = ["SCALE", "RADIUS", "BOX", "Geometry", "geometry"]
 SCALE = 40.0           # pixels per circle radius (the layout's unit)
 RADIUS = SCALE         # a split unit's radius in pixels
 BOX = (96.0, 60.0)     # an input box's width and height in pixels
-GAP, SLOT = 6.6, 4.2   # column gap and a unit's vertical room, in radii
-OBJECTIVE_GAP = 4.4    # the error network's edges carry no labels: narrower columns
+GAP, SLOT = 5.6, 4.0   # column gap and a unit's vertical room, in radii
+OBJECTIVE_GAP = 3.8    # the error network's edges carry no labels: narrower columns
 ASPECT = 0.9           # a layout taller than this many times its width is stretched sideways
 LABEL_FONT = 11.0      # edge label font size in pixels (the page's CSS uses the same)
 _CELL = 60.0           # the collision grid's bucket size in pixels
@@ -101,13 +101,12 @@ class _Grid:
                 yield i, j
 
     def hits(self, r):
-        """How many placed rectangles `r` overlaps."""
+        """The area `r` shares with the rectangles placed so far."""
         seen = set()
         for key in self._keys(r):
-            for q in self.cells.get(key, ()):
-                if r[0] < q[2] and q[0] < r[2] and r[1] < q[3] and q[1] < r[3]:
-                    seen.add(q)
-        return len(seen)
+            seen.update(self.cells.get(key, ()))
+        return sum(max(0.0, min(r[2], q[2]) - max(r[0], q[0])) * max(0.0, min(r[3], q[3]) - max(r[1], q[1]))
+                   for q in seen)
 
     def add(self, r):
         for key in self._keys(r):
@@ -157,9 +156,11 @@ def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=Non
     stretch = max(1.0, height / ASPECT / width) if width > 0 else 1.0
     pos = {i: (x * SCALE * stretch, -y * SCALE) for i, (x, y) in lay.pos.items()}
     grid = _Grid()
-    for i, (x, y) in pos.items():  # the unit, its id above and its tag below
-        hw, hh = (BOX[0] / 2, BOX[1] / 2) if kinds[i] == "box" else (RADIUS, RADIUS)
-        grid.add((x - hw - 4, y - hh - 20, x + hw + 4, y + hh + 20))
+    for i, (x, y) in pos.items():  # the unit, its id above (a box holds its own) and its tag below
+        if kinds[i] == "box":
+            grid.add((x - BOX[0] / 2 - 4, y - BOX[1] / 2 - 4, x + BOX[0] / 2 + 4, y + BOX[1] / 2 + 20))
+        else:
+            grid.add((x - RADIUS - 4, y - RADIUS - 20, x + RADIUS + 4, y + RADIUS + 20))
     paths, labels, polys = [], [], []
     for e, (u, v) in enumerate(edges):
         route = [(x * SCALE * stretch, -y * SCALE) for x, y in lay.routes[(u, v)]]
@@ -172,15 +173,15 @@ def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=Non
     for e in todo:
         if not label_lengths[e]:
             continue
-        w, h = label_lengths[e] * LABEL_FONT * 0.56 + 6, LABEL_FONT + 5
+        w, h = label_lengths[e] * LABEL_FONT * 0.55 + 6, LABEL_FONT + 5
         best = None
-        for t in _TRIES:  # the first place without overlap, else the one with the fewest
+        for t in _TRIES:  # the first place without overlap, else the one with the least
             x, y = _along(polys[e], t)
             r = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
             hits = grid.hits(r)
             if best is None or hits < best[3]:
                 best = (x, y, r, hits)
-            if not hits:
+            if hits < 1.0:
                 break
         grid.add(best[2])
         labels[e] = (round(best[0], 1), round(best[1], 1))
