@@ -197,7 +197,8 @@
   }
   function size() { var r = svg.getBoundingClientRect(); return [r.width || 800, r.height || 500]; }
   function fit() {
-    var bb = vp.getBBox(), wh = size(), pad = 24, ex = [bb.x - pad, bb.y - pad, bb.x + bb.width + pad, bb.y + bb.height + pad];
+    // the drawing's extent, measured once fully labeled (what is shown changes with the step and the zoom)
+    var bb = state.box || (state.box = vp.getBBox()), wh = size(), pad = 24, ex = [bb.x - pad, bb.y - pad, bb.x + bb.width + pad, bb.y + bb.height + pad];
     var w = ex[2] - ex[0], hh = ex[3] - ex[1];
     state.s = Math.min(wh[0] / w, wh[1] / hh, 1.6);
     state.x = (wh[0] - w * state.s) / 2 - ex[0] * state.s;
@@ -451,6 +452,10 @@
     var P = D.params[p], out = [h("h2", {}, ["param " + P.name])];
     out.push(table([row("value", fmt(P.value), "w"), row("used by", P.edges.map(elabel).join(", ") || "no edge", "edges"),
       row("\u2202" + OBJ + "/\u2202" + P.name + " = \u03a3 over its edges", fmt(P.grad), "grad")]));
+    if (!P.edges.length) {  // e.g. a param tying biases only: no weight, no path from an edge
+      drawPaths([]);
+      return out.concat([h("p", {}, ["No edge uses " + P.name + ": it has no paths from a weight."])]);
+    }
     return out.concat(pathsSection(P.edges, P.count, P.grad, P.name));
   }
   function select(what) {
