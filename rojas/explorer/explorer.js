@@ -120,7 +120,7 @@
     svg.classList.remove("measuring");
   }
   function fitText(t, text) {  // a long number gets a smaller font so that it stays inside its half
-    if (text.length > 6) t.style.fontSize = (text.length > 7 ? 8.6 : 9.6) + "px";
+    if (text.length > 6) t.style.fontSize = (text.length > 7 ? 8.2 : 9.2) + "px";
     return t;
   }
   function bindSelect(g, fn) {
