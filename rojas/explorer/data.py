@@ -161,10 +161,12 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     for n in ids:
         nodes[index[n]]["count"] = str(counts[n])
     _place(net, nodes, edges, ids, index)
-    params = [{"name": str(p), "value": value, "grad": lab.param_grad[p],
-               "edges": [e for e, x in enumerate(edges) if not x.get("obj") and x["param"] == p],
-               "count": str(sum(counts[net.edges[e][1]] for e, x in enumerate(edges)
-                                if not x.get("obj") and x["param"] == p))}
+    tied = {}  # {param: its edges}, in one pass
+    for e, x in enumerate(edges):
+        if not x.get("obj") and x["param"] is not None:
+            tied.setdefault(x["param"], []).append(e)
+    params = [{"name": str(p), "value": value, "grad": lab.param_grad[p], "edges": tied.get(p, []),
+               "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
               for p, value in net.params.items()]
     name = title if title is not None else (net.name or "network")
     if has_targets:

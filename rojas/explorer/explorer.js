@@ -131,31 +131,35 @@
   }
 
   // ---------------------------------------------------------------- steps
+  function flag(el, name, on) {  // touch the DOM only where a class changes: a step restyles few elements
+    var has = el.flags || (el.flags = {});
+    if (!!has[name] !== on) { el.classList.toggle(name, on); has[name] = on; }
+  }
   function show(k) {
     state.k = k = Math.max(0, Math.min(K, k));
     var st = D.steps[k], bwd = st.phase === "backward";
-    svg.classList.toggle("bwd", bwd);
+    flag(svg, "bwd", bwd);
     D.nodes.forEach(function (n, i) {
       var g = nodeEls[i];
-      g.classList.toggle("f", n.f !== undefined && k >= n.f);
-      g.classList.toggle("b", n.b !== undefined && k >= n.b);
-      g.classList.toggle("cur", st.focus === i);
-      if (g.seed) g.seed.classList.toggle("on", bwd);
+      flag(g, "f", n.f !== undefined && k >= n.f);
+      flag(g, "b", n.b !== undefined && k >= n.b);
+      flag(g, "cur", st.focus === i);
+      if (g.seed) flag(g.seed, "on", bwd);
     });
     var cur = {};
     st.edges.forEach(function (e) { cur[e] = true; });
     D.edges.forEach(function (e, j) {
       var g = edgeEls[j];
-      g.classList.toggle("r", e.r >= 0 && k >= e.r);
-      g.classList.toggle("g", e.g >= 0 && k >= e.g);
-      g.classList.toggle("cur", !!cur[j]);
+      flag(g, "r", e.r >= 0 && k >= e.r);
+      flag(g, "g", e.g >= 0 && k >= e.g);
+      flag(g, "cur", !!cur[j]);
     });
     readout.textContent = k + " / " + K;
     caption.textContent = st.text;
     caption.className = k === 0 ? "" : bwd ? "bwd" : "fwd";
     phaseEl.textContent = k === 0 ? "reset" : bwd ? "backward sweep" : "forward sweep";
     phaseEl.className = "phase " + (k === 0 ? "" : bwd ? "bwd" : "fwd");
-    if (st.focus >= 0 && state.timer) reveal(D.nodes[st.focus]);
+    if (st.focus >= 0) reveal(D.nodes[st.focus]);
   }
   function play(on) {
     if (on === undefined) on = !state.timer;
@@ -191,14 +195,17 @@
   // ---------------------------------------------------------------- zoom and pan
   function apply() {
     vp.setAttribute("transform", "translate(" + state.x + "," + state.y + ") scale(" + state.s + ")");
-    svg.classList.toggle("lod1", state.s * 11 < 6.5);
-    svg.classList.toggle("lod2", state.s * 11.5 < 5.5);
-    svg.classList.toggle("lod3", state.s * 13 < 4);
+    flag(svg, "lod1", state.s * 11 < 6.5);
+    flag(svg, "lod2", state.s * 11.5 < 5.5);
+    flag(svg, "lod3", state.s * 13 < 4);
   }
-  function size() { var r = svg.getBoundingClientRect(); return [r.width || 800, r.height || 500]; }
+  function size(fresh) {  // measured on fit and resize only: measuring forces a layout
+    if (fresh || !state.wh) { var r = svg.getBoundingClientRect(); state.wh = [r.width || 800, r.height || 500]; }
+    return state.wh;
+  }
   function fit() {
     // the drawing's extent, measured once fully labeled (what is shown changes with the step and the zoom)
-    var bb = state.box || (state.box = vp.getBBox()), wh = size(), pad = 24, ex = [bb.x - pad, bb.y - pad, bb.x + bb.width + pad, bb.y + bb.height + pad];
+    var bb = state.box || (state.box = vp.getBBox()), wh = size(true), pad = 24, ex = [bb.x - pad, bb.y - pad, bb.x + bb.width + pad, bb.y + bb.height + pad];
     var w = ex[2] - ex[0], hh = ex[3] - ex[1];
     state.s = Math.min(wh[0] / w, wh[1] / hh, 1.6);
     state.x = (wh[0] - w * state.s) / 2 - ex[0] * state.s;
@@ -300,8 +307,10 @@
       while (stack.length) {
         var path = stack.pop(), v = D.edges[path[path.length - 1]].v;
         if (isEnd[v]) found.push(path);
-        var outs = outEdges[v];
-        for (var k = outs.length - 1; k >= 0; k--) stack.push(path.concat([outs[k]]));
+        var outs = outEdges[v];  // only towards the objective: the walk never enters a dead end
+        for (var k = outs.length - 1; k >= 0; k--) {
+          if (D.nodes[D.edges[outs[k]].v].count !== "0") stack.push(path.concat([outs[k]]));
+        }
       }
     });
     return found;
