@@ -40,6 +40,7 @@
     return e;
   }
   function nid(i) { return D.nodes[i].id; }
+  function clip(text, n) { return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
   function elabel(e) { return D.edges[e].label; }
 
   // ---------------------------------------------------------------- drawing
@@ -51,10 +52,11 @@
     if (n.kind === "input" || n.kind === "unit") g.setAttribute("data-node", n.id);
     else g.setAttribute("data-objective", n.kind === "sum" ? "E" : "error:" + nid(n.of));
     g.setAttribute("aria-label", (n.kind === "input" ? "input " : n.kind === "unit" ? "unit " : "") + n.id);
+    mk("title", {}, n.id, g);  // the whole id as a tooltip (the drawing clips a long one)
     if (n.kind === "input") {
       mk("rect", {"class": "halo", x: x - BW / 2 - 7, y: y - BH / 2 - 7, width: BW + 14, height: BH + 14, rx: 12}, null, g);
       mk("rect", {"class": "box", x: x - BW / 2, y: y - BH / 2, width: BW, height: BH, rx: 8}, null, g);
-      mk("text", {"class": "id", x: x, y: y - 10}, n.id, g);
+      mk("text", {"class": "id", x: x, y: y - 10}, clip(n.id, 11), g);
       mk("text", {"class": "val fv", x: x, y: y + 10}, short(n.o), g);
       mk("text", {"class": "dtag bv bonly", x: x, y: y + BH / 2 + 13}, "\u2202" + OBJ + "/\u2202" + n.id + " = " + short(n.delta), g);
     } else {
@@ -72,7 +74,7 @@
       fitText(mk("text", {"class": "val fv", x: lx, y: vy}, short(n.fp), g), short(n.fp));
       fitText(mk("text", {"class": "val fv fonly", x: rx, y: vy}, short(n.o), g), short(n.o));
       fitText(mk("text", {"class": "val bv bonly", x: rx, y: vy}, short(n.sigma), g), short(n.sigma));
-      var top = n.kind === "error" ? "t = " + short(n.target) : n.id;
+      var top = n.kind === "error" ? "t = " + short(n.target) : clip(n.id, 18);
       mk("text", {"class": n.kind === "error" ? "tag" : "id", x: x, y: y - R - (n.output ? 16 : 12)}, top, g);
       var below = y + R + (n.output ? 17 : 13);
       if (n.kind === "unit" && n.hasBias) mk("text", {"class": "tag fonly", x: x, y: below}, "b = " + short(n.bias), g);

@@ -96,8 +96,16 @@ def repr_html(lab, height=700):
     ``sandbox="allow-scripts"`` gives each explorer its own document and
     script realm (and no access to the notebook), so several on one page do
     not interfere.  ``Labeling._repr_html_`` and ``Labeling.explore`` call this.
+
+    Returns None for a labeling over the explorer's size limit: a notebook then
+    shows the labeling's other representations instead of an error.
     """
-    page = render_page(lab)
+    from ..errors import RojasError
+
+    try:
+        page = render_page(lab)
+    except RojasError:
+        return None
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
             f'title="rojas explorer" style="width:100%;height:{int(height)}px;border:1px solid #ddd;'
             f'border-radius:4px"></iframe>')
