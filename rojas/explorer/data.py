@@ -116,7 +116,8 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
         gk = nodes[i]["oS"][k] * partial[min(k, len(partial) - 1)] * nodes[j]["deltaS"][k]
         e = {"u": i, "v": j, "name": net.edge_name(u, v), "param": net.edge_param(u, v), "w": net.weight(u, v),
              "partialS": partial, "partial": partial[min(k, len(partial) - 1)], "grad": grad,
-             "gk": grad if batch is None else gk, "label": _edge_label(net, u, v)}
+             "gk": grad if batch is None else gk, "label": _edge_label(net, u, v),
+             "short": net.edge_name(u, v) or net.edge_param(u, v) or "w"}
         into[j].append(len(edges))
         out[i].append(len(edges))
         sigma_terms[i].append((len(edges), e["w"] * e["partial"] * nodes[j]["delta"]))
@@ -193,8 +194,8 @@ def _place(net, nodes, edges, ids, index):
     """Positions, edge paths and label places, written into the node and edge entries."""
     kinds = ["box" if n["kind"] == "input" else "circle" for n in nodes]
     pairs = [(e["u"], e["v"]) for e in edges]
-    # the longer label of an edge: "∂E/∂w7 = −0.0226" (the weight's "w7 = t = 0.5" is shorter)
-    lengths = [0 if e.get("obj") else max(len(e["label"]) + 14, len(e["label"]) + len(str(e["param"])) + 10)
+    # the longer label of an edge on the graph: "∂E/∂w7 = −0.0226" (its weight's "w7 = t = 0.5" is shorter)
+    lengths = [0 if e.get("obj") else max(len(e["short"]) + 14, len(e["short"]) + len(str(e["param"])) + 10)
                for e in edges]
     given = [index[n] for n in ids] + list(range(len(ids), len(nodes)))
     H = net.to_networkx()

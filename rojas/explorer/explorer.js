@@ -58,7 +58,7 @@
       mk("rect", {"class": "box", x: x - BW / 2, y: y - BH / 2, width: BW, height: BH, rx: 8}, null, g);
       mk("text", {"class": "id", x: x, y: y - 10}, clip(n.id, 11), g);
       mk("text", {"class": "val fv", x: x, y: y + 10}, short(n.o), g);
-      mk("text", {"class": "dtag bv bonly", x: x, y: y + BH / 2 + 13}, "\u2202" + OBJ + "/\u2202" + n.id + " = " + short(n.delta), g);
+      mk("text", {"class": "dtag bv bonly", x: x, y: y + BH / 2 + 13}, "\u2202" + OBJ + "/\u2202" + clip(n.id, 11) + " = " + short(n.delta), g);
     } else {
       mk("circle", {"class": "halo", cx: x, cy: y, r: R + 9}, null, g);
       mk("path", {"class": "half l", d: halfPath(x, y, true)}, null, g);
@@ -97,10 +97,10 @@
       g.setAttribute("tabindex", "0");
       g.setAttribute("role", "button");
       g.setAttribute("aria-label", "edge " + nid(e.u) + " to " + nid(e.v) + " (" + e.label + ")");
-      var wtext = (e.name ? e.name + " = " : "") + (e.param && e.param !== e.name ? e.param + " = " : "") + short(e.w);
-      if (!e.name && !e.param) wtext = short(e.w);
+      var wtext = (e.name ? clip(e.name, 12) + " = " : "") + (e.param && e.param !== e.name ? clip(e.param, 12) + " = " : "") +
+                  short(e.w);
       label(g, "wl fonly", e, wtext);
-      label(g, "gl bonly", e, "\u2202" + OBJ + "/\u2202" + e.label + " = " + short(e.gk));
+      label(g, "gl bonly", e, "\u2202" + OBJ + "/\u2202" + clip(e.short, 12) + " = " + short(e.gk));
       bindSelect(g, function () { select({edge: j}); });
     }
     return g;
