@@ -73,7 +73,10 @@ def sweep_steps(info):
     obj = info["obj"]
     values = ", ".join(f"{nodes[i]['id']} = {g9(nodes[i]['o'])}" for i in info["inputs"][:_SHOWN_TERMS])
     more = len(info["inputs"]) - _SHOWN_TERMS
-    k = st.add(f"Forward sweep: the inputs are set: {values}" + (f", … ({more} more)" if more > 0 else "") + ".")
+    if info["inputs"]:
+        k = st.add(f"Forward sweep: the inputs are set: {values}" + (f", … ({more} more)" if more > 0 else "") + ".")
+    else:
+        k = st.add("Forward sweep: the network has no inputs; its first units start from their biases.")
     for i in info["inputs"]:
         nodes[i]["f"] = k
     for i in info["order"]:
@@ -81,13 +84,17 @@ def sweep_steps(info):
         if n["kind"] == "input":
             continue
         into = info["into"][i]
-        if n["product"]:
+        if not into:
+            terms, how = [], "b"
+        elif n["product"]:
             terms = [f"({_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['u']]['o'])})" for e in into]
             how = "·".join(terms) if 0 < len(terms) <= _SHOWN_TERMS else f"Π of its {len(terms)} terms w·o"
         else:
             terms = [f"{_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['u']]['o'])}" for e in into]
             how = " + ".join(terms) if 0 < len(terms) <= _SHOWN_TERMS else f"Σ of its {len(terms)} terms w·o"
-        if n["bias"] != 0 or len(terms) == 0:
+        if not terms:
+            how += f" = {g9(n['bias'])}" if n["bias"] != n["s"] else ""
+        elif n["bias"] != 0:
             how += f" + {g9(n['bias'])}" if n["bias"] >= 0 else f" − {g9(-n['bias'])}"
         n["f"] = st.add(f"Forward sweep · {n['id']}: s = {how} = {g9(n['s'])}; the right half gets "
                         f"o = {n['fsym']}(s) = {g9(n['o'])}, the left half stores f′(s) = {g9(n['fp'])}.", i)
@@ -126,11 +133,13 @@ def sweep_steps(info):
             else:
                 parts.append(f"{_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['v']]['delta'])}"
                              + (f"·{_p9(edges[e]['partial'])}" if nodes[edges[e]['v']]["product"] else ""))
-        how = (" + ".join(parts) + " = ") if 1 < len(parts) <= _SHOWN_TERMS else ""
-        if not parts:
-            how = "nothing (no path to the objective): "
-        n["b"] = st.add(f"Backward sweep · {n['id']}: Σ = {how}{g9(n['sigma'])} arrives; δ = f′(s)·Σ = "
-                        f"{g9(n['fp'])} × {g9(n['sigma'])} = {g9(n['delta'])}.", i, info["out"][i])
+        shown = 1 < len(parts) <= _SHOWN_TERMS or (len(parts) == 1 and terms[0][0] is not None)
+        how = (" + ".join(parts) + " = ") if shown else ""
+        where = "" if parts else " (no path leads from it to the objective)"
+        if len(terms) == 1 and terms[0][0] is None:
+            where = " from its error unit (o − t)" if info["E"] is not None else " (the 1 that starts the sweep)"
+        n["b"] = st.add(f"Backward sweep · {n['id']}: Σ = {how}{g9(n['sigma'])} arrives{where}; δ = f′(s)·Σ = "
+                        f"{g9(n['fp'])} × {_p9(n['sigma'])} = {g9(n['delta'])}.", i, info["out"][i])
         for e in info["out"][i]:
             edges[e]["r"] = n["b"]
         into = info["into"][i]
@@ -147,8 +156,9 @@ def sweep_steps(info):
             for e in into:
                 edges[e]["g"] = k
     grads = [f"∂{obj}/∂{nodes[i]['id']} = {g9(nodes[i]['delta'])}" for i in info["inputs"]]
-    k = st.add("Backward sweep: the inputs receive " + _list(grads, _SHOWN_TERMS, "inputs")
-               + ". Done: every δ and every gradient ∂" + obj + "/∂w = o_i·δ_j is on the graph.",
+    first = ("Backward sweep: the inputs receive " + _list(grads, _SHOWN_TERMS, "inputs") + ". Done:"
+             if grads else "Backward sweep done:")
+    k = st.add(first + " every δ and every gradient ∂" + obj + "/∂w = o_i·δ_j is on the graph.",
                -1, [e for i in info["inputs"] for e in info["out"][i]])
     for i in info["inputs"]:
         nodes[i]["b"] = k
