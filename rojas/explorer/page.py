@@ -90,7 +90,7 @@ def explore(lab, path=None, *, sample=None, title=None, max_nodes=MAX_NODES):
     return write_text_atomic(path, text)
 
 
-def repr_html(lab, height=700):
+def repr_html(lab, height=780):
     """The explorer for a notebook: the page in a sandboxed ``<iframe srcdoc>``.
 
     ``sandbox="allow-scripts"`` gives each explorer its own document and
