@@ -78,7 +78,9 @@ def test_bad_size_sample_or_object():
     with pytest.raises(rojas.RojasError, match="not a batch"):
         page_data(_labeled("mazur"), sample=1)
     with pytest.raises(rojas.RojasError, match="labeled network"):
-        rojas.explore(net)
+        rojas.explore({"i1": 0.05})
+    with pytest.raises(rojas.RojasError, match="without data has no samples"):
+        rojas.explore(net, sample=0)
 
 
 def _cli(*args):
@@ -91,7 +93,7 @@ def test_cli_writes_the_page_and_refuses_bad_input(tmp_path):
     done = _cli("explore", net, "--data", data, "-o", str(out))
     assert done.returncode == 0 and out.exists() and "wrote" in done.stdout
     for args, culprit in ((("-o", str(tmp_path / "m.png"), "--data", data), "FILE.html"),
-                          (("-o", str(out)), "--data"),
+                          (("-o", str(out), "--sample", "1"), "--sample needs the inputs"),
                           (("--data", data, "-o", str(tmp_path / "no" / "m.html")), "no directory"),
                           (("--data", data, "--max-nodes", "3", "-o", str(out)), "--max-nodes")):
         bad = _cli("explore", net, *args)
@@ -109,3 +111,13 @@ def test_the_value_of_a_node_as_objective():
     assert h1["sigma"] == 1.0 and h1["delta"] == pytest.approx(0.241300709, abs=5e-10)  # δ = f′(s)·1
     counts = {n["id"]: n["count"] for n in data["nodes"]}
     assert (counts["i1"], counts["i2"], counts["h1"], counts["o1"]) == ("1", "1", "1", "0")  # o1 is past h1
+
+
+def test_a_network_without_data_gives_its_structure(tmp_path):
+    net = rojas.load(rojas.example_path("skip_product"))
+    data = page_data(net)
+    assert data["labeled"] is False and len(data["steps"]) == 1 and data["E"] is None
+    assert {n["id"]: n["count"] for n in data["nodes"]}["x1"] == str(rojas.paths.path_counts(net, ["y"])["x1"])
+    assert [p["count"] for p in data["params"]] == ["4"]  # t1: x1→h1→{p→h2, p, h2}→y; t2: p→h2→y
+    done = _cli("explore", rojas.example_path("skip_product"), "-o", str(tmp_path / "s.html"))
+    assert done.returncode == 0 and "structure only" in done.stdout

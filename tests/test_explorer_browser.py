@@ -323,3 +323,15 @@ def test_several_explorers_in_one_notebook_page(browser, tmp_path):
     assert frames[1].locator("[data-step]").inner_text().startswith("0 / ")
     assert errors == []
     page.close()
+
+
+def test_a_network_without_data(browser, tmp_path):
+    net = rojas.load(rojas.example_path("mazur"))
+    p = Page(browser, rojas.explore(net, tmp_path / "structure.html"))
+    assert p.page.inner_text("[data-step]") == "0 / 0"
+    p.page.click('[data-edge="i1->h1"]')
+    assert p.field("w") == 0.15 and p.page.locator("li[data-path]").count() == 2
+    assert p.page.inner_text("[data-panel=details] [data-field=count]").startswith("2 paths")
+    p.page.click('[data-node="h1"]')
+    assert p.field("bias") == 0.35 and p.field("count") == 2
+    p.close()

@@ -11,12 +11,18 @@ def cmd_explore(args):
 
     if not args.output.lower().endswith((".html", ".htm")):
         raise RojasError(f"-o {args.output}: the explorer is an HTML page; give a FILE.html")
-    if not args.data and not args.input:
-        raise RojasError("explore needs the inputs (and targets) to label the network: give --data DATA.json "
-                         "or --input NAME=V")
-    lab = label_for(args)
-    path = explore(lab, args.output, sample=args.sample, title=args.title, max_nodes=args.max_nodes)
-    print(f"wrote {path} (open it in a browser; it works offline)")
+    if args.data or args.input:
+        obj = label_for(args)
+    else:  # no data: the network's structure, weights and biases, without sweeps
+        for given, option in ((args.target, "--target"), (args.of, "--of"), (args.sample, "--sample")):
+            if given is not None:
+                raise RojasError(f"{option} needs the inputs: give --data DATA.json or --input NAME=V")
+        from ..network import load
+
+        obj = load(args.network)
+    path = explore(obj, args.output, sample=args.sample, title=args.title, max_nodes=args.max_nodes)
+    print(f"wrote {path} (open it in a browser; it works offline)" +
+          ("" if args.data or args.input else "; no data given: the structure only, no sweeps"))
     return 0
 
 

@@ -18,7 +18,7 @@ from ..paths import path_counts
 from .geometry import geometry
 from .steps import g9, sweep_steps
 
-__all__ = ["PATH_LIMIT", "MAX_NODES", "page_data"]
+__all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data"]
 
 PATH_LIMIT = 64        # list the paths behind a weight up to this many; over it, the factoring
 MAX_NODES = 3000       # the page's default size limit (nodes plus edges / 10)
@@ -48,7 +48,9 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
 
     Parameters
     ----------
-    lab : Labeling
+    lab : Labeling or Network
+        A network without data gives a page of its structure only
+        (:func:`network_data`).
     sample : int, optional
         For a batch: the sample the graph and the steps show (default 0); the
         details panel shows every sample and the sum.
@@ -74,15 +76,18 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     (20, 'h1', 0.3775)
     """
     from ..labeling import Labeling
+    from ..network import Network
 
+    if isinstance(lab, Network):
+        if sample is not None:
+            raise RojasError("sample: a network without data has no samples; label it first (rojas.label)")
+        _check_size(lab, max_nodes)
+        return network_data(lab, title)
     if not isinstance(lab, Labeling):
-        raise RojasError(f"explore needs a labeled network (rojas.label(net, inputs, targets)), "
+        raise RojasError(f"explore needs a labeled network (rojas.label(net, inputs, targets)) or a network, "
                          f"got {type(lab).__name__}")
     net = lab.network
-    size = len(net) + len(net.edges) / 10
-    if size > max_nodes:
-        raise RojasError(f"{len(net)} nodes and {len(net.edges)} edges are over the explorer's limit of "
-                         f"{max_nodes} (nodes + edges/10 = {size:.0f}); raise it with --max-nodes / max_nodes=")
+    _check_size(net, max_nodes)
     batch = lab.batch_size
     k = 0 if sample is None else sample
     if batch is None and sample not in (None, 0):
@@ -177,10 +182,54 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     if batch is not None:
         subtitle += (f" (summed over a batch of {batch}); the graph and the steps show sample {k + 1} of {batch}, "
                      "the details panel every sample")
-    return {"title": name, "subtitle": subtitle, "obj": obj, "objective": "E" if has_targets else
+    return {"title": name, "labeled": True, "subtitle": subtitle, "obj": obj, "objective": "E" if has_targets else
             index[lab.objective], "batch": batch, "sample": k, "nodes": nodes, "edges": edges, "steps": steps,
             "ends": [index[n] for n in ends], "params": params, "pathLimit": PATH_LIMIT,
             "seed": seed, "E": E}
+
+
+def _check_size(net, max_nodes):
+    size = len(net) + len(net.edges) / 10
+    if size > max_nodes:
+        raise RojasError(f"{len(net)} nodes and {len(net.edges)} edges are over the explorer's limit of "
+                         f"{max_nodes} (nodes + edges/10 = {size:.0f}); raise it with --max-nodes / max_nodes=")
+
+
+def network_data(net, title=None):
+    """The page's data for a network without inputs: its structure only, no sweep to step through.
+
+    Units show their primitive and bias, edges their weight; a click on an
+    edge lists (or, over :data:`PATH_LIMIT`, counts) its paths to the outputs.
+    """
+    ids = net.nodes
+    index = {n: i for i, n in enumerate(ids)}
+    outputs = set(net.outputs)
+    counts = path_counts(net, net.outputs)
+    nodes = [{"id": str(n), "kind": "input" if net.fn(n) == "input" else "unit", "fn": net.fn(n),
+              "sym": _symbol(net.fn(n), net.combine(n)), "product": net.combine(n) == "product",
+              "output": n in outputs, "bias": net.bias(n), "hasBias": net.fn(n) != "input" and net.bias(n) != 0,
+              "count": str(counts[n])} for n in ids]
+    edges = [{"u": index[u], "v": index[v], "name": net.edge_name(u, v), "param": net.edge_param(u, v),
+              "w": net.weight(u, v), "label": _edge_label(net, u, v),
+              "short": net.edge_name(u, v) or net.edge_param(u, v) or "w"} for u, v in net.edges]
+    _place(net, nodes, edges, ids, index)
+    tied = {}
+    for e, x in enumerate(edges):
+        if x["param"] is not None:
+            tied.setdefault(x["param"], []).append(e)
+    params = [{"name": str(p), "value": value, "edges": tied.get(p, []),
+               "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
+              for p, value in net.params.items()]
+    n_in, n_out = len(net.inputs), len(net.outputs)
+    text = ("The network without data: its structure, weights and biases. Give the inputs (and targets) "
+            "with --data or --input, or explore a labeling (rojas.label), to step through the sweeps.")
+    return {"title": title if title is not None else (net.name or "network"), "labeled": False,
+            "subtitle": f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
+                        f"{len(net.edges)} edges; no data",
+            "obj": "the outputs", "objective": None, "batch": None, "sample": 0, "nodes": nodes, "edges": edges,
+            "steps": [{"text": text, "focus": -1, "edges": [], "phase": "reset"}],
+            "ends": [index[n] for n in net.outputs], "params": params, "pathLimit": PATH_LIMIT,
+            "seed": -1, "E": None}
 
 
 def _structure(net):

@@ -10,7 +10,7 @@
   var panel = document.querySelector("[data-panel=details]");
   var readout = document.querySelector("[data-step]"), caption = document.getElementById("caption");
   var phaseEl = document.getElementById("phase"), playBtn = document.querySelector("[data-action=play]");
-  var R = 40, BW = 96, BH = 60, K = D.steps.length - 1, OBJ = D.obj;
+  var R = 40, BW = 96, BH = 60, K = D.steps.length - 1, OBJ = D.obj, LAB = D.labeled;
   // Okabe & Ito's colour-blind-safe palette (yellow last: it is pale on white).
   var PAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"];
   var nodeEls = [], edgeEls = [], labels = [], state = {k: K, timer: null, sel: null, x: 0, y: 0, s: 1};
@@ -57,8 +57,10 @@
       mk("rect", {"class": "halo", x: x - BW / 2 - 7, y: y - BH / 2 - 7, width: BW + 14, height: BH + 14, rx: 12}, null, g);
       mk("rect", {"class": "box", x: x - BW / 2, y: y - BH / 2, width: BW, height: BH, rx: 8}, null, g);
       mk("text", {"class": "id", x: x, y: y - 10}, clip(n.id, 11), g);
-      mk("text", {"class": "val fv", x: x, y: y + 10}, short(n.o), g);
-      mk("text", {"class": "dtag bv bonly", x: x, y: y + BH / 2 + 13}, "\u2202" + OBJ + "/\u2202" + clip(n.id, 11) + " = " + short(n.delta), g);
+      if (LAB) {
+        mk("text", {"class": "val fv", x: x, y: y + 10}, short(n.o), g);
+        mk("text", {"class": "dtag bv bonly", x: x, y: y + BH / 2 + 13}, "\u2202" + OBJ + "/\u2202" + clip(n.id, 11) + " = " + short(n.delta), g);
+      }
     } else {
       mk("circle", {"class": "halo", cx: x, cy: y, r: R + 9}, null, g);
       mk("path", {"class": "half l", d: halfPath(x, y, true)}, null, g);
@@ -71,14 +73,16 @@
       mk("text", {"class": "head", x: lx, y: hy}, heads[0], g);
       mk("text", {"class": "head fonly", x: rx, y: hy}, heads[1], g);
       mk("text", {"class": "head bonly", x: rx, y: hy}, "\u03a3", g);
-      fitText(mk("text", {"class": "val fv", x: lx, y: vy}, short(n.fp), g), short(n.fp));
-      fitText(mk("text", {"class": "val fv fonly", x: rx, y: vy}, short(n.o), g), short(n.o));
-      fitText(mk("text", {"class": "val bv bonly", x: rx, y: vy}, short(n.sigma), g), short(n.sigma));
+      if (LAB) {
+        fitText(mk("text", {"class": "val fv", x: lx, y: vy}, short(n.fp), g), short(n.fp));
+        fitText(mk("text", {"class": "val fv fonly", x: rx, y: vy}, short(n.o), g), short(n.o));
+        fitText(mk("text", {"class": "val bv bonly", x: rx, y: vy}, short(n.sigma), g), short(n.sigma));
+      }
       var top = n.kind === "error" ? "t = " + short(n.target) : clip(n.id, 18);
       mk("text", {"class": n.kind === "error" ? "tag" : "id", x: x, y: y - R - (n.output ? 16 : 12)}, top, g);
       var below = y + R + (n.output ? 17 : 13);
       if (n.kind === "unit" && n.hasBias) mk("text", {"class": "tag fonly", x: x, y: below}, "b = " + short(n.bias), g);
-      mk("text", {"class": "dtag bv bonly", x: x, y: below}, "\u03b4 = " + short(n.delta), g);
+      if (LAB) mk("text", {"class": "dtag bv bonly", x: x, y: below}, "\u03b4 = " + short(n.delta), g);
     }
     if (i === D.seed) {
       var s = mk("g", {"class": "seed"}, null, g), sx = x + R + 8;
@@ -100,7 +104,7 @@
       var wtext = (e.name ? clip(e.name, 12) + " = " : "") + (e.param && e.param !== e.name ? clip(e.param, 12) + " = " : "") +
                   short(e.w);
       label(g, "wl fonly", e, wtext);
-      label(g, "gl bonly", e, "\u2202" + OBJ + "/\u2202" + clip(e.short, 12) + " = " + short(e.gk));
+      if (LAB) label(g, "gl bonly", e, "\u2202" + OBJ + "/\u2202" + clip(e.short, 12) + " = " + short(e.gk));
       bindSelect(g, function () { select({edge: j}); });
     }
     return g;
@@ -365,6 +369,13 @@
   function sum(a) { return a.reduce(function (x, y) { return x + y; }, 0); }
   function nodePanel(i) {
     var n = D.nodes[i], out = [];
+    if (!LAB) {
+      out.push(h("h2", {}, [(n.kind === "input" ? "input " : "unit ") + n.id + (n.output ? " (output)" : "")]));
+      var rows = [row("primitive", n.fn + (n.product ? " of a product" : "") + (n.kind === "unit" ? "  (" + n.sym + ")" : ""), "fn")];
+      if (n.kind === "unit") rows.push(row("bias b", fmt(n.bias), "bias"));
+      rows.push(row("paths to the outputs", n.count, "count"));
+      return [out[0], table(rows), h("p", {"class": "hint"}, ["No data: give inputs to see s, f\u2032(s), o and \u03b4."])];
+    }
     if (n.kind === "input") {
       out.push(h("h2", {}, ["input " + n.id]));
       out.push(table([row("value x", fmt(n.o), "o"), row("\u2202" + OBJ + "/\u2202x = \u03a3 arriving", fmt(n.delta), "delta"),
@@ -411,26 +422,29 @@
     var out = [h("h3", {"data-field": "count"}, [count + " path" + (count === "1" ? "" : "s") + " from " + name + " to " + OBJ])];
     if (count.length > 3 || Number(count) > D.pathLimit) {
       out.push(h("p", {}, ["More than " + D.pathLimit + " paths: too many to list. The backward sweep factors their sum instead (as rojas paths does): "]));
-      starts.forEach(function (j) { out.push.apply(out, factoring(j)); });
-      out.push(h("p", {"class": "total", "data-field": "backprop"}, ["backward sweep: \u2202" + OBJ + "/\u2202" + name + " = " + fmt(sweep)]));
+      if (LAB) {
+        starts.forEach(function (j) { out.push.apply(out, factoring(j)); });
+        out.push(h("p", {"class": "total", "data-field": "backprop"}, ["backward sweep: \u2202" + OBJ + "/\u2202" + name + " = " + fmt(sweep)]));
+      }
       drawPaths([]);
       return out;
     }
     var paths = listPaths(starts), list = h("ol", {}), total = 0;
     paths.forEach(function (p, i) {
-      var f = factorsOf(p), prod = product(f), col = PAL[i % PAL.length];
+      var f = LAB ? factorsOf(p) : [], prod = LAB ? product(f) : 0, col = PAL[i % PAL.length];
       total += prod;
       var seq = [nid(D.edges[p[0]].u)].concat(p.map(function (j) { return nid(D.edges[j].v); }));
-      if (OBJ === "E") seq.push("E");
+      if (D.E !== null) seq.push("E");
       var badge = h("span", {"class": "badge", style: "background:" + col + (i % PAL.length === 7 ? ";color:#000" : "")}, [String(i + 1)]);
       var fs = f.map(function (x) {
         return x[0] + " = " + (x[1].length > 1 ? "[" + x[1].slice(0, 3).map(short).join(", ") + (x[1].length > 3 ? ", \u2026" : "") + "]" : fmt(x[1][0], 9));
       }).join(" \u00b7 ");
       list.appendChild(h("li", {"class": "path", "data-path": String(i + 1), style: "border-color:" + col},
-        [badge, seq.join(" \u2192 "), h("div", {"class": "factors"}, [fs]),
-         h("div", {"data-field": "product"}, ["product = " + fmt(prod)])]));
+        LAB ? [badge, seq.join(" \u2192 "), h("div", {"class": "factors"}, [fs]),
+               h("div", {"data-field": "product"}, ["product = " + fmt(prod)])] : [badge, seq.join(" \u2192 ")]));
     });
     out.push(list);
+    if (!LAB) { drawPaths(paths); return out; }
     var diff = total - sweep, ok = Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(sweep));
     out.push(table([row("sum over the paths", fmt(total), "sum"), row("backward sweep", fmt(sweep), "backprop"),
                     row("difference", h("span", {"class": ok ? "ok" : "bad"}, [fmt(diff, 3)]), "difference")]));
@@ -456,13 +470,15 @@
   }
   function edgePanel(j) {
     var e = D.edges[j];
-    var out = [h("h2", {}, ["edge " + nid(e.u) + " \u2192 " + nid(e.v) + " (" + e.label + ")"]), table(gradRows(j))];
+    var out = [h("h2", {}, ["edge " + nid(e.u) + " \u2192 " + nid(e.v) + " (" + e.label + ")"]),
+               table(LAB ? gradRows(j) : [row("weight " + e.label + (e.param ? " (tied: param " + e.param + ")" : ""), fmt(e.w), "w")])];
     return out.concat(pathsSection([j], D.nodes[e.v].count, e.grad, e.label));
   }
   function paramPanel(p) {
     var P = D.params[p], out = [h("h2", {}, ["param " + P.name])];
-    out.push(table([row("value", fmt(P.value), "w"), row("used by", P.edges.map(elabel).join(", ") || "no edge", "edges"),
-      row("\u2202" + OBJ + "/\u2202" + P.name + " = \u03a3 over its edges", fmt(P.grad), "grad")]));
+    var rows = [row("value", fmt(P.value), "w"), row("used by", P.edges.map(elabel).join(", ") || "no edge", "edges")];
+    if (LAB) rows.push(row("\u2202" + OBJ + "/\u2202" + P.name + " = \u03a3 over its edges", fmt(P.grad), "grad"));
+    out.push(table(rows));
     if (!P.edges.length) {  // e.g. a param tying biases only: no weight, no path from an edge
       drawPaths([]);
       return out.concat([h("p", {}, ["No edge uses " + P.name + ": it has no paths from a weight."])]);

@@ -50,9 +50,10 @@ def explore(lab, path=None, *, sample=None, title=None, max_nodes=MAX_NODES):
 
     Parameters
     ----------
-    lab : Labeling
+    lab : Labeling or Network
         From :func:`rojas.label`; with targets the page shows the extended
-        error network and its unit E.
+        error network and its unit E.  A network without data gives a page of
+        its structure, weights and biases (no sweeps to step through).
     path : str or os.PathLike, optional
         Write the page here (atomically) instead of returning it.
     sample : int, optional
