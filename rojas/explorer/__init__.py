@@ -5,7 +5,9 @@ page (script, style and data inline; it works offline from ``file://`` and
 makes no request): the network drawn as ``rojas draw`` draws it, both sweeps
 step by step with a sentence per step, and a details panel for any unit,
 edge or tied param — with every path from a weight to the objective, each
-path's factors and product, their sum and the backward sweep's value.
+path's factors and product, their sum and the backward sweep's value.  For a
+:class:`~rojas.Network` without data the page shows its structure, weights,
+biases and paths only.
 
 Every number on the page is a label the Python sweeps computed
 (:mod:`rojas.explorer.data`); the page's script only shows them.  The one
@@ -19,7 +21,8 @@ paths beside the backward sweep's value.  That is a path sum, not a sweep.
 ``<iframe srcdoc>``, so several explorers on one notebook page never interfere.
 """
 
-from .data import MAX_NODES, PATH_LIMIT, page_data
+from .data import MAX_NODES, PATH_LIMIT, network_data, page_data
 from .page import embed_json, explore, render_page, repr_html
 
-__all__ = ["explore", "repr_html", "render_page", "page_data", "embed_json", "PATH_LIMIT", "MAX_NODES"]
+__all__ = ["explore", "repr_html", "render_page", "page_data", "network_data", "embed_json", "PATH_LIMIT",
+           "MAX_NODES"]
