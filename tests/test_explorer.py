@@ -94,7 +94,7 @@ def test_cli_writes_the_page_and_refuses_bad_input(tmp_path):
     assert done.returncode == 0 and out.exists() and "wrote" in done.stdout
     for args, culprit in ((("-o", str(tmp_path / "m.png"), "--data", data), "FILE.html"),
                           (("-o", str(out), "--sample", "1"), "--sample needs the inputs"),
-                          (("--data", data, "-o", str(tmp_path / "no" / "m.html")), "no directory"),
+                          (("--data", data, "-o", str(tmp_path / "no" / "m.html")), "cannot write"),
                           (("--data", data, "--max-nodes", "3", "-o", str(out)), "--max-nodes")):
         bad = _cli("explore", net, *args)
         assert bad.returncode == 2 and culprit in bad.stderr and "Traceback" not in bad.stderr

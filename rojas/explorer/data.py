@@ -171,8 +171,12 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     for e, x in enumerate(edges):
         if not x.get("obj") and x["param"] is not None:
             tied.setdefault(x["param"], []).append(e)
+    biases = _bias_ties(net, index)
+    for p, units in biases.items():
+        for i in units:
+            nodes[i]["biasParam"] = str(p)
     params = [{"name": str(p), "value": value, "grad": lab.param_grad[p], "edges": tied.get(p, []),
-               "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
+               "units": biases.get(p, []), "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
               for p, value in net.params.items()]
     name = title if title is not None else (net.name or "network")
     if has_targets:
@@ -217,7 +221,8 @@ def network_data(net, title=None):
     for e, x in enumerate(edges):
         if x["param"] is not None:
             tied.setdefault(x["param"], []).append(e)
-    params = [{"name": str(p), "value": value, "edges": tied.get(p, []),
+    biases = _bias_ties(net, index)
+    params = [{"name": str(p), "value": value, "edges": tied.get(p, []), "units": biases.get(p, []),
                "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
               for p, value in net.params.items()]
     n_in, n_out = len(net.inputs), len(net.outputs)
@@ -230,6 +235,15 @@ def network_data(net, title=None):
             "steps": [{"text": text, "focus": -1, "edges": [], "phase": "reset"}],
             "ends": [index[n] for n in net.outputs], "params": params, "pathLimit": PATH_LIMIT,
             "seed": -1, "E": None}
+
+
+def _bias_ties(net, index):
+    """``{param: [node index, ...]}``: the units whose bias a param ties (node field ``bias_param``)."""
+    ties = {}
+    for n, p in net.to_networkx().nodes(data="bias_param"):
+        if p is not None:
+            ties.setdefault(p, []).append(index[n])
+    return ties
 
 
 def _structure(net):

@@ -399,7 +399,7 @@
       row("o = f(s), right half", fmt(n.o), "o"),
       row("\u03a3 arriving (backward)", fmt(n.sigma), "sigma"),
       row("\u03b4 = f\u2032(s)\u00b7\u03a3 = \u2202" + OBJ + "/\u2202s", fmt(n.delta), "delta"),
-      row("bias b", fmt(n.bias), "bias"),
+      row("bias b" + (n.biasParam ? " (param " + n.biasParam + ")" : ""), fmt(n.bias), "bias"),
       row("\u2202" + OBJ + "/\u2202b = \u03b4" + (D.batch ? " (summed)" : ""), fmt(n.biasGrad), "biasGrad"),
       row("paths from s to " + OBJ + " (\u03b4 stands for them)", n.count, "count")]));
     if (D.batch) {
@@ -476,12 +476,18 @@
   }
   function paramPanel(p) {
     var P = D.params[p], out = [h("h2", {}, ["param " + P.name])];
-    var rows = [row("value", fmt(P.value), "w"), row("used by", P.edges.map(elabel).join(", ") || "no edge", "edges")];
-    if (LAB) rows.push(row("\u2202" + OBJ + "/\u2202" + P.name + " = \u03a3 over its edges", fmt(P.grad), "grad"));
+    var rows = [row("value", fmt(P.value), "w"), row("weight of the edges", P.edges.map(elabel).join(", ") || "none", "edges")];
+    if (P.units.length) rows.push(row("bias of the units", P.units.map(nid).join(", "), "units"));
+    if (LAB) rows.push(row("\u2202" + OBJ + "/\u2202" + P.name + " = \u03a3 over its edges" + (P.units.length ? " (o_i\u00b7\u03b4_j) and units (\u03b4)" : ""),
+                           fmt(P.grad), "grad"));
     out.push(table(rows));
-    if (!P.edges.length) {  // e.g. a param tying biases only: no weight, no path from an edge
+    if (P.units.length && LAB) {
+      out.push(h("p", {}, ["As a bias, " + P.name + " adds the \u03b4 of its units: " + P.units.map(function (i) {
+        return "\u03b4_" + nid(i) + " = " + fmt(D.nodes[i].biasGrad, 9); }).join(", ") + "."]));
+    }
+    if (!P.edges.length) {  // a param tying biases only: no weight, no path from an edge
       drawPaths([]);
-      return out.concat([h("p", {}, ["No edge uses " + P.name + ": it has no paths from a weight."])]);
+      return out;
     }
     return out.concat(pathsSection(P.edges, P.count, P.grad, P.name));
   }
