@@ -31,6 +31,8 @@ _LAZY = {
     "plot_loss": "loss_plot",
     # figures (Matplotlib itself is imported only when something is drawn)
     "draw": "drawing", "animate": "drawing", "save_drawing": "drawing",
+    # the interactive explorer (one self-contained HTML page)
+    "explore": "explorer",
     # layers and time
     "to_layers": "layers", "from_layers": "layers", "matrix_backprop": "layers", "Layers": "layers",
     "MatrixPass": "layers", "MatrixCheck": "layers",
@@ -39,7 +41,7 @@ _LAZY = {
     "unfold_data": "recurrent",
 }
 _SUBMODULES = {"testing", "paths", "forward_mode", "symbolic", "claims", "proof", "checking", "training",
-               "loss_plot", "drawing", "layers", "recurrent", "cli"}
+               "loss_plot", "drawing", "explorer", "layers", "recurrent", "cli"}
 
 
 def __getattr__(name):
@@ -67,7 +69,7 @@ __all__ = [
     "example_path", "examples",
     "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
     "check", "CheckReport", "train", "History", "plot_loss", "testing",
-    "draw", "animate", "save_drawing",
+    "draw", "animate", "save_drawing", "explore",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
     "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",
     "RojasError", "NetworkError", "DataError", "NumericalError",

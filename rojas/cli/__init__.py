@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "matrix",  # matrix
     "unfold",  # unfold
     "draw",    # draw, animate
+    "explore",  # explore
     "demo",    # demo
 )
 
