@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import rojas
-import rojas.labeling
+import rojas.sweeps
 
 import reference as R
 
@@ -119,7 +119,7 @@ def test_random_dag_gradients(seed):
 def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
     # Large generations of a batch go through scipy.sparse products; from 1 edge on, every one does.
     if sparse_from is not None:
-        monkeypatch.setattr(rojas.labeling, "_SPARSE_FROM", sparse_from)
+        monkeypatch.setattr(rojas.sweeps, "SPARSE_FROM", sparse_from)
     G = config(seed)
     net = rojas.Network(G)
     B = 5
