@@ -18,6 +18,7 @@ A plan holds no numbers and never changes: a :class:`~rojas.Labeling` keeps
 the plan it was computed with, whatever happens to the network later.
 """
 
+import copy
 from functools import cached_property
 
 import networkx as nx
@@ -125,6 +126,7 @@ def structure_of(net):
     node_param = np.fromiter((pidx.get(p, -1) for _, p in G.nodes(data="bias_param")), dtype=np.intp,
                              count=len(nodes))
     return {"nodes": nodes, "index": index, "edges": edges, "graph": G, "name": G.graph.get("name", ""),
+            "graph_attrs": copy.deepcopy(dict(G.graph)), "outputs": net.outputs,
             "param_names": param_names, "node_param": node_param,
             "fn": [d["fn"] for _, d in G.nodes(data=True)],
             "combine": [d.get("combine", "sum") for _, d in G.nodes(data=True)],
@@ -152,6 +154,10 @@ class Plan:
         node (network order), the index of the param that is its bias, or −1.
     param_names : tuple
         The params, in the network's order.
+    outputs : tuple
+        The units the error sums over (``Network.outputs`` when compiled).
+    graph_attrs : dict
+        The network's graph attributes when compiled (a copy).
     fn_names, combine_names : list
         Per sweep position, the node's primitive (``"input"``) and combine mode.
     is_input, inputs : ndarray
@@ -189,6 +195,7 @@ class Plan:
         self.edge_param, self.node_param = st["edge_param"], st["node_param"]
         self.param_names = tuple(st["param_names"])
         self.name, self._graph = st["name"], st["graph"]
+        self.graph_attrs, self.outputs = st["graph_attrs"], tuple(st["outputs"])
         self.fn_names, self.combine_names = fns, combines
         self.n_edges = len(self.src)
 

@@ -103,7 +103,7 @@ def frozen_network(source, plan, numbers):
     """
     G = source._graph
     w, b = numbers["weights"].tolist(), numbers["biases"].tolist()
-    graph = copy.deepcopy(dict(G.graph))
+    graph = copy.deepcopy(plan.graph_attrs)
     graph["params"] = dict(zip(plan.param_names, numbers["params"].tolist()))
     nodes = []
     for n, bias, param in zip(plan.nodes, b, (plan.node_param >= 0).tolist()):
@@ -118,7 +118,8 @@ def frozen_network(source, plan, numbers):
         if not tied:
             data["weight"] = weight
         edges.append({"source": u, "target": v, **data})
-    net = from_dict({"directed": True, "multigraph": False, "graph": graph, "nodes": nodes, "edges": edges})
+    net = from_dict({"directed": True, "multigraph": False, "graph": graph, "nodes": nodes, "edges": edges},
+                    warn=False)
     net.__class__ = FrozenNetwork
     net._plan = plan  # the same structure: no second compile
     return net
