@@ -154,7 +154,7 @@ def label(net, inputs, targets=None, of=None):
         first_bad(plan, (("delta", delta),), "backward")
         edge_grad = sweeps.edge_gradients(plan, o, delta, partials)
         check_sums(plan, value, problem, delta, edge_grad, o)
-    numbers = {"weights": w.copy(), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
+    numbers = {"weights": plan.weights_copy(w, key), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
                "targets": problem.t}
     arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials}
     return Labeling(net, plan, problem, value, numbers, arrays, edge_grad)

@@ -306,6 +306,20 @@ class Plan:
             cache[id(part)] = w[part.edges]
         return cache[id(part)]
 
+    def weights_copy(self, w, key):
+        """A copy of the weights `w` for a labeling's snapshot, shared by the labelings of one `key`.
+
+        Labelings treat it as read-only, so while the network's weights stay
+        the same (its key unchanged) one copy serves them all.
+        """
+        ref, version, cache = self._ordered
+        if ref is not key[0] or version != key[1]:
+            self.ordered(w, self.forward.linear, key)  # starts a new cache for this key
+            cache = self._ordered[2]
+        if "copy" not in cache:
+            cache["copy"] = w.copy()
+        return cache["copy"]
+
 
 def plan_of(net):
     """The network's compiled :class:`Plan`, cached until its structure changes."""
