@@ -63,6 +63,7 @@ def main(argv=None):
     args = parser.parse_args(argv)  # argparse exits with status 2 on bad usage
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("always", RojasWarning)  # every warning of this run, each once
             warnings.showwarning = _show_warning
             return args.run(args)
     except RojasError as exc:
