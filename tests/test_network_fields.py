@@ -204,7 +204,7 @@ def _hand(x, w1, w2, c, t_h=None, t_y=None):
     return E, {"w1": x * delta_h, "w2": o_h * delta_y, "c": delta_h + delta_y}
 
 
-def _central(net, setter, name, value, h=1e-6, **targets):
+def _central(net, targets, setter, name, value, h=1e-6):
     def E(v):
         setter(name, v)
         return rojas.label(net, {"x": 0.7}, targets).value
@@ -230,8 +230,8 @@ def test_gradients_with_named_outputs_and_a_tied_bias(tmp_path, outputs, targets
     assert lab.param_grad["c"] == pytest.approx(grads["c"], rel=1e-12)
     # and central differences of the engine's own E agree
     set_w = lambda name, v: net.set_weight(*net.find_edge(name), v)  # noqa: E731
-    assert _central(net, set_w, "w1", 0.5) == pytest.approx(grads["w1"], rel=1e-7)
-    assert _central(net, net.set_param, "c", 0.3) == pytest.approx(grads["c"], rel=1e-7)
+    assert _central(net, targets, set_w, "w1", 0.5) == pytest.approx(grads["w1"], rel=1e-7)
+    assert _central(net, targets, net.set_param, "c", 0.3) == pytest.approx(grads["c"], rel=1e-7)
 
 
 def test_cli_grad_with_named_outputs_and_a_tied_bias(tmp_path, capsys):
