@@ -12,6 +12,7 @@ environment variable ``ROJAS_MAX_FILE_MB`` raises or lowers it, e.g.
 
 import json
 import os
+import re
 import stat
 import sys
 
@@ -105,5 +106,8 @@ def read_json(path, what="file"):
         raise RojasError(f"{name} nests lists or objects too deeply to be a network or data file") from None
     except ValueError:  # Python's limit on integer digits (CVE-2020-10735)
         limit_digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
-        raise RojasError(f"{name} holds an integer of more than {limit_digits} digits; "
+        # Found only now, so that parsing pays nothing for it (a parse_int hook costs a call per integer).
+        found = re.search(r"\d{%d,}" % (limit_digits + 1), text)
+        size = f" ({len(found.group())} digits)" if found else ""
+        raise RojasError(f"{name} holds an integer of more than {limit_digits} digits{size}; "
                          "numbers must fit a float64") from None
