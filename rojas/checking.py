@@ -50,8 +50,7 @@ from .numerical import METHODS, TOLERANCES, Perturbation
 from .progress import progress_bar
 
 __all__ = ["check", "CheckReport", "GradientEntry", "PrimitiveCheck", "DirectionCheck", "TOLERANCES",
-           "METHODS", "EXACT_LIMIT", "SAMPLE", "LARGEST", "DIRECTIONS", "perceptron_sign_slip",
-           "seed000_slip"]
+           "METHODS", "EXACT_LIMIT", "SAMPLE", "LARGEST", "DIRECTIONS", "perceptron_sign_slip"]
 
 EXACT_LIMIT = 2000   # check every parameter one by one up to this many
 SAMPLE = 200         # else this many at random …
@@ -331,5 +330,3 @@ def perceptron_sign_slip():
     return net
 
 
-#: Deprecated alias of :func:`perceptron_sign_slip` (the demo still imports it by this name).
-seed000_slip = perceptron_sign_slip

@@ -7,7 +7,7 @@ import os
 
 import networkx as nx
 
-from ..checking import check, seed000_slip
+from ..checking import check, perceptron_sign_slip
 from ..data import load_data
 from ..drawing.gallery import make_gallery
 from ..errors import RojasError
@@ -15,6 +15,7 @@ from ..labeling import label
 from ..layers import matrix_backprop
 from ..proof import proof_report
 from ..recurrent import fold_grad, unfold, unfold_data
+from .demo_explore import explorer_section
 from ..training import XOR_EPOCHS, XOR_LR, XOR_SEED, train, xor_start
 
 # The claim of the Cross Validated question "how do we get dL/dw1?", on Mazur's 2-2-2 network.
@@ -143,7 +144,7 @@ def check_section(out_dir):
         print(report)
         print()
     print("-- the perceptron with a sign slip in σ: σ(z) = 1/(1+exp(z)) with the derivative σ(1−σ), as a file primitive")
-    slip = seed000_slip()
+    slip = perceptron_sign_slip()
     report = check(slip, {"x1": [0.5, -1.0, 2.0, 1.5], "x2": [1.0, 0.5, -0.5, -2.0]},
                    {"y": [1, 0, 1, 0]})
     print(report.summary())
@@ -184,7 +185,8 @@ def figures_section(out_dir):
     print()
 
 
-SECTIONS = (proof_section, check_section, training_section, matrix_section, time_section, figures_section)
+SECTIONS = (proof_section, check_section, training_section, matrix_section, time_section, figures_section,
+            explorer_section)
 
 
 def cmd_demo(args):
