@@ -3,7 +3,7 @@
 Expected numbers come from ``tests/reference.py`` (a naive per-node reverse
 sweep and central finite differences over the graph), from a matrix pass
 written in this file in the other weight orientation (``V_l = W_lᵀ``, the
-PyTorch one), from published numbers (Mazur's worked example, seed 001), or
+PyTorch one), from published numbers (Matt Mazur's worked 2-2-2 example, 2015), or
 from the graph labeling ``rojas.label`` for the 1e-12 agreement the issue asks
 for.  Nothing is copied from the code's output.
 """

@@ -7,7 +7,6 @@ from ..layers import matrix_backprop
 def cmd_matrix(args):
     import json
 
-
     net, inputs, targets = network_and_data(args)
     mp = matrix_backprop(net, inputs, targets, of=args.of)
     check = mp.check()
@@ -23,7 +22,6 @@ def cmd_matrix(args):
 
 
 def add_commands(sub):
-
     p = sub.add_parser("matrix", help="the backward pass of a layered network in matrix form (Rojas 7.3.3), "
                                       "checked against the graph labeling")
     add_data_options(p)
