@@ -1,0 +1,274 @@
+"""Unfolding a recurrent network over time into a feed-forward network (Rojas 1996, §7.4.1).
+
+Rojas's recipe: unfold the network over T steps into T copies of its units,
+a delayed edge u→v becoming an edge from u's copy at step t−1 to v's copy at
+step t.  The result is feed-forward, so the labeling engine computes its
+gradients, and since every copy of a weight is the same weight, its gradient
+is the sum over its copies: each weight is tied across the copies with a
+``param`` (an edge that already has a param stays tied to it).
+
+The unfolded network (what :func:`unfold` builds)
+-------------------------------------------------
+- node ``"h@t"``: the copy of unit or input ``h`` at step t = 1..T;
+- input ``"h@0"``: the initial state of ``h``, for every source of a delayed edge;
+- input ``"1"``: a constant unit, when some unit has a ``bias`` field.  A bias
+  becomes the weight of an edge from ``"1"`` (Rojas §7.3.3's extended input),
+  so that it too is tied across the copies (the engine ties edges only).
+  Not so for a product unit, whose incoming edges are factors of its product:
+  its copies keep the bias as their own node bias, equal but not tied
+  (:func:`fold_grad` still sums their gradients);
+- params: the file's own, plus one per untied edge, named after the edge
+  (its ``name``, else ``"u->v"``), and ``"b(h)"`` per biased unit ``h``;
+- edge names: the copy at step t of an edge named ``w`` is named ``"w@t"``;
+- the outputs: the copies of the recurrent network's outputs (by default the
+  units with no delay-0 out-edge; a graph field ``"outputs": [...]`` names them
+  otherwise), at every step, or, when unfolding with data, at the steps that
+  have a target.  The engine puts targets only on sinks, so where an output's
+  copy also feeds later steps (a one-unit net, whose output is its state)
+  unfolding adds a twin ``"h@t:out"`` computing the same value through the
+  same tied weights, and the error enters there.  The objective and every
+  tied gradient are unchanged; the δ of ``h`` at step t is the sum of the two
+  copies' δ (:func:`fold_grad` adds them).
+- copies that reach no output are left out (they cannot change the
+  objective), e.g. a state's copy at the last step when nothing reads it;
+- node attributes ``unit`` (the original id), ``step`` and ``role``
+  (``"constant"``, ``"initial"``, ``"input"``, ``"unit"``, ``"output"``), and a
+  graph field ``"unfolded"`` recording the mapping, so a saved unfolded
+  network still maps back (:func:`unfold_data`, :func:`fold_grad`).
+
+:func:`unfold_data` turns sequence data (:mod:`rojas.recurrent.sequences`)
+into the engine's data for the unfolded network: ``inputs[x@t] = inputs[x][t−1]``,
+``inputs[h@0] = initial[h]``, ``inputs["1"] = 1``,
+``targets[y@t or y@t:out] = targets[y][t−1]``.
+"""
+
+import networkx as nx
+
+from ..errors import DataError, NetworkError
+from .model import as_recurrent, edge_label
+from .sequences import Sequences, check_steps
+
+__all__ = ["unfold", "unfold_data", "unfolded_meta", "CONSTANT"]
+
+CONSTANT = "1"
+
+
+def unfold(net, steps=None, data=None):
+    """Unfold a recurrent network over time into a feed-forward network (Rojas §7.4.1).
+
+    Parameters
+    ----------
+    net : Recurrent, networkx.DiGraph or Network
+    steps : int, optional
+        T, the number of copies; by default the length of `data`'s sequences.
+    data : mapping, optional
+        Sequence data (see the module docstring).  When given, the outputs
+        are only the copies at steps with a target.
+
+    Returns
+    -------
+    Network
+        The unfolded network, every weight and (but a product unit's) bias
+        tied across the copies; see the module docstring for its ids and params.
+
+    Raises
+    ------
+    NetworkError
+        If the network is malformed (a cycle without delay, …) or a generated
+        param name clashes with one of the file's.
+    DataError
+        If `steps` or `data` do not fit the network.
+
+    Examples
+    --------
+    One unit with a feedback loop, h_t = tanh(0.5·x_t + 0.9·h_{t−1}), over 3 steps:
+
+    >>> import networkx as nx, rojas
+    >>> G = nx.DiGraph(name="loop")
+    >>> G.add_node("x", fn="input"); G.add_node("h", fn="tanh")
+    >>> G.add_edge("x", "h", weight=0.5); G.add_edge("h", "h", weight=0.9, delay=1, name="w")
+    >>> u = rojas.unfold(G, steps=3)
+    >>> u.nodes
+    ['h@0', 'x@1', 'h@1', 'h@1:out', 'x@2', 'h@2', 'h@2:out', 'x@3', 'h@3']
+    >>> u.outputs, u.params
+    (['h@1:out', 'h@2:out', 'h@3'], {'x->h': 0.5, 'w': 0.9})
+    >>> u.edge_param("h@1", "h@2"), u.edge_name("h@1", "h@2")
+    ('w', 'w@2')
+    """
+    rnet = as_recurrent(net)
+    seq = None if data is None else Sequences(data, rnet.inputs, rnet.states, rnet.outputs, steps)
+    T = seq.steps if seq is not None else check_steps(steps)
+    core = rnet.core
+    graph = core.to_networkx()
+    node_attrs = dict(graph.nodes(data=True))
+    copy = lambda n, t: f"{n}@{t}"
+
+    # Params: the file's, one per untied edge, one per biased unit.  Every copy of an
+    # edge gets the edge's other attributes and its param.
+    params = dict(core.params)
+    template, names = {}, {}
+    for u, v in rnet.edges:
+        attrs = rnet.edge_data(u, v)
+        names[(u, v)] = attrs.get("name")
+        p = attrs.get("param")
+        if p is None:
+            p = attrs.get("name") or f"{u}->{v}"
+            if p in params:
+                raise NetworkError(f"{edge_label(u, v, attrs.get('name'))}: its weight would be the unfolded "
+                                   f"network's param {p!r}, which the network already has; rename one of them")
+            params[p] = rnet.weight(u, v)
+        template[(u, v)] = {**{k: val for k, val in attrs.items() if k not in ("weight", "param", "name", "delay")},
+                            "param": p}
+    # A product unit's incoming edges are factors of its product: its bias stays on each copy.
+    biased = [n for n in rnet.units if "bias" in node_attrs[n] and core.combine(n) == "sum"]
+    bias_param = {}
+    for n in biased:
+        p = f"b({n})"
+        if p in params:
+            raise NetworkError(f"node {n!r}: its bias would be the unfolded network's param {p!r}, "
+                               "which the network already has; rename it")
+        params[p] = float(node_attrs[n]["bias"])
+        bias_param[n] = p
+
+    # The plain copies and their edges, step by step.
+    targets = None if seq is None else seq.targets
+    wanted = [(y, t) for t in range(1, T + 1) for y in rnet.outputs
+              if targets is None or (y in targets and targets[y][t - 1] is not None)]
+    if not wanted:
+        raise DataError("no step has a target: the unfolded network would have no output")
+    pairs = []  # (source copy, target copy, original edge or None for a bias edge)
+    for t in range(1, T + 1):
+        for u, v in rnet.edges:
+            pairs.append((copy(u, t - rnet.delay(u, v)), copy(v, t), (u, v)))
+        pairs += [(CONSTANT, copy(n, t), None) for n in biased]
+    plain = nx.DiGraph((a, b) for a, b, _ in pairs)
+    outputs = {copy(y, t) for y, t in wanted}
+    plain.add_nodes_from(outputs)
+    sink = object()
+    plain.add_edges_from((o, sink) for o in outputs)
+    live = nx.ancestors(plain, sink)  # every copy with a path to an output copy
+    plain.remove_node(sink)
+    # An output copy that also feeds a live copy cannot be a sink: give it a twin.
+    twin = {o: f"{o}:out" for o in outputs if any(s in live for s in plain.successors(o))}
+
+    def node(n, t, role, name=None):
+        attrs = {k: val for k, val in node_attrs[n].items() if not (k == "bias" and n in bias_param)}
+        return {"id": name or copy(n, t), **attrs, "unit": n, "step": t, "role": role}
+
+    nodes = []
+    if biased and CONSTANT in live:
+        nodes.append({"id": CONSTANT, "fn": "input", "role": "constant"})
+    nodes += [{"id": copy(s, 0), "fn": "input", "unit": s, "step": 0, "role": "initial"}
+              for s in rnet.states if copy(s, 0) in live]
+    for t in range(1, T + 1):
+        for n in core.nodes:
+            c = copy(n, t)
+            if c in live:
+                kind = "input" if core.fn(n) == "input" else "output" if c in outputs and c not in twin else "unit"
+                nodes.append(node(n, t, kind))
+            if c in twin:
+                nodes.append(node(n, t, "output", twin[c]))
+
+    unit = {d["id"]: d.get("unit") for d in nodes}  # twins included
+    step = {d["id"]: d.get("step") for d in nodes}
+
+    def edge(a, b, original, suffix=""):
+        if original is None:  # a bias: from the constant unit
+            return {"source": a, "target": b, "param": bias_param[unit[b]]}
+        entry = {"source": a, "target": b, **template[original]}
+        if names[original] is not None:
+            entry["name"] = f"{names[original]}@{step[b]}{suffix}"
+        return entry
+
+    edges = [edge(a, b, original) for a, b, original in pairs if a in live and b in live]
+    edges += [edge(a, twin[b], original, ":out") for a, b, original in pairs if b in twin]
+    edges.sort(key=lambda e: step[e["target"]])  # stable: by step, a step's twins last
+    meta = {"from": rnet.name, "steps": T,
+            "inputs": rnet.inputs, "states": rnet.states, "outputs": rnet.outputs, "units": rnet.units,
+            "params": list(core.params),
+            "weights": [[u, v, rnet.delay(u, v), template[(u, v)]["param"]] for u, v in rnet.edges]}
+    graph_attrs = {"name": f"{rnet.name or 'recurrent network'} unfolded over {T} steps",
+                   "params": params, "unfolded": meta}
+    if "primitives" in graph.graph:
+        graph_attrs["primitives"] = graph.graph["primitives"]
+    from ..network import from_dict
+
+    return from_dict({"directed": True, "multigraph": False, "graph": graph_attrs,
+                      "nodes": nodes, "edges": edges}, source=f"{rnet.name or 'network'} unfolded")
+
+
+def unfolded_meta(unfolded):
+    """The unfolded network as a DiGraph and its graph field ``unfolded`` (the map back), or a DataError."""
+    from ..network import Network
+
+    G = unfolded.to_networkx() if isinstance(unfolded, Network) else unfolded
+    meta = G.graph.get("unfolded")
+    if not isinstance(meta, dict):
+        raise DataError(f"network {G.graph.get('name', '')!r} is not an unfolded recurrent network "
+                        "(no graph field 'unfolded'); build one with rojas.unfold / rojas unfold")
+    return G, meta
+
+
+def unfold_data(unfolded, data):
+    """The engine's inputs and targets for an unfolded network, from sequence data.
+
+    Parameters
+    ----------
+    unfolded : Network
+        What :func:`unfold` built (or that network saved and loaded again).
+    data : mapping
+        Sequence data, see the module docstring.
+
+    Returns
+    -------
+    inputs : dict
+        ``{"x@t": x_t, "h@0": initial h, "1": 1.0}``
+    targets : dict or None
+        ``{output copy: target}``; None when `data` has no targets.
+
+    Raises
+    ------
+    DataError
+        If the data do not fit the network (naming the node and the step).
+
+    Examples
+    --------
+    >>> import networkx as nx, rojas
+    >>> G = nx.DiGraph(name="loop")
+    >>> G.add_node("x", fn="input"); G.add_node("h", fn="tanh", bias=0.1)
+    >>> G.add_edge("x", "h", weight=0.5); G.add_edge("h", "h", weight=0.9, delay=1)
+    >>> seq = {"inputs": {"x": [1.0, 0.0]}, "initial": {"h": 0.2}, "targets": {"h": [0.5, 0.1]}}
+    >>> u = rojas.unfold(G, data=seq)
+    >>> rojas.unfold_data(u, seq)
+    ({'1': 1.0, 'h@0': 0.2, 'x@1': 1.0, 'x@2': 0.0}, {'h@1:out': 0.5, 'h@2': 0.1})
+    """
+    G, meta = unfolded_meta(unfolded)
+    T = meta["steps"]
+    seq = Sequences(data, meta["inputs"], meta["states"], meta["outputs"], T)
+    inputs, outs = {}, {}
+    for n, attrs in G.nodes(data=True):
+        role, unit, t = attrs.get("role"), attrs.get("unit"), attrs.get("step")
+        if role == "constant":
+            inputs[n] = 1.0
+        elif role == "initial":
+            inputs[n] = seq.initial.get(unit, 0.0)
+        elif role == "input":
+            inputs[n] = seq.inputs[unit][t - 1]
+        elif role == "output":
+            outs[(unit, t)] = n
+    if seq.targets is None:
+        return inputs, None
+    targets = {}
+    for (y, t), n in outs.items():
+        value = seq.targets.get(y, [None] * T)[t - 1]
+        if value is None:
+            raise DataError(f"targets: no target for output {y!r} at step {t}, but the unfolded network has "
+                            f"its output {n!r}; unfold with this data (rojas unfold --data) so that "
+                            "steps without a target have no output")
+        targets[n] = value
+    for y, series in seq.targets.items():
+        for t, value in enumerate(series, 1):
+            if value is not None and (y, t) not in outs:
+                raise DataError(f"targets: output {y!r} has a target at step {t}, but the unfolded network "
+                                "has no output there; unfold again with this data")
+    return inputs, targets
