@@ -516,3 +516,97 @@ def test_recurrent_network_round_trips_through_its_file(tmp_path):
     assert [(e["source"], e["target"]) for e in again.to_dict()["edges"]] == \
         [(e["source"], e["target"]) for e in json.loads((EXAMPLES / "recurrent_elman.json").read_text())["edges"]]
     assert again.delay("h2", "h1") == 1 and again.delay("h1", "y") == 0
+
+
+# --------------------------------------------------------------------------- bounded inputs, safe outputs
+def run_unfold(*args, env=None, timeout=120):
+    import os
+
+    return subprocess.run([sys.executable, "-m", "rojas", "unfold", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def one_line_exit_2(proc, *needles):
+    lines = proc.stderr.strip().splitlines()
+    return proc.returncode == 2 and len(lines) == 1 and all(n in lines[0] for n in needles) \
+        and "Traceback" not in proc.stderr
+
+
+def test_a_billion_steps_are_refused_before_anything_is_built():
+    net = EXAMPLES / "recurrent_one_unit.json"
+    # x, h and the edges x->h, h->h: 4 nodes + edges a step, plus the initial state h@0
+    proc = run_unfold(net, "--steps", 1_000_000_000, timeout=60)
+    assert one_line_exit_2(proc, "1000000000 steps", str(4 * 1_000_000_000 + 1), "1000000",
+                           "--max-size", "ROJAS_MAX_UNFOLDED"), proc.stderr
+    proc = run_unfold(net, "--steps", 1000, "--max-size", 3000, timeout=60)
+    assert one_line_exit_2(proc, "4001", "limit of 3000"), proc.stderr
+    proc = run_unfold(net, "--steps", 1000, env={"ROJAS_MAX_UNFOLDED": "3000"}, timeout=60)
+    assert one_line_exit_2(proc, "4001", "limit of 3000"), proc.stderr
+    assert run_unfold(net, "--steps", 1000, "--max-size", 4001, timeout=60).returncode == 0
+    with pytest.raises(DataError, match=r"over 5 steps makes 21 nodes and edges .* limit of 20"):
+        rojas.unfold(rojas.load_recurrent(net), steps=5, max_size=20)
+
+
+def test_a_long_sequence_file_is_refused_by_its_length(tmp_path):
+    seq = tmp_path / "long.json"
+    seq.write_text(json.dumps({"inputs": {"x": [0.5] * 300_000}, "targets": {"h": [0.1] * 300_000}}))
+    proc = run_unfold(EXAMPLES / "recurrent_one_unit.json", "--data", seq, "-o", tmp_path / "u.json", timeout=120)
+    assert one_line_exit_2(proc, "300000 steps", str(4 * 300_000 + 1), "--max-size"), proc.stderr
+    assert not (tmp_path / "u.json").exists() and not (tmp_path / "u.data.json").exists()
+
+
+def test_outputs_never_overwrite_what_unfold_reads(tmp_path):
+    import shutil
+
+    net, seq = tmp_path / "r.json", tmp_path / "seq.data.json"
+    shutil.copy(EXAMPLES / "recurrent_one_unit.json", net)
+    shutil.copy(EXAMPLES / "recurrent_one_unit.data.json", seq)
+    before = {p: p.read_bytes() for p in (net, seq)}
+    link = tmp_path / "link.json"
+    link.symlink_to(net)
+    cases = [
+        (["--steps", 3, "-o", net], ["-o", "NET"]),
+        (["--steps", 3, "-o", link], ["-o", "NET"]),                       # a symlink to NET
+        (["--data", seq, "-o", tmp_path / "seq.json"], ["derived from -o", "--data", "--data-out"]),
+        (["--data", seq, "-o", tmp_path / "u.json", "--data-out", tmp_path / "u.json"], ["--data-out", "-o"]),
+        (["--data", seq, "-o", tmp_path / "u.json", "--data-out", net], ["--data-out", "NET"]),
+        (["--data", seq, "-o", tmp_path / "u.json", "--data-out", seq], ["--data-out", "--data"]),
+        (["--data", seq, "-o", seq], ["-o", "--data"]),
+        (["--data", seq, "--data-out", tmp_path / "d.json", "-o", tmp_path / "d.json"], ["--data-out", "-o"]),
+    ]
+    for args, needles in cases:
+        proc = run_unfold(net, *args)
+        assert one_line_exit_2(proc, *needles), (args, proc.stderr)
+    assert {p: p.read_bytes() for p in (net, seq)} == before
+    assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "r.json", "seq.data.json"]
+    # The derived name is fine when it collides with nothing.
+    proc = run_unfold(net, "--data", seq, "-o", tmp_path / "u.json")
+    assert proc.returncode == 0 and (tmp_path / "u.data.json").exists(), proc.stderr
+
+
+def test_unfolding_a_long_sequence_is_linear(tmp_path):
+    """50,000 steps of the one-unit net: a 100,001-node unfolded network, its data and gradients.
+
+    No timing assertion (performance lives in benchmarks/); the timeout only bounds a hang,
+    which a quadratic step at this size would be.  The numbers: h_t = tanh(u·x + w·h_{t−1} + b)
+    with a constant x converges to the fixed point h* = tanh(u·x + w·h* + b), and the
+    gradient of E = ½ (h_T − y)² is checked against the hand-written BPTT of this file.
+    """
+    T = 50_000
+    spec = json.loads((EXAMPLES / "recurrent_one_unit.json").read_text())
+    seq = {"inputs": {"x": [0.5] * T}, "initial": {"h": 0.0}, "targets": {"h": [None] * (T - 1) + [0.25]}}
+    (tmp_path / "seq.json").write_text(json.dumps(seq))
+    proc = run_unfold(EXAMPLES / "recurrent_one_unit.json", "--data", tmp_path / "seq.json",
+                      "-o", tmp_path / "u.json", timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    net = rojas.load(tmp_path / "u.json")
+    assert len(net.nodes) == 2 * T + 2  # T inputs, T units, h@0 and the constant input "1"
+    lab = rojas.label(net, *rojas.load_data(tmp_path / "u.data.json"))
+    g = rojas.fold_grad(lab)
+    weight = {e["name"]: e["weight"] for e in spec["edges"]}
+    hand = one_unit_by_hand(weight["u"], weight["w"], spec["nodes"][1]["bias"], 0.0, seq["inputs"]["x"],
+                            seq["targets"]["h"])
+    assert lab.value == pytest.approx(hand["E"], rel=1e-10, abs=1e-14)
+    assert g.weights[("h", "h")] == pytest.approx(hand["w"], rel=1e-9, abs=1e-14)
+    assert g.biases["h"] == pytest.approx(hand["b"], rel=1e-9, abs=1e-14)

@@ -15,7 +15,7 @@ def cmd_matrix(args):
         out["check"] = {"diffs": check.diffs, "scales": check.scales, "tol": check.tol, "ok": check.ok}
         print(json.dumps(out, indent=1, allow_nan=False))
     else:
-        print(mp.table())
+        print(mp.table(all_layers=args.all))
         print()
         print(check)
     return 0 if check.ok else 1
@@ -26,4 +26,6 @@ def add_commands(sub):
                                       "checked against the graph labeling")
     add_data_options(p)
     p.add_argument("--json", action="store_true", help="print the matrices and vectors as JSON")
+    p.add_argument("--all", action="store_true", help="show every layer of a deep network (by default "
+                                                      "the first and last 3 of more than 12)")
     p.set_defaults(run=cmd_matrix)

@@ -181,11 +181,14 @@ class MatrixPass:
 
         return matrix_dict(self)
 
-    def table(self):
-        """The whole pass as text: matrices, D's, δ vectors and gradients, layer by layer."""
+    def table(self, all_layers=False):
+        """The whole pass as text: matrices, D's, δ vectors and gradients, layer by layer.
+
+        A network deeper than 12 layers shows its first and last 3 unless `all_layers`.
+        """
         from .matrix_report import matrix_table
 
-        return matrix_table(self)
+        return matrix_table(self, all_layers)
 
     def __repr__(self):
         batch = "" if self.batch_size is None else f", batch of {self.batch_size}"

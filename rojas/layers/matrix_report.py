@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["CONVENTION", "matrix_table", "matrix_dict"]
+__all__ = ["CONVENTION", "matrix_table", "matrix_dict", "shown_layers"]
 
 #: The convention in a few lines, as ``rojas matrix`` prints it.
 CONVENTION = """\
@@ -19,6 +19,7 @@ layer-by-layer write-up with row vectors writes them):
   The same numbers, transposed, with the factors in the reverse order."""
 
 _SHOW = 400  # a matrix with more entries is summarized in the text report
+_SHOW_LAYERS = 12  # a deeper network's report shows its first and last 3 layers
 
 
 def matrix_dict(mp):
@@ -41,13 +42,41 @@ def matrix_dict(mp):
     return out
 
 
-def matrix_table(mp):
-    """A :class:`~rojas.layers.matrix.MatrixPass` as text: matrices, D's, δ vectors and gradients, layer by layer."""
+def shown_layers(L, all_layers=False):
+    """The layers 1..L a text report shows: all of them, or the first and last few of a deep network.
+
+    Returns
+    -------
+    list
+        Layer numbers, with one None where the layers between are left out.
+
+    Examples
+    --------
+    >>> shown_layers(3), shown_layers(20)
+    ([1, 2, 3], [1, 2, 3, None, 18, 19, 20])
+    """
+    if all_layers or L <= _SHOW_LAYERS:
+        return list(range(1, L + 1))
+    k = _SHOW_LAYERS // 4
+    return list(range(1, k + 1)) + [None] + list(range(L - k + 1, L + 1))
+
+
+def matrix_table(mp, all_layers=False):
+    """A :class:`~rojas.layers.matrix.MatrixPass` as text: matrices, D's, δ vectors and gradients, layer by layer.
+
+    Of a network deeper than 12 layers only the first and last 3 are shown
+    unless `all_layers`.
+    """
     from ..report import _table, fmt
 
     lay = mp.layers
     net = lay.network
     L = lay.L
+    layers = shown_layers(L, all_layers)
+    if None in layers:
+        gap = layers.index(None)
+        skipped = f"layers {layers[gap - 1] + 1}–{layers[gap + 1] - 1}"
+        note = ["", f"… {skipped} not shown (rojas matrix --all shows every layer; --json has them all)"]
     obj = "E = ½Σ(o−t)²" if mp.objective == "E" else f"o[{mp.objective}]"
     batch = "" if mp.batch_size is None else f", summed over a batch of {mp.batch_size}"
     out = [f"{net.name or 'network'}: a layered network, L = {L}: {lay.summary()}",
@@ -75,7 +104,10 @@ def matrix_table(mp):
     out += ["  " + t for t in _table(["node", "o = x"],
                                      [[n, vec(mp.o[0][k])] for k, n in enumerate(lay.nodes[0])]
                                      ).splitlines()]
-    for l in range(1, L + 1):
+    for l in layers:
+        if l is None:
+            out += note
+            continue
         out += ["", f"Layer {l} ({lay.fns[l]}): s^({l}) = W_{l}ᵀ o^({l - 1}) + b^({l}), "
                     f"o^({l}) = {lay.fns[l]}(s^({l})), D_{l} = diag(f'(s^({l})))"]
         out += ["  " + t for t in matrix(f"W_{l}", lay.W[l], l)]
@@ -88,7 +120,10 @@ def matrix_table(mp):
         out.append(f"  e = o^({L}) − t")
     else:
         out.append(f"  e = ∂o[{mp.objective}]/∂o^({L}) (a unit vector)")
-    for l in range(L, 0, -1):
+    for l in reversed(layers):
+        if l is None:
+            out += ["  " + t for t in note]
+            continue
         formula = f"δ^({L}) = D_{L} e" if l == L else f"δ^({l}) = D_{l} W_{l + 1} δ^({l + 1})"
         head = ["node"] + (["e"] if l == L else []) + [f"δ^({l})", f"∂E/∂b^({l}) = δ^({l})"]
         rows = [[n] + ([vec(mp.e[k])] if l == L else []) + [vec(mp.delta[l][k]), fmt(mp.grad_b[l][k])]
@@ -99,7 +134,10 @@ def matrix_table(mp):
     out += ["", "  ∂E/∂x = W_1 δ^(1):"] + ["    " + t for t in _table(["input", "∂E/∂x"], rows).splitlines()]
     out += ["", "Numerator layout (rows, factors reversed): ∂E/∂s^(l) = δ^(l+1)ᵀ W_{l+1}ᵀ D_l, "
                 f"∂E/∂s^({L}) = eᵀ D_{L}:"]
-    for l in range(L, 0, -1):
+    for l in reversed(layers):
+        if l is None:
+            out.append(f"  … {skipped}")
+            continue
         row = mp.numerator_layout(l)
         same = float(np.max(np.abs(row - mp.delta[l].T)))
         shown = fmt(row) if row.ndim == 1 else f"{row.shape[0]} rows (one per sample)"

@@ -235,9 +235,12 @@ def to_layers(net):
     node_pos = {n: k for k, n in enumerate(net.nodes)}
     W, b, edge_index = [None], [None], [None]
     into = layer[plan.dst]
+    # The edges grouped by the layer they enter, once (not one scan of all edges per layer).
+    by_layer = np.argsort(into, kind="stable")
+    bounds = np.searchsorted(into[by_layer], np.arange(L + 2))
     for l in range(1, L + 1):
         shape = (len(levels[l - 1]), len(levels[l]))
-        edges = np.flatnonzero(into == l)
+        edges = by_layer[bounds[l]:bounds[l + 1]]
         index = np.full(shape, -1, dtype=np.intp)
         index[local[plan.src[edges]], local[plan.dst[edges]]] = edges
         matrix = np.zeros(shape)

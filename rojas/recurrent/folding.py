@@ -80,27 +80,32 @@ def fold_grad(lab):
     """
     G, meta = unfolded_meta(lab.network)
     T = meta["steps"]
-    weights = {(u, v): 0.0 for u, v, _, _ in meta["weights"]}
+    net, pos = lab.network, lab.plan.pos
+    # Read the label arrays directly: one lookup per copy keeps this linear in T.
+    arr = lab.arrays["delta"]
+    grads = lab.gradients()
     unit = dict(G.nodes(data="unit"))
     role = dict(G.nodes(data="role"))
-    for (a, b), g in lab.weight_grad.items():
+    weights = {(u, v): 0.0 for u, v, _, _ in meta["weights"]}
+    for (a, b), g in zip(net.edges, grads["weights"].tolist()):
         if role.get(a) != "constant":
             weights[(unit[a], unit[b])] += g
-    batch = lab.batch_size
-    zero = 0.0 if batch is None else np.zeros(batch)
+    bias_of = dict(zip(net.nodes, grads["biases"].tolist()))
+    value = (lambda n: float(arr[pos[n]])) if arr.ndim == 1 else (lambda n: arr[pos[n]].copy())
+    zero = 0.0 if lab.batch_size is None else np.zeros(lab.batch_size)
     biases = {n: 0.0 for n in meta["units"]}
     delta = {n: [zero] * T for n in meta["units"]}
     inputs = {n: [zero] * T for n in meta["inputs"]}
     initial = {n: zero for n in meta["states"]}
-    for n, r in role.items():
+    for n, attrs in G.nodes(data=True):
+        r, t = attrs.get("role"), attrs.get("step")
         if r in ("unit", "output"):
-            biases[unit[n]] += lab.bias_grad[n]
-            t = G.nodes[n]["step"]
-            delta[unit[n]][t - 1] = delta[unit[n]][t - 1] + lab.delta[n]
+            biases[unit[n]] += bias_of[n]
+            delta[unit[n]][t - 1] = delta[unit[n]][t - 1] + value(n)
         elif r == "input":
-            inputs[unit[n]][G.nodes[n]["step"] - 1] = lab.delta[n]
+            inputs[unit[n]][t - 1] = value(n)
         elif r == "initial":
-            initial[unit[n]] = lab.delta[n]
+            initial[unit[n]] = value(n)
     params = {p: lab.param_grad[p] for p in meta["params"]}
     return RecurrentGrad(lab.value, weights, biases, params, initial, inputs, delta,
                          [(d, p) for _, _, d, p in meta["weights"]])

@@ -12,9 +12,11 @@ they form, a delayed edge u→v as an edge from a stand-in input ``"u(t-1)"``
 import numbers
 import os
 
+import warnings
+
 import networkx as nx
 
-from ..errors import NetworkError
+from ..errors import NetworkError, RojasWarning
 
 __all__ = ["Recurrent", "load_recurrent", "as_recurrent", "edge_label"]
 
@@ -88,7 +90,10 @@ class Recurrent:
             (delayed if delay else now).append((i, edge))
         # The network's own validator checks every edge, delayed or not: the delay-0
         # part as the network it is (nodes, params, primitives, a DAG) ...
-        self.core = core = from_dict({**data, key: [e for _, e in now]}, source)
+        with warnings.catch_warnings():  # unknown fields: warned once, over the whole file (below)
+            if delayed:
+                warnings.simplefilter("ignore", RojasWarning)
+            self.core = core = from_dict({**data, key: [e for _, e in now]}, source)
         # ... and the whole file with each delayed edge u->v drawn from a stand-in input
         # "u(t-1)" (u's value one step earlier), so that a delayed edge's weight, param,
         # name and target are checked by the same code, and a cycle through it is none.
@@ -100,16 +105,7 @@ class Recurrent:
             self._attrs[(u, v)]["delay"] = 1
         order = sorted([(i, (e["source"], e["target"])) for i, e in now + delayed])
         self._edges = [pair for _, pair in order]
-        outputs = core.to_networkx().graph.get("outputs")
-        if outputs is None:
-            self._outputs = core.outputs
-        else:
-            if not isinstance(outputs, list) or not outputs:
-                raise NetworkError(f"{source}: graph field 'outputs' must be a non-empty list of unit ids")
-            for n in outputs:
-                if isinstance(n, bool) or not isinstance(n, (str, int)) or n not in core or core.fn(n) == "input":
-                    raise NetworkError(f"{source}: graph field 'outputs': {n!r} is not a unit of the network")
-            self._outputs = list(dict.fromkeys(outputs))
+        self._outputs = core.outputs  # graph field "outputs" (checked by the engine), else the delay-0 sinks
         ids = {}
         for n in core.nodes:
             if str(n) in ids:

@@ -42,18 +42,23 @@ into the engine's data for the unfolded network: ``inputs[x@t] = inputs[x][t−1
 ``targets[y@t or y@t:out] = targets[y][t−1]``.
 """
 
+import os
+
 import networkx as nx
 
 from ..errors import DataError, NetworkError
 from .model import as_recurrent, edge_label
 from .sequences import Sequences, check_steps
 
-__all__ = ["unfold", "unfold_data", "unfolded_meta", "CONSTANT"]
+__all__ = ["unfold", "unfold_data", "unfolded_meta", "size_limit", "MAX_SIZE", "MAX_SIZE_ENV"]
 
 CONSTANT = "1"
+#: The largest unfolded network :func:`unfold` builds (nodes + edges) unless told otherwise.
+MAX_SIZE = 1_000_000
+MAX_SIZE_ENV = "ROJAS_MAX_UNFOLDED"
 
 
-def unfold(net, steps=None, data=None):
+def unfold(net, steps=None, data=None, *, max_size=None):
     """Unfold a recurrent network over time into a feed-forward network (Rojas §7.4.1).
 
     Parameters
@@ -62,8 +67,12 @@ def unfold(net, steps=None, data=None):
     steps : int, optional
         T, the number of copies; by default the length of `data`'s sequences.
     data : mapping, optional
-        Sequence data (see the module docstring).  When given, the outputs
-        are only the copies at steps with a target.
+        Sequence data (see :mod:`rojas.recurrent.sequences`).  When given,
+        the outputs are only the copies at steps with a target.
+    max_size : int, optional
+        The largest unfolded network built, in nodes + edges (default
+        :data:`MAX_SIZE`, or the environment variable ``ROJAS_MAX_UNFOLDED``);
+        checked before anything of that size is allocated.
 
     Returns
     -------
@@ -77,7 +86,8 @@ def unfold(net, steps=None, data=None):
         If the network is malformed (a cycle without delay, …) or a generated
         param name clashes with one of the file's.
     DataError
-        If `steps` or `data` do not fit the network.
+        If `steps` or `data` do not fit the network, or the unfolded network
+        would be larger than `max_size` (saying how to raise it).
 
     Examples
     --------
@@ -96,7 +106,10 @@ def unfold(net, steps=None, data=None):
     ('w', 'w@2')
     """
     rnet = as_recurrent(net)
-    seq = None if data is None else Sequences(data, rnet.inputs, rnet.states, rnet.outputs, steps)
+    limit = size_limit(rnet, max_size)
+    if steps is not None:
+        limit(check_steps(steps))
+    seq = None if data is None else Sequences(data, rnet.inputs, rnet.states, rnet.outputs, steps, limit)
     T = seq.steps if seq is not None else check_steps(steps)
     core = rnet.core
     graph = core.to_networkx()
@@ -197,6 +210,32 @@ def unfold(net, steps=None, data=None):
                       "nodes": nodes, "edges": edges}, source=f"{rnet.name or 'network'} unfolded")
 
 
+def size_limit(rnet, max_size=None):
+    """A check refusing T steps of `rnet` when the unfolded network would exceed `max_size` nodes + edges.
+
+    Returns
+    -------
+    callable
+        ``limit(T)``: returns None or raises DataError with the limit, the size and how to raise it.
+    """
+    if max_size is None:
+        env = os.environ.get(MAX_SIZE_ENV)
+        try:
+            max_size = MAX_SIZE if env in (None, "") else int(env)
+        except ValueError:
+            raise DataError(f"environment variable {MAX_SIZE_ENV}={env!r} must be an integer") from None
+    per_step = len(rnet.nodes) + len(rnet.edges)
+
+    def limit(T):
+        size = T * per_step + len(rnet.states)
+        if size > max_size:
+            raise DataError(f"unfolding {rnet.name or 'the network'!s} over {T} steps makes {size} nodes and "
+                            f"edges ({per_step} a step), over the limit of {max_size}; raise it with "
+                            f"--max-size N (Python: max_size=N) or {MAX_SIZE_ENV}=N")
+
+    return limit
+
+
 def unfolded_meta(unfolded):
     """The unfolded network as a DiGraph and its graph field ``unfolded`` (the map back), or a DataError."""
     from ..network import Network
@@ -260,7 +299,7 @@ def unfold_data(unfolded, data):
         return inputs, None
     targets = {}
     for (y, t), n in outs.items():
-        value = seq.targets.get(y, [None] * T)[t - 1]
+        value = seq.targets[y][t - 1] if y in seq.targets else None
         if value is None:
             raise DataError(f"targets: no target for output {y!r} at step {t}, but the unfolded network has "
                             f"its output {n!r}; unfold with this data (rojas unfold --data) so that "
