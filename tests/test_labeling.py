@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import rojas
-import rojas.labeling
+import rojas.sweeps
 
 import reference as R
 
@@ -119,7 +119,7 @@ def test_random_dag_gradients(seed):
 def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
     # Large generations of a batch go through scipy.sparse products; from 1 edge on, every one does.
     if sparse_from is not None:
-        monkeypatch.setattr(rojas.labeling, "_SPARSE_FROM", sparse_from)
+        monkeypatch.setattr(rojas.sweeps, "SPARSE_FROM", sparse_from)
     G = config(seed)
     net = rojas.Network(G)
     B = 5
@@ -462,3 +462,109 @@ def test_units_without_incoming_edges():
     fd = R.finite_differences(G, {"x": 1.2})
     assert_map_close(lab.bias_grad, fd["bias"], FD_RTOL, FD_ATOL, "biases")
     assert_map_close(lab.weight_grad, fd["weight"], FD_RTOL, FD_ATOL, "weights")
+
+
+# ---------------------------------------------------------------------------- outputs anywhere, tied biases
+def sig(s):
+    return 1.0 / (1.0 + math.exp(-s))
+
+
+def test_an_output_that_feeds_another_unit_gets_both_contributions():
+    """x → h → y with outputs [h, y]: E = ½(h − t_h)² + ½(y − t_y)², by hand and by central differences."""
+    x, w1, w2, b1, b2, th, ty = 0.8, 0.6, -1.4, 0.1, 0.3, 0.2, 0.9
+    net = (rojas.Network().add_input("x").add_unit("h", "tanh", bias=b1).add_unit("y", "sigmoid", bias=b2)
+           .add_edge("x", "h", weight=w1, name="w1").add_edge("h", "y", weight=w2, name="w2"))
+    net.set_outputs(["h", "y"])
+    lab = rojas.label(net, {"x": x}, {"h": th, "y": ty})
+
+    def E(w1=w1, w2=w2, b1=b1, b2=b2, x=x):
+        h = math.tanh(w1 * x + b1)
+        y = sig(w2 * h + b2)
+        return 0.5 * (h - th) ** 2 + 0.5 * (y - ty) ** 2
+
+    h = math.tanh(w1 * x + b1)
+    y = sig(w2 * h + b2)
+    delta_y = (y - ty) * y * (1 - y)
+    delta_h = ((h - th) + w2 * delta_y) * (1 - h * h)   # its own error and what comes back from y
+    assert lab.value == pytest.approx(E(), rel=1e-14)
+    assert lab.delta["h"] == pytest.approx(delta_h, rel=1e-13)
+    assert lab.grad("w1") == pytest.approx(x * delta_h, rel=1e-13)
+    assert lab.grad("w2") == pytest.approx(h * delta_y, rel=1e-13)
+    for name, value in (("w1", w1), ("w2", w2), ("b1", b1), ("b2", b2), ("x", x)):
+        eps = 1e-6
+        fd = (E(**{name: value + eps}) - E(**{name: value - eps})) / (2 * eps)
+        ref = {"w1": "w1", "w2": "w2", "b1": "h", "b2": "y", "x": "x"}[name]
+        assert lab.grad(ref) == pytest.approx(fd, rel=1e-7, abs=1e-10)
+    assert rojas.tangent(lab, "w1").derivative == pytest.approx(x * delta_h, rel=1e-13)
+
+
+def test_a_tied_bias_gets_the_sum_of_its_units_deltas():
+    """Two units share the bias param b (and an edge param t): ∂E/∂b = δ_h1 + δ_h2."""
+    net = rojas.Network().add_param("b", 0.25).add_param("t", -0.7).add_input("x")
+    net.add_unit("h1", "tanh", bias_param="b").add_unit("h2", "sigmoid", bias_param="b")
+    net.add_unit("y", "identity", bias=0.05)
+    net.add_edge("x", "h1", weight=0.9).add_edge("x", "h2", param="t")
+    net.add_edge("h1", "y", weight=1.5).add_edge("h2", "y", param="t")
+    x, t = 0.4, 0.3
+
+    def E(b=0.25, tp=-0.7):
+        h1 = math.tanh(0.9 * x + b)
+        h2 = sig(tp * x + b)
+        return 0.5 * (1.5 * h1 + tp * h2 + 0.05 - t) ** 2
+
+    lab = rojas.label(net, {"x": x}, {"y": t})
+    h1, h2 = math.tanh(0.9 * x + 0.25), sig(-0.7 * x + 0.25)
+    dy = 1.5 * h1 - 0.7 * h2 + 0.05 - t
+    d1, d2 = dy * 1.5 * (1 - h1 * h1), dy * -0.7 * h2 * (1 - h2)
+    assert lab.value == pytest.approx(E(), rel=1e-14)
+    assert lab.bias_grad == pytest.approx({"h1": d1, "h2": d2, "y": dy}, rel=1e-13)
+    assert lab.param_grad["b"] == pytest.approx(d1 + d2, rel=1e-13)
+    assert lab.param_grad["t"] == pytest.approx(x * d2 + h2 * dy, rel=1e-13)
+    eps = 1e-6
+    assert lab.grad("b") == pytest.approx((E(b=0.25 + eps) - E(b=0.25 - eps)) / (2 * eps), rel=1e-8)
+    assert lab.grad("t") == pytest.approx((E(tp=-0.7 + eps) - E(tp=-0.7 - eps)) / (2 * eps), rel=1e-8)
+    assert lab.bias("h2") == 0.25 and lab.params == {"b": 0.25, "t": -0.7}
+    assert lab.gradients()["params"].tolist() == pytest.approx([d1 + d2, x * d2 + h2 * dy], rel=1e-13)
+    # the tangent sweep along the param moves both biases (and both tied edges)
+    assert rojas.tangent(lab, "b").derivative == pytest.approx(d1 + d2, rel=1e-12)
+    # evaluate at another value of the param moves both biases
+    assert rojas.evaluate(net, {"x": x}, {"y": t}, params={"b": 0.5}) == pytest.approx(E(b=0.5), rel=1e-14)
+
+
+# ---------------------------------------------------------------------------- a labeling is a snapshot
+def test_changing_the_network_after_labeling_changes_nothing_in_the_labeling():
+    net = rojas.load(rojas.example_path("mazur"))
+    lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
+    before = json.dumps(lab.to_dict())
+    net.set_weight("h1", "o1", 3.0)
+    net.set_bias("h1", 9.0)
+    assert json.dumps(lab.to_dict()) == before
+    assert lab.to_dict()["edges"][4]["weight"] == 0.4
+    assert lab.grad("w1") == pytest.approx(0.000438568, abs=5e-10)
+    assert lab.weight("h1", "o1") == 0.4 and lab.bias("h1") == 0.35
+    assert lab.network.weight("h1", "o1") == 0.4 and lab.network.bias("h1") == 0.35
+    ps = rojas.path_sum(lab, "w1")
+    assert ps.total == pytest.approx(0.000438568, abs=5e-10)
+    assert rojas.tangent(lab, "w1").derivative == pytest.approx(0.000438568, abs=5e-10)
+    assert lab.to_networkx().edges["h1", "o1"]["weight"] == 0.4
+    # the next labeling sees the new numbers
+    assert rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data"))).weight("h1", "o1") == 3.0
+    # a structural change afterwards changes nothing either
+    net.add_unit("extra", "tanh").add_edge("h1", "extra", weight=1.0)
+    assert len(lab.network) == 6 and len(lab.to_dict()["nodes"]) == 6
+    assert lab.network.outputs == ["o1", "o2"]
+    # the frozen copy refuses to change
+    with pytest.raises(rojas.RojasError, match="frozen copy"):
+        lab.network.set_weight("h1", "o1", 1.0)
+
+
+def test_the_snapshot_does_not_share_the_callers_arrays():
+    net = rojas.load(rojas.example_path("mazur"))
+    x = {"i1": np.array([0.05, 0.1]), "i2": np.array([0.1, 0.2])}
+    t = {"o1": np.array([0.01, 0.02]), "o2": np.array([0.99, 0.98])}
+    lab = rojas.label(net, x, t)
+    value = lab.value
+    x["i1"][0], t["o1"][0] = 7.0, 7.0
+    assert lab.inputs["i1"].tolist() == [0.05, 0.1] and lab.targets["o1"].tolist() == [0.01, 0.02]
+    assert rojas.tangent(lab, "w5").derivative == pytest.approx(lab.grad("w5"), rel=1e-13)
+    assert lab.value == value
