@@ -380,9 +380,9 @@ def test_cli_matrix_on_a_100000_layer_chain_is_linear(tmp_path):
         delta = fp[k] * w * delta
         deltas.append(delta)
     out = proc.stdout
-    value = float(re.search(r"objective E = ½Σ\(o−t\)² = (\S+)", out).group(1))
+    value = float(re.search(r"objective E = ½Σ\(o−t\)² = (\S+)", out).group(1).replace("−", "-"))
     assert value == pytest.approx(E, rel=1e-8)
     assert "they agree to 1e-12" in out and "layers 4–99997 not shown" in out
     # δ of node n99997 (layer N − 2), in the backward pass's table of that layer (δ_1 underflows to 0)
     row = re.search(rf"δ\^\({N - 2}\) = D_{N - 2} W_{N - 1} δ\^\({N - 1}\):\n.*\n.*\n\s+n{N - 3}\s+(\S+)", out)
-    assert deltas[2] != 0 and float(row.group(1)) == pytest.approx(deltas[2], rel=1e-8)
+    assert deltas[2] != 0 and float(row.group(1).replace("−", "-")) == pytest.approx(deltas[2], rel=1e-8)

@@ -1,10 +1,9 @@
 """``rojas unfold``: a recurrent network unfolded in time (Rojas 7.4.1)."""
 
-import os
-
 import numpy as np
 
 from ..errors import RojasError
+from ..files import check_outputs, same_file
 from ..recurrent import fold_grad, load_recurrent, load_sequence, unfold, unfold_data
 
 
@@ -12,35 +11,6 @@ def _jsonable(mapping):
     if mapping is None:
         return None
     return {str(k): (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in mapping.items()}
-
-
-def _same_file(a, b):
-    """True when paths `a` and `b` name one file (the same path, a link to it, or a hard link)."""
-    if os.path.realpath(a) == os.path.realpath(b):
-        return True
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist yet: then only the real paths could tell
-        return False
-
-
-def _check_outputs(reads, writes):
-    """Refuse (RojasError, exit 2) an output that is a file read, or another output.
-
-    `reads` and `writes` are ``{option: path}``; paths that are None are skipped.
-    """
-    reads = {k: p for k, p in reads.items() if p is not None}
-    writes = {k: p for k, p in writes.items() if p is not None}
-    seen = []
-    for option, path in writes.items():
-        for other, read in reads.items():
-            if _same_file(path, read):
-                raise RojasError(f"{option} {path!r} is the {other} file {read!r}: refusing to overwrite "
-                                 f"what this command reads; write to another file")
-        for other, written in seen:
-            if _same_file(path, written):
-                raise RojasError(f"{option} {path!r} is also {other} {written!r}: give two different files")
-        seen.append((option, path))
 
 
 def data_out_path(out, data_out, reads):
@@ -55,7 +25,7 @@ def data_out_path(out, data_out, reads):
     root = out[:-5] if out.endswith(".json") else out
     derived = f"{root}.data.json"
     for option, path in reads.items():
-        if path is not None and _same_file(derived, path):
+        if path is not None and same_file(derived, path):
             raise RojasError(f"the unfolded data file derived from -o, {derived!r}, is the {option} file "
                              f"{path!r}; name another one with --data-out")
     return derived
@@ -75,7 +45,7 @@ def cmd_unfold(args):
         raise RojasError(f"--max-size must be a positive integer, got {args.max_size}")
     reads = {"NET": args.network, "--data": args.data}
     data_out = data_out_path(args.out, args.data_out, reads) if args.data else None
-    _check_outputs(reads, {"-o": args.out, "--data-out": data_out})
+    check_outputs(reads=list(reads.items()), writes=[("-o", args.out), ("--data-out", data_out)])
     rnet = load_recurrent(args.network)
     seq = load_sequence(args.data) if args.data else None
     net = unfold(rnet, steps=args.steps, data=seq, max_size=args.max_size)

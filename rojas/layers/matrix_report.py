@@ -67,7 +67,7 @@ def matrix_table(mp, all_layers=False):
     Of a network deeper than 12 layers only the first and last 3 are shown
     unless `all_layers`.
     """
-    from ..report import _table, fmt
+    from ..formatting import fmt, table
 
     lay = mp.layers
     net = lay.network
@@ -93,7 +93,7 @@ def matrix_table(mp, all_layers=False):
         has = lay.edge_index[l] >= 0
         body = [[str(r)] + [fmt(M[i, j]) if has[i, j] else "·" for j in range(len(cols))]
                 for i, r in enumerate(rows)]
-        text = _table([""] + [str(c) for c in cols], body).splitlines()
+        text = table([""] + [str(c) for c in cols], body).splitlines()
         return [f"{title} (rows: layer {l - 1}, columns: layer {l}; · = no edge):"] + \
                ["  " + t for t in text[:1] + text[2:]]
 
@@ -101,7 +101,7 @@ def matrix_table(mp, all_layers=False):
         return fmt(v) if np.ndim(v) == 0 else fmt(np.asarray(v))
 
     out.append("Layer 0 (inputs): o^(0) = x")
-    out += ["  " + t for t in _table(["node", "o = x"],
+    out += ["  " + t for t in table(["node", "o = x"],
                                      [[n, vec(mp.o[0][k])] for k, n in enumerate(lay.nodes[0])]
                                      ).splitlines()]
     for l in layers:
@@ -113,7 +113,7 @@ def matrix_table(mp, all_layers=False):
         out += ["  " + t for t in matrix(f"W_{l}", lay.W[l], l)]
         rows = [[n, fmt(lay.b[l][k]), vec(mp.s[l][k]), vec(mp.o[l][k]), vec(mp.fprime[l][k])]
                 for k, n in enumerate(lay.nodes[l])]
-        out += ["  " + t for t in _table(["node", f"b^({l})", f"s^({l})", f"o^({l})",
+        out += ["  " + t for t in table(["node", f"b^({l})", f"s^({l})", f"o^({l})",
                                           f"f'(s^({l})) = diag of D_{l}"], rows).splitlines()]
     out += ["", "Backward pass (denominator layout, Rojas):"]
     if mp.objective == "E":
@@ -128,10 +128,10 @@ def matrix_table(mp, all_layers=False):
         head = ["node"] + (["e"] if l == L else []) + [f"δ^({l})", f"∂E/∂b^({l}) = δ^({l})"]
         rows = [[n] + ([vec(mp.e[k])] if l == L else []) + [vec(mp.delta[l][k]), fmt(mp.grad_b[l][k])]
                 for k, n in enumerate(lay.nodes[l])]
-        out += ["", f"  {formula}:"] + ["    " + t for t in _table(head, rows).splitlines()]
+        out += ["", f"  {formula}:"] + ["    " + t for t in table(head, rows).splitlines()]
         out += ["    " + t for t in matrix(f"∂E/∂W_{l} = o^({l - 1}) δ^({l})ᵀ", mp.grad_W[l], l)]
     rows = [[n, vec(mp.delta[0][k])] for k, n in enumerate(lay.nodes[0])]
-    out += ["", "  ∂E/∂x = W_1 δ^(1):"] + ["    " + t for t in _table(["input", "∂E/∂x"], rows).splitlines()]
+    out += ["", "  ∂E/∂x = W_1 δ^(1):"] + ["    " + t for t in table(["input", "∂E/∂x"], rows).splitlines()]
     out += ["", "Numerator layout (rows, factors reversed): ∂E/∂s^(l) = δ^(l+1)ᵀ W_{l+1}ᵀ D_l, "
                 f"∂E/∂s^({L}) = eᵀ D_{L}:"]
     for l in reversed(layers):

@@ -187,10 +187,9 @@ def to_layers(net):
     ...
     rojas.errors.NetworkError: not a layered network: unit 'p' is a product unit (combine 'product'): its net input is no row of a matrix product W_lᵀ o^(l-1)
     """
-    from ..labeling import plan_of
-    from ..network import Network
+    from ..labeling import as_network, plan_of
 
-    net = net if isinstance(net, Network) else Network(net)
+    net = as_network(net)
     plan = plan_of(net)
 
     def refuse(reason):

@@ -36,18 +36,18 @@ class RecurrentGrad:
 
     def table(self):
         """The gradients as text."""
-        from ..report import _table, fmt
+        from ..formatting import fmt, table
 
         rows = [[f"{u}->{v}", d, p, fmt(g)] for ((u, v), g), (d, p) in zip(self.weights.items(), self._edges)]
         out = [f"Gradients of the recurrent network (each the sum over its copies), E = {fmt(self.value)}:",
-               _table(["edge", "delay", "tied as", "∂E/∂w"], rows)]
+               table(["edge", "delay", "tied as", "∂E/∂w"], rows)]
         if self.biases:
-            out += ["", _table(["unit", "∂E/∂b"],
+            out += ["", table(["unit", "∂E/∂b"],
                                [[n, fmt(g)] for n, g in self.biases.items()])]
         if self.params:
-            out += ["", _table(["param", "∂E/∂param"], [[p, fmt(g)] for p, g in self.params.items()])]
+            out += ["", table(["param", "∂E/∂param"], [[p, fmt(g)] for p, g in self.params.items()])]
         if self.initial:
-            out += ["", _table(["state", "∂E/∂h_0"], [[n, fmt(g)] for n, g in self.initial.items()])]
+            out += ["", table(["state", "∂E/∂h_0"], [[n, fmt(g)] for n, g in self.initial.items()])]
         return "\n".join(out)
 
 
