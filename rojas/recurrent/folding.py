@@ -26,8 +26,8 @@ class RecurrentGrad:
     inputs : dict
         ``{input: [∂E/∂x_1, …, ∂E/∂x_T]}``.
     delta : dict
-        ``{unit: [δ_1, …, δ_T]}``: ∂E/∂s of the unit at each step (a twin's δ
-        added to its copy's; 0 where the copy was left out).
+        ``{unit: [δ_1, …, δ_T]}``: ∂E/∂s of the unit at each step (0 where the
+        copy was left out).
     """
 
     def __init__(self, value, weights, biases, params, initial, inputs, delta, edges):
@@ -85,11 +85,9 @@ def fold_grad(lab):
     arr = lab.arrays["delta"]
     grads = lab.gradients()
     unit = dict(G.nodes(data="unit"))
-    role = dict(G.nodes(data="role"))
     weights = {(u, v): 0.0 for u, v, _, _ in meta["weights"]}
     for (a, b), g in zip(net.edges, grads["weights"].tolist()):
-        if role.get(a) != "constant":
-            weights[(unit[a], unit[b])] += g
+        weights[(unit[a], unit[b])] += g
     bias_of = dict(zip(net.nodes, grads["biases"].tolist()))
     value = (lambda n: float(arr[pos[n]])) if arr.ndim == 1 else (lambda n: arr[pos[n]].copy())
     zero = 0.0 if lab.batch_size is None else np.zeros(lab.batch_size)
@@ -99,9 +97,9 @@ def fold_grad(lab):
     initial = {n: zero for n in meta["states"]}
     for n, attrs in G.nodes(data=True):
         r, t = attrs.get("role"), attrs.get("step")
-        if r in ("unit", "output"):
+        if r == "unit":
             biases[unit[n]] += bias_of[n]
-            delta[unit[n]][t - 1] = delta[unit[n]][t - 1] + value(n)
+            delta[unit[n]][t - 1] = value(n)
         elif r == "input":
             inputs[unit[n]][t - 1] = value(n)
         elif r == "initial":

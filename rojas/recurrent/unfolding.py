@@ -9,50 +9,48 @@ is the sum over its copies: each weight is tied across the copies with a
 
 The unfolded network (what :func:`unfold` builds)
 -------------------------------------------------
+Exactly the inputs per step, one copy of each unit per step and the initial
+states; nothing else:
+
 - node ``"h@t"``: the copy of unit or input ``h`` at step t = 1..T;
 - input ``"h@0"``: the initial state of ``h``, for every source of a delayed edge;
-- input ``"1"``: a constant unit, when some unit has a ``bias`` field.  A bias
-  becomes the weight of an edge from ``"1"`` (Rojas §7.3.3's extended input),
-  so that it too is tied across the copies (the engine ties edges only).
-  Not so for a product unit, whose incoming edges are factors of its product:
-  its copies keep the bias as their own node bias, equal but not tied
-  (:func:`fold_grad` still sums their gradients);
 - params: the file's own, plus one per untied edge, named after the edge
-  (its ``name``, else ``"u->v"``), and ``"b(h)"`` per biased unit ``h``;
+  (its ``name``, else ``"u->v"``), and ``"b(h)"`` per unit ``h`` with a
+  ``bias``: every copy's bias is tied to it by the node field
+  ``"bias_param"`` (a unit whose bias is already tied keeps its param);
 - edge names: the copy at step t of an edge named ``w`` is named ``"w@t"``;
-- the outputs: the copies of the recurrent network's outputs (by default the
-  units with no delay-0 out-edge; a graph field ``"outputs": [...]`` names them
-  otherwise), at every step, or, when unfolding with data, at the steps that
-  have a target.  The engine puts targets only on sinks, so where an output's
-  copy also feeds later steps (a one-unit net, whose output is its state)
-  unfolding adds a twin ``"h@t:out"`` computing the same value through the
-  same tied weights, and the error enters there.  The objective and every
-  tied gradient are unchanged; the δ of ``h`` at step t is the sum of the two
-  copies' δ (:func:`fold_grad` adds them).
+- the outputs (graph field ``"outputs"``): the copies of the recurrent
+  network's outputs (by default the units with no delay-0 out-edge; a graph
+  field ``"outputs": [...]`` names them otherwise), at every step, or, when
+  unfolding with data, at the steps that have a target.  An output's copy
+  may also feed the next step (a one-unit net, whose output is its state):
+  its δ then gets both contributions, its error and the later steps';
 - copies that reach no output are left out (they cannot change the
   objective), e.g. a state's copy at the last step when nothing reads it;
 - node attributes ``unit`` (the original id), ``step`` and ``role``
-  (``"constant"``, ``"initial"``, ``"input"``, ``"unit"``, ``"output"``), and a
-  graph field ``"unfolded"`` recording the mapping, so a saved unfolded
-  network still maps back (:func:`unfold_data`, :func:`fold_grad`).
+  (``"initial"``, ``"input"``, ``"unit"``), and a graph field ``"unfolded"``
+  recording the mapping, so a saved unfolded network still maps back
+  (:func:`unfold_data`, :func:`fold_grad`).
+
+So a one-unit Elman net over 5 steps has 11 nodes: 5 inputs, 5 units and
+1 initial state.
 
 :func:`unfold_data` turns sequence data (:mod:`rojas.recurrent.sequences`)
 into the engine's data for the unfolded network: ``inputs[x@t] = inputs[x][t−1]``,
-``inputs[h@0] = initial[h]``, ``inputs["1"] = 1``,
-``targets[y@t or y@t:out] = targets[y][t−1]``.
+``inputs[h@0] = initial[h]``, ``targets[y@t] = targets[y][t−1]``.
 """
 
 import os
+import warnings
 
 import networkx as nx
 
-from ..errors import DataError, NetworkError
+from ..errors import DataError, NetworkError, RojasWarning
 from .model import as_recurrent, edge_label
 from .sequences import Sequences, check_steps
 
 __all__ = ["unfold", "unfold_data", "unfolded_meta", "size_limit", "MAX_SIZE", "MAX_SIZE_ENV"]
 
-CONSTANT = "1"
 #: The largest unfolded network :func:`unfold` builds (nodes + edges) unless told otherwise.
 MAX_SIZE = 1_000_000
 MAX_SIZE_ENV = "ROJAS_MAX_UNFOLDED"
@@ -77,8 +75,8 @@ def unfold(net, steps=None, data=None, *, max_size=None):
     Returns
     -------
     Network
-        The unfolded network, every weight and (but a product unit's) bias
-        tied across the copies; see the module docstring for its ids and params.
+        The unfolded network, every weight and bias tied across the copies;
+        see the module docstring for its ids and params.
 
     Raises
     ------
@@ -91,20 +89,22 @@ def unfold(net, steps=None, data=None, *, max_size=None):
 
     Examples
     --------
-    One unit with a feedback loop, h_t = tanh(0.5·x_t + 0.9·h_{t−1}), over 3 steps:
+    One unit with a feedback loop, h_t = tanh(0.5·x_t + 0.9·h_{t−1} + 0.1), over 3 steps:
 
     >>> import networkx as nx, rojas
     >>> G = nx.DiGraph(name="loop")
-    >>> G.add_node("x", fn="input"); G.add_node("h", fn="tanh")
+    >>> G.add_node("x", fn="input"); G.add_node("h", fn="tanh", bias=0.1)
     >>> G.add_edge("x", "h", weight=0.5); G.add_edge("h", "h", weight=0.9, delay=1, name="w")
     >>> u = rojas.unfold(G, steps=3)
     >>> u.nodes
-    ['h@0', 'x@1', 'h@1', 'h@1:out', 'x@2', 'h@2', 'h@2:out', 'x@3', 'h@3']
+    ['h@0', 'x@1', 'h@1', 'x@2', 'h@2', 'x@3', 'h@3']
     >>> u.outputs, u.params
-    (['h@1:out', 'h@2:out', 'h@3'], {'x->h': 0.5, 'w': 0.9})
-    >>> u.edge_param("h@1", "h@2"), u.edge_name("h@1", "h@2")
-    ('w', 'w@2')
+    (['h@1', 'h@2', 'h@3'], {'x->h': 0.5, 'w': 0.9, 'b(h)': 0.1})
+    >>> u.edge_param("h@1", "h@2"), u.edge_name("h@1", "h@2"), u.bias_param("h@2")
+    ('w', 'w@2', 'b(h)')
     """
+    from ..network import from_dict
+
     rnet = as_recurrent(net)
     limit = size_limit(rnet, max_size)
     if steps is not None:
@@ -116,8 +116,8 @@ def unfold(net, steps=None, data=None, *, max_size=None):
     node_attrs = dict(graph.nodes(data=True))
     copy = lambda n, t: f"{n}@{t}"
 
-    # Params: the file's, one per untied edge, one per biased unit.  Every copy of an
-    # edge gets the edge's other attributes and its param.
+    # Params: the file's, one per untied edge, one per unit with a bias of its own.
+    # Every copy of an edge gets the edge's other attributes and its param.
     params = dict(core.params)
     template, names = {}, {}
     for u, v in rnet.edges:
@@ -132,82 +132,60 @@ def unfold(net, steps=None, data=None, *, max_size=None):
             params[p] = rnet.weight(u, v)
         template[(u, v)] = {**{k: val for k, val in attrs.items() if k not in ("weight", "param", "name", "delay")},
                             "param": p}
-    # A product unit's incoming edges are factors of its product: its bias stays on each copy.
-    biased = [n for n in rnet.units if "bias" in node_attrs[n] and core.combine(n) == "sum"]
-    bias_param = {}
-    for n in biased:
-        p = f"b({n})"
-        if p in params:
-            raise NetworkError(f"node {n!r}: its bias would be the unfolded network's param {p!r}, "
-                               "which the network already has; rename it")
-        params[p] = float(node_attrs[n]["bias"])
-        bias_param[n] = p
+    bias_param = {}  # every copy's bias tied to one param ("bias_param"); a tied bias stays tied
+    for n in rnet.units:
+        if "bias" in node_attrs[n]:
+            p = f"b({n})"
+            if p in params:
+                raise NetworkError(f"node {n!r}: its bias would be the unfolded network's param {p!r}, "
+                                   "which the network already has; rename it")
+            params[p] = float(node_attrs[n]["bias"])
+            bias_param[n] = p
 
-    # The plain copies and their edges, step by step.
+    # The copies and their edges, step by step; then only what reaches an output.
     targets = None if seq is None else seq.targets
-    wanted = [(y, t) for t in range(1, T + 1) for y in rnet.outputs
+    wanted = [copy(y, t) for t in range(1, T + 1) for y in rnet.outputs
               if targets is None or (y in targets and targets[y][t - 1] is not None)]
     if not wanted:
         raise DataError("no step has a target: the unfolded network would have no output")
-    pairs = []  # (source copy, target copy, original edge or None for a bias edge)
-    for t in range(1, T + 1):
-        for u, v in rnet.edges:
-            pairs.append((copy(u, t - rnet.delay(u, v)), copy(v, t), (u, v)))
-        pairs += [(CONSTANT, copy(n, t), None) for n in biased]
+    pairs = [(copy(u, t - rnet.delay(u, v)), copy(v, t), (u, v)) for t in range(1, T + 1) for u, v in rnet.edges]
     plain = nx.DiGraph((a, b) for a, b, _ in pairs)
-    outputs = {copy(y, t) for y, t in wanted}
-    plain.add_nodes_from(outputs)
+    plain.add_nodes_from(wanted)
     sink = object()
-    plain.add_edges_from((o, sink) for o in outputs)
+    plain.add_edges_from((o, sink) for o in wanted)
     live = nx.ancestors(plain, sink)  # every copy with a path to an output copy
-    plain.remove_node(sink)
-    # An output copy that also feeds a live copy cannot be a sink: give it a twin.
-    twin = {o: f"{o}:out" for o in outputs if any(s in live for s in plain.successors(o))}
 
-    def node(n, t, role, name=None):
-        attrs = {k: val for k, val in node_attrs[n].items() if not (k == "bias" and n in bias_param)}
-        return {"id": name or copy(n, t), **attrs, "unit": n, "step": t, "role": role}
+    def node(n, t, role):
+        attrs = {k: val for k, val in node_attrs[n].items() if k != "bias"}
+        if n in bias_param:
+            attrs["bias_param"] = bias_param[n]
+        return {"id": copy(n, t), **attrs, "unit": n, "step": t, "role": role}
 
-    nodes = []
-    if biased and CONSTANT in live:
-        nodes.append({"id": CONSTANT, "fn": "input", "role": "constant"})
-    nodes += [{"id": copy(s, 0), "fn": "input", "unit": s, "step": 0, "role": "initial"}
-              for s in rnet.states if copy(s, 0) in live]
-    for t in range(1, T + 1):
-        for n in core.nodes:
-            c = copy(n, t)
-            if c in live:
-                kind = "input" if core.fn(n) == "input" else "output" if c in outputs and c not in twin else "unit"
-                nodes.append(node(n, t, kind))
-            if c in twin:
-                nodes.append(node(n, t, "output", twin[c]))
+    nodes = [{"id": copy(s, 0), "fn": "input", "unit": s, "step": 0, "role": "initial"}
+             for s in rnet.states if copy(s, 0) in live]
+    nodes += [node(n, t, "input" if core.fn(n) == "input" else "unit")
+              for t in range(1, T + 1) for n in core.nodes if copy(n, t) in live]
 
-    unit = {d["id"]: d.get("unit") for d in nodes}  # twins included
-    step = {d["id"]: d.get("step") for d in nodes}
-
-    def edge(a, b, original, suffix=""):
-        if original is None:  # a bias: from the constant unit
-            return {"source": a, "target": b, "param": bias_param[unit[b]]}
+    def edge(a, b, original, t):
         entry = {"source": a, "target": b, **template[original]}
         if names[original] is not None:
-            entry["name"] = f"{names[original]}@{step[b]}{suffix}"
+            entry["name"] = f"{names[original]}@{t}"
         return entry
 
-    edges = [edge(a, b, original) for a, b, original in pairs if a in live and b in live]
-    edges += [edge(a, twin[b], original, ":out") for a, b, original in pairs if b in twin]
-    edges.sort(key=lambda e: step[e["target"]])  # stable: by step, a step's twins last
+    edges = [edge(a, b, original, t) for (a, b, original), t in
+             zip(pairs, (t for t in range(1, T + 1) for _ in rnet.edges)) if a in live and b in live]
     meta = {"from": rnet.name, "steps": T,
             "inputs": rnet.inputs, "states": rnet.states, "outputs": rnet.outputs, "units": rnet.units,
             "params": list(core.params),
             "weights": [[u, v, rnet.delay(u, v), template[(u, v)]["param"]] for u, v in rnet.edges]}
     graph_attrs = {"name": f"{rnet.name or 'recurrent network'} unfolded over {T} steps",
-                   "params": params, "unfolded": meta}
+                   "params": params, "outputs": wanted, "unfolded": meta}
     if "primitives" in graph.graph:
         graph_attrs["primitives"] = graph.graph["primitives"]
-    from ..network import from_dict
-
-    return from_dict({"directed": True, "multigraph": False, "graph": graph_attrs,
-                      "nodes": nodes, "edges": edges}, source=f"{rnet.name or 'network'} unfolded")
+    with warnings.catch_warnings():  # a field of the user's was warned about when the network was read
+        warnings.simplefilter("ignore", RojasWarning)
+        return from_dict({"directed": True, "multigraph": False, "graph": graph_attrs,
+                          "nodes": nodes, "edges": edges}, source=f"{rnet.name or 'network'} unfolded")
 
 
 def size_limit(rnet, max_size=None):
@@ -261,7 +239,7 @@ def unfold_data(unfolded, data):
     Returns
     -------
     inputs : dict
-        ``{"x@t": x_t, "h@0": initial h, "1": 1.0}``
+        ``{"x@t": x_t, "h@0": initial h}``
     targets : dict or None
         ``{output copy: target}``; None when `data` has no targets.
 
@@ -279,22 +257,19 @@ def unfold_data(unfolded, data):
     >>> seq = {"inputs": {"x": [1.0, 0.0]}, "initial": {"h": 0.2}, "targets": {"h": [0.5, 0.1]}}
     >>> u = rojas.unfold(G, data=seq)
     >>> rojas.unfold_data(u, seq)
-    ({'1': 1.0, 'h@0': 0.2, 'x@1': 1.0, 'x@2': 0.0}, {'h@1:out': 0.5, 'h@2': 0.1})
+    ({'h@0': 0.2, 'x@1': 1.0, 'x@2': 0.0}, {'h@1': 0.5, 'h@2': 0.1})
     """
     G, meta = unfolded_meta(unfolded)
     T = meta["steps"]
     seq = Sequences(data, meta["inputs"], meta["states"], meta["outputs"], T)
-    inputs, outs = {}, {}
+    inputs = {}
     for n, attrs in G.nodes(data=True):
         role, unit, t = attrs.get("role"), attrs.get("unit"), attrs.get("step")
-        if role == "constant":
-            inputs[n] = 1.0
-        elif role == "initial":
+        if role == "initial":
             inputs[n] = seq.initial.get(unit, 0.0)
         elif role == "input":
             inputs[n] = seq.inputs[unit][t - 1]
-        elif role == "output":
-            outs[(unit, t)] = n
+    outs = {(G.nodes[n].get("unit"), G.nodes[n].get("step")): n for n in G.graph.get("outputs", [])}
     if seq.targets is None:
         return inputs, None
     targets = {}
