@@ -14,7 +14,7 @@ import numpy as np
 from .errors import DataError
 from .network import _number
 
-__all__ = ["load_data", "prepare", "lookup_node"]
+__all__ = ["load_data", "prepare", "lookup_node", "as_values"]
 
 DATA_FIELDS = ("inputs", "targets")
 
@@ -52,7 +52,7 @@ def load_data(path):
     return data["inputs"], data.get("targets")
 
 
-def _values(value, what):
+def as_values(value, what):
     """A finite float or a 1-D float array from a number, list or array."""
     if isinstance(value, bool) or isinstance(value, (str, bytes, dict)) or value is None:
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")
@@ -75,6 +75,9 @@ def _values(value, what):
     if not np.isfinite(arr).all():
         raise DataError(f"{what} must be finite, entry {int(np.argmin(np.isfinite(arr)))} is not")
     return arr
+
+
+_values = as_values  # this module's own callers
 
 
 def lookup_node(net, key, what):

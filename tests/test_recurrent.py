@@ -690,3 +690,20 @@ def test_unfolding_a_long_sequence_is_linear(tmp_path):
     assert lab.value == pytest.approx(hand["E"], rel=1e-10, abs=1e-14)
     assert g.weights[("h", "h")] == pytest.approx(hand["w"], rel=1e-9, abs=1e-14)
     assert g.biases["h"] == pytest.approx(hand["b"], rel=1e-9, abs=1e-14)
+
+
+def test_unknown_fields_of_a_recurrent_file_are_warned_about_once(tmp_path):
+    """The network's validator reads the whole file once for its warnings (delayed edges included)."""
+    import warnings
+
+    data = json.loads((EXAMPLES / "recurrent_one_unit.json").read_text())
+    data["nodes"][1]["colour"] = "red"
+    data["edges"][1]["foo"] = 1  # on the delayed edge
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rojas.unfold(rojas.load_recurrent(path), steps=2)
+    messages = sorted(str(w.message) for w in caught if issubclass(w.category, rojas.RojasWarning))
+    assert len(messages) == 2, messages
+    assert "unknown edge field 'foo'" in messages[0] and "unknown node field 'colour'" in messages[1]

@@ -114,7 +114,7 @@ class Sequences:
     """
 
     def __init__(self, data, inputs, states, outputs, steps=None, limit=None):
-        from ..data import _values
+        from ..data import as_values
 
         check_fields(data, "sequence data")
         ids = {str(n): n for n in list(inputs) + list(states) + list(outputs)}
@@ -157,8 +157,8 @@ class Sequences:
             if not isinstance(value, (list, tuple)):
                 if value is None and nulls:
                     return [None] * T
-                return [_values(value, what)] * T
-            return [None if v is None and nulls else _values(v, f"{what} at step {t}")
+                return [as_values(value, what)] * T
+            return [None if v is None and nulls else as_values(v, f"{what} at step {t}")
                     for t, v in enumerate(value, 1)]
 
         self.inputs = {x: series("inputs", x, raw["inputs"][x], False) for x in raw["inputs"]}
@@ -171,4 +171,4 @@ class Sequences:
         self.initial = {}
         for key, value in (data.get("initial") or {}).items():
             node = lookup(key, "initial", states, "a source of a delayed edge (a state)")
-            self.initial[node] = _values(value, f"initial {node!r}")
+            self.initial[node] = as_values(value, f"initial {node!r}")
