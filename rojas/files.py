@@ -22,11 +22,13 @@ import uuid
 from .errors import RojasError
 from .limits import limit, too_large
 
-__all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs",
+__all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs", "output_directory",
            "same_file", "STDOUT"]
 
 STDOUT = "-"  # as an output path: standard output
-MAX_INT_DIGITS = 400  # digits of an integer in a JSON file (a float64 holds about 309)
+# Digits of an integer in a JSON file: Python refuses to convert longer ones; shorter ones that do
+# not fit a float64 (over 309 digits) are refused by the checks that follow, naming the field.
+MAX_INT_DIGITS = 4300
 
 
 def _describe(mode):
@@ -40,8 +42,8 @@ def _describe(mode):
 
 def _parse_int(text):
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise RojasError(f"an integer of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS}; "
-                         "numbers are float64)")
+        raise RojasError(f"an integer of {len(text.lstrip('-'))} digits (numbers are float64, "
+                         "at most about 1.8e308)")
     return int(text)
 
 
@@ -227,3 +229,22 @@ def write_json_atomic(path, obj):
         raise RojasError(f"cannot write {os.fspath(path)!r}: a value is NaN or infinite, "
                          "which JSON cannot hold") from None
     return write_text_atomic(path, text)
+
+
+def output_directory(path, label="-o"):
+    """Create the directory `path` for a command's outputs (if needed); returns it.
+
+    Raises
+    ------
+    RojasError
+        If `path` exists and is not a directory, or cannot be created (a
+        parent is a file, no permission).
+    """
+    path = os.fspath(path)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise RojasError(f"{label} {path!r} is a file, not a directory; give a directory for the outputs")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise RojasError(f"cannot create the directory {label} {path!r}: {exc.strerror or exc}") from None
+    return path
