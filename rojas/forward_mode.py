@@ -86,7 +86,7 @@ def tangent(lab, source):
     elif source.kind == "param" and source.label in plan.param_names:
         # units whose bias is the param: ∂s_j/∂param = 1
         tied = plan.node_param == plan.param_names.index(source.label)
-        sdot_seed[plan.rank[tied]] = 1.0
+        sdot_seed[plan.rank[tied]] += 1.0
     # The backward sweep's coefficients, read along the edges' own direction.
     scaled = plan.forward.scaled
     coef_scaled = (w[scaled.edges][:, None] if o.ndim == 2 else w[scaled.edges]) * partials

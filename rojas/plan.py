@@ -19,6 +19,7 @@ the plan it was computed with, whatever happens to the network later.
 """
 
 import copy
+import itertools
 from functools import cached_property
 
 import networkx as nx
@@ -177,16 +178,22 @@ class Plan:
         st = structure_of(net)
         self.nodes, self.edges = tuple(st["nodes"]), tuple(st["edges"])
         fn, combine, index = st["fn"], st["combine"], st["index"]
-        modes = {name: get_combine(name) for name in set(combine) - {None}}
-        mode_rank = {name: (not modes[name].linear, name) for name in modes}
-        gens = [sorted((index[n] for n in gen), key=lambda i: (mode_rank[combine[i]], fn[i], i))
-                for gen in st["generations"]]
-        self.node_file = np.fromiter((i for gen in gens for i in gen), dtype=np.intp, count=len(fn))
+        modes = {name: get_combine(name) for name in set(combine)}
+        # Within a generation: linear modes first, then by mode, primitive and network order.
+        names = sorted(modes, key=lambda name: (not modes[name].linear, name))
+        mode_key = np.array([names.index(c) for c in combine], dtype=np.intp)
+        fn_key = np.unique(fn, return_inverse=True)[1].reshape(-1)
+        gens = list(st["generations"])
+        sizes = [len(gen) for gen in gens]
+        flat = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(gens)), dtype=np.intp,
+                           count=len(fn))
+        gen_of = np.repeat(np.arange(len(gens)), sizes)
+        self.node_file = flat[np.lexsort((flat, fn_key[flat], mode_key[flat], gen_of))]
         self.rank = np.empty_like(self.node_file)
         self.rank[self.node_file] = np.arange(len(fn))
         self.order = [self.nodes[i] for i in self.node_file.tolist()]
         n_nodes = self.n_nodes = len(self.order)
-        bounds = np.cumsum([0] + [len(gen) for gen in gens])
+        bounds = np.cumsum([0] + sizes)
         fns = [fn[i] for i in self.node_file.tolist()]
         combines = [combine[i] for i in self.node_file.tolist()]
         self.is_input = np.array([f == "input" for f in fns], dtype=bool)
@@ -222,17 +229,18 @@ class Plan:
         starts = np.flatnonzero(np.diff(code, prepend=-1) | np.isin(np.arange(n_nodes), bounds))
         ends = np.append(starts[1:], n_nodes)
         self.fns = sorted(set(fns) - {"input"})
-        self.levels = [Level(k, int(bounds[k]), int(bounds[k + 1])) for k in range(len(gens))]
-        for a, z in zip(starts.tolist(), ends.tolist()):
-            lev = self.levels[int(np.searchsorted(bounds, a, side="right")) - 1]
+        self.levels = list(map(Level, range(len(gens)), bounds[:-1].tolist(), bounds[1:].tolist()))
+        run_level = (np.searchsorted(bounds, starts, side="right") - 1).tolist()
+        for k, a, z in zip(run_level, starts.tolist(), ends.tolist()):
             if fns[a] != "input":
-                lev.groups.append((fns[a], a, z))
-        for lev in self.levels:
-            a, z = fwd_scaled.span(lev.index)
+                self.levels[k].groups.append((fns[a], a, z))
+        cuts = fwd_scaled.cuts
+        for k in np.flatnonzero(np.diff(cuts)).tolist():  # the generations with scaled edges
+            a, z = cuts[k], cuts[k + 1]
             while a < z:  # the scaled edges of one mode are contiguous (units sorted by mode)
                 name = combines[fwd_scaled.near[a]]
                 b = a + int(np.searchsorted([combines[i] != name for i in fwd_scaled.near[a:z]], True))
-                lev.runs.append((modes[name], a, b, Segments(fwd_scaled.local[a:b])))
+                self.levels[k].runs.append((modes[name], a, b, Segments(fwd_scaled.local[a:b])))
                 a = b
         self._file_primitives = {f: net.primitive(f) for f in self.fns if f in net._prims}
         self._ordered = (None, None, {})
@@ -297,6 +305,20 @@ class Plan:
         if id(part) not in cache:
             cache[id(part)] = w[part.edges]
         return cache[id(part)]
+
+    def weights_copy(self, w, key):
+        """A copy of the weights `w` for a labeling's snapshot, shared by the labelings of one `key`.
+
+        Labelings treat it as read-only, so while the network's weights stay
+        the same (its key unchanged) one copy serves them all.
+        """
+        ref, version, cache = self._ordered
+        if ref is not key[0] or version != key[1]:
+            self.ordered(w, self.forward.linear, key)  # starts a new cache for this key
+            cache = self._ordered[2]
+        if "copy" not in cache:
+            cache["copy"] = w.copy()
+        return cache["copy"]
 
 
 def plan_of(net):
