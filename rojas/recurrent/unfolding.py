@@ -112,7 +112,7 @@ def unfold(net, steps=None, data=None, *, max_size=None):
     seq = None if data is None else Sequences(data, rnet.inputs, rnet.states, rnet.outputs, steps, limit)
     T = seq.steps if seq is not None else check_steps(steps)
     core = rnet.core
-    graph = core.to_networkx()
+    graph = core.graph  # read-only: attributes are copied out below
     node_attrs = dict(graph.nodes(data=True))
     copy = lambda n, t: f"{n}@{t}"
 
@@ -218,7 +218,7 @@ def unfolded_meta(unfolded):
     """The unfolded network as a DiGraph and its graph field ``unfolded`` (the map back), or a DataError."""
     from ..network import Network
 
-    G = unfolded.to_networkx() if isinstance(unfolded, Network) else unfolded
+    G = unfolded.graph if isinstance(unfolded, Network) else unfolded
     meta = G.graph.get("unfolded")
     if not isinstance(meta, dict):
         raise DataError(f"network {G.graph.get('name', '')!r} is not an unfolded recurrent network "
