@@ -57,6 +57,7 @@ def _check_kind_and_size(name, info, limit):
     if info.st_size > limit:
         raise RojasError(f"{name} is {_megabytes(info.st_size)}, over the limit of {_megabytes(limit)} "
                          f"(set {MAX_FILE_ENV} to a larger number of megabytes to read it)")
+    return info.st_size
 
 
 def read_json(path, what="file"):
@@ -82,8 +83,10 @@ def read_json(path, what="file"):
     try:
         _check_kind_and_size(name, os.stat(path), limit)  # before open(): opening a FIFO would block
         with open(path, "rb") as fh:
-            _check_kind_and_size(name, os.fstat(fh.fileno()), limit)  # the file opened is the file checked
-            raw = fh.read(limit + 1)  # a file that grew since still stops at the limit
+            size = _check_kind_and_size(name, os.fstat(fh.fileno()), limit)  # the file opened is the one checked
+            raw = fh.read(size + 1)  # read(n) allocates n bytes: ask for the size, not the limit
+            if len(raw) > size:      # the file grew since: read on, but never past the limit
+                raw += fh.read(limit + 1 - len(raw))
     except OSError as exc:
         raise RojasError(f"{name}: {exc.strerror or exc}") from None
     if len(raw) > limit:
