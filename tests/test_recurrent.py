@@ -624,6 +624,9 @@ def test_a_billion_steps_are_refused_before_anything_is_built():
     proc = run_unfold(net, "--steps", 1000, env={"ROJAS_MAX_UNFOLDED": "3000"}, timeout=60)
     assert one_line_exit_2(proc, "4001", "limit of 3000"), proc.stderr
     assert run_unfold(net, "--steps", 1000, "--max-size", 4001, timeout=60).returncode == 0
+    assert one_line_exit_2(run_unfold(net, "--steps", 3, "--max-size", 0, timeout=60), "--max-size", "positive")
+    proc = run_unfold(net, "--steps", 3, env={"ROJAS_MAX_UNFOLDED": "lots"}, timeout=60)
+    assert one_line_exit_2(proc, "ROJAS_MAX_UNFOLDED", "'lots'", "integer"), proc.stderr
     with pytest.raises(DataError, match=r"over 5 steps makes 21 nodes and edges .* limit of 20"):
         rojas.unfold(rojas.load_recurrent(net), steps=5, max_size=20)
 
