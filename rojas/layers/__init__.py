@@ -58,9 +58,9 @@ The package, one idea per module:
 - :mod:`rojas.layers.matrix_report`: its text and JSON report (:data:`CONVENTION`).
 """
 
-from .matrix import MatrixCheck, MatrixPass, matrix_backprop
+from .matrix import TOLERANCE, MatrixCheck, MatrixPass, matrix_backprop
 from .matrix_report import CONVENTION
 from .view import Layers, from_layers, to_layers
 
 __all__ = ["Layers", "to_layers", "from_layers", "matrix_backprop", "MatrixPass", "MatrixCheck",
-           "CONVENTION"]
+           "CONVENTION", "TOLERANCE"]

@@ -15,8 +15,8 @@ summed over the copies, are backpropagation through time.  One idea per module:
 
 from .folding import RecurrentGrad, fold_grad
 from .model import Recurrent, load_recurrent
-from .sequences import load_sequence
+from .sequences import SEQUENCE_FIELDS, load_sequence
 from .unfolding import unfold, unfold_data
 
 __all__ = ["Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad",
-           "RecurrentGrad"]
+           "RecurrentGrad", "SEQUENCE_FIELDS"]
