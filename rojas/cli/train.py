@@ -38,6 +38,12 @@ def _check_outputs(args, out_path):
                              "(or give --explain alone to print the steps)")
         if os.path.isdir(args.explain):
             raise RojasError(f"--explain {args.explain!r} is a directory")
+    from ..files import check_outputs
+
+    explain = args.explain if args.explain not in (None, "-") else None
+    check_outputs(reads=[("NET.json", None if args.in_place else args.network), ("--data", args.data)],
+                  writes=[("--in-place" if args.in_place else "-o", out_path), ("--plot", args.plot),
+                          ("--explain", explain)])
 
 
 def cmd_train(args):
