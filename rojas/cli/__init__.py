@@ -35,8 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         where = self.prog.removeprefix("rojas").strip()
-        self.exit(2, f"rojas: error: {where + ': ' if where else ''}{terminal(message)} (see {self.prog} --help)
-")
+        self.exit(2, f"rojas: error: {where + ': ' if where else ''}{terminal(message)} (see {self.prog} --help)\n")
 
 
 def build_parser():
