@@ -300,11 +300,12 @@ def test_an_interrupted_write_leaves_the_input_intact(xor_files, monkeypatch):
     before = open(path, "rb").read()
     import rojas.files
 
-    def half_then_die(obj, fh, **kw):
-        fh.write(json.dumps(obj)[:40])
+    def half_then_die(fd):
+        # Interrupted while the bytes go to disk: half of them are there, then Ctrl-C.
+        os.ftruncate(fd, os.fstat(fd).st_size // 2)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rojas.files.json, "dump", half_then_die)
+    monkeypatch.setattr(rojas.files.os, "fsync", half_then_die)
     code = rojas.cli.main(["train", path, "--data", data, "--lr", "1", "--epochs", "2", "--in-place"])
     assert code == 130
     assert open(path, "rb").read() == before
@@ -318,12 +319,10 @@ def test_a_killed_write_leaves_the_input_intact(xor_files):
     script = textwrap.dedent(f"""
         import json, os, sys
         import rojas.files, rojas.cli
-        real = json.dump
-        def dump(obj, fh, **kw):
-            text = json.dumps(obj, **kw)
-            fh.write(text[: len(text) // 2]); fh.flush(); os.fsync(fh.fileno())
-            os._exit(137)          # die in the middle of the write, no finally, no cleanup
-        rojas.files.json.dump = dump
+        def fsync(fd):
+            os.ftruncate(fd, os.fstat(fd).st_size // 2)   # half of the bytes reached the disk …
+            os._exit(137)          # … then die: no finally, no cleanup
+        rojas.files.os.fsync = fsync
         sys.exit(rojas.cli.main(["train", {path!r}, "--data", {data!r}, "--lr", "1", "--epochs", "2",
                                  "--in-place"]))
     """)
