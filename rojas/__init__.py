@@ -40,7 +40,7 @@ _LAZY = {
     "unfold_data": "recurrent",
 }
 _SUBMODULES = {"testing", "paths", "forward_mode", "symbolic", "claims", "proof", "checking", "training",
-               "loss_plot", "drawing", "layers", "recurrent", "cli"}
+               "loss_plot", "drawing", "layers", "recurrent", "cli", "textbook"}
 
 
 def __getattr__(name):
