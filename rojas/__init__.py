@@ -42,7 +42,7 @@ _LAZY = {
     "unfold_data": "recurrent",
 }
 _SUBMODULES = {"testing", "paths", "forward_mode", "symbolic", "claims", "proof", "checking", "training",
-               "loss_plot", "drawing", "explorer", "layers", "recurrent", "cli"}
+               "loss_plot", "drawing", "explorer", "layers", "recurrent", "cli", "textbook"}
 
 
 def __getattr__(name):

@@ -514,9 +514,12 @@ def json_cases():
     xx, tx = rojas.load_data(rojas.example_path("xor", "data"))
     G = R.random_network(4, 2, 5, 2, p_skip=0.4, p_product=0.3, p_tied=0.4, int_ids=True)
     lonely = rojas.Network(name="no edges").add_input("x").add_unit("c", "tanh", bias=0.2)
+    odd = rojas.Network(name="odd ñ").add_input('x"1').add_unit("hü", "tanh").add_unit("k", "identity")
+    odd.add_edge('x"1', "hü", weight=0.5, name="w₁").add_edge("hü", "k", weight=-2.0)
     return [("mazur", mazur, xm, tm, None), ("xor batch", xor, xx, tx, None),
             ("int ids, ties, products", rojas.Network(G), R.random_inputs(4, G), R.random_targets(5, G), None),
-            ("of", mazur, xm, None, "h1"), ("no edges", lonely, {"x": [1.0, 2.0]}, None, "c")]
+            ("of", mazur, xm, None, "h1"), ("no edges", lonely, {"x": [1.0, 2.0]}, None, "c"),
+            ("quotes and non-ASCII", odd, {'x"1': 0.3}, None, "hü")]
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 4096])
