@@ -121,3 +121,12 @@ def test_a_network_without_data_gives_its_structure(tmp_path):
     assert [p["count"] for p in data["params"]] == ["4"]  # t1: x1→h1→{p→h2, p, h2}→y; t2: p→h2→y
     done = _cli("explore", rojas.example_path("skip_product"), "-o", str(tmp_path / "s.html"))
     assert done.returncode == 0 and "structure only" in done.stdout
+
+
+def test_a_labeling_offers_its_explorer(tmp_path):
+    # The Labeling's own hooks: the notebook frame and lab.explore(path), with Mazur's δ of h1 in the page.
+    net = rojas.load(rojas.example_path("mazur"))
+    lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
+    assert lab._repr_html_().startswith("<iframe") and 'sandbox="allow-scripts"' in lab._repr_html_()
+    path = lab.explore(str(tmp_path / "page.html"))
+    assert "0.00877135469" in open(path, encoding="utf-8").read()
