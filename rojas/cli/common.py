@@ -25,13 +25,25 @@ def network_and_data(args):
     from ..data import load_data
     from ..network import load
 
+    from ..errors import DataError
+
     net = load(args.network)
     inputs, targets = load_data(args.data) if args.data else ({}, None)
     inputs = dict(inputs)
     inputs.update(getattr(args, "input", None) or [])
+    if getattr(args, "no_targets", False):
+        if getattr(args, "target", None):
+            raise DataError("give --target or --no-targets, not both")
+        targets = None
     if getattr(args, "target", None):
         targets = dict(targets or {})
         targets.update(args.target)
+    if getattr(args, "of", None) is not None and targets:
+        if getattr(args, "target", None):
+            raise DataError(f"give --target or --of, not both (--of {args.of} differentiates that node's value, "
+                            "which has no targets)")
+        raise DataError(f"--of {args.of} differentiates that node's value, but the data file {args.data} has "
+                        "targets: add --no-targets to ignore them")
     return net, inputs, targets
 
 
@@ -43,6 +55,8 @@ def add_data_options(parser, of=True):
                         help="an input value (V1,V2,... for a batch); overrides the data file")
     parser.add_argument("--target", metavar="NAME=V", action="append", type=assignment,
                         help="a target value for an output; overrides the data file")
+    parser.add_argument("--no-targets", action="store_true",
+                        help="ignore the data file's targets (e.g. with --of)")
     if of:
         parser.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
 
