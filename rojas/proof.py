@@ -17,7 +17,7 @@ from .errors import RojasError
 from .path_listing import path_nodes_text
 from .paths import DEFAULT_LIMIT, edge_label, network_graph, path_counts, path_ends, path_sum, resolve_source
 
-__all__ = ["prove", "Proof", "proof_report", "finite_difference", "DEFAULT_UNIT_LIMIT"]
+__all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_difference", "DEFAULT_UNIT_LIMIT"]
 
 #: Largest number of units a proof writes out (each gets a row in three tables).
 DEFAULT_UNIT_LIMIT = 2_000
@@ -103,6 +103,20 @@ class Proof:
         return self.text if self.fmt == "md" else None
 
 
+def check_proof_size(net, unit_limit=DEFAULT_UNIT_LIMIT):
+    """Refuse a network with more than `unit_limit` units (each gets a row in three tables of the proof).
+
+    Raises
+    ------
+    RojasError
+        Saying the limit, the size and how to raise it.
+    """
+    units = len(net.nodes) - len(net.inputs)
+    if units > unit_limit:
+        raise RojasError(f"the network has {units} units, more than the proof's limit of {unit_limit} to write "
+                         "out (raise it with --max-units N / unit_limit=)")
+
+
 def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, **options):
     """Rojas's argument for one derivative of a labeled network, as Markdown or LaTeX (the text of :func:`prove`).
 
@@ -166,10 +180,7 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     src = resolve_source(net, source)
     if src.kind in ("node", "value"):
         raise RojasError(f"prove takes a weight, param, bias (b:NODE) or input, not {src.label}")
-    units = len(lab.plan.order) - len(net.inputs)
-    if units > unit_limit:
-        raise RojasError(f"the network has {units} units, more than the proof's limit of {unit_limit} to write "
-                         "out (raise it with --max-units N)")
+    check_proof_size(net, unit_limit)
     obj = "E" if lab.objective == "E" else f"o_{display_id(lab.objective)}"
     doc = Document(fmt)
     value = path_sum(lab, src, limit=limit)  # counts the paths first: refuses before any writing

@@ -13,8 +13,11 @@ def cmd_paths(args):
     from ..paths import count_paths, path_sum
 
     if args.count:  # the exact count by dynamic programming: no labeling, no listing
+        from ..data import lookup_node
+
         net, _, targets = network_and_data(args)
-        ends = [args.to] if args.to is not None else (list(targets) if targets else list(net.outputs))
+        ends = [lookup_node(net, args.to, "--to")] if args.to is not None else \
+            (list(targets) if targets else list(net.outputs))
         print(count_paths(net, args.source, ends))
         return 0
     from ..forward_mode import tangent
@@ -31,14 +34,19 @@ def cmd_paths(args):
 
 
 def cmd_prove(args):
-    from ..proof import prove
+    from ..data import lookup_node
+    from ..labeling import label
+    from ..proof import check_proof_size, prove
 
     if args.output is not None:
         for read in (args.network, args.data):
             if same_file(args.output, read):
                 raise RojasError(f"-o {args.output} is the file {read} this command reads: "
                                  "write the proof to another file")
-    lab = label_for(args)
+    net, inputs, targets = network_and_data(args)
+    check_proof_size(net, args.max_units)  # before the sweeps: a huge network is refused at once
+    of = None if args.of is None else lookup_node(net, args.of, "--of")
+    lab = label(net, inputs, targets, of=of)
     limits = {"limit": args.symbolic_limit, "path_limit": args.symbolic_paths, "size_limit": args.symbolic_size,
               "time_budget": args.symbolic_time}
     proof = prove(lab, args.wrt, fmt=args.format, symbolic=False if args.no_symbolic else None, limit=args.limit,
