@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .combine import get_combine
 from .errors import RojasError
 
 __all__ = ["Source", "resolve_source", "resolve_ends", "count_paths", "path_counts", "path_ends", "path_sum",
@@ -277,13 +278,15 @@ def _weight(lab, u, v):
 
 
 def _local_factors(lab, u, v):
-    """The factors an edge u→v adds to a path: w_uv, ∂s_v/∂(w·o_u) for a product unit, f'(s_v)."""
+    """The factors an edge u→v adds to a path: w_uv, ∂s_v/∂(w·o_u) where v's combine mode is not a sum, f'(s_v)."""
     net = lab.network
-    factors = [(edge_label(net, u, v), _weight(lab, u, v))]
-    if net.combine(v) == "product":
-        factors.append((f"∂s_{v}/∂(w·o_{u})", lab.product_partial(u, v)))
-    factors.append((f"f'(s_{v})", lab.fprime[v]))
-    return factors
+    return [(edge_label(net, u, v), _weight(lab, u, v))] + _term_partial(lab, u, v) + [(f"f'(s_{v})", lab.fprime[v])]
+
+
+def _term_partial(lab, u, v):
+    """``[(name, ∂s_v/∂(w_uv·o_u))]``, or nothing where v's combine mode makes it always 1."""
+    name = get_combine(lab.network.combine(v)).partial_name(u, v)
+    return [] if name is None else [(name, lab.product_partial(u, v))]
 
 
 def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
@@ -342,8 +345,7 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
             if first is not None:
                 # ∂s_v/∂w_uv = o_u (times the other terms at a product unit), then f'(s_v)
                 factors.append(first)
-                if net.combine(v) == "product":
-                    factors.append((f"∂s_{v}/∂(w·o_{u})", lab.product_partial(u, v)))
+                factors.extend(_term_partial(lab, u, v))
                 factors.append((f"f'(s_{v})", lab.fprime[v]))
             elif source.kind in ("node", "bias"):
                 factors.append((f"f'(s_{v})", lab.fprime[v]))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .display import display_id, number_text
+from .combine import get_combine
 from .document import Document, tex_name
 from .errors import RojasError
 from .path_listing import path_nodes_text
@@ -202,7 +203,8 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         if net.fn(n) == "input":
             rows.append([display_id(n), "input", "", "", number_text(lab.o[n])])
         else:
-            kind = net.fn(n) + (" (Π)" if net.combine(n) == "product" else "")
+            mode = get_combine(net.combine(n))
+            kind = net.fn(n) + ("" if mode.linear else f" ({mode.symbol})")
             rows.append([display_id(n), kind, number_text(lab.s[n]), number_text(lab.fprime[n]), number_text(lab.o[n])])
     doc.table(["unit", "f", "s", "f′(s) (left)", "o = f(s) (right)"], rows)
 
@@ -212,7 +214,7 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     for n in reversed(lab.plan.order):
         d = display_id(n)
         parts = [f"{display_id(edge_label(net, n, k))}·δ_{display_id(k)}"
-                 + (f"·∂s_{display_id(k)}/∂({d})" if net.combine(k) == "product" else "")
+                 + ("" if get_combine(net.combine(k)).linear else f"·∂s_{display_id(k)}/∂({d})")
                  for k in G.successors(n)]
         if lab.objective == "E" and n in lab.targets:
             parts.append(f"(o_{d} − t_{d})")
@@ -230,7 +232,8 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     doc.heading("3. The gradient")
     if src.kind in ("weight", "param"):
         terms = [f"o_{display_id(u)}·δ_{display_id(v)}"
-                 + (" (× other terms of a product unit)" if net.combine(v) == "product" else "")
+                 + ("" if get_combine(net.combine(v)).linear else
+                    f" (× ∂s_{display_id(v)}/∂(w·o_{display_id(u)}) of a {net.combine(v)} unit)")
                  for u, v in src.edges]
         doc.para(f"∂{obj}/∂{src.label} = " + " + ".join(terms) + f" = {value.backprop:.12g}")
     elif src.kind == "bias":

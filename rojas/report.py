@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .combine import get_combine
+
 __all__ = ["labeling_table", "fmt"]
 
 
@@ -33,7 +35,8 @@ def labeling_table(lab):
         if fn == "input":
             rows.append([n, "input", "", "", fmt(lab.o[n]), fmt(lab.delta[n])])
         else:
-            kind = fn + (" Π" if net.combine(n) == "product" else "")
+            mode = get_combine(net.combine(n))
+            kind = fn + ("" if mode.linear else f" {mode.symbol}")
             rows.append([n, kind, fmt(lab.s[n]), fmt(lab.fprime[n]), fmt(lab.o[n]), fmt(lab.delta[n])])
     out += ["Forward sweep (s, f'(s), o) and backward sweep (δ = " + d + "/∂s; inputs: " + d + "/∂x):",
             _table(["node", "fn", "s", "f'(s)", "o", "δ"], rows), ""]

@@ -14,6 +14,7 @@ and the work runs with a time budget (:mod:`rojas.symbolic_limits`).
 
 import networkx as nx
 
+from .combine import get_combine
 from .document import tex_name
 from .errors import RojasError
 from .paths import all_paths, network_graph, path_counts, path_ends, resolve_source
@@ -88,8 +89,7 @@ def network_expressions(net, limit=DEFAULT_SIZE_LIMIT, primitives=None):
         if n in inputs:
             continue
         terms = [weights[(u, n)] * o[u] for u in G.predecessors(n)]
-        combined = sp.Mul(*terms) if net.combine(n) == "product" else sp.Add(*terms)
-        s[n] = combined + biases[n]
+        s[n] = get_combine(net.combine(n)).symbolic(sp, terms) + biases[n]
         o[n] = tr.f(net.fn(n), s[n])
     return {"weights": weights, "biases": biases, "inputs": inputs, "targets": targets, "latex": latex}, s, o, tr
 
@@ -339,10 +339,12 @@ def _difference(sp, proof, known):
 
 
 def _others(sp, G, syms, o, u, v, net):
-    """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the product of v's other terms for a product unit."""
-    if net.combine(v) != "product":
+    """∂s_v/∂(w_uv·o_u), as v's combine mode gives it (1 for a sum, the other terms' product for a product)."""
+    mode = get_combine(net.combine(v))
+    if mode.linear:
         return sp.Integer(1)
-    return sp.Mul(*[syms["weights"][(a, v)] * o[a] for a in G.predecessors(v) if a != u])
+    preds = list(G.predecessors(v))
+    return mode.symbolic_partial(sp, [syms["weights"][(a, v)] * o[a] for a in preds], preds.index(u))
 
 
 def _numbers(lab, syms, net_inputs):
