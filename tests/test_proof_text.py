@@ -135,7 +135,7 @@ def test_results_print_readably():
     assert round(total, 9) == 0.000438568  # Mazur's published ∂E/∂w1
     assert repr(ps).startswith("<PathSum ∂E/∂w1: 2 paths, sum 0.00043856773")
     md = ps._repr_markdown_()
-    assert "| i1 → h1 → o1 → E |" in md and "0.000438568" in md
+    assert "| i1 → h1 → o1 → E |" in md and "0.00043856773" in md
     proof = rojas.symbolic_proof(lab, "w5")
     assert repr(proof).startswith("<SymbolicProof ∂/∂w5: the identity holds, value 0.082167041")
     assert str(proof).startswith("Symbolic proof for ∂/∂w5: the identity holds")
