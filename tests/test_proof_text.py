@@ -137,7 +137,8 @@ def test_results_print_readably():
     md = ps._repr_markdown_()
     assert "| i1 → h1 → o1 → E |" in md and "0.00043856773" in md
     proof = rojas.symbolic_proof(lab, "w5")
-    assert repr(proof).startswith("<SymbolicProof ∂/∂w5: the identity holds, value 0.082167041")
+    value = re.fullmatch(r"<SymbolicProof ∂/∂w5: the identity holds, value (\S+)>", repr(proof)).group(1)
+    assert round(float(value), 9) == 0.082167041  # Mazur's published ∂E/∂w5
     assert str(proof).startswith("Symbolic proof for ∂/∂w5: the identity holds")
     assert proof._repr_latex_().startswith("$\\displaystyle \\frac{\\partial}{\\partial w_{5}} =")
     p = rojas.prove(lab, "w1", symbolic=False)
