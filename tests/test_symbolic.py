@@ -127,7 +127,7 @@ def test_node_objective_and_batch():
 
 SIGMA_NET = {
     "directed": True, "multigraph": False,
-    "graph": {"name": "seed 000's sigma", "params": {},
+    "graph": {"name": "the perceptron with a sign slip in σ", "params": {},
               "primitives": {"sigma": {"f": "1/(1+exp(s))", "df": "DF"}}},
     "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "sigma", "bias": 0.1},
               {"id": "y", "fn": "identity"}],
@@ -143,7 +143,7 @@ def sigma_net(tmp_path, df):
 
 
 def test_wrong_claimed_derivative_is_caught(tmp_path):
-    """Seed 000: σ(z) = 1/(1+exp(z)) with the claimed derivative σ(1−σ) (the true one is −σ(1−σ))."""
+    """The perceptron with a sign slip in σ: σ(z) = 1/(1+exp(z)) with the claimed derivative σ(1−σ) (the true one is −σ(1−σ))."""
     net = sigma_net(tmp_path, "sigma(s)*(1-sigma(s))")
     x, t = {"x": 0.3}, {"y": 0.2}
     lab = rojas.label(net, x, t)
