@@ -13,7 +13,7 @@ Matplotlib, SciPy and SymPy are imported only when a figure is drawn, a batch
 is labeled or a symbolic proof is asked for, so ``import rojas`` stays fast.
 """
 
-from .errors import DataError, NetworkError, NumericalError, RojasError
+from .errors import DataError, NetworkError, NumericalError, RojasError, RojasWarning
 from .primitives import Primitive, get_primitive, primitive_names, register_primitive
 from .combine import Combine, combine_names, get_combine, register_combine
 from .network import Network, from_networkx, load
@@ -74,5 +74,5 @@ __all__ = [
     "draw", "animate", "save_drawing",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
     "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",
-    "RojasError", "NetworkError", "DataError", "NumericalError",
+    "RojasError", "NetworkError", "DataError", "NumericalError", "RojasWarning",
 ]

@@ -12,11 +12,12 @@ import copy
 import math
 import numbers
 import os
+import warnings
 
 import networkx as nx
 import numpy as np
 
-from .errors import NetworkError
+from .errors import NetworkError, RojasWarning
 from .expressions import file_primitives
 from .files import read_json, write_json_atomic, write_text_atomic  # noqa: F401 (re-exported)
 from .primitives import get_primitive
@@ -24,6 +25,36 @@ from .primitives import get_primitive
 __all__ = ["Network", "load", "from_networkx"]
 
 COMBINES = ("sum", "product")
+
+# The fields rojas reads or writes; any other field is kept and saved but warned
+# about once, unless it is a documented passthrough: PASSTHROUGH or an "x-" prefix.
+GRAPH_FIELDS = ("name", "params", "primitives", "outputs", "unfolded")
+NODE_FIELDS = ("fn", "bias", "bias_param", "combine", "unit", "step", "role")
+EDGE_FIELDS = ("weight", "param", "name", "delay")
+PASSTHROUGH = ("label", "pos")
+PASSTHROUGH_PREFIX = "x-"
+
+
+def warn_unknown_fields(source, kind, fields):
+    """Warn (one line, :class:`~rojas.errors.RojasWarning`) about `fields` rojas does not know.
+
+    Parameters
+    ----------
+    source : str
+        The file or object the fields come from.
+    kind : {"graph", "node", "edge"}
+    fields : iterable of str
+        Every field name seen on such objects; known and passthrough ones are skipped.
+    """
+    known = {"graph": GRAPH_FIELDS, "node": NODE_FIELDS + ("id",),
+             "edge": EDGE_FIELDS + ("source", "target")}[kind]
+    unknown = sorted(str(f) for f in fields if f not in known and f not in PASSTHROUGH
+                     and not (isinstance(f, str) and f.startswith(PASSTHROUGH_PREFIX)))
+    if unknown:
+        listed = ", ".join(map(repr, unknown))
+        warnings.warn(f"{source}: unknown {kind} field{'s' if len(unknown) > 1 else ''} {listed} "
+                      f"kept but not used by rojas (prefix with {PASSTHROUGH_PREFIX!r} to mark it as yours)",
+                      RojasWarning, stacklevel=3)
 
 
 def _number(value, what, error=NetworkError):
@@ -97,7 +128,7 @@ class Network:
         self._new_node(node, {"fn": "input"})
         return self
 
-    def add_unit(self, node, fn, *, bias=0.0, combine="sum", **attrs):
+    def add_unit(self, node, fn, *, bias=0.0, combine="sum", bias_param=None, **attrs):
         """Add a unit computing ``fn(s)`` with ``s = Σ w·o + bias`` (or ``Π w·o + bias``).
 
         Parameters
@@ -107,6 +138,9 @@ class Network:
             A registered primitive or one defined with :meth:`add_primitive`.
         bias : float, optional
         combine : {"sum", "product"}, optional
+        bias_param : str, optional
+            Tie the bias to this shared parameter (see :meth:`add_param`)
+            instead of giving it a value; then `bias` must stay 0.
         **attrs
             Other node attributes, kept and saved as they are.
 
@@ -120,6 +154,8 @@ class Network:
             data["bias"] = bias
         if combine != "sum":
             data["combine"] = combine
+        if bias_param is not None:
+            data["bias_param"] = bias_param
         self._check_node(node, data)
         self._new_node(node, data)
         return self
@@ -158,10 +194,11 @@ class Network:
         self._sync_dicts()
         params = self._graph.graph.setdefault("params", {})
         if name in params and self._arrays is not None:
-            (w, _, p), _, _, names, edge_param = self._arrays
+            (w, b, p), _, _, names, edge_param = self._arrays
             i = names.index(name)
             p[i] = value
             w[edge_param == i] = value
+            b[self._node_param == i] = value
             self._weights_changed += 1
         else:
             self._structure_changes()
@@ -199,7 +236,7 @@ class Network:
         self._valid = False
 
     # ------------------------------------------------------------------ checking
-    def _adopt(self, graph, edge_order=None):
+    def _adopt(self, graph, edge_order=None, source="network"):
         if not isinstance(graph, nx.Graph):
             raise NetworkError(f"expected a networkx.DiGraph, got {type(graph).__name__}")
         if graph.is_multigraph():
@@ -229,13 +266,18 @@ class Network:
         self._graph.add_edges_from((u, v, dict(data)) for u, v, data in triples)
         self._edges = [(u, v) for u, v, _ in triples]
         self.validate()
+        if source is None:
+            return
+        warn_unknown_fields(source, "graph", attrs)
+        warn_unknown_fields(source, "node", set().union(*(d.keys() for _, d in graph.nodes(data=True))))
+        warn_unknown_fields(source, "edge", set().union(*(d.keys() for _, _, d in triples)))
 
     def _check_node(self, node, data):
         if "fn" not in data:
             raise NetworkError(f"node {node!r} has no field 'fn'")
         fn = data["fn"]
         if fn == "input":
-            extra = sorted({"bias", "combine"} & set(data))
+            extra = sorted({"bias", "bias_param", "combine"} & set(data))
             if extra:
                 raise NetworkError(f"input node {node!r} cannot have a {extra[0]!r}")
             return
@@ -249,7 +291,13 @@ class Network:
         combine = data.get("combine", "sum")
         if combine not in COMBINES:
             raise NetworkError(f"node {node!r}: unknown combine {combine!r} (use 'sum' or 'product')")
-        if "bias" in data:
+        if "bias_param" in data:
+            if "bias" in data:
+                raise NetworkError(f"node {node!r} has both 'bias' and 'bias_param'; give one")
+            param = data["bias_param"]
+            if not isinstance(param, str) or param not in self._graph.graph.get("params", {}):
+                raise NetworkError(f"node {node!r}: unknown bias_param {param!r} (not in graph 'params')")
+        elif "bias" in data:
             _number(data["bias"], f"node {node!r}: bias")
 
     def _check_edge(self, u, v, data, inputs=None):
@@ -307,7 +355,55 @@ class Network:
             if name in G:
                 raise NetworkError(f"edge name {name!r} of {_edge_label(u, v)} is also a node id")
             names[name] = _edge_label(u, v)
+        self._check_outputs(G.graph.get("outputs"))
         self._valid = True
+        return self
+
+    def _check_outputs(self, outputs):
+        if outputs is None:
+            return
+        if not isinstance(outputs, list) or not outputs:
+            raise NetworkError("graph field 'outputs' must be a non-empty list of unit ids")
+        seen = set()
+        for n in outputs:
+            if isinstance(n, bool) or not isinstance(n, (str, int)) or n not in self._graph:
+                raise NetworkError(f"graph field 'outputs': unknown node {n!r}")
+            if self._graph.nodes[n]["fn"] == "input":
+                raise NetworkError(f"graph field 'outputs': {n!r} is not a unit (it is an input node)")
+            if n in seen:
+                raise NetworkError(f"graph field 'outputs' lists {n!r} twice")
+            seen.add(n)
+
+    def set_outputs(self, nodes):
+        """Name the units the objective sums over (graph field ``outputs``).
+
+        Parameters
+        ----------
+        nodes : sequence of node ids, or None
+            Units (not inputs), each once.  None goes back to the default:
+            the sinks.
+
+        Returns
+        -------
+        Network
+
+        Examples
+        --------
+        >>> import rojas
+        >>> net = rojas.Network().add_input("x").add_unit("h", "tanh").add_unit("y", "identity")
+        >>> net = net.add_edge("x", "h", weight=1.0).add_edge("h", "y", weight=2.0)
+        >>> net.set_outputs(["h", "y"]).outputs
+        ['h', 'y']
+        >>> net.set_outputs(None).outputs
+        ['y']
+        """
+        if nodes is None:
+            self._graph.graph.pop("outputs", None)
+        else:
+            nodes = list(nodes)
+            self._check_outputs(nodes)
+            self._graph.graph["outputs"] = nodes
+        self._structure_changes()
         return self
 
     # ------------------------------------------------------------------ reading
@@ -333,14 +429,16 @@ class Network:
 
     @property
     def outputs(self):
-        """The output nodes: the sinks that are not inputs, in order."""
+        """The output units: graph field ``outputs`` if given, else the sinks that are not inputs."""
         return list(self._io()[1])
 
     def _io(self):
         if self._io_cache is None:
             G = self._graph
-            self._io_cache = ([n for n, fn in G.nodes(data="fn") if fn == "input"],
-                              [n for n in G if G.out_degree(n) == 0 and G.nodes[n]["fn"] != "input"])
+            outputs = G.graph.get("outputs")
+            if outputs is None:
+                outputs = [n for n in G if G.out_degree(n) == 0 and G.nodes[n]["fn"] != "input"]
+            self._io_cache = ([n for n, fn in G.nodes(data="fn") if fn == "input"], list(outputs))
         return self._io_cache
 
     @property
@@ -369,6 +467,10 @@ class Network:
     def combine(self, node):
         """``"sum"`` or ``"product"``."""
         return self._node(node).get("combine", "sum")
+
+    def bias_param(self, node):
+        """The shared parameter `node`'s bias is tied to (node field ``bias_param``), or None."""
+        return self._node(node).get("bias_param")
 
     def edge_name(self, u, v):
         """The edge's ``name``, or None."""
@@ -422,9 +524,12 @@ class Network:
         return self
 
     def set_bias(self, node, value):
-        """Set the bias of a (non-input) unit."""
+        """Set the bias of a (non-input) unit (for a tied bias, set its param instead)."""
         if self._node(node)["fn"] == "input":
             raise NetworkError(f"input node {node!r} cannot have a bias")
+        param = self._graph.nodes[node].get("bias_param")
+        if param is not None:
+            raise NetworkError(f"node {node!r}: its bias is tied to param {param!r}; set the param")
         value = _number(value, f"node {node!r}: bias")
         self._sync_dicts()
         self._graph.nodes[node]["bias"] = value
@@ -481,6 +586,10 @@ class Network:
             tied = edge_param >= 0
             w[tied] = p[edge_param[tied]]
             b = np.array([G.nodes[n].get("bias", 0.0) for n in G], dtype=float)
+            self._node_param = np.array([pidx.get(bp, -1) for bp in
+                                         (G.nodes[n].get("bias_param") for n in G)], dtype=np.intp)
+            tied_b = self._node_param >= 0
+            b[tied_b] = p[self._node_param[tied_b]]
             node_index = {n: i for i, n in enumerate(G)}
             edge_index = {e: i for i, e in enumerate(self._edges)}
             self._arrays = (w, b, p), node_index, edge_index, names, edge_param
@@ -507,7 +616,8 @@ class Network:
         weights : array_like of shape (E,), optional
             In :attr:`edges` order; entries of tied edges are ignored.
         biases : array_like of shape (N,), optional
-            In :attr:`nodes` order; entries of inputs must be 0.
+            In :attr:`nodes` order; entries of inputs must be 0; entries of
+            units with a ``bias_param`` are ignored.
         params : dict, optional
             ``{name: value}``.
 
@@ -526,13 +636,16 @@ class Network:
             if biases[inputs].any():
                 node = self.nodes[int(np.flatnonzero(inputs & (biases != 0))[0])]
                 raise NetworkError(f"biases: input node {node!r} cannot have a bias")
-            b[:] = biases
+            free = self._node_param < 0
+            b[free] = biases[free]
         if params is not None:
             for key, value in params.items():
                 if key not in names:
                     raise NetworkError(f"unknown param {key!r}")
                 p[names.index(key)] = _number(value, f"param {key!r}")
             w[tied] = p[edge_param[tied]]
+            tied_b = self._node_param >= 0
+            b[tied_b] = p[self._node_param[tied_b]]
         self._weights_changed += 1
         self._dicts_stale = True
         return self
@@ -556,7 +669,8 @@ class Network:
             if not tied:
                 G.edges[u, v]["weight"] = value
         for node, value in zip(G, b.tolist()):
-            if G.nodes[node]["fn"] != "input" and (value != 0.0 or "bias" in G.nodes[node]):
+            data = G.nodes[node]
+            if data["fn"] != "input" and "bias_param" not in data and (value != 0.0 or "bias" in data):
                 G.nodes[node]["bias"] = value
         G.graph["params"] = dict(zip(names, p.tolist()))
         self._dicts_stale = False
@@ -564,7 +678,7 @@ class Network:
     # ------------------------------------------------------------------ export
     def copy(self):
         """An independent copy of the network (edges in the same order)."""
-        return from_dict(self.to_dict())
+        return from_dict(self.to_dict(), warn=False)
 
     def to_networkx(self):
         """A new ``networkx.DiGraph`` with every attribute, edges in the given order."""
@@ -622,8 +736,11 @@ def from_networkx(graph):
     return Network(graph)
 
 
-def from_dict(data, source="network"):
+def from_dict(data, source="network", *, warn=True):
     """Build a :class:`Network` from node-link data (a parsed network file).
+
+    With `warn` (the default), fields rojas does not know are warned about
+    (:class:`~rojas.errors.RojasWarning`); they are kept and saved either way.
 
     Raises
     ------
@@ -671,7 +788,7 @@ def from_dict(data, source="network"):
     net = Network()
     try:
         # G.edges iterates by node, not in the file's order: pass that order along.
-        net._adopt(graph, edge_order=[(e["source"], e["target"]) for e in edges])
+        net._adopt(graph, edge_order=[(e["source"], e["target"]) for e in edges], source=source if warn else None)
     except NetworkError as exc:
         raise NetworkError(f"{source}: {exc}") from None
     return net

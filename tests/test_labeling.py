@@ -14,12 +14,11 @@ import numpy as np
 import pytest
 
 import rojas
-import rojas.labeling
+import rojas.sweeps
 
 import reference as R
 
 ALL_FNS = ("identity", "sigmoid", "tanh", "relu", "softplus", "sin", "cos", "exp", "square", "gaussian")
-SEEDS = range(20)
 
 # finite differences: rtol ~1e-6, atol ~1e-8; naive reverse mode: ~1e-12
 FD_RTOL, FD_ATOL = 1e-6, 1e-8
@@ -49,69 +48,10 @@ def assert_map_close(actual, expected, rtol, atol, what):
     assert not bad, f"{what}: rojas vs reference differ at {bad}"
 
 
-def objectives(seed, G):
-    """(targets, of) pairs to check: the error, an internal node, an output."""
-    x = R.random_inputs(seed, G)
-    t = R.random_targets(seed + 500, G)
-    hidden = sorted((n for n in G if G.nodes[n]["fn"] != "input" and G.out_degree(n) > 0), key=str)
-    internal = hidden[seed % len(hidden)]
-    outs = sorted(R.outputs(G), key=str)
-    last = None if len(outs) == 1 else outs[-1]
-    return x, [("targets", t, None), ("internal", None, internal), ("output", None, last)]
-
-
 # ---------------------------------------------------------------------------- random DAGs
-def test_random_networks_cover_the_interesting_cases():
-    """The seeded DAGs really contain skips, product units, ties and several outputs."""
-    n_product = n_tied_multi = n_multi_out = n_skip = n_prod_output = 0
-    for seed in SEEDS:
-        G = config(seed)
-        depth = {}
-        for n in nx.topological_sort(G):
-            depth[n] = 1 + max((depth[p] for p in G.predecessors(n)), default=-1)
-        n_product += sum(G.nodes[n].get("combine") == "product" for n in G)
-        n_prod_output += sum(G.nodes[n].get("combine") == "product" for n in R.outputs(G))
-        uses = {}
-        for _, _, p in G.edges(data="param"):
-            if p is not None:
-                uses[p] = uses.get(p, 0) + 1
-        n_tied_multi += any(c >= 2 for c in uses.values())
-        n_multi_out += len(R.outputs(G)) > 1
-        n_skip += sum(depth[v] - depth[u] > 1 for u, v in G.edges)
-        for n in G:
-            if G.nodes[n].get("combine") == "product":
-                assert 2 <= G.in_degree(n) <= 3
-    assert n_product >= 15 and n_tied_multi >= 10 and n_multi_out >= 10 and n_skip >= 20
-    assert n_prod_output >= 1
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_random_dag_gradients(seed):
-    G = config(seed)
-    net = rojas.Network(G)
-    x, cases = objectives(seed, G)
-    for kind, t, of in cases:
-        lab = rojas.label(net, x, t, of=of)
-        value, s, o, fprime, delta, rm = R.reverse_mode(G, x, t, of)
-        fd = R.finite_differences(G, x, t, of)
-        what = f"seed {seed}, {kind}"
-        assert close(lab.value, value, RM_RTOL, RM_ATOL), (what, lab.value, value)
-        # against the naive per-node reverse mode, label by label
-        assert_map_close(dict(lab.s), s, RM_RTOL, RM_ATOL, what + " s")
-        assert_map_close(dict(lab.o), o, RM_RTOL, RM_ATOL, what + " o")
-        assert_map_close(dict(lab.fprime), fprime, RM_RTOL, RM_ATOL, what + " f'")
-        assert_map_close(dict(lab.delta), delta, RM_RTOL, RM_ATOL, what + " delta")
-        for key, mine in (("weight", lab.weight_grad), ("bias", lab.bias_grad),
-                          ("param", lab.param_grad), ("input", lab.input_grad)):
-            assert_map_close(mine, rm[key], RM_RTOL, RM_ATOL, f"{what} {key} (reverse mode)")
-            assert_map_close(mine, fd[key], FD_RTOL, FD_ATOL, f"{what} {key} (finite differences)")
-        # grad(ref) reaches the same numbers
-        for (u, v), g in fd["weight"].items():
-            assert close(lab.grad((u, v)), g, FD_RTOL, FD_ATOL)
-        for p, g in fd["param"].items():
-            assert close(lab.grad(p), g, FD_RTOL, FD_ATOL)
-        for n, g in fd["input"].items():
-            assert close(lab.grad(n), g, FD_RTOL, FD_ATOL)
+# The engine against the textbook sweeps and central differences on random DAGs (skips, product
+# units, ties, named outputs, batches): tests/test_properties.py.  Here: batches through both the
+# NumPy scatter and the SciPy sparse path, against the naive reference of tests/reference.py.
 
 
 @pytest.mark.parametrize("sparse_from", [None, 1], ids=["numpy-scatter", "scipy-sparse"])
@@ -119,7 +59,7 @@ def test_random_dag_gradients(seed):
 def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
     # Large generations of a batch go through scipy.sparse products; from 1 edge on, every one does.
     if sparse_from is not None:
-        monkeypatch.setattr(rojas.labeling, "_SPARSE_FROM", sparse_from)
+        monkeypatch.setattr(rojas.sweeps, "SPARSE_FROM", sparse_from)
     G = config(seed)
     net = rojas.Network(G)
     B = 5
@@ -462,3 +402,109 @@ def test_units_without_incoming_edges():
     fd = R.finite_differences(G, {"x": 1.2})
     assert_map_close(lab.bias_grad, fd["bias"], FD_RTOL, FD_ATOL, "biases")
     assert_map_close(lab.weight_grad, fd["weight"], FD_RTOL, FD_ATOL, "weights")
+
+
+# ---------------------------------------------------------------------------- outputs anywhere, tied biases
+def sig(s):
+    return 1.0 / (1.0 + math.exp(-s))
+
+
+def test_an_output_that_feeds_another_unit_gets_both_contributions():
+    """x → h → y with outputs [h, y]: E = ½(h − t_h)² + ½(y − t_y)², by hand and by central differences."""
+    x, w1, w2, b1, b2, th, ty = 0.8, 0.6, -1.4, 0.1, 0.3, 0.2, 0.9
+    net = (rojas.Network().add_input("x").add_unit("h", "tanh", bias=b1).add_unit("y", "sigmoid", bias=b2)
+           .add_edge("x", "h", weight=w1, name="w1").add_edge("h", "y", weight=w2, name="w2"))
+    net.set_outputs(["h", "y"])
+    lab = rojas.label(net, {"x": x}, {"h": th, "y": ty})
+
+    def E(w1=w1, w2=w2, b1=b1, b2=b2, x=x):
+        h = math.tanh(w1 * x + b1)
+        y = sig(w2 * h + b2)
+        return 0.5 * (h - th) ** 2 + 0.5 * (y - ty) ** 2
+
+    h = math.tanh(w1 * x + b1)
+    y = sig(w2 * h + b2)
+    delta_y = (y - ty) * y * (1 - y)
+    delta_h = ((h - th) + w2 * delta_y) * (1 - h * h)   # its own error and what comes back from y
+    assert lab.value == pytest.approx(E(), rel=1e-14)
+    assert lab.delta["h"] == pytest.approx(delta_h, rel=1e-13)
+    assert lab.grad("w1") == pytest.approx(x * delta_h, rel=1e-13)
+    assert lab.grad("w2") == pytest.approx(h * delta_y, rel=1e-13)
+    for name, value in (("w1", w1), ("w2", w2), ("b1", b1), ("b2", b2), ("x", x)):
+        eps = 1e-6
+        fd = (E(**{name: value + eps}) - E(**{name: value - eps})) / (2 * eps)
+        ref = {"w1": "w1", "w2": "w2", "b1": "h", "b2": "y", "x": "x"}[name]
+        assert lab.grad(ref) == pytest.approx(fd, rel=1e-7, abs=1e-10)
+    assert rojas.tangent(lab, "w1").derivative == pytest.approx(x * delta_h, rel=1e-13)
+
+
+def test_a_tied_bias_gets_the_sum_of_its_units_deltas():
+    """Two units share the bias param b (and an edge param t): ∂E/∂b = δ_h1 + δ_h2."""
+    net = rojas.Network().add_param("b", 0.25).add_param("t", -0.7).add_input("x")
+    net.add_unit("h1", "tanh", bias_param="b").add_unit("h2", "sigmoid", bias_param="b")
+    net.add_unit("y", "identity", bias=0.05)
+    net.add_edge("x", "h1", weight=0.9).add_edge("x", "h2", param="t")
+    net.add_edge("h1", "y", weight=1.5).add_edge("h2", "y", param="t")
+    x, t = 0.4, 0.3
+
+    def E(b=0.25, tp=-0.7):
+        h1 = math.tanh(0.9 * x + b)
+        h2 = sig(tp * x + b)
+        return 0.5 * (1.5 * h1 + tp * h2 + 0.05 - t) ** 2
+
+    lab = rojas.label(net, {"x": x}, {"y": t})
+    h1, h2 = math.tanh(0.9 * x + 0.25), sig(-0.7 * x + 0.25)
+    dy = 1.5 * h1 - 0.7 * h2 + 0.05 - t
+    d1, d2 = dy * 1.5 * (1 - h1 * h1), dy * -0.7 * h2 * (1 - h2)
+    assert lab.value == pytest.approx(E(), rel=1e-14)
+    assert lab.bias_grad == pytest.approx({"h1": d1, "h2": d2, "y": dy}, rel=1e-13)
+    assert lab.param_grad["b"] == pytest.approx(d1 + d2, rel=1e-13)
+    assert lab.param_grad["t"] == pytest.approx(x * d2 + h2 * dy, rel=1e-13)
+    eps = 1e-6
+    assert lab.grad("b") == pytest.approx((E(b=0.25 + eps) - E(b=0.25 - eps)) / (2 * eps), rel=1e-8)
+    assert lab.grad("t") == pytest.approx((E(tp=-0.7 + eps) - E(tp=-0.7 - eps)) / (2 * eps), rel=1e-8)
+    assert lab.bias("h2") == 0.25 and lab.params == {"b": 0.25, "t": -0.7}
+    assert lab.gradients()["params"].tolist() == pytest.approx([d1 + d2, x * d2 + h2 * dy], rel=1e-13)
+    # the tangent sweep along the param moves both biases (and both tied edges)
+    assert rojas.tangent(lab, "b").derivative == pytest.approx(d1 + d2, rel=1e-12)
+    # evaluate at another value of the param moves both biases
+    assert rojas.evaluate(net, {"x": x}, {"y": t}, params={"b": 0.5}) == pytest.approx(E(b=0.5), rel=1e-14)
+
+
+# ---------------------------------------------------------------------------- a labeling is a snapshot
+def test_changing_the_network_after_labeling_changes_nothing_in_the_labeling():
+    net = rojas.load(rojas.example_path("mazur"))
+    lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
+    before = json.dumps(lab.to_dict())
+    net.set_weight("h1", "o1", 3.0)
+    net.set_bias("h1", 9.0)
+    assert json.dumps(lab.to_dict()) == before
+    assert lab.to_dict()["edges"][4]["weight"] == 0.4
+    assert lab.grad("w1") == pytest.approx(0.000438568, abs=5e-10)
+    assert lab.weight("h1", "o1") == 0.4 and lab.bias("h1") == 0.35
+    assert lab.network.weight("h1", "o1") == 0.4 and lab.network.bias("h1") == 0.35
+    ps = rojas.path_sum(lab, "w1")
+    assert ps.total == pytest.approx(0.000438568, abs=5e-10)
+    assert rojas.tangent(lab, "w1").derivative == pytest.approx(0.000438568, abs=5e-10)
+    assert lab.to_networkx().edges["h1", "o1"]["weight"] == 0.4
+    # the next labeling sees the new numbers
+    assert rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data"))).weight("h1", "o1") == 3.0
+    # a structural change afterwards changes nothing either
+    net.add_unit("extra", "tanh").add_edge("h1", "extra", weight=1.0)
+    assert len(lab.network) == 6 and len(lab.to_dict()["nodes"]) == 6
+    assert lab.network.outputs == ["o1", "o2"]
+    # the frozen copy refuses to change
+    with pytest.raises(rojas.RojasError, match="frozen copy"):
+        lab.network.set_weight("h1", "o1", 1.0)
+
+
+def test_the_snapshot_does_not_share_the_callers_arrays():
+    net = rojas.load(rojas.example_path("mazur"))
+    x = {"i1": np.array([0.05, 0.1]), "i2": np.array([0.1, 0.2])}
+    t = {"o1": np.array([0.01, 0.02]), "o2": np.array([0.99, 0.98])}
+    lab = rojas.label(net, x, t)
+    value = lab.value
+    x["i1"][0], t["o1"][0] = 7.0, 7.0
+    assert lab.inputs["i1"].tolist() == [0.05, 0.1] and lab.targets["o1"].tolist() == [0.01, 0.02]
+    assert rojas.tangent(lab, "w5").derivative == pytest.approx(lab.grad("w5"), rel=1e-13)
+    assert lab.value == value

@@ -9,8 +9,9 @@ commands; no library module imports this package.
 import argparse
 import importlib
 import sys
+import warnings
 
-from ..errors import RojasError
+from ..errors import RojasError, RojasWarning
 
 __all__ = ["main", "build_parser"]
 
@@ -48,12 +49,22 @@ def build_parser():
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A RojasWarning is one ``rojas: warning: ...`` line; others keep Python's format."""
+    if issubclass(category, RojasWarning):
+        print(f"rojas: warning: {message}", file=sys.stderr)
+    else:
+        print(warnings.formatwarning(message, category, filename, lineno, line), end="", file=sys.stderr)
+
+
 def main(argv=None):
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)  # argparse exits with status 2 on bad usage
     try:
-        return args.run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.run(args)
     except RojasError as exc:
         print(f"rojas: error: {exc}", file=sys.stderr)
         return 2
