@@ -273,8 +273,8 @@ def source_value(lab, source):
 
 
 def _weight(lab, u, v):
-    """The weight of u→v the labeling was computed with."""
-    return lab.network.weight(u, v)
+    """The weight of u→v the labeling used (its snapshot, whatever the network holds now)."""
+    return lab.weight(u, v)
 
 
 def _local_factors(lab, u, v):

@@ -35,10 +35,10 @@ def finite_difference(lab, source):
     source = resolve_source(net, source)
     if source.kind in ("node", "value"):
         raise RojasError(f"{source.label} is a label, not a parameter: no finite difference")
-    inputs = {n: lab.o[n] for n in net.inputs}
+    inputs = lab.inputs  # the labeling's numbers, whatever the network holds now
     targets = lab.targets or None
     of = None if lab.objective == "E" else lab.objective
-    params = net.parameters()
+    params = lab.parameters()
     w, b = params["weights"], params["biases"]
     p = np.array(list(params["params"].values()))
 
@@ -55,11 +55,11 @@ def finite_difference(lab, source):
         return evaluate(net, x2, targets, of, weights=w2, biases=b2, params=p2)
 
     if source.kind == "weight":
-        base = net.weight(*source.edges[0])
+        base = lab.weight(*source.edges[0])
     elif source.kind == "param":
-        base = net.params[source.label]
+        base = lab.params[source.label]
     elif source.kind == "bias":
-        base = net.bias(source.node)
+        base = lab.bias(source.node)
     else:
         base = float(np.max(np.abs(inputs[source.node])))
     h = np.cbrt(np.finfo(float).eps) * max(1.0, abs(base))

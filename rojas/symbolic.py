@@ -354,9 +354,8 @@ def _numbers(lab, syms, net_inputs):
     """
     import numpy as np
 
-    net = lab.network
-    known = {sym: net.weight(u, v) for (u, v), sym in syms["weights"].items()}
-    known.update({sym: net.bias(n) for n, sym in syms["biases"].items()})
+    known = {sym: lab.weight(u, v) for (u, v), sym in syms["weights"].items()}
+    known.update({sym: lab.bias(n) for n, sym in syms["biases"].items()})
     known.update({sym: np.asarray(lab.o[n], dtype=float) for n, sym in syms["inputs"].items()})
     known.update({syms["targets"][k]: np.asarray(t, dtype=float) for k, t in lab.targets.items()})
     units = {f"s_{n}": n for n in lab.s}

@@ -199,3 +199,21 @@ def test_prove_help_explains_every_option():
                    "--symbolic-size", "--symbolic-time", "--no-targets", "--no-symbolic"):
         assert option in text, option
     assert "complete LaTeX document" in text
+
+
+def test_what_derives_from_a_labeling_ignores_later_changes_to_the_network():
+    """Mazur's net labeled, then changed: the path sum, claim, proof and symbolic proof keep the snapshot."""
+    net, lab = mazur()
+    before = rojas.path_sum(lab, "w1")
+    net.set_weight("h1", "o1", 3.0)
+    net.set_bias("h1", -2.0)
+    ps = rojas.path_sum(lab, "w1")
+    assert round(ps.total, 9) == 0.000438568 and ps.total == before.total  # Mazur's published ∂E/∂w1
+    assert ps.total == pytest.approx(ps.backprop, rel=1e-13, abs=1e-18)
+    assert dict(ps.paths[0]["factors"])["w5"] == 0.40
+    verdict = rojas.check_claim(lab, "dE/dw1 = dh1/dw1 * do1/dh1 * dE/do1 + dh1/dw1 * do2/dh1 * dE/do2")
+    assert verdict.ok and verdict.claimed_value == pytest.approx(0.000438568, abs=5e-10)
+    proof = rojas.prove(lab, "w1")
+    assert proof.agree and round(proof.value, 9) == 0.000438568
+    assert round(proof.symbolic.derivative_value, 9) == 0.000438568
+    assert round(float(rojas.proof.finite_difference(lab, "w5")), 8) == 0.08216704
