@@ -2,31 +2,17 @@
 
 User text (node ids, edge names) may hold newlines, terminal escapes or lone
 surrogates; printed raw they fake lines (``rojas: error: …``), move the cursor
-or crash an encoder.  Every listing shows ids through :func:`display_id`.
+or crash an encoder.  Every listing shows ids through :func:`display_id`
+(escaped by :func:`rojas.escaping.terminal`, re-exported here as
+``escape_terminal``).
 """
-
-import re
 
 import numpy as np
 
 from .claim_grammar import OBJECTIVE_NAMES
+from .escaping import terminal as escape_terminal
 
 __all__ = ["escape_terminal", "display_id", "number_text"]
-
-# Control characters, lone surrogates, line separators and bidirectional overrides.
-_UNPRINTABLE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]")
-
-
-def escape_terminal(text):
-    """`text` with control characters written as Python escapes (``\\n``, ``\\x1b``).
-
-    Examples
-    --------
-    >>> print(escape_terminal("h\\nrojas: error: x\\x1b[2J"))
-    h\\nrojas: error: x\\x1b[2J
-    """
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
-
 
 def display_id(node):
     """A node id or name as listings show it: escaped, and quoted where it reads as the objective.

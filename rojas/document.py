@@ -9,43 +9,43 @@ math comes from SymPy with symbol names built by :func:`tex_name`.
 
 import re
 
-from .display import escape_terminal
 from .errors import RojasError
+from .escaping import latex, latex_math, terminal
 
 __all__ = ["Document", "escape_latex", "escape_markdown", "tex_name", "FORMATS"]
 
 FORMATS = ("md", "tex")
 
-_LATEX = {"\\": "\\textbackslash{}", "_": "\\_", "&": "\\&", "%": "\\%", "#": "\\#", "{": "\\{", "}": "\\}",
-          "$": "\\$", "^": "\\^{}", "~": "\\~{}", "<": "\\textless{}", ">": "\\textgreater{}",
-          "δ": "$\\delta$", "∂": "$\\partial$", "→": "$\\to$", "·": "$\\cdot$", "Σ": "$\\Sigma$", "−": "-",
-          "′": "'", "½": "1/2", "Π": "$\\Pi$", "≈": "$\\approx$", "×": "$\\times$", "σ": "$\\sigma$"}
-_LATEX_SPECIAL = re.compile("|".join(map(re.escape, _LATEX)))
+# The report's own symbols, which pdflatex cannot typeset from UTF-8 text: set as math.
+_SYMBOLS = {"δ": "$\\delta$", "∂": "$\\partial$", "→": "$\\to$", "·": "$\\cdot$", "Σ": "$\\Sigma$", "−": "-",
+            "′": "'", "½": "1/2", "Π": "$\\Pi$", "≈": "$\\approx$", "×": "$\\times$", "σ": "$\\sigma$"}
+_SYMBOL = re.compile("|".join(map(re.escape, _SYMBOLS)))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|$#])")
 
 
 def escape_latex(text):
-    """`text` typeset literally in LaTeX text mode: no command, group or comment survives.
-
-    Control characters are first written as escapes (a newline would end a table cell).
+    """`text` typeset literally in LaTeX text mode (:func:`rojas.escaping.latex`), the report's symbols as math.
 
     Examples
     --------
-    >>> print(escape_latex("w_1^\\\\input{/etc/hostname}"))
-    w\\_1\\^{}\\textbackslash{}input\\{/etc/hostname\\}
+    >>> print(escape_latex("w_1^\\\\input{/etc/hostname} → δ"))
+    w\\_1\\textasciicircum{}\\textbackslash{}input\\{/etc/hostname\\} $\\to$ $\\delta$
     """
-    return _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group()], escape_terminal(text))
+    return _SYMBOL.sub(lambda m: _SYMBOLS[m.group()], latex(text))
 
 
 def escape_markdown(text):
-    """`text` shown literally in Markdown: no emphasis, link, HTML, code, math or table break.
+    """`text` shown literally in Markdown: no link, HTML, code, math, heading or table break.
+
+    Only what can change a document's structure is escaped (not ``_`` or
+    ``.``), so the report's own prose and numbers read as written.
 
     Examples
     --------
     >>> print(escape_markdown("h|<b>*x*</b>"))
     h\\|\\<b\\>\\*x\\*\\</b\\>
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_terminal(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal(text)).replace("&", "&amp;")
 
 
 def tex_name(name):
@@ -58,7 +58,7 @@ def tex_name(name):
     """
     m = re.fullmatch(r"([A-Za-z]+)_?([A-Za-z0-9]*)('*)", str(name))
     if m is None:
-        return f"\\text{{{escape_latex(name)}}}"
+        return latex_math(name)
     base, sub, primes = m.groups()
     return (f"{base}_{{{sub}}}" if sub else base) + primes
 

@@ -2,11 +2,10 @@
 
 import json
 
-from ..errors import RojasError
 from ..paths import DEFAULT_LIMIT
 from ..proof import DEFAULT_UNIT_LIMIT
 from ..symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET
-from .common import add_data_options, count, label_for, network_and_data, positive_float, same_file
+from .common import add_data_options, count, label_for, network_and_data, positive_float
 
 
 def cmd_paths(args):
@@ -35,14 +34,11 @@ def cmd_paths(args):
 
 def cmd_prove(args):
     from ..data import lookup_node
+    from ..files import check_outputs
     from ..labeling import label
     from ..proof import check_proof_size, prove
 
-    if args.output is not None:
-        for read in (args.network, args.data):
-            if same_file(args.output, read):
-                raise RojasError(f"-o {args.output} is the file {read} this command reads: "
-                                 "write the proof to another file")
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     net, inputs, targets = network_and_data(args)
     check_proof_size(net, args.max_units)  # before the sweeps: a huge network is refused at once
     of = None if args.of is None else lookup_node(net, args.of, "--of")

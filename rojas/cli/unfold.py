@@ -28,6 +28,11 @@ def cmd_unfold(args):
         data_out = f"{root}.data.json"
     if args.steps is None and not args.data:
         raise RojasError("give --steps T (or --data with the sequences)")
+    from ..files import check_outputs
+
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)],
+                  writes=[("-o", args.out),
+                          ("--data-out" if args.data_out else "--data-out (derived from -o)", data_out)])
     rnet = load_recurrent(args.network)
     seq = load_sequence(args.data) if args.data else None
     net = unfold(rnet, steps=args.steps, data=seq)
