@@ -159,3 +159,17 @@ def test_paths_count_with_an_unknown_end_exits_2(tmp_path):
     r = rojas_cli("paths", path, "--from", "w1", "--count", "--to", "nosuch")
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.strip() == "rojas: error: --to: unknown node 'nosuch'"
+
+
+def test_a_huge_power_of_an_expression_is_taken_in_floats(tmp_path):
+    """f = s + (s/10)**(10**9): no exact 10**(10**9); its true derivative is not the claimed df = 1,
+    so the identity fails (exit 1) although the numbers agree at s = 0.35 (the power underflows to 0)."""
+    path = write(tmp_path / "tiny.json", {
+        "graph": {"name": "tiny", "primitives": {"f": {"f": "s + (s/10)**(10**9)", "df": "1"}}},
+        "nodes": [{"id": "x", "fn": "input"}, {"id": "y", "fn": "f", "bias": 0.2}],
+        "edges": [{"source": "x", "target": "y", "weight": 0.5, "name": "w1"}]})
+    r = rojas_cli("prove", path, "--input", "x=0.3", "--target", "y=0.1", "--wrt", "w1", timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert "does NOT simplify to 0" in r.stdout
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("| SymPy"))
+    assert close(float(line.split("|")[2]), 0.3 * (0.5 * 0.3 + 0.2 - 0.1), 1e-12)
