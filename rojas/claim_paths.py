@@ -16,7 +16,7 @@ import networkx as nx
 from .claim_grammar import OBJECTIVE_NAMES, ClaimSyntaxError
 from .errors import RojasError
 from .display import display_id
-from .paths import edge_label, network_graph, path_counts
+from .paths import edge_label, path_counts
 
 __all__ = ["Quantity", "name_resolver", "station", "paths_between", "along_one_edge", "segment", "normal",
            "concatenate", "path_text"]
@@ -43,7 +43,7 @@ def name_resolver(lab, claim):
     the network is refused: the claim could mean either.
     """
     net = lab.network
-    G = network_graph(net)
+    G = net.graph
     ids = {str(n): n for n in net.nodes}
     edges = {net.edge_name(u, v): (u, v) for u, v in net.edges if net.edge_name(u, v)}
     params = set(net.params)
@@ -91,7 +91,7 @@ def paths_between(lab, start, end, limit=None):
     counted first and more than `limit` of them are refused.
     """
     net = lab.network
-    G = network_graph(net)
+    G = net.graph
     ends = [station(Quantity("node", k)) for k in _objective_ends(lab)] if end.kind == "E" else [station(end)]
     if start.kind in ("edge", "param"):
         edges = [start.ref] if start.kind == "edge" else [e for e in net.edges if net.edge_param(*e) == start.ref]
@@ -116,7 +116,7 @@ def paths_between(lab, start, end, limit=None):
 
 def along_one_edge(lab, b, a):
     """True when ∂a/∂b runs along one edge: b→a, the weight of an edge into a, or an output into E."""
-    G = network_graph(lab.network)
+    G = lab.network.graph
     if b.kind in ("node", "input") and a.kind == "node":
         return G.has_edge(b.ref, a.ref)
     if b.kind == "edge" and a.kind == "node":

@@ -22,7 +22,7 @@ import numpy as np
 
 from .claim_grammar import ClaimSyntaxError, factor_text, objective_first, parse_claim
 from .claim_paths import (Quantity, along_one_edge, concatenate, name_resolver, normal, path_text, paths_between,
-                          segment, station)
+                          segment)
 from .errors import RojasError
 from .display import display_id, escape_terminal
 

@@ -17,16 +17,9 @@ from .combine import get_combine
 from .errors import RojasError
 
 __all__ = ["Source", "resolve_source", "resolve_ends", "count_paths", "path_counts", "path_ends", "path_sum",
-           "PathSum", "all_paths", "source_value", "edge_label", "network_graph",
-           "DEFAULT_LIMIT"]
+           "PathSum", "all_paths", "source_value", "edge_label", "DEFAULT_LIMIT"]
 
 DEFAULT_LIMIT = 10_000
-
-def network_graph(net):
-    """The network's DiGraph, read-only (``Network.graph``)."""
-    graph = getattr(type(net), "graph", None)
-    return net.graph if graph is not None else net._graph
-
 
 @dataclass(frozen=True)
 class Source:
@@ -92,7 +85,7 @@ def resolve_source(net, ref):
     except TypeError:
         raise RojasError(f"{ref!r} is no node, edge name, 'u->v', param, 'b:NODE', 's:NODE' "
                          "or 'o:NODE' of the network") from None
-    if isinstance(ref, tuple) and len(ref) == 2 and network_graph(net).has_edge(*ref):
+    if isinstance(ref, tuple) and len(ref) == 2 and net.graph.has_edge(*ref):
         return Source("weight", edges=(ref,), label=edge_label(net, *ref))
     ids = {str(n): n for n in net.nodes}
     if isinstance(ref, str):
@@ -138,7 +131,7 @@ def path_counts(net, ends):
     dict
         ``{node: int}``
     """
-    G = network_graph(net)
+    G = net.graph
     ends = set(ends)
     counts = {}
     for n in reversed(list(nx.topological_sort(G))):
@@ -263,7 +256,7 @@ def source_value(lab, source):
         # ∂/∂o_j: what arrives at the unit's right half before it multiplies by f'(s_j).
         net, j = lab.network, source.node
         arriving = sum(_weight(lab, j, k) * lab.product_partial(j, k) * lab.delta[k]
-                       for k in network_graph(net).successors(j))
+                       for k in net.graph.successors(j))
         if lab.objective == "E" and j in lab.targets:
             arriving = arriving + lab.o[j] - lab.targets[j]
         elif lab.objective == j:
@@ -334,7 +327,7 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
         raise RojasError(f"{count} paths from {source.label} to {to or lab.objective}: more than the "
                          f"limit of {limit} to list (count them with --count, or raise it with --limit N)")
     end_set = set(ends)
-    G = network_graph(net)
+    G = net.graph
     paths = []
     starts = [((u,), (f"o_{u}", lab.o[u]), u, v) for u, v in source.edges] if source.kind in ("weight", "param") else \
         [((), None, None, source.node)]

@@ -16,7 +16,7 @@ from .combine import get_combine
 from .document import Document, tex_name
 from .errors import RojasError
 from .path_listing import path_nodes_text
-from .paths import DEFAULT_LIMIT, edge_label, network_graph, path_counts, path_ends, path_sum, resolve_source
+from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source
 
 __all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_difference", "DEFAULT_UNIT_LIMIT"]
 
@@ -210,7 +210,7 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
 
     doc.heading("2. Backward sweep, step by step (reversed graph)")
     rows = []
-    G = network_graph(net)
+    G = net.graph
     for n in reversed(lab.plan.order):
         d = display_id(n)
         parts = [f"{display_id(edge_label(net, n, k))}·δ_{display_id(k)}"

@@ -17,7 +17,7 @@ import networkx as nx
 from .combine import get_combine
 from .document import tex_name
 from .errors import RojasError
-from .paths import all_paths, network_graph, path_counts, path_ends, resolve_source
+from .paths import all_paths, path_counts, path_ends, resolve_source
 from .symbolic_limits import (DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET,
                               expression_size, run_guarded)
 from .symbolic_translate import SympyPrimitives
@@ -84,7 +84,7 @@ def network_expressions(net, limit=DEFAULT_SIZE_LIMIT, primitives=None):
     biases = {n: symbol(f"b_{n}", sub("b", n)) for n in units}
     targets = {n: symbol(f"t_{n}", sub("t", n)) for n in net.outputs}
     s, o = {}, dict(inputs)
-    G = network_graph(net)
+    G = net.graph
     for n in nx.topological_sort(G):
         if n in inputs:
             continue
@@ -287,7 +287,7 @@ def _prove(sp, lab, source, tr, limit, ends):
         function = o[lab.objective]
     derivative = sp.Add(*[sp.diff(function, var) for var in variables])
 
-    G = network_graph(net)
+    G = net.graph
     starts = [(u, v) for u, v in source.edges] if source.kind in ("weight", "param") else [(None, source.node)]
     terms = []
     for u, v in starts:

@@ -19,7 +19,6 @@ import threading
 import networkx as nx
 
 from .errors import RojasError
-from .paths import network_graph
 from .symbolic_translate import SIZE_CAP
 
 __all__ = ["expression_size", "run_guarded", "DEFAULT_SIZE_LIMIT", "DEFAULT_PATH_LIMIT",
@@ -54,7 +53,7 @@ def expression_size(net, primitives, paths, sources, ends):
     int
         Clamped at a huge cap; compare it with a limit.
     """
-    G = network_graph(net)
+    G = net.graph
     o_size, s_size, df_size, depth = {}, {}, {}, {}
     for n in nx.topological_sort(G):
         if net.fn(n) == "input":
