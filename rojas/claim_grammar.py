@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import RojasError
+from .network import RESERVED_NAMES
 
 __all__ = ["ClaimSyntaxError", "Factor", "ParsedClaim", "parse_claim", "factor_text", "objective_first",
            "OBJECTIVE_NAMES"]
 
-#: Names a claim reads as the objective; a network must not use them for anything else.
-OBJECTIVE_NAMES = ("E", "L", "C")
+#: Names a claim reads as the objective; the network refuses them as ids and names (one tuple for both).
+OBJECTIVE_NAMES = RESERVED_NAMES
 
 
 class ClaimSyntaxError(RojasError):

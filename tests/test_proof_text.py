@@ -91,26 +91,31 @@ def test_terminal_listings_escape_control_characters(tmp_path):
     assert math.isclose(float(back.split()[2]), hostile_gradient(), rel_tol=1e-12)
 
 
-def objective_named_network(name):
-    net = rojas.Network(name="reserved")
-    net.add_input("i1").add_unit("h", "sigmoid", bias=0.1).add_unit(name, "sigmoid", bias=-0.2)
-    net.add_edge("i1", "h", weight=0.4, name="w1").add_edge("h", name, weight=0.6, name="w2")
-    return net
+@pytest.mark.parametrize("name", ["E", "L", "C"])
+def test_names_reserved_for_the_objective(name, tmp_path):
+    """The network refuses them at load; should one reach a claim or a listing anyway, the claim refuses
+    the ambiguous name and the listing quotes the node, keeping a bare E for the objective."""
+    from types import SimpleNamespace
 
+    import networkx as nx
 
-@pytest.mark.parametrize("name", ["E", "L"])
-def test_a_node_named_like_the_objective(name):
-    """The claim refuses the ambiguous name; the listing quotes the node and keeps E for the objective."""
-    net = objective_named_network(name)
-    lab = rojas.label(net, {"i1": 0.5}, {name: 0.3})
+    from rojas.claim_paths import name_resolver
+    from rojas.path_listing import path_nodes_text
+
+    path = tmp_path / "reserved.json"
+    path.write_text(json.dumps({"directed": True, "multigraph": False, "graph": {},
+                                "nodes": [{"id": "i1", "fn": "input"}, {"id": name, "fn": "sigmoid"}],
+                                "edges": [{"source": "i1", "target": name, "weight": 0.5}]}))
+    r = rojas_cli("grad", path, "--input", "i1=0.5", "--target", f"{name}=0.1")
+    assert r.returncode == 2 and f"'{name}' is reserved" in r.stderr and len(r.stderr.splitlines()) == 1
+    G = nx.DiGraph([("i1", name)])
+    net = SimpleNamespace(nodes=["i1", name], edges=[("i1", name)], params={}, graph=G,
+                          edge_name=lambda u, v: None, fn=lambda n: "input" if n == "i1" else "sigmoid")
+    resolve = name_resolver(SimpleNamespace(network=net), f"dE/d{name}")
     with pytest.raises(rojas.ClaimSyntaxError, match=rf"'{name}' names both the objective and a node"):
-        rojas.check_claim(lab, f"dE/dw1 = dh/dw1 * d{name}/dh * dE/d{name}")
-    listing = str(rojas.path_sum(lab, "w1"))
-    assert f"i1 → h → '{name}' → E" in listing
-    h = 1 / (1 + math.exp(-(0.4 * 0.5 + 0.1)))
-    o = 1 / (1 + math.exp(-(0.6 * h - 0.2)))
-    assert math.isclose(rojas.path_sum(lab, "w1").total, 0.5 * h * (1 - h) * 0.6 * o * (1 - o) * (o - 0.3),
-                        rel_tol=1e-12)
+        resolve(name, 4)
+    ps = SimpleNamespace(target="E")
+    assert path_nodes_text(ps, {"nodes": ["i1", name, "E"]}) == f"i1 → '{name}' → E"
 
 
 def test_count_paths_takes_the_references_of_rojas_paths():
