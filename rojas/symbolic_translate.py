@@ -67,17 +67,22 @@ class SympyPrimitives:
 
     def __init__(self, sp, net):
         self.sp, self.net = sp, net
-        self.z = sp.Dummy("s")
+        self.z = sp.Dummy("s", real=True)  # net inputs are real: d|s|/ds is sign(s), not a Derivative
         self._templates, self._sizes = {}, {}
         self._backend = _backend(sp)
 
     def f(self, fn, arg):
         """``f(arg)`` for primitive `fn` (a built-in, a registered one with ``sympy=``, or the file's)."""
-        return self._template(fn, "f").xreplace({self.z: arg})
+        return self._put(self._template(fn, "f"), arg)
 
     def df(self, fn, arg):
         """The *stored* derivative at `arg`: a file primitive's claimed df, a built-in's own."""
-        return self._template(fn, "df").xreplace({self.z: arg})
+        return self._put(self._template(fn, "df"), arg)
+
+    def _put(self, template, arg):
+        if template.has(self.sp.Derivative):  # an unevaluated derivative needs subs (it becomes Subs)
+            return template.subs(self.z, arg)
+        return template.xreplace({self.z: arg})
 
     def size(self, fn, which="f"):
         """``(k, m)``: the tree of ``fn(A)`` has ``k + m·size(A)`` nodes."""

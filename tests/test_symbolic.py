@@ -253,3 +253,19 @@ def test_a_small_network_does_not_hang():
                     "nor the size-limit RojasError)")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(("holds True", "refused")), r.stdout
+
+
+def test_a_python_primitive_registered_with_its_sympy_form():
+    """softsign s/(1+|s|), registered with sympy=: the identity holds (d|s|/ds = sign(s) for real s)."""
+    rojas.register_primitive("softsign_test", f=lambda s: s / (1 + np.abs(s)),
+                             df=lambda s: 1 / (1 + np.abs(s)) ** 2,
+                             sympy=lambda sp, s: s / (1 + sp.Abs(s)), replace=True)
+    net = rojas.Network(name="softsign")
+    net.add_input("x").add_unit("y", "softsign_test", bias=0.1)
+    net.add_edge("x", "y", weight=-0.5, name="w1")
+    lab = rojas.label(net, {"x": 0.6}, {"y": 0.5})
+    proof = rojas.symbolic_proof(lab, "w1")
+    s = -0.5 * 0.6 + 0.1
+    y = s / (1 + abs(s))
+    want = 0.6 * (1 / (1 + abs(s)) ** 2) * (y - 0.5)
+    assert proof.holds and close(proof.derivative_value, want) and close(proof.path_sum_value, want)
