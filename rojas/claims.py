@@ -310,7 +310,6 @@ def _render(true_paths, x, parsed, spelled, lab):
 
 def _factor_values(lab, a, b, tangent):
     """∂a/∂b per sample (an array over a batch), or None when it has no meaning."""
-    net = lab.network
     if a == b:
         return 1.0
     if a.kind in ("edge", "param", "input") or b.kind == "E":
@@ -318,7 +317,7 @@ def _factor_values(lab, a, b, tangent):
     if along_one_edge(lab, b, a) and a.kind == "node":
         # One edge, everything else held fixed: f'(s_a)·w_ba, or f'(s_a)·o_u for a weight u→a.
         u = b.ref[0] if b.kind == "edge" else b.ref
-        first = lab.o[u] if b.kind == "edge" else net.weight(u, a.ref)
+        first = lab.o[u] if b.kind == "edge" else lab.weight(u, a.ref)
         return lab.fprime[a.ref] * first * lab.product_partial(u, a.ref)
     ref = b.ref if b.kind in ("edge", "param", "input") else f"o:{b.ref}"
     odot = tangent(lab, ref)

@@ -83,6 +83,29 @@ def _downstream(G, sources):
     return seen
 
 
+def _start_deep(target, old_limit):
+    """Start `target` in a daemon thread with a deep stack and a raised recursion limit.
+
+    The stack size applies to threads *started* while it is set.  Where the
+    system refuses such a stack, the thread gets the default one and the
+    default recursion limit (a deeper limit on a shallow stack could crash).
+    """
+    old_stack = threading.stack_size()
+    try:
+        threading.stack_size(_STACK_BYTES)
+        sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+        thread = threading.Thread(target=target, name="rojas-symbolic", daemon=True)
+        thread.start()
+    except (RuntimeError, ValueError, MemoryError):
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+        thread = threading.Thread(target=target, name="rojas-symbolic", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(old_stack)
+    return thread
+
+
 class _OverBudget(BaseException):
     """Raised inside the worker thread when it runs over its time budget (not an Exception: nothing catches it)."""
 
@@ -106,15 +129,9 @@ def run_guarded(work, time_budget=DEFAULT_TIME_BUDGET):
         except BaseException as exc:  # handed to the caller's thread below
             outcome["error"] = exc
 
-    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    old_limit = sys.getrecursionlimit()
     try:
-        threading.stack_size(_STACK_BYTES)
-        thread = threading.Thread(target=target, name="rojas-symbolic", daemon=True)
-    finally:
-        threading.stack_size(old_stack)
-    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-    try:
-        thread.start()
+        thread = _start_deep(target, old_limit)
         thread.join(time_budget)
         if thread.is_alive():
             # Pure-Python SymPy checks for asynchronous exceptions between bytecodes.
