@@ -123,6 +123,11 @@ def test_check_outputs_names_both_sides(tmp_path):
     with pytest.raises(RojasError, match="is not a directory"):
         check_outputs(writes=[("--plot", net / "x.png")])
     check_outputs(reads=[net, "-"], writes=["-", tmp_path / "out.json", None])  # fine: nothing clobbered
+    with pytest.raises(RojasError, match="is not a directory"):
+        check_outputs(writes=[("--plot", tmp_path / "new" / "x.png")])
+    check_outputs(writes=[("--plot", tmp_path / "new" / "x.png")], makes_directories=["--plot"])
+    with pytest.raises(RojasError, match="is not a directory"):  # a file where a directory must be made
+        check_outputs(writes=[("--plot", net / "new" / "x.png")], makes_directories=["--plot"])
 
 
 def test_read_json_limits(tmp_path, monkeypatch):

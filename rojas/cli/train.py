@@ -51,7 +51,8 @@ def cmd_train(args):
     from ..files import check_outputs
 
     check_outputs(reads=[("NET.json", None if args.in_place else args.network), ("--data", args.data)],
-                  writes=[("--in-place" if args.in_place else "-o", out_path), ("--plot", args.plot)])
+                  writes=[("--in-place" if args.in_place else "-o", out_path), ("--plot", args.plot)],
+                  makes_directories=["--plot"])
     net, inputs, targets = network_and_data(args)
     freeze = ["biases"] if args.freeze_biases else None
     progress = _Progress(args.epochs)
