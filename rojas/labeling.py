@@ -20,9 +20,9 @@ from functools import cached_property
 import numpy as np
 
 from . import sweeps
-from .data import prepare
 from .errors import DataError, NumericalError, RojasError
 from .labeling_io import LabelingExport
+from .objective import Problem, check_sums, first_bad
 from .plan import Plan, plan_of  # noqa: F401 (re-exported: rojas.labeling.plan_of)
 from .snapshot import LabelsView, frozen_network, numbers_of
 
@@ -37,36 +37,6 @@ def as_network(net):
 
 
 _as_network = as_network  # the name other modules imported before it was public
-
-
-class _Problem:
-    """Inputs and targets of one labeling, checked and laid out in sweep order."""
-
-    def __init__(self, net, inputs, targets, of):
-        x_map, t_map, self.batch, self.of = prepare(net, inputs, targets, of)
-        self.plan = plan = plan_of(net)
-        pos = plan.pos
-        self.shape = (plan.n_nodes,) if self.batch is None else (plan.n_nodes, self.batch)
-        self.x = np.zeros(self.shape)
-        for node, value in x_map.items():
-            self.x[pos[node]] = value
-        self.outs = np.fromiter((pos[n] for n in t_map), dtype=np.intp, count=len(t_map))
-        self.t = np.zeros((len(self.outs),) + self.shape[1:])
-        for i, value in enumerate(t_map.values()):
-            self.t[i] = value
-        self.targets = list(t_map)
-        self.name = "E" if t_map else self.of
-
-    def objective(self, o):
-        """The objective's value and the seed the backward sweep starts from."""
-        seed = np.zeros(o.shape, o.dtype)
-        if self.targets:
-            seed[self.outs] = o[self.outs] - self.t  # ∂E/∂o_k = o_k − t_k: the error node's edges
-            value = 0.5 * np.sum(seed[self.outs] ** 2)
-        else:
-            seed[self.plan.pos[self.of]] = 1.0
-            value = np.sum(o[self.plan.pos[self.of]])
-        return (complex(value) if np.iscomplexobj(value) else float(value)), seed
 
 
 def _weights(plan, w, key=None):
@@ -107,7 +77,7 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
     0.082167041
     """
     net = as_network(net)
-    problem = _Problem(net, inputs, targets, of)
+    problem = Problem(net, inputs, targets, of)
     plan = problem.plan
     w0, b0, p0, _ = numbers_of(net, plan)
     w = np.array(w0 if weights is None else weights)
@@ -127,40 +97,6 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
     with np.errstate(all="ignore"):
         _, o, _, _ = sweeps.forward(plan, w_fl, w_fs, b[plan.node_file], problem.x)
         return problem.objective(o)[0]
-
-
-def _first_bad(plan, arrays, stage):
-    for name, arr in arrays:
-        bad = ~np.isfinite(arr)
-        if bad.ndim == 2:
-            bad = bad.any(axis=1)
-        if bad.any():
-            i = int(np.argmax(bad))
-            node = plan.order[i]
-            where = f"node {node!r} ({plan.fn_of(i)})"
-            raise NumericalError(f"non-finite {name} at {where} in the {stage} sweep; "
-                                 "the weights or inputs are too large for this primitive")
-
-
-def _check_sums(plan, value, problem, delta, edge_grad, o):
-    """Refuse a non-finite objective or gradient, naming where it overflowed."""
-    if not np.isfinite(value):
-        if problem.targets:
-            err = ((o[problem.outs] - problem.t) ** 2).reshape(len(problem.outs), -1)
-            k = int(np.argmax(~np.isfinite(err).all(axis=1) | ~np.isfinite(err.sum(axis=1))))
-            where = f"the error at output {plan.order[problem.outs[k]]!r}"
-        else:
-            where = f"the value of {problem.name!r}"
-        raise NumericalError(f"the objective E overflows: {where} is not finite")
-    bad = ~np.isfinite(edge_grad)
-    if bad.any():
-        u, v = plan.edges[int(np.argmax(bad))]
-        raise NumericalError(f"the gradient of edge {u!r}->{v!r} overflows (o_{u}·δ_{v} is not finite)")
-    if delta.ndim == 2:
-        bad = ~np.isfinite(delta.sum(axis=1)) & ~plan.is_input  # inputs' gradients stay per sample
-        if bad.any():
-            raise NumericalError(f"the gradient of node {plan.order[int(np.argmax(bad))]!r} summed over "
-                                 "the batch overflows")
 
 
 def label(net, inputs, targets=None, of=None):
@@ -205,20 +141,20 @@ def label(net, inputs, targets=None, of=None):
     0.058228
     """
     net = as_network(net)
-    problem = _Problem(net, inputs, targets, of)
+    problem = Problem(net, inputs, targets, of)
     plan = problem.plan
     w, b, p, key = numbers_of(net, plan)
     w_fl, w_fs, w_bl, w_bs = _weights(plan, w, key)
     b_sweep = b[plan.node_file]
     with np.errstate(all="ignore"):
         s, o, d, partials = sweeps.forward(plan, w_fl, w_fs, b_sweep, problem.x)
-        _first_bad(plan, (("value o", o), ("derivative f'(s)", d), ("net input s", s)), "forward")
+        first_bad(plan, (("value o", o), ("derivative f'(s)", d), ("net input s", s)), "forward")
         value, seed = problem.objective(o)
         delta = sweeps.backward(plan, w_bl, w_bs, d, seed, partials)
-        _first_bad(plan, (("delta", delta),), "backward")
+        first_bad(plan, (("delta", delta),), "backward")
         edge_grad = sweeps.edge_gradients(plan, o, delta, partials)
-        _check_sums(plan, value, problem, delta, edge_grad, o)
-    numbers = {"weights": w.copy(), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
+        check_sums(plan, value, problem, delta, edge_grad, o)
+    numbers = {"weights": plan.weights_copy(w, key), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
                "targets": problem.t}
     arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials}
     return Labeling(net, plan, problem, value, numbers, arrays, edge_grad)
@@ -302,9 +238,7 @@ class Labeling(LabelingExport):
     @cached_property
     def inputs(self):
         """``{input: value}`` this labeling used (arrays over a batch)."""
-        x = self._numbers["inputs"]
-        return {self.plan.order[i]: (float(x[i]) if x.ndim == 1 else x[i].copy())
-                for i in self.plan.inputs.tolist()}
+        return self._rows_of_inputs(self._numbers["inputs"])
 
     def _row(self, node):
         try:
@@ -358,9 +292,14 @@ class Labeling(LabelingExport):
 
     @cached_property
     def input_grad(self):
-        delta = self.arrays["delta"]
-        return {self.plan.order[i]: (float(delta[i]) if delta.ndim == 1 else delta[i].copy())
-                for i in self.plan.inputs.tolist()}
+        return self._rows_of_inputs(self.arrays["delta"])
+
+    def _rows_of_inputs(self, array):
+        """``{input: row}``: floats, or copies of the rows over a batch."""
+        plan = self.plan
+        names = [plan.order[i] for i in plan.inputs.tolist()]
+        rows = array[plan.inputs]  # a copy
+        return dict(zip(names, rows.tolist() if rows.ndim == 1 else list(rows)))
 
     def gradients(self):
         """The gradients as arrays, aligned with :meth:`Network.parameters`.
@@ -370,7 +309,8 @@ class Labeling(LabelingExport):
         dict
             ``{"weights": (E,) in edge order, "biases": (N,) in node order (0 for
             inputs), "params": (P,) in the order of ``network.params``}``, summed
-            over a batch.  What training uses: no per-edge Python work.
+            over a batch.  What training uses: no per-edge Python work.  The
+            weights' array is a read-only view of the snapshot (no copy).
         """
         plan = self.plan
         biases = np.where(plan.is_input, 0.0, self._delta_sum)[plan.rank]
@@ -385,7 +325,9 @@ class Labeling(LabelingExport):
         if not np.isfinite(params).all():
             name = plan.param_names[int(np.argmax(~np.isfinite(params)))]
             raise NumericalError(f"the gradient of param {name!r}, summed over its edges and units, overflows")
-        return {"weights": self._edge_grad.copy(), "biases": biases, "params": params}
+        weights = self._edge_grad.view()
+        weights.flags.writeable = False
+        return {"weights": weights, "biases": biases, "params": params}
 
     def product_partial(self, u, v):
         """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the combine mode's partial otherwise

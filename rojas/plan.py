@@ -18,10 +18,8 @@ A plan holds no numbers and never changes: a :class:`~rojas.Labeling` keeps
 the plan it was computed with, whatever happens to the network later.
 """
 
-import copy
 from functools import cached_property
 
-import networkx as nx
 import numpy as np
 
 from .combine import Segments, get_combine
@@ -109,29 +107,24 @@ class Direction:
 
 
 def structure_of(net):
-    """The arrays a plan compiles from: ``{nodes, edges, fn, combine, src, dst, edge_param, ...}``.
+    """The arrays a plan compiles from, read through the network's public array API.
 
-    Node and edge order are the network's; ``src``/``dst`` are node indices,
-    ``edge_param``/``node_param`` param indices (−1: not tied).
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges`` (network order), ``fn`` and ``combine`` per node,
+        ``src``/``dst`` (node positions per edge), ``levels`` (each node's
+        topological generation), ``edge_param``/``node_param`` (param positions,
+        −1: untied), ``param_names``, ``name``, ``outputs``.
     """
-    G = net._graph
-    nodes = list(G)
-    index = dict(zip(nodes, range(len(nodes))))
-    edges = net.edges
-    flat = np.fromiter(map(index.__getitem__, (n for e in edges for n in e)), dtype=np.intp,
-                       count=2 * len(edges))
-    edge_param = net._values_and_index()[4]
-    param_names = list(G.graph.get("params", {}))
-    pidx = {p: i for i, p in enumerate(param_names)}
-    node_param = np.fromiter((pidx.get(p, -1) for _, p in G.nodes(data="bias_param")), dtype=np.intp,
-                             count=len(nodes))
-    return {"nodes": nodes, "index": index, "edges": edges, "graph": G, "name": G.graph.get("name", ""),
-            "graph_attrs": copy.deepcopy(dict(G.graph)), "outputs": net.outputs,
-            "param_names": param_names, "node_param": node_param,
-            "fn": [d["fn"] for _, d in G.nodes(data=True)],
-            "combine": [d.get("combine", "sum") for _, d in G.nodes(data=True)],
-            "src": flat[0::2], "dst": flat[1::2], "edge_param": edge_param,
-            "generations": nx.topological_generations(G)}
+    nodes = net.nodes
+    src, dst = net.edge_arrays()
+    edge_param, node_param = net.param_index()
+    return {"nodes": nodes, "edges": net.edges, "name": net.name, "outputs": net.outputs,
+            "param_names": list(net.params), "node_param": np.array(node_param),
+            "fn": [net.fn(n) for n in nodes], "combine": [net.combine(n) for n in nodes],
+            "src": np.array(src), "dst": np.array(dst), "edge_param": np.array(edge_param),
+            "levels": np.array(net.levels())}
 
 
 class Plan:
@@ -156,8 +149,6 @@ class Plan:
         The params, in the network's order.
     outputs : tuple
         The units the error sums over (``Network.outputs`` when compiled).
-    graph_attrs : dict
-        The network's graph attributes when compiled (a copy).
     fn_names, combine_names : list
         Per sweep position, the node's primitive (``"input"``) and combine mode.
     is_input, inputs : ndarray
@@ -176,17 +167,20 @@ class Plan:
     def __init__(self, net):
         st = structure_of(net)
         self.nodes, self.edges = tuple(st["nodes"]), tuple(st["edges"])
-        fn, combine, index = st["fn"], st["combine"], st["index"]
-        modes = {name: get_combine(name) for name in set(combine) - {None}}
-        mode_rank = {name: (not modes[name].linear, name) for name in modes}
-        gens = [sorted((index[n] for n in gen), key=lambda i: (mode_rank[combine[i]], fn[i], i))
-                for gen in st["generations"]]
-        self.node_file = np.fromiter((i for gen in gens for i in gen), dtype=np.intp, count=len(fn))
+        fn, combine = st["fn"], st["combine"]
+        modes = {name: get_combine(name) for name in set(combine)}
+        # Within a generation: linear modes first, then by mode, primitive and network order.
+        names = sorted(modes, key=lambda name: (not modes[name].linear, name))
+        mode_key = np.array([names.index(c) for c in combine], dtype=np.intp)
+        fn_key = np.unique(fn, return_inverse=True)[1].reshape(-1)
+        gen_of = st["levels"]
+        sizes = np.bincount(gen_of).tolist()
+        self.node_file = np.lexsort((np.arange(len(fn)), fn_key, mode_key, gen_of))
         self.rank = np.empty_like(self.node_file)
         self.rank[self.node_file] = np.arange(len(fn))
         self.order = [self.nodes[i] for i in self.node_file.tolist()]
         n_nodes = self.n_nodes = len(self.order)
-        bounds = np.cumsum([0] + [len(gen) for gen in gens])
+        bounds = np.cumsum([0] + sizes)
         fns = [fn[i] for i in self.node_file.tolist()]
         combines = [combine[i] for i in self.node_file.tolist()]
         self.is_input = np.array([f == "input" for f in fns], dtype=bool)
@@ -194,8 +188,7 @@ class Plan:
         self.src, self.dst = self.rank[st["src"]], self.rank[st["dst"]]
         self.edge_param, self.node_param = st["edge_param"], st["node_param"]
         self.param_names = tuple(st["param_names"])
-        self.name, self._graph = st["name"], st["graph"]
-        self.graph_attrs, self.outputs = st["graph_attrs"], tuple(st["outputs"])
+        self.name, self.outputs, self._source = st["name"], tuple(st["outputs"]), net
         self.fn_names, self.combine_names = fns, combines
         self.n_edges = len(self.src)
 
@@ -222,19 +215,21 @@ class Plan:
         starts = np.flatnonzero(np.diff(code, prepend=-1) | np.isin(np.arange(n_nodes), bounds))
         ends = np.append(starts[1:], n_nodes)
         self.fns = sorted(set(fns) - {"input"})
-        self.levels = [Level(k, int(bounds[k]), int(bounds[k + 1])) for k in range(len(gens))]
-        for a, z in zip(starts.tolist(), ends.tolist()):
-            lev = self.levels[int(np.searchsorted(bounds, a, side="right")) - 1]
+        self.levels = list(map(Level, range(len(sizes)), bounds[:-1].tolist(), bounds[1:].tolist()))
+        run_level = (np.searchsorted(bounds, starts, side="right") - 1).tolist()
+        for k, a, z in zip(run_level, starts.tolist(), ends.tolist()):
             if fns[a] != "input":
-                lev.groups.append((fns[a], a, z))
-        for lev in self.levels:
-            a, z = fwd_scaled.span(lev.index)
+                self.levels[k].groups.append((fns[a], a, z))
+        cuts = fwd_scaled.cuts
+        for k in np.flatnonzero(np.diff(cuts)).tolist():  # the generations with scaled edges
+            a, z = cuts[k], cuts[k + 1]
             while a < z:  # the scaled edges of one mode are contiguous (units sorted by mode)
                 name = combines[fwd_scaled.near[a]]
                 b = a + int(np.searchsorted([combines[i] != name for i in fwd_scaled.near[a:z]], True))
-                lev.runs.append((modes[name], a, b, Segments(fwd_scaled.local[a:b])))
+                self.levels[k].runs.append((modes[name], a, b, Segments(fwd_scaled.local[a:b])))
                 a = b
-        self._file_primitives = {f: net.primitive(f) for f in self.fns if f in net._prims}
+        self._file_primitives = {f: prim for f in self.fns
+                                 if (prim := net.primitive(f)).source is not None}  # defined by the file
         self._ordered = (None, None, {})
 
     def primitive(self, fn):
@@ -259,9 +254,8 @@ class Plan:
 
     @cached_property
     def edge_names(self):
-        """For each edge (network order), its ``name`` or None."""
-        edges = self._graph.edges
-        return [edges[e].get("name") for e in self.edges]
+        """For each edge (network order), its ``name`` or None (names never change)."""
+        return [self._source.edge_name(u, v) for u, v in self.edges]
 
     @cached_property
     def _edge_by_name(self):
@@ -297,6 +291,20 @@ class Plan:
         if id(part) not in cache:
             cache[id(part)] = w[part.edges]
         return cache[id(part)]
+
+    def weights_copy(self, w, key):
+        """A copy of the weights `w` for a labeling's snapshot, shared by the labelings of one `key`.
+
+        Labelings treat it as read-only, so while the network's weights stay
+        the same (its key unchanged) one copy serves them all.
+        """
+        ref, version, cache = self._ordered
+        if ref is not key[0] or version != key[1]:
+            self.ordered(w, self.forward.linear, key)  # starts a new cache for this key
+            cache = self._ordered[2]
+        if "copy" not in cache:
+            cache["copy"] = w.copy()
+        return cache["copy"]
 
 
 def plan_of(net):

@@ -32,12 +32,8 @@ def numbers_of(net, plan):
         ``(weight array, version)``: unchanged while the network's weights are,
         so permuted copies of them may be kept.
     """
-    (w, b, p), _, _, _, _ = net._values_and_index()
-    tied = plan.node_param >= 0
-    if tied.any():
-        b = b.copy()
-        b[tied] = p[plan.node_param[tied]]
-    return w, b, p, (w, net._weight_version())
+    w, b, p = net.values()  # read-only, tied entries hold their param's value
+    return w, b, p, (w, net.version)
 
 
 class LabelsView(Mapping):
@@ -101,10 +97,15 @@ def frozen_network(source, plan, numbers):
     from `source`'s graph now: a plan's nodes and edges keep their attribute
     dicts, and only the numbers in them can change after a labeling.
     """
-    G = source._graph
+    G = source.graph
     w, b = numbers["weights"].tolist(), numbers["biases"].tolist()
-    graph = copy.deepcopy(plan.graph_attrs)
+    graph = copy.deepcopy(dict(G.graph))
     graph["params"] = dict(zip(plan.param_names, numbers["params"].tolist()))
+    graph.pop("outputs", None)
+    out_degree = np.bincount(plan.src, minlength=plan.n_nodes)
+    if list(plan.outputs) != [n for n, r in zip(plan.nodes, plan.rank.tolist())
+                              if out_degree[r] == 0 and not plan.is_input[r]]:
+        graph["outputs"] = list(plan.outputs)
     nodes = []
     for n, bias, param in zip(plan.nodes, b, (plan.node_param >= 0).tolist()):
         data = dict(G.nodes[n])

@@ -186,3 +186,76 @@ def test_cli_prints_an_unknown_field_as_one_warning_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"rojas: warning: {net_path}: unknown node field 'bais' kept but not used by rojas "
                    "(prefix with 'x-' to mark it as yours)"]
+
+
+# ---------------------------------------------------------------------------- the numbers
+def _hand(x, w1, w2, c, t_h=None, t_y=None):
+    """E and its derivatives for x → h (tanh, bias c) → y (identity, bias c), worked by hand.
+
+    o_h = tanh(w1·x + c), o_y = w2·o_h + c; E sums ½(o − t)² over the outputs given a target.
+    """
+    o_h = math.tanh(w1 * x + c)
+    o_y = w2 * o_h + c
+    e_h = (o_h - t_h) if t_h is not None else 0.0
+    e_y = (o_y - t_y) if t_y is not None else 0.0
+    E = 0.5 * e_h ** 2 + 0.5 * e_y ** 2
+    delta_y = e_y                                    # identity: f' = 1
+    delta_h = (e_h + w2 * delta_y) * (1 - o_h ** 2)  # both contributions: its own error and y's
+    return E, {"w1": x * delta_h, "w2": o_h * delta_y, "c": delta_h + delta_y}
+
+
+def _central(net, targets, setter, name, value, h=1e-6):
+    def E(v):
+        setter(name, v)
+        return rojas.label(net, {"x": 0.7}, targets).value
+    try:
+        return (E(value + h) - E(value - h)) / (2 * h)
+    finally:
+        setter(name, value)
+
+
+@pytest.mark.parametrize("outputs, targets", [
+    (None, {"y": 0.4}),
+    (["h", "y"], {"h": -0.2, "y": 0.4}),       # an output that feeds another unit
+    (["h"], {"h": -0.2}),                      # an output that is not a sink
+])
+def test_gradients_with_named_outputs_and_a_tied_bias(tmp_path, outputs, targets):
+    doc = chain_doc() if outputs is None else chain_doc(outputs=outputs)
+    net = load_doc(tmp_path, doc)
+    lab = rojas.label(net, {"x": 0.7}, targets)
+    E, grads = _hand(0.7, 0.5, 2.0, 0.3, targets.get("h"), targets.get("y"))
+    assert lab.value == pytest.approx(E, rel=1e-13)
+    assert lab.grad("w1") == pytest.approx(grads["w1"], rel=1e-12)
+    assert lab.grad("w2") == pytest.approx(grads["w2"], rel=1e-12, abs=1e-15)
+    assert lab.param_grad["c"] == pytest.approx(grads["c"], rel=1e-12)
+    # and central differences of the engine's own E agree
+    set_w = lambda name, v: net.set_weight(*net.find_edge(name), v)  # noqa: E731
+    assert _central(net, targets, set_w, "w1", 0.5) == pytest.approx(grads["w1"], rel=1e-7)
+    assert _central(net, targets, net.set_param, "c", 0.3) == pytest.approx(grads["c"], rel=1e-7)
+
+
+def test_cli_grad_with_named_outputs_and_a_tied_bias(tmp_path, capsys):
+    from rojas.cli import main
+
+    net_path, data_path = tmp_path / "n.json", tmp_path / "d.json"
+    net_path.write_text(json.dumps(chain_doc(outputs=["h", "y"])))
+    data_path.write_text(json.dumps({"inputs": {"x": 0.7}, "targets": {"h": -0.2, "y": 0.4}}))
+    assert main(["grad", str(net_path), "--data", str(data_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    E, grads = _hand(0.7, 0.5, 2.0, 0.3, -0.2, 0.4)
+    numbers = list(_numbers(out))
+    assert any(v == pytest.approx(E, rel=1e-12) for v in numbers)
+    assert any(v == pytest.approx(grads["c"], rel=1e-12) for v in numbers)
+    assert any(v == pytest.approx(grads["w1"], rel=1e-12) for v in numbers)
+
+
+def _numbers(obj):
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float):
+            yield item

@@ -101,7 +101,7 @@ def test_a_bad_size_limit_is_named(tmp_path, monkeypatch, value):
 
 def test_an_integer_of_5000_digits_is_refused(tmp_path, capsys):
     text = json.dumps(doc()).replace('"weight": 0.5', '"weight": ' + "9" * 5000)
-    refused(tmp_path, text, "holds an integer of more than 4300 digits")
+    refused(tmp_path, text, "holds an integer of more than 4300 digits (5000 digits)")
     cli_refuses(capsys, tmp_path / "net.json", "more than 4300 digits")
 
 

@@ -60,7 +60,12 @@ def from_dict(data, source="network", *, warn=True):
     Raises
     ------
     NetworkError
-        Naming the field, node or edge at fault.
+        Naming the field, node or edge at fault.  Among the refusals: ids that
+        are not strings or integers or are equal as text (``1`` and ``"1"``),
+        the reserved names E, L, C, params named like a node or an edge, a
+        graph ``name`` that is not a string (refused, not converted, so that a
+        saved file is the file loaded), non-finite numbers and lone surrogates
+        anywhere, even in passthrough fields.
     """
     if not isinstance(data, dict):
         raise NetworkError(f"{source}: expected a JSON object with 'nodes' and 'edges'")

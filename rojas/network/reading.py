@@ -12,6 +12,7 @@ environment variable ``ROJAS_MAX_FILE_MB`` raises or lowers it, e.g.
 
 import json
 import os
+import re
 import stat
 import sys
 
@@ -57,6 +58,7 @@ def _check_kind_and_size(name, info, limit):
     if info.st_size > limit:
         raise RojasError(f"{name} is {_megabytes(info.st_size)}, over the limit of {_megabytes(limit)} "
                          f"(set {MAX_FILE_ENV} to a larger number of megabytes to read it)")
+    return info.st_size
 
 
 def read_json(path, what="file"):
@@ -82,8 +84,10 @@ def read_json(path, what="file"):
     try:
         _check_kind_and_size(name, os.stat(path), limit)  # before open(): opening a FIFO would block
         with open(path, "rb") as fh:
-            _check_kind_and_size(name, os.fstat(fh.fileno()), limit)  # the file opened is the file checked
-            raw = fh.read(limit + 1)  # a file that grew since still stops at the limit
+            size = _check_kind_and_size(name, os.fstat(fh.fileno()), limit)  # the file opened is the one checked
+            raw = fh.read(size + 1)  # read(n) allocates n bytes: ask for the size, not the limit
+            if len(raw) > size:      # the file grew since: read on, but never past the limit
+                raw += fh.read(limit + 1 - len(raw))
     except OSError as exc:
         raise RojasError(f"{name}: {exc.strerror or exc}") from None
     if len(raw) > limit:
@@ -102,5 +106,8 @@ def read_json(path, what="file"):
         raise RojasError(f"{name} nests lists or objects too deeply to be a network or data file") from None
     except ValueError:  # Python's limit on integer digits (CVE-2020-10735)
         limit_digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
-        raise RojasError(f"{name} holds an integer of more than {limit_digits} digits; "
+        # Found only now, so that parsing pays nothing for it (a parse_int hook costs a call per integer).
+        found = re.search(r"\d{%d,}" % (limit_digits + 1), text)
+        size = f" ({len(found.group())} digits)" if found else ""
+        raise RojasError(f"{name} holds an integer of more than {limit_digits} digits{size}; "
                          "numbers must fit a float64") from None
