@@ -29,6 +29,15 @@ one row per term (and a column per sample in a batch):
 >>> "squares" in combine_names(), get_combine("product").symbol
 (True, 'Π')
 
+Networks may use it at once, and every sweep follows (s = (w·x)², so
+∂s/∂w = 2·(w·x)·x):
+
+>>> import rojas
+>>> net = rojas.Network().add_input("x").add_unit("q", "identity", combine="squares")
+>>> lab = rojas.label(net.add_edge("x", "q", weight=3.0), {"x": 2.0})
+>>> lab.value, lab.grad("x->q"), rojas.tangent(lab, "x->q").derivative
+(36.0, 24.0, 24.0)
+
 Without a vectorized ``segments`` routine the sweeps call ``value`` and
 ``partials`` once per unit of the mode (correct, and slow on large networks);
 the built-ins reduce a whole generation of units at once.
@@ -257,6 +266,8 @@ def _product_segments(terms, layout):
     products from both ends give every "product of the others" without a
     division, so a zero term is exact.
     """
+    if len(terms) == 0:  # no unit has a term
+        return np.ones((len(layout),) + terms.shape[1:], terms.dtype), terms.copy()
     table = np.ones((len(layout), layout.width) + terms.shape[1:], terms.dtype)
     table[layout.index, layout.col] = terms
     before = np.cumprod(table, axis=1)

@@ -81,7 +81,7 @@ def forward_sweep(G, primitive, x, w, b):
     primitive : callable
         ``primitive(fn)`` returns the primitive with ``f`` and ``df``.
     x : dict
-        ``{input: value}`` (a value may be an array: a batch).
+        ``{input: value}``: numbers, or arrays of one shape (a batch).
     w, b : dict
         As :func:`numbers` returns them.
 
@@ -91,13 +91,15 @@ def forward_sweep(G, primitive, x, w, b):
         ``partial[(i, j)] = ∂s_j/∂t_ij``, the combine mode's partial (1 for a sum).
     """
     s, fprime, o, partial = {}, {}, {}, {}
+    batch = np.shape(next(iter(x.values()), 0.0))  # () or (B,): every input has this shape
     for j in nx.topological_sort(G):
         fn = G.nodes[j]["fn"]
         if fn == "input":
             o[j] = x[j]
             continue
         sources = list(G.predecessors(j))
-        terms = np.array([w[(i, j)] * o[i] for i in sources])  # one row per in-edge
+        terms = [w[(i, j)] * o[i] for i in sources]
+        terms = np.array(np.broadcast_arrays(*terms)) if terms else np.zeros((0,) + batch)  # a row per edge
         mode = get_combine(G.nodes[j].get("combine", "sum"))
         s[j] = mode.value(terms) + b[j]
         for i, p in zip(sources, mode.partials(terms)):
@@ -178,7 +180,9 @@ def label(net, inputs, targets=None, of=None):
     outputs = net.outputs
     if targets is None and of is None:
         (of,) = outputs
-    x = {n: np.asarray(v, dtype=float) if np.ndim(v) else float(v) for n, v in inputs.items()}
+    values = [*inputs.values(), *(targets or {}).values()]
+    batch = max((np.shape(v) for v in values), key=len)  # a number beside lists stands for every sample
+    x = {n: np.broadcast_to(np.asarray(v, dtype=float), batch) if batch else float(v) for n, v in inputs.items()}
     w, b = numbers(G)
     s, fprime, o, partial = forward_sweep(G, net.primitive, x, w, b)
     value, seed = objective(o, outputs, targets, of)

@@ -18,6 +18,7 @@ def test_builtins_value_and_partials_by_hand():
     np.testing.assert_allclose(p.partials(t), [-0.5 * 3.0, 2.0 * 3.0, 2.0 * -0.5])
     # an empty sum is 0, an empty product 1
     assert s.empty == 0.0 and p.empty == 1.0
+    assert p.partials(np.zeros(0)).shape == (0,) and s.partials(np.zeros(0)).shape == (0,)
     assert s.linear and not p.linear
     assert (s.symbol, p.symbol) == ("Σ", "Π")
     assert s.rule == "∂E/∂w_ij = o_i·δ_j" and p.rule.startswith("∂E/∂w_ij = δ_j·∂s_j/∂w_ij")
@@ -94,3 +95,43 @@ def test_registry_errors_name_the_culprit():
         register_combine("no way", np.sum, np.ones_like, symbol="?")
     with pytest.raises(rojas.NetworkError, match="must be callable"):
         register_combine("bad", 1.0, np.ones_like, symbol="?")
+
+
+def test_a_registered_mode_runs_through_every_sweep():
+    """A unit summing the squares of its terms, in a network with skips and a batch:
+    the engine against the textbook sweeps and central differences."""
+    from rojas import textbook
+
+    register_combine("test_sumsq", value=lambda t: np.sum(t * t, axis=0), partials=lambda t: 2.0 * t,
+                     symbol="Σ²", replace=True)
+    net = rojas.Network().add_input("x1").add_input("x2")
+    net.add_unit("h", "tanh", bias=0.1).add_unit("q", "sigmoid", combine="test_sumsq", bias=-0.3)
+    net.add_unit("e", "identity", combine="test_sumsq", bias=0.2)  # no in-edges: s = 0 + b
+    net.add_unit("y", "identity")
+    for u, v, w in (("x1", "h", 0.7), ("x2", "h", -0.4), ("h", "q", 1.2), ("x2", "q", 0.5),
+                    ("q", "y", 1.5), ("x1", "y", -0.6), ("e", "y", 0.9)):
+        net.add_edge(u, v, weight=w)
+    for x in ({"x1": 0.3, "x2": -0.8}, {"x1": [0.3, 1.0], "x2": [-0.8, 0.2]}):
+        lab = rojas.label(net, x, {"y": 0.25})
+        ref = textbook.label(net, x, {"y": 0.25})
+        assert lab.value == pytest.approx(ref.value, rel=1e-13)
+        for e in net.edges:
+            assert lab.weight_grad[e] == pytest.approx(ref.weight_grad[e], rel=1e-12, abs=1e-15)
+        assert lab.s["e"] == pytest.approx(0.2)
+    # by hand, one sample: s_q = (1.2·h)² + (0.5·x2)² − 0.3
+    h = math.tanh(0.7 * 0.3 - 0.4 * -0.8 + 0.1)
+    q = 1 / (1 + math.exp(-((1.2 * h) ** 2 + (0.5 * -0.8) ** 2 - 0.3)))
+    y = 1.5 * q - 0.6 * 0.3 + 0.9 * math.tanh(0) + 0.9 * 0.2
+    lab = rojas.label(net, {"x1": 0.3, "x2": -0.8}, {"y": 0.25})
+    assert lab.o["y"] == pytest.approx(y, rel=1e-13)
+    d_q = (y - 0.25) * 1.5 * q * (1 - q)
+    assert lab.grad("h->q") == pytest.approx(d_q * 2 * (1.2 * h) * h, rel=1e-12)
+    assert lab.product_partial("x2", "q") == pytest.approx(2 * 0.5 * -0.8)
+    assert rojas.tangent(lab, "h->q").derivative == pytest.approx(lab.grad("h->q"), rel=1e-12)
+    w = net.parameters()["weights"]
+    for k in range(len(w)):
+        step = np.zeros_like(w)
+        step[k] = 1e-6
+        fd = (rojas.evaluate(net, {"x1": 0.3, "x2": -0.8}, {"y": 0.25}, weights=w + step)
+              - rojas.evaluate(net, {"x1": 0.3, "x2": -0.8}, {"y": 0.25}, weights=w - step)) / 2e-6
+        assert lab.gradients()["weights"][k] == pytest.approx(fd, rel=1e-7, abs=1e-10)

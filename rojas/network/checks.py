@@ -11,6 +11,7 @@ import numbers
 import warnings
 
 from ..errors import NetworkError, RojasWarning
+from ..combine import combine_names
 from ..primitives import get_primitive
 
 __all__ = ["COMBINES", "GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
@@ -147,8 +148,9 @@ def check_node(node, data, params, primitives):
         except NetworkError as exc:
             raise NetworkError(f"node {node!r}: {exc}") from None
     combine = data.get("combine", "sum")
-    if combine not in COMBINES:
-        raise NetworkError(f"node {node!r}: unknown combine {_short(combine)} (use 'sum' or 'product')")
+    if combine not in combine_names():  # the registry of rojas.combine
+        known = ", ".join(map(repr, combine_names()))
+        raise NetworkError(f"node {node!r}: unknown combine {_short(combine)} (known: {known})")
     if "bias_param" in data:
         if "bias" in data:
             raise NetworkError(f"node {node!r} has both 'bias' and 'bias_param'; give one")

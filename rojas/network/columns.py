@@ -18,7 +18,8 @@ import numpy as np
 from ..errors import NetworkError
 from ..expressions import file_primitives
 from ..primitives import get_primitive
-from .checks import (COMBINES, NODE_FIELDS, RESERVED_NAMES, check_edge, check_extra,
+from ..combine import combine_names
+from .checks import (NODE_FIELDS, RESERVED_NAMES, check_edge, check_extra,
                      check_id, check_node, check_param_name, check_text, edge_label, finite_number)
 from .topology import check_acyclic
 
@@ -130,7 +131,7 @@ def parse_nodes(nodes, col):
             _name_node_fault(nodes, col)
         values = [d[key] for d in nodes if key in d]
         try:
-            if key == "combine" and not set(values) <= set(COMBINES):
+            if key == "combine" and not set(values) <= set(combine_names()):
                 _name_node_fault(nodes, col)
             if key == "bias_param":
                 pidx = {p: i for i, p in enumerate(col.pnames)}
