@@ -23,9 +23,8 @@ def assignment(text):
 def network_and_data(args):
     """The network, inputs and targets named by the common options (NET.json, --data, --input, --target)."""
     from ..data import load_data
-    from ..network import load
-
     from ..errors import DataError
+    from ..network import load
 
     net = load(args.network)
     inputs, targets = load_data(args.data) if args.data else ({}, None)
