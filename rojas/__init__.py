@@ -27,6 +27,7 @@ _LAZY = {
     # the proof: paths, tangents, symbols, claims
     "path_sum": "paths", "count_paths": "paths", "tangent": "forward_mode",
     "symbolic_proof": "symbolic", "check_claim": "claims", "proof_report": "proof",
+    "prove": "proof", "Proof": "proof", "ClaimSyntaxError": "claim_grammar",
     # verification and learning
     "check": "checking", "CheckReport": "checking", "train": "training", "History": "training",
     "plot_loss": "loss_plot",
@@ -70,6 +71,7 @@ __all__ = [
     "register_combine", "get_combine", "combine_names", "Combine",
     "example_path", "examples",
     "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
+    "prove", "Proof", "ClaimSyntaxError",
     "check", "CheckReport", "train", "History", "plot_loss", "testing",
     "draw", "animate", "save_drawing", "explore",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",

@@ -69,14 +69,10 @@ class Backend:
     function: Callable
 
 
-def _numpy_function(name):
-    return function_table()[name].f
-
-
 # NUMPY serves real and complex arrays alike: the sweeps and the complex-step check.
 NUMPY = Backend("numpy", float,
                 {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power},
-                {"neg": np.negative, "pos": np.positive}, _numpy_function)
+                {"neg": np.negative, "pos": np.positive}, lambda name: function_table()[name].f)
 
 
 def sympy_backend(sp):

@@ -13,6 +13,7 @@ directory) is refused.  :func:`check_outputs` refuses, before any work,
 outputs that would overwrite an input or each other.
 """
 
+import io
 import json
 import os
 import stat
@@ -100,7 +101,7 @@ def _labelled(items):
             yield (label or repr(path)), path
 
 
-def check_outputs(reads=(), writes=()):
+def check_outputs(reads=(), writes=(), makes_directories=()):
     """Refuse, before any work, outputs that would clobber an input or each other, or cannot be written.
 
     Parameters
@@ -108,6 +109,9 @@ def check_outputs(reads=(), writes=()):
     reads, writes : iterable
         Paths, or ``(label, path)`` pairs whose label names the option in the
         message (``("-o", "out.json")``); ``None`` and ``"-"`` are skipped.
+    makes_directories : iterable of str
+        Labels of outputs whose writer creates missing directories: for them
+        the nearest existing ancestor must be a directory (not a file).
 
     Raises
     ------
@@ -133,14 +137,16 @@ def check_outputs(reads=(), writes=()):
             if same_file(path, other):
                 raise RojasError(f"{label} {path!r} and {other_label} {other!r} are the same file; "
                                  "give them different names")
-        _writable(path, label)
+        _writable(path, label, creates=label in makes_directories)
 
 
-def _writable(path, label=None):
+def _writable(path, label=None, creates=False):
     """The real path to write for `path` (links followed); refuses what cannot take a regular file."""
     name = f"{label} {path!r}" if label and label != repr(path) else repr(path)
     target = os.path.realpath(path)
     directory = os.path.dirname(target)
+    while creates and not os.path.lexists(directory) and os.path.dirname(directory) != directory:
+        directory = os.path.dirname(directory)  # the writer makes the missing ones
     if not os.path.isdir(directory):
         shown = os.path.dirname(path) or directory
         raise RojasError(f"cannot write {name}: {shown!r} is not a directory")
@@ -223,12 +229,27 @@ def write_text_atomic(path, text):
 
 def write_json_atomic(path, obj):
     """Write `obj` as JSON to `path` atomically (``"-"``: to standard output)."""
-    try:
-        text = json.dumps(obj, indent=1, allow_nan=False) + "\n"
-    except ValueError:
-        raise RojasError(f"cannot write {os.fspath(path)!r}: a value is NaN or infinite, "
-                         "which JSON cannot hold") from None
-    return write_text_atomic(path, text)
+    path = os.fspath(path)
+
+    def dump(fh):
+        try:
+            json.dump(obj, fh, indent=1, allow_nan=False)
+        except ValueError:
+            raise RojasError(f"cannot write {path!r}: a value is NaN or infinite, "
+                             "which JSON cannot hold") from None
+        fh.write("\n")
+
+    if path == STDOUT:
+        buffer = io.StringIO()  # all or nothing on stdout too
+        dump(buffer)
+        sys.stdout.write(buffer.getvalue())
+        return path
+
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8") as fh:
+            dump(fh)
+
+    return write_atomic(path, write)
 
 
 def output_directory(path, label="-o"):

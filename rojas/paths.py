@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .combine import get_combine
 from .errors import RojasError
 
-__all__ = ["Source", "resolve_source", "count_paths", "path_counts", "path_sum", "PathSum",
-           "DEFAULT_LIMIT"]
+__all__ = ["Source", "resolve_source", "resolve_ends", "count_paths", "path_counts", "path_ends", "path_sum",
+           "PathSum", "all_paths", "source_value", "edge_label", "DEFAULT_LIMIT"]
 
 DEFAULT_LIMIT = 10_000
-
 
 @dataclass(frozen=True)
 class Source:
@@ -80,7 +80,12 @@ def resolve_source(net, ref):
     """
     if isinstance(ref, Source):
         return ref
-    if isinstance(ref, tuple) and len(ref) == 2 and net._graph.has_edge(*ref):
+    try:
+        hash(ref)
+    except TypeError:
+        raise RojasError(f"{ref!r} is no node, edge name, 'u->v', param, 'b:NODE', 's:NODE' "
+                         "or 'o:NODE' of the network") from None
+    if isinstance(ref, tuple) and len(ref) == 2 and net.graph.has_edge(*ref):
         return Source("weight", edges=(ref,), label=edge_label(net, *ref))
     ids = {str(n): n for n in net.nodes}
     if isinstance(ref, str):
@@ -106,8 +111,8 @@ def resolve_source(net, ref):
     return Source("weight", edges=((u, v),), label=edge_label(net, u, v))
 
 
-def _ends(lab, to=None):
-    """The nodes where paths end: the outputs with targets, or the differentiated node."""
+def path_ends(lab, to=None):
+    """The nodes where `lab`'s paths end: the outputs with targets, the differentiated node, or `to`."""
     if to is not None:
         return [to]
     if lab.objective == "E":
@@ -118,25 +123,77 @@ def _ends(lab, to=None):
 def path_counts(net, ends):
     """For every node, the exact number of paths from it to any node in `ends`.
 
-    Dynamic programming over the reversed topological order with Python
-    integers: no path is listed, so 2^300 paths are counted in milliseconds.
+    Dynamic programming over the topological generations, last first: a
+    node's count is 1 if it is an end, plus its successors' counts.  Python
+    integers (an object array, added generation by generation in NumPy), so
+    2^300 paths are counted exactly without listing one; linear in the edges.
 
     Returns
     -------
     dict
         ``{node: int}``
     """
-    G = net._graph
-    ends = set(ends)
-    counts = {}
-    for n in reversed(list(nx.topological_sort(G))):
-        counts[n] = (n in ends) + sum(counts[m] for m in G.successors(n))
-    return counts
+    from .plan import plan_of
+
+    plan = plan_of(net)
+    counts = np.zeros(plan.n_nodes, dtype=object)  # Python ints: exact beyond 2**63
+    counts[[plan.pos[e] for e in set(ends)]] = 1
+    by_src = np.argsort(plan.src, kind="stable")
+    src, dst = plan.src[by_src], plan.dst[by_src]
+    cuts = np.searchsorted(src, [lev.lo for lev in plan.levels] + [plan.n_nodes]).tolist()
+    for k in range(len(plan.levels) - 1, -1, -1):  # successors sit in later generations
+        a, z = cuts[k], cuts[k + 1]
+        if a < z:
+            np.add.at(counts, src[a:z], counts[dst[a:z]])
+    return dict(zip(plan.order, counts.tolist()))
+
+
+def resolve_ends(net, ends):
+    """The nodes `ends` names: one node or a list of them, by id or by the id's string.
+
+    Raises
+    ------
+    RojasError
+        Naming the first reference that is no node of the network.
+    """
+    from .data import lookup_node
+
+    if isinstance(ends, (str, int)) or not isinstance(ends, (list, tuple, set, frozenset)):
+        ends = [ends]
+    found = []
+    for end in ends:
+        try:
+            found.append(lookup_node(net, end, "end of the paths"))
+        except TypeError:  # an unhashable reference
+            raise RojasError(f"end of the paths: unknown node {end!r}") from None
+    return found
 
 
 def count_paths(net, source, ends):
-    """The exact number of paths from `source` (a :class:`Source`) to `ends`."""
-    counts = path_counts(net, ends)
+    """The exact number of paths from `source` to `ends`, without listing them.
+
+    Parameters
+    ----------
+    net : Network
+    source : Source or reference
+        What ``rojas paths --from`` takes (see :func:`resolve_source`).
+    ends : node or list of nodes
+        Where the paths end (ids or their strings).
+
+    Raises
+    ------
+    RojasError
+        If `source` or an end names nothing in the network.
+
+    Examples
+    --------
+    >>> import rojas
+    >>> net = rojas.load(rojas.example_path("mazur"))
+    >>> rojas.count_paths(net, "w1", ["o1", "o2"]), rojas.count_paths(net, "i1", "o1")
+    (2, 2)
+    """
+    source = resolve_source(net, source)
+    counts = path_counts(net, resolve_ends(net, ends))
     return sum(counts[n] for n in source.start_nodes)
 
 
@@ -171,7 +228,22 @@ class PathSum:
 
     @property
     def difference(self):
+        """The sum over paths minus the backward sweep's value (0 up to rounding)."""
         return self.total - self.backprop
+
+    def __str__(self):
+        from .path_listing import path_listing
+
+        return path_listing(self)
+
+    def __repr__(self):
+        return (f"<PathSum ∂{self.target}/∂{self.source.label}: {self.count} path{'s' * (self.count != 1)}, "
+                f"sum {self.total:.12g}, backward sweep {self.backprop:.12g}>")
+
+    def _repr_markdown_(self):
+        from .path_listing import path_markdown
+
+        return path_markdown(self)
 
     def to_dict(self):
         """The JSON form printed by ``rojas paths --json``."""
@@ -185,15 +257,15 @@ class PathSum:
                 "sum": self.total, "backprop": self.backprop}
 
 
-def _source_value(lab, source):
-    """The backward sweep's ∂objective/∂source."""
+def source_value(lab, source):
+    """The backward sweep's ∂objective/∂source (a :class:`Source`), summed over a batch."""
     if source.kind in ("weight", "param"):
         return sum(lab.weight_grad[e] for e in source.edges)
     if source.kind == "value":
         # ∂/∂o_j: what arrives at the unit's right half before it multiplies by f'(s_j).
         net, j = lab.network, source.node
-        arriving = sum(net.weight(j, k) * lab.product_partial(j, k) * lab.delta[k]
-                       for k in net._graph.successors(j))
+        arriving = sum(_weight(lab, j, k) * lab.product_partial(j, k) * lab.delta[k]
+                       for k in net.graph.successors(j))
         if lab.objective == "E" and j in lab.targets:
             arriving = arriving + lab.o[j] - lab.targets[j]
         elif lab.objective == j:
@@ -202,14 +274,21 @@ def _source_value(lab, source):
     return float(np.sum(lab.delta[source.node]))
 
 
+def _weight(lab, u, v):
+    """The weight of u→v the labeling used (its snapshot, whatever the network holds now)."""
+    return lab.weight(u, v)
+
+
 def _local_factors(lab, u, v):
-    """The factors an edge u→v adds to a path: w_uv, ∂s_v/∂(w·o_u) for a product unit, f'(s_v)."""
+    """The factors an edge u→v adds to a path: w_uv, ∂s_v/∂(w·o_u) unless v's mode is linear, f'(s_v)."""
     net = lab.network
-    factors = [(edge_label(net, u, v), net.weight(u, v))]
-    if net.combine(v) == "product":
-        factors.append((f"∂s_{v}/∂(w·o_{u})", lab.product_partial(u, v)))
-    factors.append((f"f'(s_{v})", lab.fprime[v]))
-    return factors
+    return [(edge_label(net, u, v), _weight(lab, u, v))] + _term_partial(lab, u, v) + [(f"f'(s_{v})", lab.fprime[v])]
+
+
+def _term_partial(lab, u, v):
+    """``[(name, ∂s_v/∂(w_uv·o_u))]``, or nothing where v's combine mode makes it always 1."""
+    name = get_combine(lab.network.combine(v)).partial_name(u, v)
+    return [] if name is None else [(name, lab.product_partial(u, v))]
 
 
 def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
@@ -250,26 +329,25 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
     source = resolve_source(net, source)
     if to is not None and to != lab.objective:
         raise RojasError(f"to label paths ending at {to!r}, label the network with of={to!r}")
-    ends = _ends(lab, to)
+    ends = path_ends(lab, to)
     counts = path_counts(net, ends)
     count = sum(counts[n] for n in source.start_nodes)
     if count > limit:
         raise RojasError(f"{count} paths from {source.label} to {to or lab.objective}: more than the "
-                         f"limit of {limit} to list (count them with --count, or raise --limit)")
+                         f"limit of {limit} to list (count them with --count, or raise it with --limit N)")
     end_set = set(ends)
-    G = net._graph
+    G = net.graph
     paths = []
     starts = [((u,), (f"o_{u}", lab.o[u]), u, v) for u, v in source.edges] if source.kind in ("weight", "param") else \
         [((), None, None, source.node)]
     for prefix, first, u, v in starts:
-        for tail in _all_paths(G, v, end_set):
+        for tail in all_paths(G, v, end_set):
             nodes = list(prefix) + tail
             factors = []
             if first is not None:
                 # ∂s_v/∂w_uv = o_u (times the other terms at a product unit), then f'(s_v)
                 factors.append(first)
-                if net.combine(v) == "product":
-                    factors.append((f"∂s_{v}/∂(w·o_{u})", lab.product_partial(u, v)))
+                factors.extend(_term_partial(lab, u, v))
                 factors.append((f"f'(s_{v})", lab.fprime[v]))
             elif source.kind in ("node", "bias"):
                 factors.append((f"f'(s_{v})", lab.fprime[v]))
@@ -284,14 +362,14 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
             paths.append({"nodes": nodes + (["E"] if lab.objective == "E" and to is None else []),
                           "factors": factors, "product": float(np.sum(product))})
     total = float(sum(p["product"] for p in paths))
-    backprop = _source_value(lab, source)
+    backprop = source_value(lab, source)
     deltas = [(n, counts[n]) for n in lab.plan.order]
     return PathSum(source, "E" if lab.objective == "E" and to is None else (to or lab.objective),
                    paths, total, float(backprop), count, edges=len(net.edges), deltas=deltas)
 
 
-def _all_paths(G, start, ends):
-    """Every path from `start` to a node in `ends` (a DAG: every path is simple)."""
+def all_paths(G, start, ends):
+    """Every path (a list of nodes) from `start` to a node in `ends` of the DAG `G`; count them first."""
     found = [[start]] if start in ends else []
     found.extend(nx.all_simple_paths(G, start, ends - {start}))
     return [list(p) for p in found]

@@ -1,19 +1,27 @@
-"""Rojas's argument written out for one network and one parameter, and the proof commands.
+"""Rojas's argument written out for one network and one parameter: what ``rojas prove`` writes.
 
-``rojas prove`` assembles everything that makes the gradient *provably* right:
-the forward labels, the backward sweep step by step, the table of paths and
-their sum, the tangent sweep, a central difference and, with SymPy, the
-symbolic identity.  ``rojas paths`` prints the path table; ``rojas claim``
-judges a learner's chain-rule formula.
+The proof assembles everything that makes the gradient *provably* right: the
+forward labels, the backward sweep step by step, the table of paths and their
+sum, the tangent sweep, a central difference and, with SymPy, the symbolic
+identity.  This module decides the content; :mod:`rojas.document` writes it
+as Markdown or LaTeX.  Every limit is checked before the work it bounds.
 """
 
+from dataclasses import dataclass
 
 import numpy as np
 
+from .display import display_id, number_text
+from .combine import get_combine
+from .document import Document, tex_name
 from .errors import RojasError
-from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_sum, resolve_source
+from .path_listing import path_nodes_text
+from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source
 
-__all__ = ["proof_report", "finite_difference"]
+__all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_difference", "DEFAULT_UNIT_LIMIT"]
+
+#: Largest number of units a proof writes out (each gets a row in three tables).
+DEFAULT_UNIT_LIMIT = 2_000
 
 
 def finite_difference(lab, source):
@@ -27,10 +35,10 @@ def finite_difference(lab, source):
     source = resolve_source(net, source)
     if source.kind in ("node", "value"):
         raise RojasError(f"{source.label} is a label, not a parameter: no finite difference")
-    inputs = {n: lab.o[n] for n in net.inputs}
+    inputs = lab.inputs  # the labeling's numbers, whatever the network holds now
     targets = lab.targets or None
     of = None if lab.objective == "E" else lab.objective
-    params = net.parameters()
+    params = lab.parameters()
     w, b = params["weights"], params["biases"]
     p = np.array(list(params["params"].values()))
 
@@ -47,99 +55,86 @@ def finite_difference(lab, source):
         return evaluate(net, x2, targets, of, weights=w2, biases=b2, params=p2)
 
     if source.kind == "weight":
-        base = net.weight(*source.edges[0])
+        base = lab.weight(*source.edges[0])
     elif source.kind == "param":
-        base = net.params[source.label]
+        base = lab.params[source.label]
     elif source.kind == "bias":
-        base = net.bias(source.node)
+        base = lab.bias(source.node)
     else:
         base = float(np.max(np.abs(inputs[source.node])))
     h = np.cbrt(np.finfo(float).eps) * max(1.0, abs(base))
     return (at(h) - at(-h)) / (2 * h)
 
 
-def _f(value):
-    if isinstance(value, np.ndarray):
-        return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
-    return f"{value:.9g}"
+@dataclass
+class Proof:
+    """A written proof and whether its independent checks agree.
+
+    Attributes
+    ----------
+    text : str
+        The Markdown or LaTeX document.
+    agree : bool
+        The backward sweep, the path sum, the tangent sweep, the central
+        difference (and the symbolic identity, when it ran) agree.
+    value : float
+        The backward sweep's derivative.
+    symbolic : SymbolicProof or None
+        The SymPy identity, when it ran.
+    symbolic_skipped : str or None
+        Why the SymPy section was left out.
+    fmt : {"md", "tex"}
+    """
+
+    text: str
+    agree: bool
+    value: float
+    symbolic: object = None
+    symbolic_skipped: str | None = None
+    fmt: str = "md"
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        verdict = "the checks agree" if self.agree else "the checks DISAGREE"
+        return f"<Proof ({self.fmt}): {verdict}, value {self.value:.12g}, {len(self.text)} characters>"
+
+    def _repr_markdown_(self):
+        return self.text if self.fmt == "md" else None
 
 
-def _tex_name(name):
-    """A name as a LaTeX math symbol: w1 → w_{1}, b_h1 → b_{h1}."""
-    import re
+def check_proof_size(net, unit_limit=DEFAULT_UNIT_LIMIT):
+    """Refuse a network with more than `unit_limit` units (each gets a row in three tables of the proof).
 
-    base, sub = re.fullmatch(r"([A-Za-z]*)(.*)", str(name)).groups()
-    sub = sub.lstrip("_").replace("_", "\\_")
-    return f"{base}_{{{sub}}}" if base and sub else (base or f"\\text{{{sub}}}")
-
-
-class _Doc:
-    """Just enough of Markdown and LaTeX to write the same report in both."""
-
-    def __init__(self, fmt):
-        if fmt not in ("md", "tex"):
-            raise RojasError(f"unknown report format {fmt!r} (use md or tex)")
-        self.tex, self.lines = fmt == "tex", []
-
-    def esc(self, text):
-        text = str(text)
-        if not self.tex:
-            return text
-        for a, b in (("\\", "\\textbackslash{}"), ("_", "\\_"), ("&", "\\&"), ("%", "\\%"),
-                     ("#", "\\#"), ("{", "\\{"), ("}", "\\}"), ("$", "\\$"), ("^", "\\^{}"),
-                     ("~", "\\~{}"), ("δ", "$\\delta$"), ("∂", "$\\partial$"), ("→", "$\\to$"),
-                     ("·", "$\\cdot$"), ("Σ", "$\\Sigma$"), ("−", "-"), ("′", "'"), ("½", "1/2"),
-                     ("Π", "$\\Pi$"), ("≈", "$\\approx$"), ("×", "$\\times$"), ("σ", "$\\sigma$")):
-            text = text.replace(a, b)
-        return text.replace("\\textbackslash\\{\\}", "\\textbackslash{}")
-
-    def heading(self, text, level=2):
-        if self.tex:
-            self.lines += [f"\\{'sub' * (level - 1)}section*{{{self.esc(text)}}}", ""]
-        else:
-            self.lines += ["#" * level + " " + text, ""]
-
-    def para(self, text):
-        self.lines += [self.esc(text), ""]
-
-    def math(self, latex):
-        self.lines += ([f"\\[ {latex} \\]", ""] if self.tex else [f"$$ {latex} $$", ""])
-
-    def math_sum(self, lhs, terms):
-        """lhs = t1 + t2 + …, one term a line in LaTeX (long sums would run off the page)."""
-        if not self.tex:
-            self.math(f"{lhs} = " + " + ".join(terms))
-            return
-        body = " \\\\\n  &\\quad + ".join(terms)
-        self.lines += ["\\begin{align*}", f"  {lhs} &= {body}", "\\end{align*}", ""]
-
-    def table(self, header, rows, wrap=None):
-        """A table; in LaTeX the columns in `wrap` ({index: share of the text width}) break their lines."""
-        if self.tex:
-            wrap = wrap or {}
-            spec = "".join(f"p{{{wrap[i]}\\textwidth}}" if i in wrap else "l" for i in range(len(header)))
-            self.lines.append("\\begin{center}\\small\\begin{tabular}{" + spec + "}")
-            self.lines.append(" & ".join(self.esc(h) for h in header) + " \\\\ \\hline")
-            self.lines += [" & ".join(self.esc(c) for c in row) + " \\\\" for row in rows]
-            self.lines += ["\\end{tabular}\\end{center}", ""]
-        else:
-            self.lines.append("| " + " | ".join(header) + " |")
-            self.lines.append("|" + "---|" * len(header))
-            self.lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-            self.lines.append("")
-
-    def text(self, title):
-        body = "\n".join(self.lines)
-        if not self.tex:
-            return f"# {title}\n\n{body}"
-        return ("\\documentclass[10pt]{article}\n\\usepackage[margin=2cm]{geometry}\n"
-                "\\usepackage{amsmath}\n\\allowdisplaybreaks\n"
-                f"\\title{{{self.esc(title)}}}\n\\date{{}}\n\\begin{{document}}\n\\maketitle\n"
-                f"{body}\n\\end{{document}}\n")
+    Raises
+    ------
+    RojasError
+        Saying the limit, the size and how to raise it.
+    """
+    units = len(net.nodes) - len(net.inputs)
+    if units > unit_limit:
+        raise RojasError(f"the network has {units} units, more than the proof's limit of {unit_limit} to write "
+                         "out (raise it with --max-units N / unit_limit=)")
 
 
-def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
-    """Rojas's argument for one derivative of a labeled network, as Markdown or LaTeX.
+def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, **options):
+    """Rojas's argument for one derivative of a labeled network, as Markdown or LaTeX (the text of :func:`prove`).
+
+    Examples
+    --------
+    >>> import rojas
+    >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+    ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
+    >>> "sum over the 2 paths" in rojas.proof_report(lab, "w1", symbolic=False)
+    True
+    """
+    return prove(lab, source, fmt, symbolic, limit, **options).text
+
+
+def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=DEFAULT_UNIT_LIMIT,
+          symbolic_limits=None):
+    """Rojas's argument for one derivative of a labeled network, and whether its checks agree.
 
     Parameters
     ----------
@@ -150,21 +145,35 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
         The LaTeX is a complete document.
     symbolic : bool or None
         Include the SymPy identity; None: when SymPy is installed and the
-        network is small enough.
+        network is within the symbolic limits (otherwise the report says why
+        the section is missing).  True: refuse when it cannot be included.
     limit : int
         Largest number of paths to list.
+    unit_limit : int
+        Largest number of units to write out.
+    symbolic_limits : dict, optional
+        Keyword arguments of :func:`rojas.symbolic_proof` (``limit``,
+        ``path_limit``, ``size_limit``, ``time_budget``).
 
     Returns
     -------
-    str
+    Proof
+
+    Raises
+    ------
+    RojasError
+        If `source` is not a variable, or the network is over `unit_limit` or
+        its paths over `limit` (checked before any work; the message says how
+        to raise the limit).
 
     Examples
     --------
     >>> import rojas
     >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
     ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
-    >>> "sum over the 2 paths" in rojas.proof_report(lab, "w1", symbolic=False)
-    True
+    >>> p = rojas.prove(lab, "w1", symbolic=False)
+    >>> p.agree, round(p.value, 9)
+    (True, 0.000438568)
     """
     from .forward_mode import tangent
 
@@ -172,8 +181,10 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
     src = resolve_source(net, source)
     if src.kind in ("node", "value"):
         raise RojasError(f"prove takes a weight, param, bias (b:NODE) or input, not {src.label}")
-    obj = "E" if lab.objective == "E" else f"o_{lab.objective}"
-    doc = _Doc(fmt)
+    check_proof_size(net, unit_limit)
+    obj = "E" if lab.objective == "E" else f"o_{display_id(lab.objective)}"
+    doc = Document(fmt)
+    value = path_sum(lab, src, limit=limit)  # counts the paths first: refuses before any writing
     title = f"Backpropagation on '{net.name or 'network'}': the derivative of {obj} by {src.label}"
 
     doc.para(f"Rojas (1996, ch. 7) splits every unit in two: on the forward sweep the right half "
@@ -190,52 +201,57 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
     rows = []
     for n in lab.plan.order:
         if net.fn(n) == "input":
-            rows.append([n, "input", "", "", _f(lab.o[n])])
+            rows.append([display_id(n), "input", "", "", number_text(lab.o[n])])
         else:
-            kind = net.fn(n) + (" (Π)" if net.combine(n) == "product" else "")
-            rows.append([n, kind, _f(lab.s[n]), _f(lab.fprime[n]), _f(lab.o[n])])
+            mode = get_combine(net.combine(n))
+            kind = net.fn(n) + ("" if mode.linear else f" ({mode.symbol})")
+            rows.append([display_id(n), kind, number_text(lab.s[n]), number_text(lab.fprime[n]), number_text(lab.o[n])])
     doc.table(["unit", "f", "s", "f′(s) (left)", "o = f(s) (right)"], rows)
 
     doc.heading("2. Backward sweep, step by step (reversed graph)")
     rows = []
-    G = net._graph
+    G = net.graph
     for n in reversed(lab.plan.order):
-        parts = [f"{edge_label(net, n, k)}·δ_{k}" + (f"·∂s_{k}/∂({n})" if net.combine(k) == "product" else "")
+        d = display_id(n)
+        parts = [f"{display_id(edge_label(net, n, k))}·δ_{display_id(k)}"
+                 + ("" if get_combine(net.combine(k)).linear else f"·∂s_{display_id(k)}/∂({d})")
                  for k in G.successors(n)]
         if lab.objective == "E" and n in lab.targets:
-            parts.append(f"(o_{n} − t_{n})")
+            parts.append(f"(o_{d} − t_{d})")
         elif lab.objective == n:
             parts.append("1")
         arriving = " + ".join(parts) if parts else "0"
         if len(parts) > 1:
             arriving = f"({arriving})"
         if net.fn(n) == "input":
-            rows.append([n, f"∂{obj}/∂{n} = {arriving}", _f(lab.delta[n])])
+            rows.append([d, f"∂{obj}/∂{d} = {arriving}", number_text(lab.delta[n])])
         else:
-            rows.append([n, f"δ_{n} = f′(s_{n})·{arriving}", _f(lab.delta[n])])
+            rows.append([d, f"δ_{d} = f′(s_{d})·{arriving}", number_text(lab.delta[n])])
     doc.table(["unit", "what arrives, times the stored derivative", "value"], rows)
 
     doc.heading("3. The gradient")
-    value = path_sum(lab, src, limit=limit)
     if src.kind in ("weight", "param"):
-        terms = [f"o_{u}·δ_{v}" + (" (× other terms of a product unit)" if net.combine(v) == "product" else "")
+        terms = [f"o_{display_id(u)}·δ_{display_id(v)}"
+                 + ("" if get_combine(net.combine(v)).linear else
+                    f" (× ∂s_{display_id(v)}/∂(w·o_{display_id(u)}) of a {net.combine(v)} unit)")
                  for u, v in src.edges]
         doc.para(f"∂{obj}/∂{src.label} = " + " + ".join(terms) + f" = {value.backprop:.12g}")
     elif src.kind == "bias":
-        doc.para(f"∂{obj}/∂b_{src.node} = δ_{src.node} = {value.backprop:.12g}")
+        doc.para(f"∂{obj}/∂b_{display_id(src.node)} = δ_{display_id(src.node)} = {value.backprop:.12g}")
     else:
-        doc.para(f"∂{obj}/∂{src.node} = {value.backprop:.12g} (what the backward sweep leaves at the input)")
+        doc.para(f"∂{obj}/∂{display_id(src.node)} = {value.backprop:.12g} "
+                 "(what the backward sweep leaves at the input)")
 
     doc.heading("4. The sum over paths")
     rows = []
     for p in value.paths:
-        rows.append([" → ".join(map(str, p["nodes"])),
-                     " · ".join(f"{name}={_f(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
+        rows.append([path_nodes_text(value, p),
+                     " · ".join(f"{name}={number_text(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
     doc.table(["path", "factors", "product"], rows, wrap={0: 0.22, 1: 0.55})
     doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
              f"{value.backprop:.15g}; difference {value.difference:.3g}.")
-    counts = path_counts(net, [n for n in (lab.targets if lab.objective == "E" else [lab.objective])])
-    rows = [[n, _f(lab.delta[n]), counts[n]] for n in lab.plan.order]
+    counts = path_counts(net, path_ends(lab))
+    rows = [[display_id(n), number_text(lab.delta[n]), counts[n]] for n in lab.plan.order]
     doc.para("How the sweep factors the sum: each δ stands for every path from its unit to the objective, "
              "so the sweep visits each edge once while the paths multiply.")
     doc.table(["unit", "δ", "paths it stands for"], rows)
@@ -250,20 +266,22 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
             ["sum over paths", f"{value.total:.15g}", f"{abs(value.difference):.2g}"],
             ["tangent sweep (forward mode)", f"{tg:.15g}", f"{abs(tg - value.backprop):.2g}"],
             ["central difference", f"{fd:.15g}", f"{abs(fd - value.backprop):.2g}"]]
-    proof = None
+    proof, skipped = None, None
     if symbolic is not False:
         from .symbolic import symbolic_proof
 
         try:
-            proof = symbolic_proof(lab, src)
+            proof = symbolic_proof(lab, src, **(symbolic_limits or {}))
         except RojasError as exc:
             if symbolic:
                 raise
-            doc.para(f"(No symbolic proof: {exc}.)")
+            skipped = str(exc)
     if proof is not None:
         rows.append(["SymPy: diff of the network function", f"{proof.derivative_value:.15g}",
                      f"{abs(proof.derivative_value - value.backprop):.2g}"])
     doc.table(["method", "value", "difference (absolute)"], rows)
+    if skipped is not None:
+        doc.para(f"The SymPy section is skipped: {skipped}.")
     if proof is not None:
         d_terms, p_terms = proof.latex_terms()
         doc.para("With symbols for every weight, bias, input and target, and writing s_j for a "
@@ -271,18 +289,19 @@ def proof_report(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT):
         for definition in proof.definitions_latex():
             doc.math(definition)
         doc.para("SymPy differentiates the network function:")
-        doc.math_sum(f"\\frac{{\\partial {obj}}}{{\\partial {_tex_name(src.label)}}}", d_terms)
+        obj_tex = "E" if lab.objective == "E" else f"o_{{{tex_name(lab.objective)}}}"
+        doc.math_sum(f"\\frac{{\\partial {obj_tex}}}{{\\partial {proof.latex_name(src)}}}", d_terms)
         doc.para("and the sum over paths of products of weights and stored derivatives is")
         doc.math_sum("\\sum_{\\text{paths}} \\prod \\text{factors}", p_terms)
         verdict = "simplifies to 0: the identity holds for every value of the symbols." if proof.holds \
             else "does NOT simplify to 0: a stored derivative is not the derivative of its function."
         doc.para("Their difference " + verdict)
-    ok = abs(value.difference) <= 1e-10 * max(1.0, abs(value.backprop)) and \
-        abs(tg - value.backprop) <= 1e-10 * max(1.0, abs(value.backprop)) and \
-        abs(fd - value.backprop) <= 1e-6 * max(1.0, abs(value.backprop)) and (proof is None or proof.holds)
+    scale = max(1.0, abs(value.backprop))
+    agree = abs(value.difference) <= 1e-10 * scale and abs(tg - value.backprop) <= 1e-10 * scale and \
+        abs(fd - value.backprop) <= 1e-6 * scale and (proof is None or proof.holds)
     doc.heading("Conclusion")
     doc.para(("The backward sweep, the path sum, the tangent sweep and the central difference agree"
               + (", and the symbolic identity holds" if proof is not None else "")
-              + f": ∂{obj}/∂{src.label} = {value.backprop:.12g}.") if ok else
+              + f": ∂{obj}/∂{src.label} = {value.backprop:.12g}.") if agree else
              "The methods DISAGREE (see the table above): the backward sweep's value cannot be trusted.")
-    return doc.text(title)
+    return Proof(doc.text(title), agree, float(value.backprop), proof, skipped, fmt)

@@ -1,6 +1,14 @@
-"""Plain-text reports of labelings, for the terminal."""
+"""Plain-text reports of labelings, for the terminal.
+
+Tables are written by :func:`rojas.formatting.table` (every cell escaped for
+the terminal); the numbers are the labeling's own (its snapshot).
+"""
 
 import numpy as np
+
+from .combine import get_combine
+from .escaping import terminal
+from .formatting import table
 
 __all__ = ["labeling_table", "fmt"]
 
@@ -13,43 +21,42 @@ def fmt(value, digits=9):
     return f"{value:.{digits}g}"
 
 
-def _table(header, rows):
-    rows = [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+# The name layers.py and recurrent.py import; they should import rojas.formatting.table.
+_table = table
 
 
 def labeling_table(lab):
     """Every node's labels (in sweep order) and every gradient of a :class:`~rojas.Labeling`."""
     net = lab.network
-    obj = "E = ½Σ(o−t)²" if lab.objective == "E" else f"o[{lab.objective}]"
+    obj = "E = ½Σ(o−t)²" if lab.objective == "E" else f"o[{terminal(lab.objective)}]"
     batch = "" if lab.batch_size is None else f", summed over a batch of {lab.batch_size}"
-    d = "∂E" if lab.objective == "E" else f"∂o[{lab.objective}]"
-    out = [f"{net.name or 'network'}: objective {obj} = {fmt(lab.value)}{batch}", ""]
+    d = "∂E" if lab.objective == "E" else f"∂o[{terminal(lab.objective)}]"
+    out = [f"{terminal(net.name or 'network')}: objective {obj} = {fmt(lab.value)}{batch}", ""]
     rows = []
     for n in lab.plan.order:
         fn = net.fn(n)
         if fn == "input":
             rows.append([n, "input", "", "", fmt(lab.o[n]), fmt(lab.delta[n])])
         else:
-            kind = fn + (" Π" if net.combine(n) == "product" else "")
+            mode = get_combine(net.combine(n))
+            kind = fn + ("" if mode.linear else f" {mode.symbol}")
             rows.append([n, kind, fmt(lab.s[n]), fmt(lab.fprime[n]), fmt(lab.o[n]), fmt(lab.delta[n])])
     out += ["Forward sweep (s, f'(s), o) and backward sweep (δ = " + d + "/∂s; inputs: " + d + "/∂x):",
-            _table(["node", "fn", "s", "f'(s)", "o", "δ"], rows), ""]
+            table(["node", "fn", "s", "f'(s)", "o", "δ"], rows), ""]
     rows = []
     for (u, v), g in lab.weight_grad.items():
         name = net.edge_name(u, v) or ""
         tied = net.edge_param(u, v)
-        rows.append([f"{u}->{v}", name + (f" (={tied})" if tied else ""), fmt(net.weight(u, v)), fmt(g)])
-    out += [f"Weights ({d}/∂w_ij = o_i·δ_j):", _table(["edge", "name", "weight", "grad"], rows)]
+        rows.append([f"{u}->{v}", name + (f" (={tied})" if tied else ""), fmt(lab.weight(u, v)), fmt(g)])
+    out += [f"Weights ({d}/∂w_ij = o_i·δ_j):", table(["edge", "name", "weight", "grad"], rows)]
     if lab.bias_grad:
         out += ["", f"Biases ({d}/∂b_j = δ_j):",
-                _table(["node", "bias", "grad"],
-                       [[n, fmt(net.bias(n)), fmt(g)] for n, g in lab.bias_grad.items()])]
+                table(["node", "bias", "grad"],
+                       [[n, fmt(lab.bias(n)), fmt(g)] for n, g in lab.bias_grad.items()])]
     if lab.param_grad:
+        params = lab.params  # a copy each time it is read
         out += ["", "Tied params (sum over their edges):",
-                _table(["param", "value", "grad"],
-                       [[p, fmt(net.params[p]), fmt(g)] for p, g in lab.param_grad.items()])]
-    out += ["", "Inputs:", _table(["input", "grad"], [[n, fmt(g)] for n, g in lab.input_grad.items()])]
+                table(["param", "value", "grad"],
+                       [[p, fmt(params[p]), fmt(g)] for p, g in lab.param_grad.items()])]
+    out += ["", "Inputs:", table(["input", "grad"], [[n, fmt(g)] for n, g in lab.input_grad.items()])]
     return "\n".join(out)

@@ -7,21 +7,23 @@ symbols, each path a product of its weights and *stored* derivatives.  Their
 difference simplifies to 0 exactly when Rojas's theorem holds for this network —
 and not when a primitive's claimed derivative is wrong.
 
-File primitives are translated from their whitelisted AST, never from text.
+File primitives are translated from their whitelisted AST, never from text
+(:mod:`rojas.symbolic_translate`); every limit is checked before SymPy starts
+and the work runs with a time budget (:mod:`rojas.symbolic_limits`).
 """
-
-import ast
 
 import networkx as nx
 
+from .combine import get_combine
+from .document import tex_name
 from .errors import RojasError
-from .expressions import parse_expression
-from .paths import _all_paths, _ends, resolve_source
+from .paths import all_paths, path_counts, path_ends, resolve_source
+from .symbolic_limits import (DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET,
+                              expression_size, run_guarded)
+from .symbolic_translate import SympyPrimitives
 
-__all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SIZE_LIMIT"]
-
-DEFAULT_SIZE_LIMIT = 40  # units; beyond this the expressions grow too large to simplify quickly
-DEFAULT_PATH_LIMIT = 64  # paths; each adds a product of nested expressions to expand
+__all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SIZE_LIMIT", "DEFAULT_PATH_LIMIT",
+           "DEFAULT_EXPRESSION_LIMIT", "DEFAULT_TIME_BUDGET"]
 
 
 def _sympy():
@@ -32,70 +34,18 @@ def _sympy():
     return sympy
 
 
-def _from_ast(sp, tree, arg, functions):
-    """A SymPy expression from a checked file-expression tree (explicit stack, no recursion)."""
-    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
-    done, stack = {}, [(tree, False)]
-    while stack:
-        node, ready = stack.pop()
-        if not ready:
-            stack.append((node, True))
-            stack.extend((c, False) for c in ast.iter_child_nodes(node)
-                         if isinstance(c, ast.expr) and not (isinstance(node, ast.Call) and c is node.func))
-            continue
-        if isinstance(node, ast.Constant):
-            done[node] = sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
-        elif isinstance(node, ast.Name):
-            done[node] = arg
-        elif isinstance(node, ast.BinOp):
-            done[node] = ops[type(node.op)](done[node.left], done[node.right])
-        elif isinstance(node, ast.UnaryOp):
-            done[node] = -done[node.operand] if isinstance(node.op, ast.USub) else done[node.operand]
-        elif isinstance(node, ast.Call):
-            done[node] = functions(node.func.id, done[node.args[0]])
-    return done[tree]
-
-
-class _Translator:
-    """f and f' of every primitive a network uses, as SymPy functions of an expression."""
-
-    def __init__(self, sp, net):
-        self.sp, self.net = sp, net
-        self.z = sp.Dummy("s")
-
-    def f(self, fn, arg):
-        sp = self.sp
-        extras = {"log": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs}
-        if fn in extras:
-            return extras[fn](arg)
-        prim = self.net.primitive(fn)
-        if prim.source is not None:
-            tree = parse_expression(prim.source[0], fn)[0]
-            return _from_ast(sp, tree, arg, self.f)
-        if prim.sympy is None:
-            raise RojasError(f"primitive {fn!r} has no SymPy form: register it with sympy=...")
-        return prim.sympy(sp, arg)
-
-    def df(self, fn, arg):
-        """The *stored* derivative: a file primitive's claimed df, a built-in's own."""
-        prim = self.net.primitive(fn)
-        if prim.source is not None:
-            tree = parse_expression(prim.source[1], fn)[0]
-            return _from_ast(self.sp, tree, arg, self.f)
-        return self.sp.diff(self.f(fn, self.z), self.z).subs(self.z, arg)
-
-
-def network_expressions(net, limit=DEFAULT_SIZE_LIMIT):
+def network_expressions(net, limit=DEFAULT_SIZE_LIMIT, primitives=None):
     """The network's labels as SymPy expressions.
 
     Returns
     -------
     symbols : dict
         ``{"weights": {(u, v): Symbol}, "biases": {node: Symbol}, "inputs": {node: Symbol},
-        "targets": {node: Symbol}}``; a tied edge has a symbol of its own too.
+        "targets": {node: Symbol}, "latex": {Symbol: str}}``; a tied edge has a symbol of its
+        own too; ``"latex"`` gives every symbol's LaTeX, the user's names escaped.
     s, o : dict
         ``{node: expression}`` for the net inputs and values.
+    primitives : SympyPrimitives
 
     Raises
     ------
@@ -107,33 +57,41 @@ def network_expressions(net, limit=DEFAULT_SIZE_LIMIT):
     units = [n for n in net.nodes if net.fn(n) != "input"]
     if len(units) > limit:
         raise RojasError(f"the network has {len(units)} units, more than the symbolic limit of {limit} "
-                         "(raise it with --symbolic-limit / limit=; expressions grow exponentially)")
-    tr = _Translator(sp, net)
+                         "(raise it with --symbolic-limit N / limit=; expressions grow exponentially)")
+    tr = primitives or SympyPrimitives(sp, net)
     # Every edge has its own symbol, a tied one too: ∂/∂param is then the sum of
     # the derivatives by its edges, exactly as the backward sweep adds them.
-    taken = set()
+    taken, latex = set(), {}
 
-    def symbol(name):
+    def symbol(name, tex):
         # An edge may be called "b_h" or "t_y": primes keep every symbol distinct.
         while name in taken:
-            name += "'"
+            name, tex = name + "'", tex + "'"
         taken.add(name)
-        return sp.Symbol(name, real=True)
+        sym = sp.Symbol(name, real=True)
+        latex[sym] = tex
+        return sym
 
-    inputs = {n: symbol(str(n)) for n in net.inputs}
-    weights = {(u, v): symbol(net.edge_name(u, v) or f"w_{u},{v}") for u, v in net.edges}
-    biases = {n: symbol(f"b_{n}") for n in units}
-    targets = {n: symbol(f"t_{n}") for n in net.outputs}
+    def sub(letter, node):
+        return f"{letter}_{{{tex_name(node)}}}"
+
+    inputs = {n: symbol(str(n), tex_name(n)) for n in net.inputs}
+    weights = {}
+    for u, v in net.edges:
+        name = net.edge_name(u, v)
+        weights[(u, v)] = symbol(name, tex_name(name)) if name else \
+            symbol(f"w_{u},{v}", f"w_{{{tex_name(u)},{tex_name(v)}}}")
+    biases = {n: symbol(f"b_{n}", sub("b", n)) for n in units}
+    targets = {n: symbol(f"t_{n}", sub("t", n)) for n in net.outputs}
     s, o = {}, dict(inputs)
-    G = net._graph
+    G = net.graph
     for n in nx.topological_sort(G):
         if n in inputs:
             continue
         terms = [weights[(u, n)] * o[u] for u in G.predecessors(n)]
-        combined = sp.Mul(*terms) if net.combine(n) == "product" else sp.Add(*terms)
-        s[n] = combined + biases[n]
+        s[n] = get_combine(net.combine(n)).symbolic(sp, terms) + biases[n]
         o[n] = tr.f(net.fn(n), s[n])
-    return {"weights": weights, "biases": biases, "inputs": inputs, "targets": targets}, s, o, tr
+    return {"weights": weights, "biases": biases, "inputs": inputs, "targets": targets, "latex": latex}, s, o, tr
 
 
 class SymbolicProof:
@@ -153,12 +111,47 @@ class SymbolicProof:
         compact forms of :meth:`latex` are written in.
     """
 
-    def __init__(self, source, derivative, path_sum, s=None, order=()):
+    def __init__(self, source, derivative, path_sum, s=None, order=(), latex_names=None):
         self.source, self.derivative, self.path_sum = source, derivative, path_sum
-        self.net_inputs = _compact_net_inputs(s or {}, order)
+        self.latex_names = dict(latex_names or {})
+        self.net_inputs = _compact_net_inputs(s or {}, order, self.latex_names)
         self.compact_derivative, self.compact_path_sum = self.compact(derivative), self.compact(path_sum)
         self.difference, self.holds = None, None
         self.derivative_value = self.path_sum_value = None
+
+    def __repr__(self):
+        state = {True: "holds", False: "does NOT hold", None: "not decided"}[self.holds]
+        value = "" if self.derivative_value is None else f", value {self.derivative_value:.12g}"
+        return f"<SymbolicProof ∂/∂{self.source.label}: the identity {state}{value}>"
+
+    def __str__(self):
+        sp = _sympy()
+        verdict = "holds: derivative − path sum simplifies to 0" if self.holds else \
+            f"does NOT hold: derivative − path sum = {sp.sstr(self.difference)}"
+        lines = [f"Symbolic proof for ∂/∂{self.source.label}: the identity {verdict}"]
+        lines += [f"  {sym} = {sp.sstr(short)}" for sym, short, _ in self.net_inputs]
+        lines += [f"  sympy.diff:    {sp.sstr(self.compact_derivative)}",
+                  f"  sum of paths:  {sp.sstr(self.compact_path_sum)}"]
+        if self.derivative_value is not None:
+            lines.append(f"  at the labeling's numbers: {self.derivative_value:.15g} and {self.path_sum_value:.15g}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        d, p = self.latex()
+        return f"$\\displaystyle \\frac{{\\partial}}{{\\partial {self.latex_name(self.source)}}} = {d} = {p}$"
+
+    def _repr_markdown_(self):
+        d, p = self.latex()
+        state = "holds" if self.holds else "does **not** hold"
+        return (f"Symbolic proof for ∂/∂{self.latex_name(self.source)}: the identity {state}.\n\n"
+                f"$$ {d} $$\n\n$$ {p} $$")
+
+    def latex_name(self, source):
+        """The LaTeX of a :class:`~rojas.paths.Source`'s variable, escaped."""
+        return tex_name(source.label)
+
+    def _latex(self, expr):
+        return _sympy().latex(expr, symbol_names=self.latex_names)
 
     def compact(self, expr):
         """`expr` written with the units' net inputs ``s_j`` instead of their expansions."""
@@ -172,25 +165,26 @@ class SymbolicProof:
 
     def latex(self, compact=True):
         """``(derivative, path sum)`` in LaTeX, by default in terms of the net inputs ``s_j``."""
-        sp = _sympy()
         if not compact:
-            return sp.latex(self.derivative), sp.latex(self.path_sum)
-        return sp.latex(self.compact_derivative), sp.latex(self.compact_path_sum)
+            return self._latex(self.derivative), self._latex(self.path_sum)
+        return self._latex(self.compact_derivative), self._latex(self.compact_path_sum)
 
     def latex_terms(self):
         """The compact derivative and path sum as lists of LaTeX terms (their sums' summands)."""
         sp = _sympy()
-        return tuple([sp.latex(term) for term in sp.Add.make_args(expr)]
+        return tuple([self._latex(term) for term in sp.Add.make_args(expr)]
                      for expr in (self.compact_derivative, self.compact_path_sum))
 
     def definitions_latex(self):
         """The net inputs ``s_j = …`` the compact forms use, in LaTeX."""
-        sp = _sympy()
-        return [f"{sp.latex(sym)} = {sp.latex(short)}" for sym, short, _ in self.net_inputs]
+        return [f"{self._latex(sym)} = {self._latex(short)}" for sym, short, _ in self.net_inputs]
 
 
-def _compact_net_inputs(s, order):
-    """``[(s_j symbol, s_j written with earlier s symbols, s_j in full)]`` in topological order."""
+def _compact_net_inputs(s, order, latex_names):
+    """``[(s_j symbol, s_j written with earlier s symbols, s_j in full)]`` in topological order.
+
+    Adds each s_j's LaTeX to `latex_names`.
+    """
     if not s:
         return []
     sp = _sympy()
@@ -201,12 +195,18 @@ def _compact_net_inputs(s, order):
         short = s[n]
         for sym, _, full in reversed(out):  # the latest (largest) expansions first
             short = short.subs(full, sym)
-        out.append((sp.Symbol(f"s_{n}", real=True), short, s[n]))
+        sym = sp.Symbol(f"s_{n}", real=True)
+        latex_names[sym] = f"s_{{{tex_name(n)}}}"
+        out.append((sym, short, s[n]))
     return out
 
 
-def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PATH_LIMIT):
+def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PATH_LIMIT,
+                   size_limit=DEFAULT_EXPRESSION_LIMIT, time_budget=DEFAULT_TIME_BUDGET):
     """Prove Rojas's theorem symbolically for one derivative of a labeled network.
+
+    Every limit is checked before SymPy builds anything; the work then runs
+    with a raised recursion limit and stops after `time_budget` seconds.
 
     Parameters
     ----------
@@ -215,9 +215,14 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     source : Source or reference
         A weight, param, bias or input (see :func:`rojas.paths.resolve_source`).
     limit : int, optional
-        Largest number of units to work on symbolically.
+        Largest number of units to work on symbolically (40).
     path_limit : int, optional
-        Largest number of paths to build symbolically.
+        Largest number of paths to build symbolically (64).
+    size_limit : int, optional
+        Largest number of expression-tree nodes (function, derivative and path
+        sum together, estimated before building them; 50,000).
+    time_budget : float, optional
+        Seconds the SymPy work may take (20).
 
     Returns
     -------
@@ -226,8 +231,10 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     Raises
     ------
     RojasError
-        If SymPy is missing, the network or path count is over the limits, or the
-        source is a unit's net input (no symbol stands for it).
+        If SymPy is missing, the network, the paths or the expressions are
+        over the limits (the message says the limit, the size and how to raise
+        it), the work runs over its time budget, or the source is a unit's net
+        input (no symbol stands for it).
 
     Examples
     --------
@@ -244,7 +251,30 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     if source.kind in ("node", "value"):
         raise RojasError(f"{source.label} is a label, not a variable of the network function: "
                          "take a weight, bias, param or input")
-    syms, s, o, tr = network_expressions(net, limit)
+    units = len(net.nodes) - len(net.inputs)
+    if units > limit:
+        raise RojasError(f"the network has {units} units, more than the symbolic limit of {limit} "
+                         "(raise it with --symbolic-limit N / limit=; expressions grow exponentially)")
+    ends = path_ends(lab)
+    counts = path_counts(net, ends)
+    paths = sum(counts[n] for n in source.start_nodes)
+    if paths > path_limit:
+        raise RojasError(f"{paths} paths from {source.label}: more than the symbolic limit of {path_limit} "
+                         "(raise it with --symbolic-paths N / path_limit=)")
+    tr = SympyPrimitives(sp, net)
+    size = expression_size(net, tr, paths, source.start_nodes, ends)
+    if size > size_limit:
+        shown = f"{size:,}" if size < 10 ** 15 else f"about {size:.1e}"
+        raise RojasError(f"the expressions would have {shown} nodes, more than the symbolic limit of "
+                         f"{size_limit:,} (raise it with --symbolic-size N / size_limit=; units that share "
+                         "inputs make the network function's tree grow exponentially)")
+    return run_guarded(lambda: _prove(sp, lab, source, tr, limit, ends), time_budget)
+
+
+def _prove(sp, lab, source, tr, limit, ends):
+    """The symbolic work of :func:`symbolic_proof`, its limits checked."""
+    net = lab.network
+    syms, s, o, tr = network_expressions(net, limit, tr)
     if source.kind == "input":
         variables = [syms["inputs"][source.node]]
     elif source.kind == "bias":
@@ -257,16 +287,11 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
         function = o[lab.objective]
     derivative = sp.Add(*[sp.diff(function, var) for var in variables])
 
-    ends = set(_ends(lab))
-    G = net._graph
+    G = net.graph
     starts = [(u, v) for u, v in source.edges] if source.kind in ("weight", "param") else [(None, source.node)]
     terms = []
-    count = 0
     for u, v in starts:
-        for path in _all_paths(G, v, ends):
-            count += 1
-            if count > path_limit:
-                raise RojasError(f"more than {path_limit} paths: too many for the symbolic proof")
+        for path in all_paths(G, v, set(ends)):
             factors = []
             if u is not None:
                 factors.append(o[u] * _others(sp, G, syms, o, u, v, net))
@@ -279,7 +304,8 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
                 factors.append(o[path[-1]] - syms["targets"][path[-1]])
             terms.append(sp.Mul(*factors))
     path_sum = sp.Add(*terms)
-    proof = SymbolicProof(source, derivative, path_sum, s=s, order=list(nx.topological_sort(G)))
+    proof = SymbolicProof(source, derivative, path_sum, s=s, order=list(nx.topological_sort(G)),
+                          latex_names=syms["latex"])
     known = _numbers(lab, syms, proof.net_inputs)
     proof.derivative_value, proof.path_sum_value = (
         _evaluate(sp, known, e) for e in (proof.compact_derivative, proof.compact_path_sum))
@@ -313,10 +339,12 @@ def _difference(sp, proof, known):
 
 
 def _others(sp, G, syms, o, u, v, net):
-    """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the product of v's other terms for a product unit."""
-    if net.combine(v) != "product":
+    """∂s_v/∂(w_uv·o_u), as v's combine mode gives it (1 for a sum, the other terms' product for a product)."""
+    mode = get_combine(net.combine(v))
+    if mode.linear:
         return sp.Integer(1)
-    return sp.Mul(*[syms["weights"][(a, v)] * o[a] for a in G.predecessors(v) if a != u])
+    preds = list(G.predecessors(v))
+    return mode.symbolic_partial(sp, [syms["weights"][(a, v)] * o[a] for a in preds], preds.index(u))
 
 
 def _numbers(lab, syms, net_inputs):
@@ -326,9 +354,8 @@ def _numbers(lab, syms, net_inputs):
     """
     import numpy as np
 
-    net = lab.network
-    known = {sym: net.weight(u, v) for (u, v), sym in syms["weights"].items()}
-    known.update({sym: net.bias(n) for n, sym in syms["biases"].items()})
+    known = {sym: lab.weight(u, v) for (u, v), sym in syms["weights"].items()}
+    known.update({sym: lab.bias(n) for n, sym in syms["biases"].items()})
     known.update({sym: np.asarray(lab.o[n], dtype=float) for n, sym in syms["inputs"].items()})
     known.update({syms["targets"][k]: np.asarray(t, dtype=float) for k, t in lab.targets.items()})
     units = {f"s_{n}": n for n in lab.s}

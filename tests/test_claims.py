@@ -155,7 +155,7 @@ ZERO = ("= 0", "zero", "does not depend")
 
 # (example, claim, X, right?, [keyword alternatives that must each appear in the diagnosis])
 TABLE = [
-    # seed 001: the learner's claim and the answer's formula, as written (d/d and LaTeX)
+    # the Mazur-network question (Cross Validated): the learner's claim and the answer's formula, as written (d/d and LaTeX)
     ("mazur", "dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + dh1/dw1 * dw5/dh1 * do1/dw5 * dL/do1",
      "w1", False, [MEANINGLESS, ("w7",)]),
     ("mazur", "∂L/∂w1 = ∂h1/∂w1·∂w7/∂h1·∂o2/∂w7·∂L/∂o2 + ∂h1/∂w1·∂w5/∂h1·∂o1/∂w5·∂L/∂o1",
@@ -292,7 +292,7 @@ def test_correct_formula_uses_the_users_notation():
         assert term.strip().startswith("dE/do"), v.correct
 
 
-def test_seed_001_claim_is_diagnosed_with_the_fix():
+def test_the_mazur_network_claim_is_diagnosed_with_the_fix():
     """The learner's claim: WRONG because ∂w7/∂h1 is meaningless; the answer's formula is RIGHT."""
     lab = labeling("mazur")
     v = rojas.check_claim(lab, "dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "

@@ -354,3 +354,91 @@ def test_extreme_unit(fn, s, f, df):
         assert lab.input_grad["x"] == 1000.0 * df
         out = lab.to_dict()
     json.dumps(out, allow_nan=False)
+
+
+# ---- the command line's last line of defence: main() prints one line for what escapes a command
+
+def _run_main(monkeypatch, capsys, run):
+    """rojas.cli.main with a command whose run() is `run`; returns (status, stdout, stderr)."""
+    import argparse
+
+    import rojas.cli as cli
+
+    class Parser(argparse.ArgumentParser):
+        def parse_args(self, argv=None):
+            return argparse.Namespace(run=run)
+
+    monkeypatch.setattr(cli, "build_parser", lambda: Parser())
+    status = cli.main([])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_main_reports_each_numpy_warning_once_in_words(monkeypatch, capsys):
+    def run(args):
+        with np.errstate(all="warn"):
+            for _ in range(3):
+                np.exp(np.array([1000.0]))
+            np.array([0.0]) / np.array([0.0])
+        warnings.warn("a user warning\nwith a second line")
+        print("result")
+        return 0
+
+    status, out, err = _run_main(monkeypatch, capsys, run)
+    assert status == 0 and out == "result\n"
+    assert err.splitlines() == [
+        "rojas: warning: NumPy: overflow encountered in exp (a value left the float64 range; "
+        "results may hold inf or nan)",
+        "rojas: warning: NumPy: invalid value encountered in divide (a value left the float64 range; "
+        "results may hold inf or nan)",
+        "rojas: warning: a user warning\\nwith a second line"]
+
+
+@pytest.mark.parametrize("exc, line", [
+    (OSError(13, "Permission denied", "net.json"), "rojas: error: 'net.json': Permission denied"),
+    (IsADirectoryError(21, "Is a directory", "out"), "rojas: error: 'out': Is a directory"),
+    (RecursionError("maximum recursion depth exceeded"),
+     "rojas: error: the input is nested too deeply for Python's stack; this is a limit rojas should have "
+     "checked first: please report the command"),
+    (MemoryError(), "rojas: error: out of memory: the input is too large for this machine"),
+    (NetworkError("node 'h\nrojas: error: fake' \x1b[31m"),
+     "rojas: error: node 'h\\nrojas: error: fake' \\x1b[31m"),
+])
+def test_main_turns_what_escapes_a_command_into_one_line(monkeypatch, capsys, exc, line):
+    def run(args):
+        warnings.warn("not shown: the command failed")
+        raise exc
+
+    status, out, err = _run_main(monkeypatch, capsys, run)
+    assert (status, out, err) == (2, "", line + "\n")
+
+
+def test_main_does_not_hide_bugs(monkeypatch, capsys):
+    """An unexpected exception type is a bug: it propagates with its traceback, never swallowed."""
+    def run(args):
+        raise KeyError("a bug")
+
+    with pytest.raises(KeyError):
+        _run_main(monkeypatch, capsys, run)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_non_utf8_terminals_get_escapes_not_a_crash(tmp_path, encoding):
+    net = base()
+    for n in net["nodes"]:
+        if n["id"] == "h":
+            n["id"] = "hσ\ud800"
+    for e in net["edges"]:
+        for k in ("source", "target"):
+            if e[k] == "h":
+                e[k] = "hσ\ud800"
+    (tmp_path / "net.json").write_text(json.dumps(net))
+    (tmp_path / "data.json").write_text(json.dumps(GOOD_DATA))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "PYTHONPATH": root}
+    run = subprocess.run([sys.executable, "-m", "rojas", "grad", "net.json", "--data", "data.json"],
+                         cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode(encoding)  # every character the terminal cannot show is escaped
+    assert "h\\u03c3\\ud800" in out and "\\u03b4" in out
+    assert ("½" in out) == (encoding == "latin-1")  # shown where the terminal can show it

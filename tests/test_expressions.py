@@ -230,3 +230,119 @@ def test_malformed_file_primitive_specs(spec, mention):
     with pytest.raises(rojas.NetworkError) as info:
         file_primitives(spec)
     assert mention in str(info.value), str(info.value)
+
+
+# ---------------------------------------------------------------------------- bounded evaluation
+def _chain(n, f="p{k}(s)", first=("tanh(s)", "1-tanh(s)**2"), df="1"):
+    spec = {"p0": {"f": first[0], "df": first[1]}}
+    for k in range(1, n):
+        spec[f"p{k}"] = {"f": f.format(k=k - 1), "df": df.format(k=k - 1)}
+    return spec
+
+
+def test_primitives_doubling_each_other_evaluate_each_call_once():
+    """p_k = p_{k-1}(s) + p_{k-1}(s), k = 1..39, is 2^39·sin(s): each distinct call runs once."""
+    prims = file_primitives(_chain(40, "p{k}(s)+p{k}(s)", ("sin(s)", "cos(s)"), "2*p{k}(s)"))
+    calls = []
+    counting = rojas.expressions.Backend(
+        "counting", float, rojas.expressions.NUMPY.binary, rojas.expressions.NUMPY.unary,
+        lambda name: (lambda a: calls.append(name) or np.sin(a)))
+    xs = np.array([0.3, -1.2])
+    got = prims["p39"].program.evaluate("p39", "f", xs, counting)
+    np.testing.assert_allclose(got, 2.0 ** 39 * np.sin(xs), rtol=1e-15)
+    assert calls == ["sin"]  # sin(s) once, not 2^39 times
+    np.testing.assert_allclose(prims["p39"].f(xs), 2.0 ** 39 * np.sin(xs), rtol=1e-15)
+
+
+@pytest.mark.parametrize("n", [1100, 3000])
+def test_long_chains_of_primitives_load_and_evaluate_without_recursion(n):
+    """p0 = tanh, p_k = tanh(p_{k-1}(s)): p_{n-1} is tanh applied n times; its df is 1 − p_{n-2}(s)²."""
+    prims = file_primitives(_chain(n, "tanh(p{k}(s))", df="1-p{k}(s)**2"))
+    x = np.array([0.9, -0.4])
+    inner = x.copy()
+    for _ in range(n - 1):
+        inner = np.tanh(inner)
+    np.testing.assert_allclose(prims[f"p{n - 1}"].f(x), np.tanh(inner), rtol=1e-14)
+    np.testing.assert_allclose(prims[f"p{n - 1}"].df(x), 1 - inner ** 2, rtol=1e-14)
+
+
+def test_thirty_primitives_each_nesting_sin_sixty_deep():
+    spec = {"p0": {"f": "s", "df": "1"}}
+    for k in range(1, 31):
+        spec[f"p{k}"] = {"f": "sin(" * 60 + f"p{k - 1}(s)" + ")" * 60, "df": "1"}
+    x = np.array([1.3])
+    expected = x.copy()
+    for _ in range(30 * 60):
+        expected = np.sin(expected)
+    np.testing.assert_allclose(file_primitives(spec)["p30"].f(x), expected, rtol=1e-14)
+
+
+def test_genuinely_exponential_expansion_is_refused_at_load_naming_the_primitive():
+    with pytest.raises(rojas.NetworkError) as info:
+        file_primitives(_chain(40, "p{k}(s)+p{k}(2*s)"))
+    msg = str(info.value)
+    # p0 = sin(s) is 2 operations (s, sin); p_k is 6 of its own (s, 2, 2*s, two calls, +) plus its two
+    # callees: 6 + 2·size(p_{k-1}) = 8·2^k − 6, first over 100,000 at k = 14
+    assert "primitive 'p14', field 'f', expands to 131066 operations" in msg, msg
+    assert "ROJAS_MAX_EXPRESSION_SIZE" in msg
+
+
+def test_limits_are_raised_and_lowered_through_the_environment(monkeypatch):
+    spec = _chain(40, "p{k}(s)+p{k}(2*s)")
+    monkeypatch.setenv("ROJAS_MAX_EXPRESSION_SIZE", str(8 * 2 ** 16))  # p16 is 8·2^16 − 6
+    assert file_primitives({k: spec[k] for k in list(spec)[:17]})["p16"].f(0.0) == pytest.approx(0.0)
+    monkeypatch.setenv("ROJAS_MAX_CALL_DEPTH", "10")
+    with pytest.raises(rojas.NetworkError, match=r"'p10', field 'f', calls file primitives 11 deep"):
+        file_primitives(_chain(12))
+    monkeypatch.setenv("ROJAS_MAX_CALL_DEPTH", "ten")
+    with pytest.raises(rojas.RojasError, match="ROJAS_MAX_CALL_DEPTH='ten' is not a positive integer"):
+        file_primitives(_chain(12))
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("s + " + "7" * 400, "an integer of 400 digits does not fit a float64"),
+    ("s + 1e400", "beyond the float64 range"),
+    ("s + " + "1" * 5000, "Exceeds the limit (4300 digits)"),
+    ("-" * 300 + "s", "levels deep, over the limit of 200"),
+    ("s+" * 6000 + "s", "over the limit of 10000"),
+])
+def test_literal_size_and_depth_limits(text, mention):
+    with pytest.raises(rojas.NetworkError) as info:
+        file_primitives({"big": {"f": text, "df": "1"}})
+    msg = str(info.value)
+    assert mention in msg and "'big'" in msg, msg
+    assert len(msg) < 300, msg  # one readable line: long texts are shortened
+
+
+def test_a_long_cycle_is_found_in_linear_time_and_named_briefly():
+    spec = _chain(5000)
+    spec["p0"] = {"f": "p4999(s)", "df": "1"}
+    with pytest.raises(rojas.NetworkError, match=r"cycle through 'f': .* \(5000 primitives\)") as info:
+        file_primitives(spec)
+    assert len(str(info.value)) < 300
+
+
+def test_the_sympy_backend_gives_the_same_function():
+    sp = pytest.importorskip("sympy")
+    spec = {"a2": {"f": "b2(s)*2", "df": "2*db2(s)"},
+            "b2": {"f": "s*s+sin(s)", "df": "db2(s)"},
+            "db2": {"f": "2*s+cos(s)", "df": "2-sin(s)"},
+            "m": {"f": "log(1+exp(s)) + sqrt(s*s+1) - abs(s) + sigmoid(s)", "df": "1"}}
+    prims = file_primitives(spec)
+    s = sp.Symbol("s")
+    backend = rojas.expressions.sympy_backend(sp)
+    f = prims["a2"].program.evaluate("a2", "f", s, backend)
+    assert sp.simplify(f - 2 * (s ** 2 + sp.sin(s))) == 0
+    assert sp.simplify(sp.diff(f, s) - prims["a2"].program.evaluate("a2", "df", s, backend)) == 0
+    m = prims["m"].program.evaluate("m", "f", s, backend)
+    for x in (-1.5, 0.25, 2.0):
+        assert float(m.subs(s, x)) == pytest.approx(float(prims["m"].f(np.array(x))), rel=1e-14)
+
+
+def test_the_sympy_backend_takes_huge_powers_of_numbers_in_floating_point():
+    sp = pytest.importorskip("sympy")
+    prim = file_primitives({"m": {"f": "s + (1/10)**(10**9)", "df": "1"}})["m"]
+    s = sp.Symbol("s")
+    expr = prim.program.evaluate("m", "f", s, rojas.expressions.sympy_backend(sp))
+    small = expr - s
+    assert small.is_Float and small.is_positive and str(small).endswith("e-1000000000"), small

@@ -281,7 +281,7 @@ def test_path_sums_over_a_batch(seed):
 
 
 def test_mazur_w1_paths_by_hand():
-    """Seed 001's 2-2-2 network: ∂E/∂w1 has exactly two paths, w1→h1→o1→E and w1→h1→o2→E."""
+    """Matt Mazur's worked 2-2-2 example (2015): ∂E/∂w1 has exactly two paths, w1→h1→o1→E and w1→h1→o2→E."""
     net = rojas.load(rojas.example_path("mazur"))
     lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
     sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731

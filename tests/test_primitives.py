@@ -216,3 +216,20 @@ def test_complex_step_through_a_registered_complex_safe_primitive():
     h = 1e-20
     np.testing.assert_allclose(np.imag(p.f(s + 1j * h)) / h, 3 * s ** 2 - 2, rtol=1e-13, atol=1e-14)
     assert not rojas.register_primitive(unique("plain"), abs, abs).complex_safe
+
+
+def test_one_function_table_for_numpy_and_sympy():
+    """Every name an expression may call has a NumPy f, a derivative and a SymPy form that agree."""
+    sp = pytest.importorskip("sympy")
+    from rojas.primitives import BUILTIN_NAMES, EXTRA_FUNCTIONS, function_table
+
+    table = function_table()
+    assert set(table) == set(rojas.primitive_names()) | set(EXTRA_FUNCTIONS)
+    z = sp.Symbol("z", positive=True)  # where log, sqrt, abs and relu are all smooth
+    for name in sorted(BUILTIN_NAMES | set(EXTRA_FUNCTIONS)):
+        prim = table[name]
+        expr = prim.sympy(sp, z)
+        for x in (0.3, 1.7, 2.9):
+            assert float(expr.subs(z, x)) == pytest.approx(float(prim.f(np.array(x))), rel=1e-14), name
+            assert float(sp.diff(expr, z).subs(z, x)) == pytest.approx(float(prim.df(np.array(x))),
+                                                                       rel=1e-13), name

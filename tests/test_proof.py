@@ -307,7 +307,7 @@ def test_prove_latex_on_unnamed_edges_and_integer_ids(tmp_path):
 
 
 def test_prove_shows_the_disagreement_of_a_wrong_derivative(tmp_path):
-    """Seed 000's σ with a wrong claimed f': the backward sweep and the central difference differ."""
+    """The perceptron with a sign slip in σ (a wrong claimed f'): the backward sweep and the central difference differ."""
     f = tmp_path / "sigma.json"
     f.write_text(json.dumps({
         "directed": True, "multigraph": False,

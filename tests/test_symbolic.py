@@ -127,7 +127,7 @@ def test_node_objective_and_batch():
 
 SIGMA_NET = {
     "directed": True, "multigraph": False,
-    "graph": {"name": "seed 000's sigma", "params": {},
+    "graph": {"name": "the perceptron with a sign slip in σ", "params": {},
               "primitives": {"sigma": {"f": "1/(1+exp(s))", "df": "DF"}}},
     "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "sigma", "bias": 0.1},
               {"id": "y", "fn": "identity"}],
@@ -143,7 +143,7 @@ def sigma_net(tmp_path, df):
 
 
 def test_wrong_claimed_derivative_is_caught(tmp_path):
-    """Seed 000: σ(z) = 1/(1+exp(z)) with the claimed derivative σ(1−σ) (the true one is −σ(1−σ))."""
+    """The perceptron with a sign slip in σ: σ(z) = 1/(1+exp(z)) with the claimed derivative σ(1−σ) (the true one is −σ(1−σ))."""
     net = sigma_net(tmp_path, "sigma(s)*(1-sigma(s))")
     x, t = {"x": 0.3}, {"y": 0.2}
     lab = rojas.label(net, x, t)
@@ -253,3 +253,19 @@ def test_a_small_network_does_not_hang():
                     "nor the size-limit RojasError)")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(("holds True", "refused")), r.stdout
+
+
+def test_a_python_primitive_registered_with_its_sympy_form():
+    """softsign s/(1+|s|), registered with sympy=: the identity holds (d|s|/ds = sign(s) for real s)."""
+    rojas.register_primitive("softsign_test", f=lambda s: s / (1 + np.abs(s)),
+                             df=lambda s: 1 / (1 + np.abs(s)) ** 2,
+                             sympy=lambda sp, s: s / (1 + sp.Abs(s)), replace=True)
+    net = rojas.Network(name="softsign")
+    net.add_input("x").add_unit("y", "softsign_test", bias=0.1)
+    net.add_edge("x", "y", weight=-0.5, name="w1")
+    lab = rojas.label(net, {"x": 0.6}, {"y": 0.5})
+    proof = rojas.symbolic_proof(lab, "w1")
+    s = -0.5 * 0.6 + 0.1
+    y = s / (1 + abs(s))
+    want = 0.6 * (1 / (1 + abs(s)) ** 2) * (y - 0.5)
+    assert proof.holds and close(proof.derivative_value, want) and close(proof.path_sum_value, want)

@@ -23,6 +23,7 @@ def assignment(text):
 def network_and_data(args):
     """The network, inputs and targets named by the common options (NET.json, --data, --input, --target)."""
     from ..data import load_data
+    from ..errors import DataError
     from ..network import load
 
     path, data = resolve_network(args.network), args.data
@@ -32,9 +33,19 @@ def network_and_data(args):
     inputs, targets = load_data(data) if data else ({}, None)
     inputs = dict(inputs)
     inputs.update(getattr(args, "input", None) or [])
+    if getattr(args, "no_targets", False):
+        if getattr(args, "target", None):
+            raise DataError("give --target or --no-targets, not both")
+        targets = None
     if getattr(args, "target", None):
         targets = dict(targets or {})
         targets.update(args.target)
+    if getattr(args, "of", None) is not None and targets:
+        if getattr(args, "target", None):
+            raise DataError(f"give --target or --of, not both (--of {args.of} differentiates that node's value, "
+                            "which has no targets)")
+        raise DataError(f"--of {args.of} differentiates that node's value, but the data file {args.data} has "
+                        "targets: add --no-targets to ignore them")
     return net, inputs, targets
 
 
@@ -72,6 +83,8 @@ def add_data_options(parser, of=True):
                         help="an input value (V1,V2,... for a batch); overrides the data file")
     parser.add_argument("--target", metavar="NAME=V", action="append", type=assignment,
                         help="a target value for an output; overrides the data file")
+    parser.add_argument("--no-targets", action="store_true",
+                        help="ignore the data file's targets (e.g. with --of)")
     if of:
         parser.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
 

@@ -2,22 +2,25 @@
 
 import json
 
-from ..paths import DEFAULT_LIMIT, path_counts, path_sum, resolve_source
-from ..proof import _f, proof_report
-from .common import add_data_options, label_for, network_and_data
+from ..paths import DEFAULT_LIMIT
+from ..proof import DEFAULT_UNIT_LIMIT
+from ..symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET
+from .common import add_data_options, count, label_for, network_and_data, positive_float
 
 
 def cmd_paths(args):
+    from ..paths import count_paths, path_sum
 
-    if args.count:
-        net, inputs, targets = network_and_data(args)
-        src = resolve_source(net, args.source)
-        ends = [args.to] if args.to else (list(targets) if targets else net.outputs)
-        ends = [n for n in net.nodes if str(n) in {str(e) for e in ends}]
-        counts = path_counts(net, ends)
-        print(sum(counts[n] for n in src.start_nodes))
+    if args.count:  # the exact count by dynamic programming: no labeling, no listing
+        from ..data import lookup_node
+
+        net, _, targets = network_and_data(args)
+        ends = [lookup_node(net, args.to, "--to")] if args.to is not None else \
+            (list(targets) if targets else list(net.outputs))
+        print(count_paths(net, args.source, ends))
         return 0
     from ..forward_mode import tangent
+    from ..path_listing import path_listing
 
     lab = label_for(args, args.to)
     to = None if args.to is None else lab.objective
@@ -25,38 +28,37 @@ def cmd_paths(args):
     if args.json:
         print(json.dumps(ps.to_dict(), indent=1, allow_nan=False))
         return 0
-    target = "E" if ps.target == "E" else f"o_{ps.target}"
-    print(f"Paths from {ps.source.label} to {target}: {ps.count}")
-    for i, p in enumerate(ps.paths, 1):
-        print(f"  {i:>3}. {' → '.join(map(str, p['nodes']))}")
-        print("       " + " · ".join(f"{name} = {_f(v)}" for name, v in p["factors"])
-              + f"  =  {p['product']:.12g}")
-    print(f"Sum over paths:  {ps.total:.15g}")
-    print(f"Backward sweep:  {ps.backprop:.15g}   (difference {ps.difference:.3g})")
-    print(f"Tangent sweep:   {tangent(lab, ps.source).derivative:.15g}   (forward mode)")
-    print()
-    print("How the backward sweep factors the sum: each δ stands for all paths below its unit.")
-    for n, count in ps.deltas:
-        print(f"  δ_{n} = {_f(lab.delta[n])}   stands for {count} path{'s' * (count != 1)}")
-    total = sum(c for n, c in ps.deltas if n in set(lab.network.inputs))
-    print(f"The sweep visits {ps.edges} edges once each; the paths from the inputs number {total}.")
+    print(path_listing(ps, lab, tangent(lab, ps.source).derivative))
     return 0
 
 
 def cmd_prove(args):
+    from ..data import lookup_node
     from ..files import check_outputs
+    from ..labeling import label
+    from ..proof import check_proof_size, prove
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
-    lab = label_for(args)
-    text = proof_report(lab, args.wrt, fmt=args.format, symbolic=None, limit=args.limit)
+    net, inputs, targets = network_and_data(args)
+    check_proof_size(net, args.max_units)  # before the sweeps: a huge network is refused at once
+    of = None if args.of is None else lookup_node(net, args.of, "--of")
+    lab = label(net, inputs, targets, of=of)
+    limits = {"limit": args.symbolic_limit, "path_limit": args.symbolic_paths, "size_limit": args.symbolic_size,
+              "time_budget": args.symbolic_time}
+    proof = prove(lab, args.wrt, fmt=args.format, symbolic=False if args.no_symbolic else None, limit=args.limit,
+                  unit_limit=args.max_units, symbolic_limits=limits)
     if args.output:
-        from ..network import write_text_atomic
+        from ..files import write_text_atomic
 
-        write_text_atomic(args.output, text)
+        write_text_atomic(args.output, proof.text)
         print(f"wrote {args.output}")
     else:
-        print(text)
-    return 0
+        print(proof.text)
+    if proof.symbolic_skipped is not None and not args.no_symbolic:
+        import sys
+
+        print(f"rojas: note: the SymPy section is skipped: {proof.symbolic_skipped}", file=sys.stderr)
+    return 0 if proof.agree else 1
 
 
 def cmd_claim(args):
@@ -75,24 +77,39 @@ def add_commands(sub):
     paths.add_argument("--from", dest="source", required=True, metavar="SRC",
                        help="an edge name or u->v, a param, b:NODE, s:NODE, o:NODE or a node")
     paths.add_argument("--to", metavar="NODE", help="end the paths at this node (its value) instead of E")
-    paths.add_argument("--count", action="store_true", help="print only the exact number of paths")
-    paths.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+    paths.add_argument("--count", action="store_true",
+                       help="print only the exact number of paths (counted, never listed: any size)")
+    paths.add_argument("--limit", type=count, default=DEFAULT_LIMIT, metavar="N",
                        help=f"refuse to list more than N paths (default {DEFAULT_LIMIT})")
     paths.add_argument("--json", action="store_true", help="print the path table as JSON")
     paths.set_defaults(run=cmd_paths)
 
-    prove = sub.add_parser("prove", help="Rojas's argument for one parameter, as Markdown or LaTeX")
+    prove = sub.add_parser("prove", help="Rojas's argument for one parameter, as Markdown or LaTeX; "
+                                         "exit 1 when its checks disagree")
     add_data_options(prove)
     prove.add_argument("--wrt", required=True, metavar="SRC", help="a weight, param, b:NODE or input")
-    prove.add_argument("--format", choices=("md", "tex"), default="md")
+    prove.add_argument("--format", choices=("md", "tex"), default="md",
+                       help="md: Markdown (default); tex: a complete LaTeX document")
     prove.add_argument("-o", "--output", metavar="FILE", help="write the report here")
-    prove.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
-                       help="largest number of paths to list")
+    prove.add_argument("--limit", type=count, default=DEFAULT_LIMIT, metavar="N",
+                       help=f"largest number of paths to list (default {DEFAULT_LIMIT})")
+    prove.add_argument("--max-units", type=count, default=DEFAULT_UNIT_LIMIT, metavar="N",
+                       help=f"largest number of units to write out (default {DEFAULT_UNIT_LIMIT})")
+    prove.add_argument("--no-symbolic", action="store_true", help="leave out the SymPy section")
+    prove.add_argument("--symbolic-limit", type=count, default=DEFAULT_SIZE_LIMIT, metavar="N",
+                       help=f"largest number of units for the SymPy section (default {DEFAULT_SIZE_LIMIT})")
+    prove.add_argument("--symbolic-paths", type=count, default=DEFAULT_PATH_LIMIT, metavar="N",
+                       help=f"largest number of paths for the SymPy section (default {DEFAULT_PATH_LIMIT})")
+    prove.add_argument("--symbolic-size", type=count, default=DEFAULT_EXPRESSION_LIMIT, metavar="N",
+                       help="largest expression size (tree nodes) for the SymPy section "
+                            f"(default {DEFAULT_EXPRESSION_LIMIT})")
+    prove.add_argument("--symbolic-time", type=positive_float, default=DEFAULT_TIME_BUDGET, metavar="SECONDS",
+                       help=f"time budget of the SymPy section (default {DEFAULT_TIME_BUDGET:g} s)")
     prove.set_defaults(run=cmd_prove)
 
     claim = sub.add_parser("claim", help="judge a chain-rule formula: exit 0 right, 1 wrong, 2 malformed")
     add_data_options(claim)
     claim.add_argument("claim", metavar="CLAIM", help='e.g. "dE/dw1 = dh1/dw1 * do1/dh1 * dE/do1 + ..."')
-    claim.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+    claim.add_argument("--limit", type=count, default=DEFAULT_LIMIT, metavar="N",
                        help="largest number of paths to compare one by one")
     claim.set_defaults(run=cmd_claim)

@@ -43,7 +43,8 @@ def _check_outputs(args, out_path):
     explain = args.explain if args.explain not in (None, "-") else None
     check_outputs(reads=[("NET.json", None if args.in_place else args.network), ("--data", args.data)],
                   writes=[("--in-place" if args.in_place else "-o", out_path), ("--plot", args.plot),
-                          ("--explain", explain)])
+                          ("--explain", explain)],
+                  makes_directories=["--plot"])
 
 
 def cmd_train(args):

@@ -1,0 +1,72 @@
+"""One escape function per output format, and the one number formatter and table writer."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from rojas.escaping import latex, latex_math, markdown, terminal
+from rojas.formatting import MINUS, factor, fmt, table
+
+HOSTILE = ["h\nrojas: error: fake", "\x1b[2J\x1b[31mred", "a\rb", "\ud800", "\u202eevil", "tab\there",
+           "w_1^\\input{/etc/hostname}", "h}\\immediate\\write18{touch x}%", "$\\frac{a$", "<b>|*_x_*|",
+           "line\u2028sep", "del\x7f", "c1\x85"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_terminal_text_is_one_printable_line_that_round_trips(text):
+    shown = terminal(text)
+    assert shown.isprintable() and "\x1b" not in shown
+    shown.encode("utf-8")  # no lone surrogate left
+    if text.isprintable():
+        assert shown == text
+    else:  # the escapes are Python's: the original can be read back
+        assert shown.encode("utf-8").decode("unicode_escape") == text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_latex_escapes_compile_to_the_literal_text(text, tmp_path):
+    out = latex(text)
+    assert "\\input{" not in out and "\\immediate" not in out and "\\write18{" not in out
+    assert "$" not in out.replace("\\$", "") and "%" not in out.replace("\\%", "")
+    # every brace is escaped: groups cannot be closed or opened by user text
+    assert out.count("{") - out.count("\\{") == out.count("}") - out.count("\\}")
+    assert "\n" not in out and "\r" not in out
+
+
+def test_latex_compiles_when_a_tex_engine_is_there(tmp_path):
+    import shutil
+
+    engine = shutil.which("pdflatex")
+    if engine is None:
+        pytest.skip("no pdflatex")
+    body = "\n\n".join(latex(t) + " and $" + latex_math(t) + "$" for t in HOSTILE if t.isascii())
+    (tmp_path / "t.tex").write_text("\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n"
+                                    + body + "\n\\end{document}\n")
+    run = subprocess.run([engine, "-no-shell-escape", "-interaction=nonstopmode", "t.tex"], cwd=tmp_path,
+                         capture_output=True, timeout=60)
+    assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_markdown_cells_cannot_break_a_table_or_inject_html():
+    out = markdown("<b>|*_x_*|\n")
+    # the newline shows as the two characters \n: its backslash escaped so Markdown renders it
+    assert out == "&lt;b&gt;\\|\\*\\_x\\_\\*\\|\\\\n"
+    assert "|" not in out.replace("\\|", "")
+
+
+def test_fmt_and_factor():
+    assert fmt(-1.5) == MINUS + "1.5"
+    assert fmt(-1.5, ascii=True) == "-1.5"
+    assert fmt(1 / 3) == "0.333333333" and fmt(1 / 3, 3) == "0.333"
+    assert fmt(-0.0) == "0" and fmt(float("-inf")) == MINUS + "inf" and fmt(float("nan")) == "nan"
+    assert fmt(1e-300 * 1e-10) == "1e" + MINUS + "310"
+    assert fmt(np.float64(2.0)) == "2" and fmt(np.array(2.5)) == "2.5"
+    assert fmt(np.arange(6.0) - 1) == f"[{MINUS}1, 0, 1, 2, …]"
+    assert factor(-0.25) == f"({MINUS}0.25)" and factor(0.25) == "0.25"
+    assert factor(-2, ascii=True) == "(-2)"
+
+
+def test_table_pads_columns_and_escapes_cells():
+    out = table(["a", "bb"], [["x\x1by", 1], ["long cell", fmt(-2.0)]])
+    assert out.splitlines() == ["a          bb", "---------  --", "x\\x1by     1", f"long cell  {MINUS}2"]
