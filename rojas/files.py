@@ -23,8 +23,8 @@ import uuid
 from .errors import RojasError
 from .limits import limit, too_large
 
-__all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs", "output_directory",
-           "same_file", "STDOUT"]
+__all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs",
+           "output_directory", "same_file", "STDOUT"]
 
 STDOUT = "-"  # as an output path: standard output
 # Digits of an integer in a JSON file: Python refuses to convert longer ones; shorter ones that do
