@@ -221,7 +221,8 @@ def write_text_atomic(path, text):
         return path
 
     def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as fh:
+        # A lone surrogate (from a JSON "\\ud800") has no UTF-8 form: written as its escape, visibly.
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(text)
 
     return write_atomic(path, write)
