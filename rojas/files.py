@@ -23,8 +23,8 @@ import uuid
 from .errors import RojasError
 from .limits import limit, too_large
 
-__all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs", "output_directory",
-           "same_file", "STDOUT"]
+__all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs",
+           "output_directory", "same_file", "STDOUT"]
 
 STDOUT = "-"  # as an output path: standard output
 # Digits of an integer in a JSON file: Python refuses to convert longer ones; shorter ones that do
@@ -221,7 +221,8 @@ def write_text_atomic(path, text):
         return path
 
     def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as fh:
+        # A lone surrogate (from a JSON "\\ud800") has no UTF-8 form: written as its escape, visibly.
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(text)
 
     return write_atomic(path, write)

@@ -381,6 +381,8 @@ def test_main_reports_each_numpy_warning_once_in_words(monkeypatch, capsys):
                 np.exp(np.array([1000.0]))
             np.array([0.0]) / np.array([0.0])
         warnings.warn("a user warning\nwith a second line")
+        for _ in range(2):
+            warnings.warn(rojas.errors.RojasWarning("unknown field 'colour' kept"))
         print("result")
         return 0
 
@@ -391,7 +393,8 @@ def test_main_reports_each_numpy_warning_once_in_words(monkeypatch, capsys):
         "results may hold inf or nan)",
         "rojas: warning: NumPy: invalid value encountered in divide (a value left the float64 range; "
         "results may hold inf or nan)",
-        "rojas: warning: a user warning\\nwith a second line"]
+        "rojas: warning: a user warning\\nwith a second line",
+        "rojas: warning: unknown field 'colour' kept"]
 
 
 @pytest.mark.parametrize("exc, line", [

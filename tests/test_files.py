@@ -134,7 +134,8 @@ def test_read_json_limits(tmp_path, monkeypatch):
     big = tmp_path / "big.json"
     big.write_text("[" + "0," * 600_000 + "0]")
     monkeypatch.setenv("ROJAS_MAX_FILE_MB", "1")
-    with pytest.raises(RojasError, match=r"larger than 1 MB, over the limit of 1 \(raise it with ROJAS_MAX_FILE_MB"):
+    with pytest.raises(RojasError, match=r"larger than 1 MB, over the limit of 1 \(raise it with "
+                                         r"ROJAS_MAX_FILE_MB=N\)"):
         read_json(big, "data file")
     monkeypatch.setenv("ROJAS_MAX_FILE_MB", "2")
     assert len(read_json(big)) == 600_001

@@ -65,7 +65,7 @@ def _tolerant_streams():
 def _warning_lines(caught):
     """Each distinct warning once, in words, as ``rojas: warning:`` lines."""
     seen = []
-    for w in caught:
+    for w in caught:  # a RojasWarning (rojas.errors) is already in words
         text = terminal(w.message)
         if isinstance(w.message, RuntimeWarning) and ("overflow" in text or "invalid value" in text
                                                       or "divide by zero" in text):
