@@ -1,7 +1,7 @@
 """Reading JSON and writing files safely, with failures as one-line RojasErrors.
 
 Reading refuses devices and directories and anything over a size limit before
-parsing (``ROJAS_MAX_FILE_MB``, default 64), so ``/dev/urandom`` or
+parsing (``ROJAS_MAX_FILE_MB``, default 512; :mod:`rojas.reading`), so ``/dev/urandom`` or
 ``/dev/zero`` never hang or exhaust memory.
 
 Writing is atomic: a temporary file beside the target, flushed and fsynced,
@@ -21,15 +21,12 @@ import sys
 import uuid
 
 from .errors import RojasError
-from .limits import limit, too_large
+from .reading import read_json
 
 __all__ = ["read_json", "write_atomic", "write_text_atomic", "write_json_atomic", "check_outputs",
            "output_directory", "same_file", "STDOUT"]
 
 STDOUT = "-"  # as an output path: standard output
-# Digits of an integer in a JSON file: Python refuses to convert longer ones; shorter ones that do
-# not fit a float64 (over 309 digits) are refused by the checks that follow, naming the field.
-MAX_INT_DIGITS = 4300
 
 
 def _describe(mode):
@@ -39,48 +36,6 @@ def _describe(mode):
         if test(mode):
             return what
     return "not a regular file"
-
-
-def _parse_int(text):
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise RojasError(f"an integer of {len(text.lstrip('-'))} digits (numbers are float64, "
-                         "at most about 1.8e308)")
-    return int(text)
-
-
-def read_json(path, what="file"):
-    """Read JSON from `path`, turning every failure into a one-line RojasError.
-
-    Devices, directories and files over ``ROJAS_MAX_FILE_MB`` megabytes are
-    refused before reading; a pipe is read up to that size.  NaN and Infinity
-    parse as floats on purpose: the checks that follow name the weight, bias or
-    input that holds them.
-    """
-    shown = repr(os.fspath(path))
-    max_bytes = limit("file_mb") * 2**20
-    try:
-        with open(path, "rb") as fh:
-            mode = os.fstat(fh.fileno()).st_mode
-            if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-                raise RojasError(f"{what} {shown} is {_describe(mode)}, not a file")
-            raw = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise RojasError(f"{what} {shown}: {exc.strerror or exc}") from None
-    if len(raw) > max_bytes:
-        raise RojasError(too_large(f"{what} {shown}", f"is larger than {limit('file_mb')} MB", "file_mb"))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RojasError(f"{what} {shown} is not UTF-8 text") from None
-    try:
-        return json.loads(text, parse_int=_parse_int)
-    except json.JSONDecodeError as exc:
-        raise RojasError(f"{what} {shown} is not valid JSON: {exc.msg} "
-                         f"(line {exc.lineno}, column {exc.colno})") from None
-    except RojasError as exc:
-        raise RojasError(f"{what} {shown} holds {exc}") from None
-    except RecursionError:
-        raise RojasError(f"{what} {shown} is nested too deeply to be a network or data file") from None
 
 
 def same_file(a, b):

@@ -21,7 +21,8 @@ __all__ = ["LIMITS", "limit", "too_large"]
 
 # name: (default, what it bounds) — the environment variable is ROJAS_MAX_<NAME>.
 LIMITS = {
-    "file_mb": (64, "megabytes in one network or data file read by rojas"),
+    "file_mb": (512, "megabytes in one network or data file read by rojas (a 1,000,000-edge "
+                       "network is about 80 MB)"),
     "expression_size": (100_000, "operations one file primitive expands to, counting each call of "
                                  "another file primitive with that primitive's own size"),
     "call_depth": (10_000, "file primitives calling each other, one inside the next"),

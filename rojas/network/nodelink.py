@@ -16,7 +16,7 @@ from .checks import warn_unknown_fields
 from .columns import Columns, check_structure, parse_edges, parse_graph_attrs, parse_nodes, paused_gc
 from .graphview import edge_dicts, graph_attrs, node_dicts
 from .model import Network
-from .reading import read_json
+from ..reading import read_json
 
 __all__ = ["load", "from_dict", "from_networkx", "node_link_dict", "node_link_of", "networkx_of",
            "columns_of_networkx"]

@@ -16,11 +16,12 @@ import re
 import stat
 import sys
 
-from ..errors import RojasError
+from .errors import RojasError
+from .limits import LIMITS
 
 __all__ = ["DEFAULT_MAX_FILE_MB", "MAX_FILE_ENV", "max_file_bytes", "read_json"]
 
-DEFAULT_MAX_FILE_MB = 512   # a 1,000,000-edge network file is about 80 MB
+DEFAULT_MAX_FILE_MB = LIMITS["file_mb"][0]   # a 1,000,000-edge network file is about 80 MB
 MAX_FILE_ENV = "ROJAS_MAX_FILE_MB"
 
 _KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
