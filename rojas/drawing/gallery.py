@@ -14,7 +14,7 @@
 import os
 import time
 
-__all__ = ["GALLERY", "seed003_network", "recurrent_unfolded", "make_gallery"]
+__all__ = ["GALLERY", "one_epoch_network", "recurrent_unfolded", "make_gallery"]
 
 GALLERY = {
     "mazur_sweeps.png": "seed 001's 2-2-2 network labeled: both sweeps, every number",
@@ -27,10 +27,10 @@ GALLERY = {
                               "the forward sweep",
 }
 
-SEED003 = {"seed": 3, "inputs": {"X1": 8.0, "X2": -4.0}, "targets": {"Y": 1.0}}
+ONE_EPOCH = {"seed": 3, "inputs": {"X1": 8.0, "X2": -4.0}, "targets": {"Y": 1.0}}
 
 
-def seed003_network():
+def one_epoch_network():
     """Seed 003's network, as ``examples/seed003_one_epoch.py`` builds it.
 
     Inputs X1, X2; two linear hidden units; a sigmoid output Y; no biases;
@@ -44,7 +44,7 @@ def seed003_network():
     net.add_unit("H1", "identity").add_unit("H2", "identity").add_unit("Y", "sigmoid")
     for u, v in (("X1", "H1"), ("X2", "H1"), ("X1", "H2"), ("X2", "H2"), ("H1", "Y"), ("H2", "Y")):
         net.add_edge(u, v, weight=0.0, name=f"w_{u}{v}")
-    return initialize(net, seed=SEED003["seed"], std=0.01)
+    return initialize(net, seed=ONE_EPOCH["seed"], std=0.01)
 
 
 # examples/recurrent_one_unit.json and its .data.json (examples/ is not installed with the package)
@@ -91,7 +91,7 @@ def make_gallery(out_dir, *, verbose=True):
     jobs = {
         "mazur_sweeps.png": lambda p: save_drawing(mazur, p, sweep="both"),
         "mazur_paths_w1.png": lambda p: save_drawing(mazur, p, sweep="forward", paths="w1"),
-        "seed003.png": lambda p: save_drawing(label(seed003_network(), SEED003["inputs"], SEED003["targets"]),
+        "seed003.png": lambda p: save_drawing(label(one_epoch_network(), ONE_EPOCH["inputs"], ONE_EPOCH["targets"]),
                                               p, sweep="both"),
         "skip_product.png": lambda p: save_drawing(_labeled("skip_product"), p, sweep="both"),
         "xor.png": lambda p: save_drawing(xor, p, sweep="both", sample=xor_sample),

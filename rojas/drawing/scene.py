@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import RojasError
-from .style import fn_symbol, num
+from .style import fn_symbol, literal, num
 
 __all__ = ["Scene", "NodeSpec", "EdgeSpec", "ObjectiveNode", "build_scene"]
 
@@ -59,13 +59,23 @@ class NodeSpec:
 
 @dataclass
 class EdgeSpec:
-    """One edge's labels; ``objective`` edges (weight 1, to the error units and E) carry none."""
+    """One edge's labels; ``objective`` edges (weight 1, to the error units and E) carry none.
+
+    ``forward`` is the weight (``w5 = 0.4``); ``backward`` two lines: the
+    factor the backward sweep multiplies by along the edge (its weight; for an
+    edge into a product unit, the weight times ∂s/∂(w·o)) and the gradient.
+    ``name``, ``weight`` and ``grad`` are the parts, for the tables.
+    """
 
     u: object
     v: object
     forward: str = None
     backward: str = None
     objective: bool = False
+    name: str = ""
+    weight: str = ""
+    grad: str = ""
+    product: bool = False
 
 
 @dataclass
@@ -86,6 +96,8 @@ class Scene:
     batch: int = None
     counts: tuple = (0, 0)
     steps: dict = None           # unfolded in time: {node: (step, unit)}, laid out in time columns
+    params: list = field(default_factory=list)   # tied params: (name, value text, gradient text, edges)
+    products: bool = False       # some unit multiplies its terms
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -104,15 +116,16 @@ def _pick(value, sample):
 
 
 def _edge_text(net, u, v):
-    name, param = net.edge_name(u, v), net.edge_param(u, v)
+    name, param = literal(net.edge_name(u, v)), net.edge_param(u, v)
     value = num(net.weight(u, v))
     if param is not None:
+        param = literal(param)
         return f"{name} = {param} = {value}" if name and name != param else f"{param} = {value}"
     return f"{name} = {value}" if name else value
 
 
 def _grad_name(net, u, v):
-    name = net.edge_name(u, v) or net.edge_param(u, v)
+    name = literal(net.edge_name(u, v) or net.edge_param(u, v))
     return name if name else "w"
 
 
@@ -151,7 +164,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     nodes, edges, values = {}, [], {"o": {}, "fprime": {}, "delta": {}, "arriving": {}, "s": {},
                                       "grad": {}, "weight": {}}
     has_targets = lab is not None and lab.objective == "E"
-    obj = None if lab is None else ("E" if has_targets else f"o_{lab.objective}")
+    obj = None if lab is None else ("E" if has_targets else f"o({literal(lab.objective)})")
 
     def val(mapping, n):
         return _pick(mapping[n], k) if k is not None else float(mapping[n])
@@ -163,7 +176,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     outputs = set(net.outputs)
     for n in net.nodes:
         fn, combine = net.fn(n), net.combine(n)
-        name = str(n)
+        name = literal(n)
         if fn == "input":
             spec = NodeSpec(n, "input", name)
             spec.forward = {"value": None}
@@ -179,7 +192,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine == "product")
         sym = fn_symbol(fn, combine)
         bias = net.bias(n)
-        bias_text = f"b = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
+        # "bias", not "b": an edge may be named b
+        bias_text = f"bias = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
         spec.forward = {"left_head": "f′", "left": None, "right_head": sym, "right": None,
                         "above": name, "below": bias_text}
         spec.backward = {"left_head": "f′", "left": None, "right_head": "Σ", "right": None,
@@ -200,15 +214,25 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         nodes[n] = spec
 
     for u, v in net.edges:
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v))
-        values["weight"][(u, v)] = net.weight(u, v)
+        w = net.weight(u, v)
+        gname = _grad_name(net, u, v)
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v), name=gname if gname != "w" else "", weight=num(w),
+                     product=net.combine(v) == "product")
+        values["weight"][(u, v)] = w
         if lab is not None:
             if k is None:
                 g = lab.weight_grad[(u, v)]
             else:
                 g = val(lab.o, u) * val(lab.delta, v) * partial(u, v)
             values["grad"][(u, v)] = g
-            e.backward = f"∂{obj}/∂{_grad_name(net, u, v)} = {num(g)}"
+            e.grad = num(g)
+            if e.product:  # the backward sweep multiplies by w·∂s/∂(w·o): the product of the other terms
+                p = partial(u, v)
+                values.setdefault("partial", {})[(u, v)] = p
+                factor_text = f"×{gname}·Π′ = {num(w * p)}"
+            else:
+                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{num(w)}"
+            e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
         edges.append(e)
 
     order = list(net.nodes)
@@ -221,7 +245,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
             o = values["o"][out]
             err = ObjectiveNode("error", out)
             total += 0.5 * (o - t) ** 2
-            spec = NodeSpec(err, "error", f"½(o−t)² of {out}")
+            spec = NodeSpec(err, "error", f"½(o−t)² of {literal(out)}")
             spec.forward = {"left_head": "o−t", "left": num(o - t), "right_head": "½(·)²",
                             "right": num(0.5 * (o - t) ** 2), "above": f"t = {num(t)}", "below": None}
             spec.backward = {"left_head": "o−t", "left": num(o - t), "right_head": "Σ", "right": "1",
@@ -244,7 +268,20 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     elif lab is not None and not has_targets:
         seed_node = lab.objective
 
-    name = net.name or "network"
+    name = literal(net.name) or "network"
+    params = []
+    tied = {}
+    for u, v in net.edges:
+        p = net.edge_param(u, v)
+        if p is not None:
+            tied.setdefault(p, []).append((u, v))
+    given = net.params if tied else {}
+    for p, members in tied.items():
+        value = given[p] if p in given else net.weight(*members[0])
+        grad = None
+        if lab is not None:
+            grad = num(sum(values["grad"][e] for e in members)) if k is not None else num(lab.param_grad[p])
+        params.append((literal(p), num(value), grad, len(members)))
     if lab is None:
         n_in, n_out = len(net.inputs), len(net.outputs)
         subtitle = (f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
@@ -253,16 +290,17 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         if has_targets:
             value = sum(0.5 * (values["o"][o] - (_pick(lab.targets[o], k) if k is not None
                                                   else float(lab.targets[o]))) ** 2 for o in lab.targets)
-            subtitle = f"E = ½Σ(o−t)² = {value:.9g}"
+            subtitle = f"E = ½Σ(o−t)² = {num(value)}"
         else:
-            subtitle = f"objective: the value of {lab.objective} = {values['o'][lab.objective]:.9g}"
+            subtitle = f"objective: the value of {literal(lab.objective)} = {num(values['o'][lab.objective])}"
         if k is not None:
-            xs = ", ".join(f"{n} = {num(values['o'][n])}" for n in net.inputs)
-            subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {lab.value:.6g})" \
+            xs = ", ".join(f"{literal(n)} = {num(values['o'][n])}" for n in net.inputs)
+            subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {num(lab.value)})" \
                 if has_targets else f"   (sample {k + 1} of {batch}: {xs})"
-    from .layout import time_steps
+    from .timeline import time_steps
 
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G))
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
+                 params=params, products=any(e.product for e in edges))
