@@ -58,10 +58,9 @@ def fit(drawing, own, ppu):
     x0, y0, x1, y1 = data_extent(drawing, m)
     pad = m.pt(5)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
-    note_h = 0.0
+    note_h = 0.0  # a note under the tables (table mode): room for it below the longest table
     if drawing.note is not None:
-        note_h = drawing.note.get_window_extent(m.renderer).height * 72 / fig.dpi + 12
-        y0 -= m.pt(note_h)  # room for the note at the bottom
+        note_h = drawing.note.get_window_extent(m.renderer).height / fig.dpi + 0.25
     if not own:
         # The axes box shrinks to the drawing's shape; the scale can only grow, so
         # nothing placed apart comes closer.
@@ -72,18 +71,16 @@ def fit(drawing, own, ppu):
     w_in, h_in = (x1 - x0) * ppu / 72, (y1 - y0) * ppu / 72
     table_w = 0.0
     if drawing.table_ax is not None:
-        right = max(t.get_window_extent(m.renderer).x1 for t in drawing.tables)
+        right = max(t.get_window_extent(m.renderer).x1 for t in drawing.tables + [drawing.note])
         left = drawing.table_ax.get_window_extent(m.renderer).x0
         table_w = (right - left) / fig.dpi + 0.2
-        h_in = max(h_in, max(t.get_window_extent(m.renderer).height for t in drawing.tables) / fig.dpi + 0.3)
+        h_in = max(h_in, max(t.get_window_extent(m.renderer).height for t in drawing.tables) / fig.dpi + 0.3
+                   + note_h)
     legend_h = legend_w = 0.0
     if drawing.legend is not None:
         lb = drawing.legend.get_window_extent(m.renderer)
         legend_h, legend_w = lb.height / fig.dpi + 0.1, lb.width / fig.dpi + 0.2
-    note_w = 0.0
-    if drawing.note is not None:
-        note_w = drawing.note.get_window_extent(m.renderer).width / fig.dpi + 0.25
-    total_w = max(w_in + table_w, legend_w, note_w)
+    total_w = max(w_in + table_w, legend_w)
     total_h = h_in + legend_h
     fig.set_size_inches(total_w, total_h)
     left = (total_w - w_in - table_w) / 2

@@ -23,7 +23,7 @@ class Context:
     def __init__(self, drawing, plan, measure):
         self.d, self.plan, self.m = drawing, plan, measure
         self.scene, self.layout = plan.scene, plan.layout
-        self.fonts = dict(FONT)
+        self.fonts = {k: v * plan.font_factor for k, v in FONT.items()}
         self.obstacles = Obstacles()
         self.edge_ids = {}
         self.crowded = 0  # edge labels that found no free place
@@ -153,10 +153,19 @@ def _lines(ctx, x, y, lines, size, weight="normal", color=COLORS["ink"]):
     return y
 
 
-def heading(ctx, x, y_top, lines):
-    """The network's name, the objective, the conventions and the tied params; returns the bottom."""
+def heading(ctx, x, y_top, lines, width_pt=None):
+    """The network's name, the objective, the conventions and the tied params; returns the bottom.
+
+    The title and the lines are wrapped to `width_pt` points (never wider than the drawing).
+    """
+    import textwrap
+
     f = ctx.fonts
-    y = _lines(ctx, x, y_top, [ctx.scene.title], f["title"] * 1.1, "bold")
+    width_pt = width_pt or ctx.plan.total_width * ctx.plan.scale
+    title = textwrap.wrap(ctx.scene.title, max(int(width_pt / (0.66 * f["title"] * 1.1)), 20)) or [""]
+    y = _lines(ctx, x, y_top, title, f["title"] * 1.1, "bold")
+    chars = max(int(width_pt / (0.6 * f["subtitle"])), 30)
+    lines = [w for line in lines for w in (textwrap.wrap(line, chars, break_on_hyphens=False) or [""])]
     return _lines(ctx, x, y, lines, f["subtitle"], color=COLORS["note"])
 
 

@@ -17,7 +17,8 @@ __all__ = ["Obstacles", "along", "tangent_angle", "CANDIDATES", "obb_corners", "
 
 # Fractions of an edge's visible length, best first: near the target end (Rojas writes a weight where
 # its edge enters the unit), then towards the middle and the source.
-CANDIDATES = (0.74, 0.66, 0.82, 0.58, 0.5, 0.88, 0.42, 0.34, 0.26, 0.92, 0.18, 0.12)
+CANDIDATES = (0.74, 0.66, 0.82, 0.7, 0.78, 0.58, 0.62, 0.86, 0.5, 0.54, 0.9, 0.46, 0.42, 0.38, 0.34, 0.3, 0.26,
+              0.22, 0.18, 0.94, 0.14, 0.1)
 
 
 def along(points, t):

@@ -83,6 +83,7 @@ class Drawing:
         self.markers = []
         self.summary_axes = []
         self.crowded = 0
+        self.font_factor = 1.0
         self.net = None
 
     @property
@@ -316,6 +317,8 @@ def _say_left_out(drawing, sweep, panels, detail):
         missing = [p for p in panels if p not in drawing.panels]
         if missing:
             left.append(f"the {' and '.join(missing)} sweep drawn as a table, not as a panel")
+    if drawing.mode == "full" and drawing.font_factor < 1:
+        left.append(f"texts set at {drawing.font_factor:.0%} of their size to fit the axes")
     if drawing.crowded and drawing.mode == "full":
         left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
                     "of other edges")
@@ -369,6 +372,7 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     drawing.net, drawing.scene_title = net, scene.title
     drawing.mode, drawing.panels, drawing.layout, drawing.scene = plan.mode, list(plan.panels), plan.layout, scene
     drawing.path_sum = ps
+    drawing.font_factor = plan.font_factor
     if ps is not None and legend:
         from .highlight import path_legend
 

@@ -37,6 +37,7 @@ TABLE_BLOCK_ROWS = 150   # a table longer than this continues in a block beside 
 PANEL_GAP = 0.7
 TAG_GAP = 0.14           # between a circle (or ring) and its tags, in R
 MAX_SCALE = 70.0         # points per R: a full drawing whose texts need more goes to the table
+USER_MIN_FONT = 3.0      # in a user's axes (draw(ax=...)) texts may shrink this far (and the drawing says so)
 
 
 def modes_for(n_nodes, n_edges, detail):
@@ -91,9 +92,10 @@ def full_scale(scene):
 class Plan:
     """One candidate drawing: mode, geometry, layout, scale (points per R) and its extent in R."""
 
-    def __init__(self, mode, geom, scene, panels, layout, scale):
+    def __init__(self, mode, geom, scene, panels, layout, scale, room=(MAX_SIDE_PT, MAX_SIDE_PT)):
         self.mode, self.geom, self.scene, self.panels, self.layout = mode, geom, scene, panels, layout
         self.scale = scale
+        self.font_factor = 1.0  # < 1 only in a user's axes too small for the full sizes
         xmin, xmax, ymin, ymax = layout.extent()
         self.xmin, self.xmax, self.ymin, self.ymax = xmin, xmax, ymin, ymax
         self.extra_h_pt = 0.0
@@ -117,7 +119,8 @@ class Plan:
                 panel_h = content + title
                 heading = est("x", "title")[1] * 1.1 + len(lines["heading"]) * est("x", "subtitle")[1] + 0.5
                 height = heading + (panel_h if side else panel_h * k + PANEL_GAP * (k - 1)) + 0.3
-                if not side or max(total_w, height) < max(self.total_width, self.height):
+                if not side or max(total_w / room[0], height / room[1]) < \
+                        max(self.total_width / room[0], self.height / room[1]):
                     self.side_by_side, self.total_width, self.height, self.panel_h = side, total_w, height, panel_h
         else:
             self.left = BOX[0] * 0.9 + 0.3
@@ -295,7 +298,7 @@ def plans(scene, panels, modes, room, fixed):
             if scale >= MAX_SCALE and not last_mode:
                 continue
             mode_panels = panels
-            widens = (1.0, 1.25, 1.5, 1.8, 2.2) if not last_mode else (1.0,)
+            widens = (1.0, 1.25, 1.5, 1.8, 2.2) if not last_mode or fixed else (1.0,)
         else:
             scale = COMPACT.scale
             mode_panels = [panels[0] if len(panels) == 1 else "forward"]
@@ -303,7 +306,7 @@ def plans(scene, panels, modes, room, fixed):
         geom = FULL if mode == "full" else COMPACT
         for widen in widens:
             plan = Plan(mode, geom, scene, mode_panels, layout_for(scene, geom, mode, mode_panels, widen, scale),
-                        scale)
+                        scale, room)
             w, h = plan.size_pt()
             if mode == "table":  # shrink the graph (not its texts) to the room left beside the tables
                 tw, th = plan.table_size()
@@ -312,11 +315,13 @@ def plans(scene, panels, modes, room, fixed):
                     plan.scale = max(min(scale, fit), 1.0)
                     yield plan
                 break
-            if fixed:
+            if fixed:  # the user's axes or figure: texts may be set smaller, down to USER_MIN_FONT
                 fit = min(room[0] / plan.total_width, room[1] / plan.height)
-                if fit >= scale or last_mode:
+                if fit >= scale * USER_MIN_FONT / FONT["head"] or last_mode:
                     plan.scale = fit if fit < scale else min(fit, scale * 1.6)
-                    yield plan
+                    plan.font_factor = min(1.0, fit / scale)
+                    yield plan  # asked again when crowded: wider gaps, smaller texts
+                    continue
                 break
             if (w <= 1.2 * room[0] and h <= 1.2 * room[1]) or last_mode:  # estimates are generous: the
                 plan.widen = widen                                           # drawing checks its true size

@@ -30,7 +30,7 @@ def draw_compact(ctx):
     panel = d.panels[0]
     ax = d.ax
     ppu = ctx.m.points_per_unit
-    title_y = heading(ctx, ctx.plan.xmin - ctx.plan.left, 0.0, [scene.subtitle])
+    title_y = heading(ctx, ctx.plan.xmin - ctx.plan.left, 0.0, [scene.subtitle], ctx.plan.width * ppu)
     d.offsets[panel] = title_y - 0.4 - (ctx.plan.ymax + 1.2)
     nodes = [n for n in scene.order if n in lay.pos]
     drawn = d.nodes.setdefault(panel, {})
@@ -124,7 +124,7 @@ def table_lines(scene, order):
 
 def wrapped_note(text, width_pt, size=NOTE_FONT):
     """A note wrapped to `width_pt` points: never clipped, however long."""
-    chars = max(int(width_pt / (0.58 * size)), 30)
+    chars = max(int(width_pt / (0.62 * size)), 30)
     return "\n".join(textwrap.wrap(text, chars, break_on_hyphens=False))
 
 
@@ -154,7 +154,8 @@ def compact_extras(ctx):
     d.table = d.tables[0] if d.tables else None
     note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
             f"ids and every number is in the numbered tables beside it (rojas grad prints them too)")
-    d.note = ax.annotate(wrapped_note(note, max(bb.width * fw * 72 - 20, 200)), (0.0, 0.0),
-                         xycoords="axes fraction", xytext=(5, 5), textcoords="offset points", ha="left",
-                         va="bottom", fontsize=NOTE_FONT, color=COLORS["note"], zorder=8, parse_math=False,
-                         bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="#cccccc", alpha=0.95))
+    # The note goes under the tables: the graph's axes keep their scale.
+    d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 200)), (0.0, 0.0),
+                          xycoords="axes fraction", xytext=(8, 5), textcoords="offset points", ha="left",
+                          va="bottom", fontsize=NOTE_FONT, color=COLORS["note"], zorder=8, parse_math=False,
+                          bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="#cccccc", alpha=0.95))
