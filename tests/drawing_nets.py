@@ -33,18 +33,10 @@ def layered_3442(seed=0):
 
 def skip_net():
     """Nine units, not layered: long skips, mixed primitives, and a unit (z) with four parents."""
-    net = rojas.Network(name="skip net: 9 units, a unit with four parents")
-    for n in ("a", "b"):
-        net.add_input(n)
-    for n, fn in (("p", "tanh"), ("q", "sigmoid"), ("r", "softplus"), ("s", "tanh"), ("t", "identity"),
-                  ("u", "sigmoid"), ("z", "sigmoid")):
-        net.add_unit(n, fn, bias=0.1)
-    edges = [("a", "p", 0.7), ("b", "p", -0.4), ("a", "q", 0.3), ("p", "r", 1.1), ("q", "r", -0.8),
-             ("r", "s", 0.9), ("b", "s", 0.5), ("s", "t", -1.3), ("p", "t", 0.6), ("t", "u", 0.45),
-             ("a", "z", 0.2), ("q", "z", -0.6), ("s", "z", 0.75), ("u", "z", 1.2)]
-    for k, (u, v, w) in enumerate(edges, 1):
-        net.add_edge(u, v, weight=w, name=f"w{k}")
-    return net, {"a": 1.0, "b": -0.5}, {"z": 0.8}
+    from rojas.drawing.gallery import SKIP_NET
+    from rojas.drawing.gallery import skip_net as build
+
+    return build(), dict(SKIP_NET["inputs"]), dict(SKIP_NET["targets"])
 
 
 def random_dag(n_units, seed, p=0.3, n_inputs=3):
