@@ -7,9 +7,9 @@ inputs, sigmoid units summing their inputs, several outputs), turns each into a
 
 * ``rojas.label(net, inputs, targets)`` -- forward sweep, backward sweep and
   weight gradients -- after one warm-up call, so the compiled plan is cached;
-* rojas's forward sweep alone (``rojas.labeling._forward`` called the way
-  ``label`` calls it), its δ sweep alone (``_backward``) and its weight
-  gradients alone (``_edge_products``);
+* rojas's forward sweep alone (``rojas.sweeps.forward`` called the way
+  ``label`` calls it), its δ sweep alone (``sweeps.backward``) and its weight
+  gradients alone (``sweeps.edge_gradients``);
 * a plain NumPy sweep written here, independent of rojas: per topological
   level gather ``o[src]·w``, scatter-add into the targets (``np.bincount``),
   sigmoid, store the derivative; backward the same over the out-edges grouped
@@ -20,7 +20,7 @@ inputs, sigmoid units summing their inputs, several outputs), turns each into a
 It checks that rojas's gradients (every ∂E/∂w and δ) agree with the plain
 sweep's, prints a table with the issue's targets marked PASS/MISS, and with
 ``--profile`` shows where rojas's time goes (cProfile and per-line times of
-``rojas/labeling.py``) at the largest size.
+``rojas/sweeps.py``) at the largest size.
 
     python benchmarks/bench_labeling.py             # 10k, 100k, 1M edges; batch 1 and 256
     python benchmarks/bench_labeling.py --quick     # 10k, 100k edges, well under 30 s
@@ -47,7 +47,9 @@ import networkx as nx
 import numpy as np
 
 import rojas
-import rojas.labeling as rl
+import rojas.sweeps as rl
+from rojas.plan import plan_of
+from rojas.snapshot import numbers_of
 
 # The issue's targets.
 TARGET_EDGES = 1_000_000
@@ -387,21 +389,23 @@ def make_data(dag, batch, seed=1):
 
 
 def rojas_pieces(net, inputs, targets):
-    """The arrays label() hands to _forward / _backward / _edge_products, built as it builds them."""
+    """The arrays label() hands to sweeps.forward / backward / edge_gradients, built as it builds them."""
     x_map, t_map, batch, _ = rojas.prepare(net, inputs, targets)
-    plan = rl.plan_of(net)
-    (w, b, _), _, _, _, _ = net._values_and_index()
+    plan = plan_of(net)
+    w, b, _, key = numbers_of(net, plan)
+    ws = [plan.ordered(w, part, key) for part in (plan.forward.linear, plan.forward.scaled,
+                                                   plan.backward.linear, plan.backward.scaled)]
     shape = (plan.n_nodes,) if batch is None else (plan.n_nodes, batch)
     x = np.zeros(shape)
     for node, value in x_map.items():
         x[plan.pos[node]] = value
     b_plan = b[plan.node_file]
     with np.errstate(all="ignore"):
-        s, o, d, terms_ds = rl._forward(plan, w, b_plan, x)
+        s, o, d, partials = rl.forward(plan, ws[0], ws[1], b_plan, x)
     outs = np.array([plan.pos[n] for n in t_map], dtype=np.intp)
     seed = np.zeros(shape)
     seed[outs] = o[outs] - np.array([t_map[n] for n in t_map])
-    return plan, w, b_plan, x, o, d, terms_ds, seed
+    return plan, ws, b_plan, x, o, d, partials, seed
 
 
 def run_case(net, dag, plain, batch, repeat, budget, profile_out=None):
@@ -414,12 +418,12 @@ def run_case(net, dag, plain, batch, repeat, budget, profile_out=None):
     warm = time.perf_counter() - t0
 
     # rojas, the pieces, called as label() calls them.
-    plan, w, b_plan, x, o, d, terms_ds, seed = rojas_pieces(net, inputs, targets)
-    delta = rl._backward(plan, w, d, seed, terms_ds)
+    plan, ws, b_plan, x, o, d, partials, seed = rojas_pieces(net, inputs, targets)
+    delta = rl.backward(plan, ws[2], ws[3], d, seed, partials)
 
     def fwd():
         with np.errstate(all="ignore"):
-            return rl._forward(plan, w, b_plan, x)
+            return rl.forward(plan, ws[0], ws[1], b_plan, x)
 
     def plain_fwd():
         with np.errstate(over="ignore"):
@@ -431,13 +435,13 @@ def run_case(net, dag, plain, batch, repeat, budget, profile_out=None):
     t, first = best_of({
         "label": lambda: rojas.label(net, inputs, targets),
         "fwd": dropped(fwd),
-        "bwd": dropped(lambda: rl._backward(plan, w, d, seed, terms_ds)),
-        "grad": dropped(lambda: rl._edge_products(plan, o, delta, terms_ds)),
+        "bwd": dropped(lambda: rl.backward(plan, ws[2], ws[3], d, seed, partials)),
+        "grad": dropped(lambda: rl.edge_gradients(plan, o, delta, partials)),
         "plain": lambda: plain.label(x_plain, targets_plain),
         "plain_w": dropped(lambda: plain.label(x_plain, targets_plain, dag["w"])),
         "plain_fwd": dropped(plain_fwd),
     }, repeat, budget)
-    del o, d, delta, seed, x, terms_ds
+    del o, d, delta, seed, x, partials
     lab = first["label"]
     value_p, grad_p, delta_p = first["plain"]
     del first
@@ -472,7 +476,7 @@ def profile_label(net, inputs, targets):
     timer = LineTimer(rl.__file__)
     timer.run(lambda: rojas.label(net, inputs, targets))
     return ("  cProfile (sorted by own time):\n" + "\n".join("  " + l for l in keep.rstrip().splitlines())
-            + "\n\n  per line of rojas/labeling.py (inclusive of calls into other files):\n"
+            + "\n\n  per line of rojas/sweeps.py (inclusive of calls into other files):\n"
             + timer.report())
 
 
@@ -546,7 +550,7 @@ def main(argv=None):
         plain = PlainSweep(dag, scatter=args.plain_scatter)
         t_plain_prep = time.perf_counter() - t4
         t5 = time.perf_counter()
-        rl.plan_of(net)
+        plan_of(net)
         t_plan = time.perf_counter() - t5
         setup = dict(nodes=dag["n_nodes"], edges=len(dag["src"]), levels=plain.n_levels,
                      gen=t1 - t0, graph=t2 - t1, network=t3 - t2, plan=t_plan, plain_prep=t_plain_prep)
@@ -588,7 +592,7 @@ def main(argv=None):
             weights stored in the order each sweep reads them (r/p = rojas / plain)
   r/p(w)  = rojas / the plain sweep taking the weights in edge order, permuted on every call as
             rojas does (w[forward order], w[backward order])
-  fwd     = rojas.labeling._forward alone; δ sweep = _backward alone; ∂E/∂w = _edge_products alone
+  fwd     = rojas.sweeps.forward alone; δ sweep = sweeps.backward alone; ∂E/∂w = sweeps.edge_gradients alone
   bwd/fwd = (rojas − fwd) / fwd: everything label() does after the forward sweep, over the forward sweep
   δ/fwd   = δ sweep / fwd;  plain b/f = the same as bwd/fwd for the plain sweep
   max rel diff = max |rojas − plain| / max |plain| over ∂E/∂w, δ and E

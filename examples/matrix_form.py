@@ -1,15 +1,16 @@
 """Rojas §7.3.3: the backward sweep of a layered network as matrix products.
 
-Seed 001's 2-2-2 network (Mazur's worked example) is layered: inputs, one
+Matt Mazur's worked 2-2-2 example (2015) is layered: inputs, one
 hidden layer, one output layer, every edge between consecutive layers.  So it
 is two weight matrices, and Rojas's labels are matrix products:
 
     e = o^(2) − t,   δ^(2) = D_2 e,   δ^(1) = D_1 W_2 δ^(2),   ∂E/∂W_l = o^(l−1) δ^(l)ᵀ
 
 with W_l[i, j] = w_ij (row = source, column = target) and D_l = diag(f'(s^(l))).
-That is the denominator layout.  Seed 002 writes its chain rule in numerator
-layout, ∂E/∂W = ∂E/∂O · ∂O/∂A · ∂A/∂O · …, and remarks that the denominator
-layout reverses the factors: below, both are computed and give the same numbers.
+That is the denominator layout.  A layer-by-layer write-up with row vectors
+(I × W) writes its chain rule in numerator layout, ∂E/∂W = ∂E/∂O · ∂O/∂A ·
+∂A/∂O · …, and the denominator layout reverses the factors: numerator vs
+denominator layout, below, both computed, give the same numbers.
 
 Run:  python examples/matrix_form.py      (or: rojas matrix NET.json --data DATA.json)
 """
@@ -32,7 +33,7 @@ e = mp.o[2] - np.array([t["o1"], t["o2"]])
 # Denominator layout (Rojas): columns, factors from the variable towards E.
 delta2 = D2 @ e
 delta1 = D1 @ W2 @ delta2
-# Numerator layout (seed 002): rows, factors from E back towards the variable.
+# Numerator layout (row vectors, I × W): rows, factors from E back towards the variable.
 row2 = e @ D2
 row1 = row2 @ W2.T @ D1
 print("\nδ^(2) = D_2 e         =", delta2, "   eᵀ D_2            =", row2)

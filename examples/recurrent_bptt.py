@@ -2,8 +2,13 @@
 
 A recurrent network's edges may carry ``"delay": 1``.  Unfolded over T steps it
 becomes T copies of the network, a delayed edge u→v joining u's copy at step
-t−1 to v's copy at step t; every copy of a weight is tied to one param, so the
-engine's gradient of that param is the sum over the copies, as Rojas says.
+t−1 to v's copy at step t; every copy of a weight is tied to one param (and
+every copy of a unit's bias to one param, by the node field "bias_param"), so
+the engine's gradient of that param is the sum over the copies, as Rojas says.
+The unfolded network holds nothing else: the inputs of each step, one copy of
+each unit per step and the initial states (the one-unit net over 5 steps: 11
+nodes).  An output's copy may also feed the next step: the graph field
+"outputs" names it, and its δ gets both contributions.
 
 Two examples from this directory:
 

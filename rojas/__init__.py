@@ -13,8 +13,9 @@ Matplotlib, SciPy and SymPy are imported only when a figure is drawn, a batch
 is labeled or a symbolic proof is asked for, so ``import rojas`` stays fast.
 """
 
-from .errors import DataError, NetworkError, NumericalError, RojasError
+from .errors import DataError, NetworkError, NumericalError, RojasError, RojasWarning
 from .primitives import Primitive, get_primitive, primitive_names, register_primitive
+from .combine import Combine, combine_names, get_combine, register_combine
 from .network import Network, from_networkx, load
 from .data import load_data, prepare
 from .examples import example_path, examples
@@ -64,11 +65,12 @@ __version__ = "0.1.0"
 __all__ = [
     "Network", "load", "from_networkx", "label", "evaluate", "Labeling", "load_data", "prepare",
     "register_primitive", "get_primitive", "primitive_names", "Primitive",
+    "register_combine", "get_combine", "combine_names", "Combine",
     "example_path", "examples",
     "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
     "check", "CheckReport", "train", "History", "plot_loss", "testing",
     "draw", "animate", "save_drawing",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
     "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",
-    "RojasError", "NetworkError", "DataError", "NumericalError",
+    "RojasError", "NetworkError", "DataError", "NumericalError", "RojasWarning",
 ]

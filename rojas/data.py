@@ -3,7 +3,11 @@
 A data file is ``{"inputs": {"i1": 0.05, ...}, "targets": {"o1": 0.01, ...}}``;
 any value may be a list of B numbers (a batch of B samples), and every list in
 one file has the same length B.  A plain number beside lists stands for all B
-samples.
+samples.  Targets address the network's outputs (:attr:`Network.outputs`: the
+graph field ``outputs``, or the sinks): every output, and nothing else.
+
+A data file is read within the same limits as a network file (a regular file,
+at most ``ROJAS_MAX_FILE_MB`` megabytes, UTF-8 JSON, integers Python converts).
 """
 
 import numbers
@@ -11,10 +15,11 @@ import os
 
 import numpy as np
 
-from .errors import DataError
-from .network import _number
+from .errors import DataError, NetworkError
+from .network import finite_number, read_json
+from .network import check_text
 
-__all__ = ["load_data", "prepare", "lookup_node"]
+__all__ = ["load_data", "prepare", "lookup_node", "as_values"]
 
 DATA_FIELDS = ("inputs", "targets")
 
@@ -35,8 +40,6 @@ def load_data(path):
         If it is not an object with ``inputs`` (and optionally ``targets``)
         mappings, or has other fields.
     """
-    from .network import read_json
-
     data = read_json(path, "data file")
     where = f"data file {os.fspath(path)!r}"
     if not isinstance(data, dict):
@@ -49,15 +52,34 @@ def load_data(path):
     for field in DATA_FIELDS:
         if field in data and not isinstance(data[field], dict):
             raise DataError(f"{where}: field {field!r} must be an object {{node: value}}")
+        for key in data.get(field) or ():
+            try:
+                check_text(key, f"field {field!r}: key")
+            except NetworkError as exc:
+                raise DataError(f"{where}: {exc}") from None
     return data["inputs"], data.get("targets")
 
 
-def _values(value, what):
-    """A finite float or a 1-D float array from a number, list or array."""
+def as_values(value, what):
+    """A finite float or a 1-D float array from a number, list or array.
+
+    Raises
+    ------
+    DataError
+        Naming `what`: not a number, not finite, nested, or empty.
+
+    Examples
+    --------
+    >>> as_values([1, 2.5], "input 'x'")
+    array([1. , 2.5])
+    >>> as_values(float("nan"), "input 'x'")
+    Traceback (most recent call last):
+    rojas.errors.DataError: input 'x' must be finite, got nan
+    """
     if isinstance(value, bool) or isinstance(value, (str, bytes, dict)) or value is None:
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")
     if isinstance(value, numbers.Real):
-        return _number(value, what, DataError)
+        return finite_number(value, what, DataError)
     if isinstance(value, (list, tuple)) and any(isinstance(v, bool) or not isinstance(v, numbers.Real)
                                                 for v in value):
         bad = next(v for v in value if isinstance(v, bool) or not isinstance(v, numbers.Real))
@@ -69,7 +91,7 @@ def _values(value, what):
     except (TypeError, ValueError):
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}") from None
     if arr.ndim == 0:
-        return _values(float(arr), what)
+        return as_values(float(arr), what)
     if arr.ndim != 1 or arr.size == 0:
         raise DataError(f"{what} must be a non-empty flat list of numbers")
     if not np.isfinite(arr).all():
@@ -79,12 +101,10 @@ def _values(value, what):
 
 def lookup_node(net, key, what):
     """Find the node a data key names: the id itself, or its string form (CLI, JSON)."""
-    if key in net:
-        return key
-    matches = [n for n in net.nodes if str(n) == str(key)]
-    if len(matches) == 1:
-        return matches[0]
-    raise DataError(f"{what}: unknown node {key!r}")
+    node = net.find_node(key)
+    if node is None:
+        raise DataError(f"{what}: unknown node {key!r:.80}")
+    return node
 
 
 def prepare(net, inputs, targets=None, of=None):
@@ -123,7 +143,7 @@ def prepare(net, inputs, targets=None, of=None):
         node = lookup_node(net, key, "inputs")
         if net.fn(node) != "input":
             raise DataError(f"inputs: node {node!r} is not an input node")
-        x[node] = _values(value, f"input {node!r}")
+        x[node] = as_values(value, f"input {node!r}")
     for node in net.inputs:
         if node not in x:
             raise DataError(f"inputs: no value for input node {node!r}")
@@ -139,7 +159,7 @@ def prepare(net, inputs, targets=None, of=None):
             if node not in outputs:
                 raise DataError(f"targets: node {node!r} is not an output (outputs: "
                                 f"{', '.join(map(repr, net.outputs))})")
-            t[node] = _values(value, f"target {node!r}")
+            t[node] = as_values(value, f"target {node!r}")
         for node in net.outputs:
             if node not in t:
                 raise DataError(f"targets: no target for output {node!r} "
@@ -167,3 +187,6 @@ def prepare(net, inputs, targets=None, of=None):
             raise DataError(f"batch lists have different lengths: {a} has {la}, {b} has {lb}")
         batch = lengths.pop()
     return x, t, batch, of
+
+
+_values = as_values  # the name rojas.recurrent imported before it was public

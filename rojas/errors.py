@@ -6,6 +6,8 @@ the command line turns it into one line on stderr and exit status 2.  Any other
 exception is a bug in rojas.
 """
 
+__all__ = ["RojasError", "NetworkError", "DataError", "NumericalError", "RojasWarning"]
+
 
 class RojasError(ValueError):
     """Base class of every error caused by the user's network, data or request."""
@@ -21,3 +23,10 @@ class DataError(RojasError):
 
 class NumericalError(RojasError, ArithmeticError):
     """A non-finite value arose in a sweep; names the node where it first appeared."""
+
+
+class RojasWarning(UserWarning):
+    """Something rojas keeps but does not use (e.g. an unknown field in a network file).
+
+    The command line prints it as one ``rojas: warning: ...`` line on stderr.
+    """

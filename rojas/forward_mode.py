@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .labeling import _scatter, _sum_in
+from .sweeps import linear_sweep
 from .paths import resolve_source
 
 __all__ = ["tangent", "Tangents"]
@@ -70,33 +70,31 @@ def tangent(lab, source):
     >>> abs(rojas.tangent(lab, "w1").derivative - lab.grad("w1")) < 1e-15
     True
     """
-    net, plan = lab.network, lab.plan
-    source = resolve_source(net, source)
-    o, d, terms_ds = lab.arrays["o"], lab.arrays["fprime"], lab.arrays["terms_ds"]
-    w = net._values()[0]
+    plan = lab.plan
+    source = resolve_source(lab.network, source)
+    o, d, partials = lab.arrays["o"], lab.arrays["fprime"], lab.arrays["partials"]
+    w = lab.parameters()["weights"]
+    pos = plan.pos
     sdot_seed = np.zeros_like(o)  # what the source adds to each unit's ṡ
     odot_seed = np.zeros_like(o)  # ... or to its ȯ directly (an input, a value)
     for u, v in source.edges:
-        sdot_seed[plan.pos[v]] += o[plan.pos[u]] * lab.product_partial(u, v)
+        sdot_seed[pos[v]] += o[pos[u]] * lab.product_partial(u, v)
     if source.kind in ("node", "bias"):
-        sdot_seed[plan.pos[source.node]] = 1.0
+        sdot_seed[pos[source.node]] = 1.0
     elif source.kind in ("input", "value"):
-        odot_seed[plan.pos[source.node]] = 1.0
-    odot = np.zeros_like(o)
-    w_fs, w_fp = w[plan.fs], w[plan.fp]
-    for lev in plan.levels:
-        lo, hi = lev.lo, lev.hi
-        sdot = _sum_in(plan, lev, w_fs, odot, odot.ndim == 2)
-        a, z = lev.fp
-        if z > a:
-            weights = w_fp[a:z, None] if odot.ndim == 2 else w_fp[a:z]
-            sdot += _scatter(plan.fp_dstl[a:z], weights * terms_ds[a:z] * odot[plan.fp_src[a:z]], hi - lo)
-        sdot += sdot_seed[lo:hi]
-        odot[lo:hi] = d[lo:hi] * sdot + odot_seed[lo:hi]
+        odot_seed[pos[source.node]] = 1.0
+    elif source.kind == "param" and source.label in plan.param_names:
+        # units whose bias is the param: ∂s_j/∂param = 1
+        tied = plan.node_param == plan.param_names.index(source.label)
+        sdot_seed[plan.rank[tied]] += 1.0
+    # The backward sweep's coefficients, read along the edges' own direction.
+    scaled = plan.forward.scaled
+    coef_scaled = (w[scaled.edges][:, None] if o.ndim == 2 else w[scaled.edges]) * partials
+    odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d, sdot_seed, odot_seed)
     if lab.objective == "E":
-        outs = [plan.pos[k] for k in lab.targets]
+        outs = [pos[k] for k in lab.targets]
         t = np.array([np.asarray(lab.targets[k], dtype=float) for k in lab.targets])
         derivative = float(np.sum((o[outs] - t) * odot[outs]))
     else:
-        derivative = float(np.sum(odot[plan.pos[lab.objective]]))
-    return Tangents(source, derivative, plan.pos, lab.network.nodes, odot)
+        derivative = float(np.sum(odot[pos[lab.objective]]))
+    return Tangents(source, derivative, pos, plan.nodes, odot)

@@ -18,7 +18,8 @@ import numpy as np
 
 from .errors import NetworkError
 
-__all__ = ["Primitive", "register_primitive", "get_primitive", "primitive_names"]
+__all__ = ["Primitive", "register_primitive", "get_primitive", "primitive_names", "function_table",
+           "EXTRA_FUNCTIONS", "RESERVED_NAMES"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class Primitive:
         ``sympy(sp, s)`` returns the SymPy form of ``f`` for the symbol ``s``.
     source : tuple of str or None
         ``(f_text, df_text)`` for a primitive defined in a network file.
+    f_df : callable or None
+        A fused ``s -> (f(s), f'(s))`` for real arrays, where one exists.
+    program : rojas.expressions.FilePrograms or None
+        For a file primitive: its compiled expressions, which any backend
+        (NumPy, SymPy) evaluates with ``program.evaluate(name, "f" or "df", arg, backend)``.
     """
 
     name: str
@@ -47,6 +53,7 @@ class Primitive:
     sympy: Callable | None = None
     source: tuple | None = None
     f_df: Callable | None = None
+    program: object = None
 
     def __call__(self, s):
         return self.f(s)
@@ -228,6 +235,24 @@ def _gaussian():
 
 
 BUILTIN_NAMES = frozenset(_REGISTRY)
-# Names a file expression may call besides the primitives; a primitive may not take them.
-EXTRA_FUNCTIONS = {"log": (np.log, True), "sqrt": (np.sqrt, True), "abs": (np.abs, False)}
+# Functions a file expression may call besides the primitives; a primitive may not take their names.
+EXTRA_FUNCTIONS = {
+    "log": Primitive("log", np.log, lambda s: 1.0 / s, complex_safe=True, sympy=lambda sp, s: sp.log(s)),
+    "sqrt": Primitive("sqrt", np.sqrt, lambda s: 0.5 / np.sqrt(s), complex_safe=True,
+                      sympy=lambda sp, s: sp.sqrt(s)),
+    "abs": Primitive("abs", np.abs, np.sign, complex_safe=False, sympy=lambda sp, s: sp.Abs(s)),
+}
 RESERVED_NAMES = frozenset({"input", "s", *EXTRA_FUNCTIONS})
+
+
+def function_table():
+    """Every function an expression may call by name: the registry's primitives and the extras.
+
+    The one table every evaluator reads (NumPy through ``.f``, SymPy through
+    ``.sympy``), so the names an expression may use and what they mean are
+    the same for the sweeps and the symbolic proof.
+
+    >>> sorted(set(function_table()) - set(primitive_names()))
+    ['abs', 'log', 'sqrt']
+    """
+    return {**_REGISTRY, **EXTRA_FUNCTIONS}

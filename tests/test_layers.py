@@ -3,12 +3,13 @@
 Expected numbers come from ``tests/reference.py`` (a naive per-node reverse
 sweep and central finite differences over the graph), from a matrix pass
 written in this file in the other weight orientation (``V_l = W_lᵀ``, the
-PyTorch one), from published numbers (Mazur's worked example, seed 001), or
+PyTorch one), from published numbers (Matt Mazur's worked 2-2-2 example, 2015), or
 from the graph labeling ``rojas.label`` for the 1e-12 agreement the issue asks
 for.  Nothing is copied from the code's output.
 """
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -337,3 +338,51 @@ def test_overflow_in_the_matrix_pass_names_the_node():
     net = rojas.from_layers([[[800.0]], [[1.0]]], fns=["exp", "sigmoid"], nodes=[["x"], ["g"], ["y"]])
     with pytest.raises(rojas.NumericalError, match=r"non-finite value o in layer 1 at node 'g'"):
         rojas.matrix_backprop(net, {"x": 1.0}, {"y": 0.0})
+
+
+def test_cli_matrix_has_no_seed_wording_and_names_the_layouts():
+    proc = subprocess.run([sys.executable, "-m", "rojas", "matrix", rojas.example_path("mazur"),
+                           "--data", rojas.example_path("mazur", "data")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    convention = proc.stdout[proc.stdout.index("Convention"):proc.stdout.index("Layer 0")]
+    assert "seed 00" not in convention.lower()
+    assert "Numerator vs denominator layout" in convention and "row-vector I × W convention" in convention
+
+
+def test_cli_matrix_on_a_100000_layer_chain_is_linear(tmp_path):
+    """x → n0 → … → n99999, tanh units: a layered network of 100,000 one-unit layers.
+
+    No timing assertion (performance lives in benchmarks/); the timeout bounds a hang, which a
+    quadratic step at this depth would be.  Expected numbers by hand: the forward recurrence
+    o_k = tanh(w·o_{k−1} + b), E = ½(o_N − t)², δ_N = f'(s_N)·(o_N − t)
+    and backwards δ_k = f'(s_k)·w·δ_{k+1}.
+    """
+    N, w, b, x, t = 100_000, 0.9, 0.01, 0.5, 0.1
+    nodes = [{"id": "x", "fn": "input"}] + [{"id": f"n{k}", "fn": "tanh", "bias": b} for k in range(N)]
+    edges = [{"source": "x", "target": "n0", "weight": w}] + \
+            [{"source": f"n{k}", "target": f"n{k + 1}", "weight": w} for k in range(N - 1)]
+    (tmp_path / "chain.json").write_text(json.dumps({"directed": True, "multigraph": False, "graph": {},
+                                                     "nodes": nodes, "edges": edges}))
+    (tmp_path / "chain.data.json").write_text(json.dumps({"inputs": {"x": x}, "targets": {f"n{N - 1}": t}}))
+    proc = subprocess.run([sys.executable, "-m", "rojas", "matrix", str(tmp_path / "chain.json"),
+                           "--data", str(tmp_path / "chain.data.json")],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    o, fp = [x], []
+    for _ in range(N):
+        o.append(math.tanh(w * o[-1] + b))
+        fp.append(1 - o[-1] ** 2)
+    E = 0.5 * (o[-1] - t) ** 2
+    delta = fp[-1] * (o[-1] - t)
+    deltas = [delta]  # δ of the layers N, N − 1, …
+    for k in range(N - 2, -1, -1):
+        delta = fp[k] * w * delta
+        deltas.append(delta)
+    out = proc.stdout
+    value = float(re.search(r"objective E = ½Σ\(o−t\)² = (\S+)", out).group(1).replace("−", "-"))
+    assert value == pytest.approx(E, rel=1e-8)
+    assert "they agree to 1e-12" in out and "layers 4–99997 not shown" in out
+    # δ of node n99997 (layer N − 2), in the backward pass's table of that layer (δ_1 underflows to 0)
+    row = re.search(rf"δ\^\({N - 2}\) = D_{N - 2} W_{N - 1} δ\^\({N - 1}\):\n.*\n.*\n\s+n{N - 3}\s+(\S+)", out)
+    assert deltas[2] != 0 and float(row.group(1).replace("−", "-")) == pytest.approx(deltas[2], rel=1e-8)

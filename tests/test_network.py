@@ -14,6 +14,10 @@ import rojas
 
 import reference as R
 
+# RICH below carries fields rojas does not know on purpose (they must be kept and
+# saved); the warnings about them are tested in test_network_fields.py.
+pytestmark = pytest.mark.filterwarnings("ignore::rojas.RojasWarning")
+
 MYSIG = {"mysig": {"f": "1/(1+exp(-s))", "df": "mysig(s)*(1-mysig(s))"}}
 
 

@@ -9,8 +9,10 @@ commands; no library module imports this package.
 import argparse
 import importlib
 import sys
+import warnings
 
 from ..errors import RojasError
+from ..escaping import terminal
 
 __all__ = ["main", "build_parser"]
 
@@ -31,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line like every other error (exit status 2)."""
 
     def error(self, message):
-        self.exit(2, f"rojas: error: {self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"rojas: error: {self.prog}: {terminal(message)} (see {self.prog} --help)\n")
 
 
 def build_parser():
@@ -48,20 +50,68 @@ def build_parser():
     return parser
 
 
+def _tolerant_streams():
+    """Let stdout and stderr print any text: on an ASCII or Latin-1 terminal, escape what it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot be reconfigured: leave it
+                pass
+
+
+def _warning_lines(caught):
+    """Each distinct warning once, in words, as ``rojas: warning:`` lines."""
+    seen = []
+    for w in caught:
+        text = terminal(w.message)
+        if isinstance(w.message, RuntimeWarning) and ("overflow" in text or "invalid value" in text
+                                                      or "divide by zero" in text):
+            text = f"NumPy: {text} (a value left the float64 range; results may hold inf or nan)"
+        if text not in seen:
+            seen.append(text)
+    return [f"rojas: warning: {text}" for text in seen]
+
+
+def _fail(message):
+    print(f"rojas: error: {terminal(message)}", file=sys.stderr)
+    return 2
+
+
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Every failure a user can cause ends here as one line on stderr and exit
+    status 2: a :class:`~rojas.RojasError`, a file the system refuses (the
+    error names it), or an input so large that Python runs out of stack or
+    memory.  Warnings raised while a command runs are printed once each, in
+    words, after its output; a command that fails prints only its error.
+    """
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)  # argparse exits with status 2 on bad usage
-    try:
-        return args.run(args)
-    except RojasError as exc:
-        print(f"rojas: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("rojas: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = args.run(args)
+        except RojasError as exc:
+            return _fail(exc)
+        except KeyboardInterrupt:
+            print("rojas: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
+        except OSError as exc:
+            where = f"{exc.filename!r}: " if exc.filename is not None else ""
+            return _fail(f"{where}{exc.strerror or exc}")
+        except RecursionError:
+            return _fail("the input is nested too deeply for Python's stack; this is a limit rojas "
+                         "should have checked first: please report the command")
+        except MemoryError:
+            return _fail("out of memory: the input is too large for this machine")
+    for line in _warning_lines(caught):
+        print(line, file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -160,7 +160,9 @@ def cmd_demo(args):
     from ..examples import example_path, examples
     from ..network import load
 
-    os.makedirs(args.out, exist_ok=True)
+    from ..files import output_directory
+
+    output_directory(args.out, "-o")
     print("=" * 78)
     print("Rojas's two sweeps on the bundled networks  (rojas grad NET.json --data DATA.json)")
     print("=" * 78)

@@ -31,6 +31,9 @@ def _labeling_or_network(args, to=None):
 
 def cmd_draw(args):
     from ..drawing.output import image_format, save_drawing
+    from ..files import check_outputs
+
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
 
     image_format(args.output)
     to = None
@@ -59,7 +62,9 @@ def cmd_animate(args):
     from ..labeling import Labeling
     from ..drawing.animation import animate
     from ..drawing.output import image_format
+    from ..files import check_outputs
 
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     image_format(args.output, ("gif",))
     obj = _labeling_or_network(args)
     if not isinstance(obj, Labeling):

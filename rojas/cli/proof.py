@@ -44,6 +44,9 @@ def cmd_paths(args):
 
 
 def cmd_prove(args):
+    from ..files import check_outputs
+
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     lab = label_for(args)
     text = proof_report(lab, args.wrt, fmt=args.format, symbolic=None, limit=args.limit)
     if args.output:

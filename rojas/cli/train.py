@@ -48,6 +48,10 @@ def cmd_train(args):
                          "pass --in-place to train it in place")
     if args.plot and (same_file(args.plot, args.network) or same_file(args.plot, out_path)):
         raise RojasError(f"--plot {args.plot!r} would overwrite a network file")
+    from ..files import check_outputs
+
+    check_outputs(reads=[("NET.json", None if args.in_place else args.network), ("--data", args.data)],
+                  writes=[("--in-place" if args.in_place else "-o", out_path), ("--plot", args.plot)])
     net, inputs, targets = network_and_data(args)
     freeze = ["biases"] if args.freeze_biases else None
     progress = _Progress(args.epochs)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..errors import RojasError
+from ..files import check_outputs, same_file
 from ..recurrent import fold_grad, load_recurrent, load_sequence, unfold, unfold_data
 
 
@@ -12,25 +13,42 @@ def _jsonable(mapping):
     return {str(k): (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in mapping.items()}
 
 
+def data_out_path(out, data_out, reads):
+    """The unfolded data file: --data-out, else derived from -o (``U.json`` → ``U.data.json``).
+
+    A derived name that would be a file the command reads is refused (name --data-out then).
+    """
+    if data_out is not None:
+        return data_out
+    if out is None:
+        raise RojasError("give --data-out (or -o) to write the unfolded data file")
+    root = out[:-5] if out.endswith(".json") else out
+    derived = f"{root}.data.json"
+    for option, path in reads.items():
+        if path is not None and same_file(derived, path):
+            raise RojasError(f"the unfolded data file derived from -o, {derived!r}, is the {option} file "
+                             f"{path!r}; name another one with --data-out")
+    return derived
+
+
 def cmd_unfold(args):
     import json
 
+    from ..files import write_json_atomic
     from ..labeling import label
-    from ..network import write_json_atomic
 
     if args.data_out and not args.data:
         raise RojasError("--data-out needs --data (the sequence data to convert)")
-    data_out = args.data_out
-    if args.data and not data_out:
-        if not args.out:
-            raise RojasError("give --data-out (or -o) to write the unfolded data file")
-        root = args.out[:-5] if args.out.endswith(".json") else args.out
-        data_out = f"{root}.data.json"
     if args.steps is None and not args.data:
         raise RojasError("give --steps T (or --data with the sequences)")
+    if args.max_size is not None and args.max_size < 1:
+        raise RojasError(f"--max-size must be a positive integer, got {args.max_size}")
+    reads = {"NET": args.network, "--data": args.data}
+    data_out = data_out_path(args.out, args.data_out, reads) if args.data else None
+    check_outputs(reads=list(reads.items()), writes=[("-o", args.out), ("--data-out", data_out)])
     rnet = load_recurrent(args.network)
     seq = load_sequence(args.data) if args.data else None
-    net = unfold(rnet, steps=args.steps, data=seq)
+    net = unfold(rnet, steps=args.steps, data=seq, max_size=args.max_size)
     if args.out is None:
         print(json.dumps(net.to_dict(), indent=1, allow_nan=False))
     else:
@@ -60,4 +78,7 @@ def add_commands(sub):
     p.add_argument("--data", metavar="SEQ.json", help="sequence data: inputs, initial states, targets per step")
     p.add_argument("--data-out", metavar="UNFOLDED.data.json",
                    help="write the unfolded network's data file here (default: beside -o, *.data.json)")
+    p.add_argument("--max-size", type=int, metavar="N",
+                   help="refuse an unfolded network of more than N nodes + edges (default 1,000,000, "
+                        "or the environment variable ROJAS_MAX_UNFOLDED)")
     p.set_defaults(run=cmd_unfold)

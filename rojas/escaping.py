@@ -1,0 +1,90 @@
+"""One escape function per output format: the terminal, Markdown and LaTeX.
+
+User text (node ids, edge and param names, network names, titles) reaches
+reports and terminals through these functions only, so an id cannot forge a
+line ("h\\nrojas: error: ..."), colour a terminal with ANSI escapes, break a
+Markdown table or run TeX code (``\\input``, ``\\write18``) in a document a
+user compiles.
+
+* :func:`terminal` makes control characters, lone surrogates, line separators
+  and bidirectional overrides visible as Python escapes (``\\n``, ``\\x1b``,
+  ``\\u202e``); everything else is left as it is.
+* :func:`markdown` does that, then backslash-escapes Markdown's punctuation and
+  writes ``<``, ``>`` and ``&`` as HTML entities.
+* :func:`latex` does that, then turns every TeX special character into the
+  command that prints it; :func:`latex_math` wraps the result in ``\\text{}``
+  for use inside math mode (amsmath).
+"""
+
+import unicodedata
+
+__all__ = ["terminal", "markdown", "latex", "latex_math"]
+
+# Bidirectional controls reorder what follows them on screen: show them, never apply them.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
+          "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+          "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!|~")
+_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _visible(ch):
+    if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+        escaped = ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        # lone surrogates cannot be encoded at all: spell their code point
+        return escaped if escaped != ch else f"\\u{ord(ch):04x}"
+    return ch
+
+
+def terminal(text):
+    """`text` (any object, through ``str``) with every invisible or line-breaking character escaped.
+
+    >>> print(terminal("h\\nrojas: error: fake"))
+    h\\nrojas: error: fake
+    >>> terminal("\\x1b[31mred\\x1b[0m")
+    '\\\\x1b[31mred\\\\x1b[0m'
+    >>> terminal("\\ud800"), terminal("σ′ → δ")
+    ('\\\\ud800', 'σ′ → δ')
+    """
+    text = str(text)
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return "".join(map(_visible, text))
+
+
+def markdown(text):
+    """`text` safe inside Markdown prose and table cells: no markup, no HTML, no line breaks.
+
+    >>> print(markdown("w_1*|<b>"))
+    w\\_1\\*\\|&lt;b&gt;
+    """
+    out = []
+    for ch in terminal(text):
+        if ch in _HTML:
+            out.append(_HTML[ch])
+        elif ch in _MARKDOWN_PUNCTUATION:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def latex(text):
+    """`text` as LaTeX that prints it literally (text mode): no command, group or math from user text.
+
+    >>> print(latex(r"w_1^\\input{/etc/hostname}"))
+    w\\_1\\textasciicircum{}\\textbackslash{}input\\{/etc/hostname\\}
+    >>> print(latex("h}\\\\immediate\\\\write18{x}%"))
+    h\\}\\textbackslash{}immediate\\textbackslash{}write18\\{x\\}\\%
+    """
+    return "".join(_LATEX.get(ch, ch) for ch in terminal(text))
+
+
+def latex_math(text):
+    r"""`text` printed literally inside LaTeX math mode: ``\text{…}`` around :func:`latex` (needs amsmath).
+
+    >>> print(latex_math("h_1"))
+    \text{h\_1}
+    """
+    return r"\text{" + latex(text) + "}"

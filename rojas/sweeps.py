@@ -1,0 +1,160 @@
+"""The fast sweeps: Rojas's forward and backward sweeps a generation at a time.
+
+The same algorithm as :mod:`rojas.textbook`, on a compiled :class:`~rojas.plan.Plan`:
+a generation's units depend only on earlier ones, so each generation is one
+gather, one scatter-add (``bincount``, or a sparse product over a batch), one
+reduction per non-linear combine mode and one call of each primitive.
+
+Every sweep walks the generations through :func:`walk`; the backward sweep
+and the tangent sweep are the same *linear* sweep (:func:`linear_sweep`) run
+in opposite directions — the path sum factored by where paths end or where
+they start.
+"""
+
+import numpy as np
+
+__all__ = ["walk", "forward", "linear_sweep", "backward", "edge_gradients", "scatter", "SPARSE_FROM"]
+
+CHUNK = 1 << 19  # numbers per temporary when reducing over a batch (fits in cache)
+SPARSE_FROM = 1024  # edges in a generation from which a batch goes through scipy.sparse
+
+
+def scatter(index, values, size):
+    """Sum `values` (shape (n,) or (n, B), real or complex) into `size` rows by `index`."""
+    if values.ndim == 1 and not np.iscomplexobj(values):
+        return np.bincount(index, weights=values, minlength=size)
+    out = np.zeros((size,) + values.shape[1:], dtype=values.dtype)
+    np.add.at(out, index, values)
+    return out
+
+
+def _gather(part, k, coef, x, dtype, sparse):
+    """Σ coef_e·x[far_e] over `part`'s edges of generation `k`, into that generation's rows."""
+    lev_size = part.level_size[k]
+    a, z = part.span(k)
+    if z == a:
+        return np.zeros((lev_size,) + x.shape[1:], dtype)
+    if sparse and z - a >= SPARSE_FROM and coef.ndim == 1:
+        A = part.matrix(k, lev_size, len(x))
+        A.data = coef[a:z]
+        return A @ x
+    c = coef[a:z, None] if x.ndim == 2 and coef.ndim == 1 else coef[a:z]
+    return scatter(part.local[a:z], c * x[part.far[a:z]], lev_size)
+
+
+def walk(plan, direction, x, coef, finish):
+    """The one level loop of every sweep.
+
+    For each generation (first to last for ``plan.forward``, last to first
+    for ``plan.backward``), sum ``coef_e·x[far_e]`` over the direction's
+    linear edges into the generation's rows and hand that to
+    ``finish(level, total)``, which completes the rows of `x` (and whatever
+    else the sweep keeps).
+    """
+    dtype = np.result_type(x, coef)
+    sparse = x.ndim == 2 and dtype == np.float64
+    part = direction.linear
+    levels = plan.levels if direction is plan.forward else reversed(plan.levels)
+    for lev in levels:
+        finish(lev, _gather(part, lev.index, coef, x, dtype, sparse))
+
+
+def forward(plan, w_linear, w_scaled, b, x):
+    """The forward sweep: net inputs s, values o, stored derivatives f'(s) and partials.
+
+    Parameters
+    ----------
+    plan : Plan
+    w_linear, w_scaled : ndarray
+        The weights as ``plan.forward.linear`` and ``plan.forward.scaled`` read them.
+    b : ndarray
+        The biases in sweep order.
+    x : ndarray of shape (N,) or (N, B)
+        The inputs' rows (other rows are ignored).
+
+    Returns
+    -------
+    s, o, fprime, partials : ndarray
+        ``partials`` holds ``∂s_j/∂t_i`` for every scaled edge (forward order).
+    """
+    dtype = np.result_type(x, w_linear, w_scaled, b)  # complex for a complex-step check
+    batched = x.ndim == 2
+    o = np.zeros(x.shape, dtype)
+    o[plan.inputs] = x[plan.inputs]
+    s, d = np.empty_like(o), np.empty_like(o)  # every generation writes its rows
+    d[plan.inputs] = 1.0  # an input passes its value on unchanged
+    base = b + plan.empty
+    if batched:
+        base = base[:, None]
+    scaled = plan.forward.scaled
+    partials = np.ones((len(scaled),) + x.shape[1:], dtype)
+    prims = {fn: plan.primitive(fn) for fn in plan.fns}
+
+    def finish(lev, s_lev):
+        lo, hi = lev.lo, lev.hi
+        for mode, a, z, layout in lev.runs:
+            w = w_scaled[a:z, None] if batched else w_scaled[a:z]
+            values, partials[a:z] = mode.reduce(w * o[scaled.far[a:z]], layout)
+            s_lev[layout.units] += values
+        s_lev += base[lo:hi]
+        for fn, ga, gz in lev.groups:
+            o[ga:gz], d[ga:gz] = prims[fn].value_and_derivative(s_lev[ga - lo:gz - lo])
+        s[lo:hi] = s_lev
+
+    walk(plan, plan.forward, o, w_linear, finish)
+    s[plan.inputs] = x[plan.inputs]
+    return s, o, d, partials
+
+
+def linear_sweep(plan, direction, coef_linear, coef_scaled, gain, seed_in, seed_out=None):
+    """``x_j = gain_j·(Σ_e coef_e·x_far(e) + seed_in_j) + seed_out_j``, generation by generation.
+
+    Backward (δ): the reversed graph, ``coef`` = w (times the partial on a
+    scaled edge), ``gain`` = f'(s), ``seed_in`` = ∂objective/∂o.  Forward
+    (tangents ȯ): the same coefficients along the edges' own direction.
+    """
+    x = np.zeros(np.broadcast_shapes(gain.shape, seed_in.shape), np.result_type(gain, seed_in))
+    part = direction.scaled
+
+    def finish(lev, total):
+        lo, hi = lev.lo, lev.hi
+        a, z = part.span(lev.index)
+        if z > a:
+            c = coef_scaled[a:z, None] if x.ndim == 2 and coef_scaled.ndim == 1 else coef_scaled[a:z]
+            total += scatter(part.local[a:z], c * x[part.far[a:z]], hi - lo)
+        total += seed_in[lo:hi]
+        x[lo:hi] = gain[lo:hi] * total
+        if seed_out is not None:
+            x[lo:hi] += seed_out[lo:hi]
+
+    walk(plan, direction, x, coef_linear, finish)
+    return x
+
+
+def backward(plan, w_linear, w_scaled, d, seed, partials):
+    """The backward sweep over the reversed graph: δ = ∂objective/∂s at every node.
+
+    `w_linear`, `w_scaled` are the weights as ``plan.backward``'s parts read
+    them; `partials` as :func:`forward` returned them.
+    """
+    batched = d.ndim == 2
+    term = plan.backward.term
+    coef_scaled = (w_scaled[:, None] if batched else w_scaled) * partials[term]
+    return linear_sweep(plan, plan.backward, w_linear, coef_scaled, d, seed)
+
+
+def edge_gradients(plan, o, delta, partials):
+    """∂objective/∂w_ij = o_i·∂s_j/∂t_i·δ_j for every edge, summed over a batch."""
+    scaled = plan.forward.scaled.edges
+    if o.ndim == 1:
+        grad = o[plan.src] * delta[plan.dst]
+        grad[scaled] *= partials
+        return grad
+    grad = np.empty(plan.n_edges)
+    step = max(1, CHUNK // o.shape[1])
+    for a in range(0, plan.n_edges, step):
+        z = min(a + step, plan.n_edges)
+        grad[a:z] = np.einsum("eb,eb->e", o[plan.src[a:z]], delta[plan.dst[a:z]])
+    if len(scaled):
+        grad[scaled] = np.einsum("eb,eb,eb->e", o[plan.src[scaled]], delta[plan.dst[scaled]], partials)
+    return grad

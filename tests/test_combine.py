@@ -1,0 +1,96 @@
+"""The registry of combine modes (rojas.combine), against hand-computed numbers."""
+
+import math
+
+import numpy as np
+import pytest
+
+import rojas
+from rojas.combine import Segments, combine_names, get_combine, register_combine
+
+
+def test_builtins_value_and_partials_by_hand():
+    t = np.array([2.0, -0.5, 3.0])
+    s, p = get_combine("sum"), get_combine("product")
+    assert s.value(t) == pytest.approx(4.5)
+    assert p.value(t) == pytest.approx(-3.0)
+    np.testing.assert_array_equal(s.partials(t), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(p.partials(t), [-0.5 * 3.0, 2.0 * 3.0, 2.0 * -0.5])
+    # an empty sum is 0, an empty product 1
+    assert s.empty == 0.0 and p.empty == 1.0
+    assert s.linear and not p.linear
+    assert (s.symbol, p.symbol) == ("Σ", "Π")
+    assert s.rule == "∂E/∂w_ij = o_i·δ_j" and p.rule.startswith("∂E/∂w_ij = δ_j·∂s_j/∂w_ij")
+    assert combine_names()[:2] == ["sum", "product"]
+
+
+def test_product_partials_with_zero_terms_need_no_division():
+    t = np.array([0.0, 4.0, 0.0, 2.0])
+    np.testing.assert_array_equal(get_combine("product").partials(t), [0.0, 0.0, 0.0, 0.0])
+    t = np.array([0.0, 4.0, 2.0])
+    np.testing.assert_array_equal(get_combine("product").partials(t), [8.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("name", ["sum", "product"])
+def test_segments_equal_unit_by_unit(name):
+    mode = get_combine(name)
+    rows = np.array([0, 0, 2, 2, 2, 5, 7, 7])
+    layout = Segments(rows)
+    assert layout.units.tolist() == [0, 2, 5, 7] and layout.width == 3
+    rng = np.random.default_rng(3)
+    for terms in (rng.normal(size=8), rng.normal(size=(8, 4))):
+        values, partials = mode.reduce(terms, layout)
+        for k, (a, z) in enumerate([(0, 2), (2, 5), (5, 6), (6, 8)]):
+            np.testing.assert_allclose(values[k], mode.value(terms[a:z]), rtol=1e-15)
+            np.testing.assert_allclose(partials[a:z], mode.partials(terms[a:z]), rtol=1e-15)
+
+
+def test_partials_are_the_derivatives_of_value():
+    """Central differences of value() by each term, for both built-ins."""
+    t = np.array([0.7, -1.3, 0.4])
+    for name in ("sum", "product"):
+        mode = get_combine(name)
+        for i in range(len(t)):
+            h = 1e-6
+            up, down = t.copy(), t.copy()
+            up[i] += h
+            down[i] -= h
+            fd = (mode.value(up) - mode.value(down)) / (2 * h)
+            assert mode.partials(t)[i] == pytest.approx(fd, rel=1e-8)
+
+
+def test_symbolic_forms():
+    sp = pytest.importorskip("sympy")
+    a, b, c = sp.symbols("a b c")
+    assert get_combine("sum").symbolic(sp, [a, b, c]) == a + b + c
+    assert get_combine("product").symbolic(sp, [a, b, c]) == a * b * c
+    assert get_combine("product").symbolic_partial(sp, [a, b, c], 1) == a * c
+    assert get_combine("sum").symbolic_partial(sp, [a, b, c], 2) == 1
+    assert get_combine("sum").partial_name("u", "v") is None
+    assert get_combine("product").partial_name("u", "v") == "∂s_v/∂(w·o_u)"
+
+
+def test_a_third_mode_without_a_vectorized_routine():
+    sp = pytest.importorskip("sympy")
+    mode = register_combine("test_squares", value=lambda t: np.sum(t * t, axis=0),
+                            partials=lambda t: 2.0 * t, symbol="Σ²", replace=True)
+    layout = Segments([1, 1, 4])
+    values, partials = mode.reduce(np.array([1.0, 2.0, -3.0]), layout)
+    np.testing.assert_array_equal(values, [5.0, 9.0])
+    np.testing.assert_array_equal(partials, [2.0, 4.0, -6.0])
+    a, b = sp.symbols("a b")
+    assert mode.symbolic(sp, [a, b]) == a**2 + b**2
+    assert mode.symbolic_partial(sp, [a, b], 0) == 2 * a
+    assert mode.empty == 0.0 and mode.partial_name("x", "y") == "∂s_y/∂(w·o_x)"
+    assert math.isclose(mode.value(np.array([3.0, 4.0])), 25.0)
+
+
+def test_registry_errors_name_the_culprit():
+    with pytest.raises(rojas.NetworkError, match="unknown combine 'max'.*'sum', 'product'"):
+        get_combine("max")
+    with pytest.raises(rojas.NetworkError, match="'product' is already registered"):
+        register_combine("product", np.sum, np.ones_like, symbol="P", replace=True)
+    with pytest.raises(rojas.NetworkError, match="not an identifier"):
+        register_combine("no way", np.sum, np.ones_like, symbol="?")
+    with pytest.raises(rojas.NetworkError, match="must be callable"):
+        register_combine("bad", 1.0, np.ones_like, symbol="?")
