@@ -238,9 +238,7 @@ class Labeling(LabelingExport):
     @cached_property
     def inputs(self):
         """``{input: value}`` this labeling used (arrays over a batch)."""
-        x = self._numbers["inputs"]
-        return {self.plan.order[i]: (float(x[i]) if x.ndim == 1 else x[i].copy())
-                for i in self.plan.inputs.tolist()}
+        return self._rows_of_inputs(self._numbers["inputs"])
 
     def _row(self, node):
         try:
@@ -294,9 +292,14 @@ class Labeling(LabelingExport):
 
     @cached_property
     def input_grad(self):
-        delta = self.arrays["delta"]
-        return {self.plan.order[i]: (float(delta[i]) if delta.ndim == 1 else delta[i].copy())
-                for i in self.plan.inputs.tolist()}
+        return self._rows_of_inputs(self.arrays["delta"])
+
+    def _rows_of_inputs(self, array):
+        """``{input: row}``: floats, or copies of the rows over a batch."""
+        plan = self.plan
+        names = [plan.order[i] for i in plan.inputs.tolist()]
+        rows = array[plan.inputs]  # a copy
+        return dict(zip(names, rows.tolist() if rows.ndim == 1 else list(rows)))
 
     def gradients(self):
         """The gradients as arrays, aligned with :meth:`Network.parameters`.
@@ -306,7 +309,8 @@ class Labeling(LabelingExport):
         dict
             ``{"weights": (E,) in edge order, "biases": (N,) in node order (0 for
             inputs), "params": (P,) in the order of ``network.params``}``, summed
-            over a batch.  What training uses: no per-edge Python work.
+            over a batch.  What training uses: no per-edge Python work.  The
+            weights' array is a read-only view of the snapshot (no copy).
         """
         plan = self.plan
         biases = np.where(plan.is_input, 0.0, self._delta_sum)[plan.rank]
@@ -321,7 +325,9 @@ class Labeling(LabelingExport):
         if not np.isfinite(params).all():
             name = plan.param_names[int(np.argmax(~np.isfinite(params)))]
             raise NumericalError(f"the gradient of param {name!r}, summed over its edges and units, overflows")
-        return {"weights": self._edge_grad.copy(), "biases": biases, "params": params}
+        weights = self._edge_grad.view()
+        weights.flags.writeable = False
+        return {"weights": weights, "biases": biases, "params": params}
 
     def product_partial(self, u, v):
         """∂s_v/∂(w_uv·o_u): 1 for a sum unit, the combine mode's partial otherwise
