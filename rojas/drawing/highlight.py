@@ -141,9 +141,13 @@ def highlight_paths(ctx, ps):
                 (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
                                   else 2.0, alpha=0.85, linestyle=dash, solid_capstyle="butt", zorder=1.6)
                 lines.append(line)
-                if not marked:
-                    x, y = along(pts, 0.3 + 0.4 * (k + 0.5) / m)
+                if not marked:  # on its edge, clear of every label, unit and other marker
                     r = ctx.m.pt(6.0)
+                    eid = ctx.edge_ids.get((panel, *e))
+                    spots = [along(pts, t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.12, 0.88)]
+                    x, y = next((p for p in spots if not ctx.obstacles.blocked((p[0], p[1], r, r, 0.0), own=eid)),
+                                spots[0])
+                    ctx.obstacles.add_box((x, y, r, r, 0.0))
                     disc = Circle((x, y), r, facecolor="white", edgecolor=color, linewidth=1.6, zorder=7.5)
                     ax.add_artist(disc)
                     num_text = ax.text(x, y, str(i + 1), ha="center", va="center", fontsize=7.5, zorder=7.6,

@@ -123,9 +123,10 @@ def explanation(scene, panel):
     text = (f"a 1 enters at {obj if obj == 'E' else scene.objective} · Σ: what arrives from the right, "
             f"the sum of ×w·δ over the edges out · δ = f′(s)·Σ · edges: ×w, what the sweep multiplies by, "
             f"and ∂{obj}/∂w = o_i·δ_j")
-    if scene.products:
-        text += (f"; into a product unit Π: ×w·Π′ and ∂{obj}/∂w = δ_p·∂s_p/∂w, where Π′ = ∂s_p/∂(w·o) is the "
-                 "product of the unit's other terms")
+    for symbol, rule in scene.rules.items():  # the combine registry's rule for each other mode
+        rule = rule.replace("∂E/", f"∂{obj}/")
+        text += (f"; into a {symbol} unit p: ×w·{symbol}′ and ∂{obj}/∂w = δ_p·∂s_p/∂w ({rule}), where "
+                 f"{symbol}′ = ∂s_p/∂(w·o)" + (", the product of the unit's other terms" if symbol == "Π" else ""))
     return text
 
 

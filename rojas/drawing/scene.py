@@ -96,8 +96,9 @@ class Scene:
     batch: int = None
     counts: tuple = (0, 0)
     steps: dict = None           # unfolded in time: {node: (step, unit)}, laid out in time columns
-    params: list = field(default_factory=list)   # tied params: (name, value text, gradient text, edges)
-    products: bool = False       # some unit multiplies its terms
+    params: list = field(default_factory=list)   # tied params: (name, value text, gradient text, where)
+    products: bool = False       # some unit combines its terms otherwise than by a sum
+    rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -127,6 +128,14 @@ def _edge_text(net, u, v):
 def _grad_name(net, u, v):
     name = literal(net.edge_name(u, v) or net.edge_param(u, v))
     return name if name else "w"
+
+
+def _rules(net):
+    """The gradient rule of every combine mode but the sum the network uses, from the combine registry."""
+    from ..combine import get_combine
+
+    modes = {net.combine(n) for n in net.nodes if net.fn(n) != "input"} - {"sum"}
+    return {get_combine(m).symbol: get_combine(m).rule for m in sorted(modes)}
 
 
 def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
@@ -160,7 +169,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < batch:
             raise RojasError(f"sample {sample!r}: choose 0 ... {batch - 1} (the batch has {batch} samples)")
         k = int(k)
-    G = net._graph
+    G = net.graph
     nodes, edges, values = {}, [], {"o": {}, "fprime": {}, "delta": {}, "arriving": {}, "s": {},
                                       "grad": {}, "weight": {}}
     has_targets = lab is not None and lab.objective == "E"
@@ -189,11 +198,13 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                 spec.backward["below"] = f"∂{obj}/∂{name} = {num(d)}"
             nodes[n] = spec
             continue
-        spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine == "product")
+        spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine != "sum")
         sym = fn_symbol(fn, combine)
         bias = net.bias(n)
-        # "bias", not "b": an edge may be named b
-        bias_text = f"bias = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
+        # "bias", not "b": an edge may be named b; a tied bias says its param (its total gradient is in the heading)
+        tied_bias = net.bias_param(n)
+        bias_text = f"bias {literal(tied_bias)} = {num(bias)}" if tied_bias is not None else \
+            f"bias = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
         spec.forward = {"left_head": "f′", "left": None, "right_head": sym, "right": None,
                         "above": name, "below": bias_text}
         spec.backward = {"left_head": "f′", "left": None, "right_head": "Σ", "right": None,
@@ -217,7 +228,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         w = net.weight(u, v)
         gname = _grad_name(net, u, v)
         e = EdgeSpec(u, v, forward=_edge_text(net, u, v), name=gname if gname != "w" else "", weight=num(w),
-                     product=net.combine(v) == "product")
+                     product=net.combine(v) != "sum")
         values["weight"][(u, v)] = w
         if lab is not None:
             if k is None:
@@ -229,7 +240,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
             if e.product:  # the backward sweep multiplies by w·∂s/∂(w·o): the product of the other terms
                 p = partial(u, v)
                 values.setdefault("partial", {})[(u, v)] = p
-                factor_text = f"×{gname}·Π′ = {num(w * p)}"
+                factor_text = f"×{gname}·{fn_symbol('identity', net.combine(v))}′ = {num(w * p)}"
             else:
                 factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{num(w)}"
             e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
@@ -270,18 +281,26 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
 
     name = literal(net.name) or "network"
     params = []
-    tied = {}
+    tied, tied_bias = {}, {}
     for u, v in net.edges:
         p = net.edge_param(u, v)
         if p is not None:
             tied.setdefault(p, []).append((u, v))
-    given = net.params if tied else {}
-    for p, members in tied.items():
-        value = given[p] if p in given else net.weight(*members[0])
+    for n in net.nodes:
+        p = net.bias_param(n) if net.fn(n) != "input" else None
+        if p is not None:
+            tied_bias.setdefault(p, []).append(n)
+    given = net.params if tied or tied_bias else {}
+    for p in list(tied) + [p for p in tied_bias if p not in tied]:
+        edges_of, units_of = tied.get(p, []), tied_bias.get(p, [])
+        value = given[p] if p in given else net.weight(*edges_of[0])
         grad = None
         if lab is not None:
-            grad = num(sum(values["grad"][e] for e in members)) if k is not None else num(lab.param_grad[p])
-        params.append((literal(p), num(value), grad, len(members)))
+            grad = num(sum(values["grad"][e] for e in edges_of) + sum(values["delta"][n] for n in units_of)) \
+                if k is not None else num(lab.param_grad[p])
+        where = [f"{len(edges_of)} edge{'s' * (len(edges_of) != 1)}"] * bool(edges_of) + \
+            [f"{len(units_of)} unit{'s' * (len(units_of) != 1)}' bias{'es' * (len(units_of) != 1)}"] * bool(units_of)
+        params.append((literal(p), num(value), grad, " and ".join(where)))
     if lab is None:
         n_in, n_out = len(net.inputs), len(net.outputs)
         subtitle = (f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
@@ -303,4 +322,4 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
                  values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
-                 params=params, products=any(e.product for e in edges))
+                 params=params, products=any(e.product for e in edges), rules=_rules(net))

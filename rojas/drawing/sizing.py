@@ -175,10 +175,10 @@ def params_lines(scene):
     """One line per tied param: its value and its total gradient, said once."""
     obj = "E" if scene.objective in (None, "E") else f"o({scene.objective})"
     out = []
-    for name, value, grad, count in scene.params:
-        text = f"tied param {name} = {value} on {count} edge{'s' * (count != 1)}"
+    for name, value, grad, where in scene.params:
+        text = f"tied param {name} = {value} on {where}"
         if grad is not None:
-            text += f": ∂{obj}/∂{name} = {grad}, the sum of its edges' gradients"
+            text += f": ∂{obj}/∂{name} = {grad}, the sum over them"
         out.append(text)
     return out
 

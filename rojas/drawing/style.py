@@ -49,8 +49,11 @@ def fn_symbol(fn, combine="sum"):
     ('σ', 'Π', 'Π tanh')
     """
     sym = SYMBOLS.get(fn, str(fn))
-    if combine == "product":
-        return "Π" if fn == "identity" else f"Π {sym}"
+    if combine != "sum":  # the combine mode's own symbol, from the registry (Π for a product)
+        from ..combine import get_combine
+
+        mode = get_combine(combine).symbol
+        return mode if fn == "identity" else f"{mode} {sym}"
     return sym
 
 

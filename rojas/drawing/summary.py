@@ -31,7 +31,7 @@ def level_stats(level, values, n_levels, bins=MAX_BINS):
     nb = min(bins, max(n_levels, 1))
     b = (np.asarray(level) * nb) // max(n_levels, 1)
     a = np.abs(np.asarray(values, dtype=float))
-    keep = (a > 0) & np.isfinite(a)
+    keep = (a >= np.finfo(float).tiny) & np.isfinite(a)  # zeros and denormals: no place on a log scale
     b, a = b[keep], a[keep]
     order = np.lexsort((a, b))
     b, a = b[order], a[order]
@@ -65,6 +65,10 @@ def _plan_arrays(net, lab, sample):
 
 def _band(ax, lo, stats, color, label):
     _, mn, q10, med, q90, mx = stats
+    if not len(lo):
+        ax.text(0.5, 0.5, f"every {label} is 0 (or below 1e−308)", transform=ax.transAxes, ha="center",
+                va="center", fontsize=FONT["subtitle"], color=COLORS["note"], parse_math=False)
+        return
     ax.fill_between(lo, mn, mx, step="post", color=color, alpha=0.15, linewidth=0, label=f"{label}: min–max")
     ax.fill_between(lo, q10, q90, step="post", color=color, alpha=0.35, linewidth=0, label="10–90 %")
     ax.step(lo, med, where="post", color=color, linewidth=1.4, label="median")
@@ -112,12 +116,12 @@ def draw_summary(drawing, net, lab, ax, own, sample=None, reason=""):
     rows = 3 if lab is not None else 1
     room = top - bb.y0 - 12 / (fh * 72)
     h = room / rows
-    left, width = bb.x0 + 0.085 * bb.width, 0.86 * bb.width
+    left, width = bb.x0 + 0.1 * bb.width, 0.86 * bb.width
     axes = []
     x_levels = np.arange(n_levels)
     for r in range(rows):
         sub = fig.add_axes([left, top - (r + 1) * h + 0.32 * h * (r == rows - 1) * 0 + 0.22 * h, width, 0.7 * h])
-        sub.tick_params(labelsize=FONT["explain"])
+        sub.tick_params(which="both", labelsize=FONT["explain"])
         axes.append(sub)
     a0 = axes[0]
     if n_levels > 400:  # a step outline: bars would be thinner than a pixel
@@ -134,11 +138,13 @@ def draw_summary(drawing, net, lab, ax, own, sample=None, reason=""):
         stats = level_stats(level, delta, n_levels)
         _band(axes[1], stats[0], stats, COLORS["backward"], "|δ|")
         axes[1].set_title("|δ| = |∂E/∂s| per level (the backward sweep)", fontsize=FONT["subtitle"], loc="left")
-        axes[1].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
+        if axes[1].get_legend_handles_labels()[0]:
+            axes[1].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
         stats = level_stats(edge_level, grads, n_levels)
         _band(axes[2], stats[0], stats, COLORS["input_edge"], "|∂E/∂w|")
         axes[2].set_title("|∂E/∂w| per level of the edge's target", fontsize=FONT["subtitle"], loc="left")
-        axes[2].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
+        if axes[2].get_legend_handles_labels()[0]:
+            axes[2].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
     axes[-1].set_xlabel("level (generation of the forward sweep, inputs at 0)", fontsize=FONT["explain"])
     for sub in axes:
         sub.set_xlim(-0.5, max(n_levels - 0.5, 0.5))
