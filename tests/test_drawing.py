@@ -113,8 +113,11 @@ def polygons_overlap(p, q, tol=0.5):
 
 def point_polygon_distance(pt, poly):
     """The distance from a point to a convex polygon (0 inside)."""
-    inside = all(np.cross(poly[(i + 1) % 4] - poly[i], pt - poly[i]) >= 0 for i in range(4)) or \
-        all(np.cross(poly[(i + 1) % 4] - poly[i], pt - poly[i]) <= 0 for i in range(4))
+    def cross(a, b):
+        return a[0] * b[1] - a[1] * b[0]
+
+    inside = all(cross(poly[(i + 1) % 4] - poly[i], pt - poly[i]) >= 0 for i in range(4)) or \
+        all(cross(poly[(i + 1) % 4] - poly[i], pt - poly[i]) <= 0 for i in range(4))
     if inside:
         return 0.0
     best = math.inf

@@ -252,16 +252,27 @@ def _check(lab, sweep, detail, paths, figsize):
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
                  title=None, legend=True, dpi=None):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
-    net, lab = split_object(obj)
+    from ..labeling import Labeling
+
+    if isinstance(obj, Labeling):  # its plan has the counts: the labeling's network copy is made only if drawn
+        net, lab, plan = None, obj, obj.plan
+    else:
+        from ..labeling import plan_of
+
+        net, lab = split_object(obj)
+        plan = plan_of(net)
     sweep = sweep or ("both" if lab is not None else "forward")
     figsize = _check(lab, sweep, detail, paths, figsize)
-    n_nodes, n_edges = len(net), len(net.edges)
+    n_nodes, n_edges = plan.n_nodes, len(plan.src)
     modes = modes_for(n_nodes, n_edges, detail)  # the size decides first: nothing is laid out yet
     panels = ["forward", "backward"] if sweep == "both" else [sweep]
     own = ax is None
-    title_text = literal(title) if title is not None else (literal(net.name) or "network")
+    name = plan.graph_attrs.get("name") if net is None else net.name
+    title_text = literal(title) if title is not None else (literal(name) or "network")
     if modes[0] == "summary":
-        return _summary(net, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)
+        return _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)
+    if net is None:
+        net = lab.network
     ps = None
     if paths is not None:
         from .highlight import path_table
@@ -289,7 +300,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             if box is not None:
                 ax.set_position(box)
         if plan is None:  # the summary
-            return _summary(net, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes,
+            return _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes,
                             reason="the numbers do not fit at a readable size", fig=fig)
         if own:
             w_pt, h_pt = plan.size_pt()
@@ -306,12 +317,13 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         too_big = own and figsize is None and max(drawing.figure.get_size_inches()) * 72 > MAX_SIDE_PT * 1.05
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
-    _say_left_out(drawing, sweep, panels, detail)
+    _say_left_out(drawing, sweep, panels, detail, warn=not own)
     return drawing
 
 
-def _say_left_out(drawing, sweep, panels, detail):
-    """What was asked and is not drawn, in words: the drawing's ``left_out``, and a warning."""
+def _say_left_out(drawing, sweep, panels, detail, warn=True):
+    """What was asked and is not drawn, in words: the drawing's ``left_out``, and (in a user's axes,
+    where no note of ours may fit) a warning; a figure of our own says it in its note."""
     left = []
     if drawing.mode != "full":
         missing = [p for p in panels if p not in drawing.panels]
@@ -323,11 +335,11 @@ def _say_left_out(drawing, sweep, panels, detail):
         left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
                     "of other edges")
     drawing.left_out = left
-    if left and detail == "auto":
+    if left and detail == "auto" and warn:
         warnings.warn("rojas.draw: " + "; ".join(left), stacklevel=3)
 
 
-def _summary(net, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_nodes, reason=None, fig=None):
+def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_nodes, reason=None, fig=None):
     from .summary import SUMMARY_SIZE, draw_summary
 
     if own:
@@ -339,10 +351,10 @@ def _summary(net, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_no
             fig.set_dpi(dpi)
         ax = fig.add_axes([0, 0, 1, 1])
     drawing = Drawing(ax)
-    drawing.net, drawing.mode, drawing.scene_title = net, "summary", title
+    drawing.mode, drawing.scene_title = "summary", title
     if reason is None:
         reason = f"{n_nodes:,} nodes are too many to draw one by one"
-    draw_summary(drawing, net, lab, ax, own and figsize is None, sample, reason)
+    draw_summary(drawing, plan, lab, ax, own and figsize is None, sample, reason)
     drawing.left_out = ["every unit and edge (the summary shows levels and spreads)"] + \
         ([f"the paths from {paths} (too many units to draw them)"] if paths is not None else [])
     return drawing

@@ -47,10 +47,7 @@ def level_stats(level, values, n_levels, bins=MAX_BINS):
     return first_level, q(0.0), q(0.1), q(0.5), q(0.9), q(1.0)
 
 
-def _plan_arrays(net, lab, sample):
-    from ..labeling import plan_of
-
-    plan = lab.plan if lab is not None else plan_of(net)
+def _plan_arrays(plan, lab, sample):
     widths = np.array([lev.hi - lev.lo for lev in plan.levels], dtype=np.int64)
     level = np.repeat(np.arange(len(widths)), widths)
     edge_level = level[plan.dst] if len(plan.dst) else np.zeros(0, dtype=int)
@@ -60,7 +57,7 @@ def _plan_arrays(net, lab, sample):
         if delta.ndim == 2:
             delta = delta[:, sample or 0]
         grads = lab.gradients()["weights"]
-    return plan, widths, level, edge_level, delta, grads
+    return widths, level, edge_level, delta, grads
 
 
 def _band(ax, lo, stats, color, label):
@@ -75,7 +72,7 @@ def _band(ax, lo, stats, color, label):
     ax.set_yscale("log")
 
 
-def draw_summary(drawing, net, lab, ax, own, sample=None, reason=""):
+def draw_summary(drawing, plan, lab, ax, own, sample=None, reason=""):
     """Draw the summary figure on `ax` (its box is divided into the panels); fills `drawing`."""
     import textwrap
 
@@ -83,16 +80,16 @@ def draw_summary(drawing, net, lab, ax, own, sample=None, reason=""):
     if own:
         fig.set_size_inches(*SUMMARY_SIZE)
         ax.set_position([0, 0, 1, 1])
-    plan, widths, level, edge_level, delta, grads = _plan_arrays(net, lab, sample)
+    widths, level, edge_level, delta, grads = _plan_arrays(plan, lab, sample)
     n_levels = len(widths)
-    n, m = len(plan.order), len(plan.dst)
+    n, m = plan.n_nodes, len(plan.dst)
     bb = ax.get_position()
     ax.set_axis_off()
     fw, fh = fig.get_size_inches()
     width_pt = bb.width * fw * 72
     chars = max(int(width_pt / (0.58 * NOTE_FONT)), 40)
     title = literal(drawing.scene_title)
-    facts = (f"{n:,} nodes ({len(net.inputs):,} inputs, {len(net.outputs):,} outputs), {m:,} edges, "
+    facts = (f"{n:,} nodes ({int(plan.is_input.sum()):,} inputs, {len(plan.outputs):,} outputs), {m:,} edges, "
              f"{n_levels:,} levels (the sweep's generations), widest level {int(widths.max(initial=0)):,} units")
     if lab is not None:
         facts += f"; objective {('E' if lab.objective == 'E' else literal(lab.objective))} = {num(lab.value)}"
