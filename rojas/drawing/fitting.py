@@ -84,12 +84,12 @@ def fit(drawing, own, ppu):
     total_h = h_in + legend_h
     fig.set_size_inches(total_w, total_h)
     left = (total_w - w_in - table_w) / 2
-    # With an h_in taller than the drawing (a long table), centre the drawing vertically.
+    # With an h_in taller than the drawing (a long table), the drawing stays at the top, its heading too.
     data_h = (y1 - y0) * ppu / 72
-    extra = (h_in - data_h) / 2 * 72 / ppu
+    extra = (h_in - data_h) * 72 / ppu
     ax.set_position([left / total_w, legend_h / total_h, w_in / total_w, h_in / total_h])
     ax.set_xlim(x0, x1)
-    ax.set_ylim(y0 - extra, y1 + extra)
+    ax.set_ylim(y0 - extra, y1)
     ax.set_aspect("equal", adjustable="box")  # the box is already the limits' shape
     if drawing.table_ax is not None:
         drawing.table_ax.set_position([(left + w_in) / total_w, legend_h / total_h, table_w / total_w,
