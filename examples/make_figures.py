@@ -46,7 +46,7 @@ def main(argv=None):
                       *rojas.load_data(rojas.example_path("mazur", "data")))
     drawing = rojas.drawing.draw(lab)
     text = drawing.edges["backward"]["h1", "o1"].label.get_text()
-    assert text == f"×w5 = 0.4\n∂E/∂w5 = {num(lab.grad('w5'))}", text
+    assert text.split("\n")[-1] == f"∂E/∂w5 = {num(lab.grad('w5'))}", text
     print(f"{len(written)} figures written; e.g. the backward sweep's edge h1→o1 reads {text!r}")
 
 

@@ -22,11 +22,13 @@ MAX_BINS = 120              # levels are grouped into at most this many bins
 def level_stats(level, values, n_levels, bins=MAX_BINS):
     """Per bin of levels: ``(first level of each bin, min, q10, median, q90, max)`` of |values| > 0.
 
+    Quantiles are order statistics (the lower one where two are in the middle).
+
     Examples
     --------
     >>> lo, mn, q10, med, q90, mx = level_stats(np.array([0, 0, 1]), np.array([1.0, -3.0, 2.0]), 2)
     >>> lo.tolist(), mn.tolist(), med.tolist(), mx.tolist()
-    ([0, 1], [1.0, 2.0], [2.0, 2.0], [3.0, 2.0])
+    ([0, 1], [1.0, 2.0], [1.0, 2.0], [3.0, 2.0])
     """
     nb = min(bins, max(n_levels, 1))
     b = (np.asarray(level) * nb) // max(n_levels, 1)
