@@ -161,22 +161,22 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     from ..labeling import Labeling
 
     if isinstance(obj, Labeling):  # its plan has the counts: the labeling's network copy is made only if drawn
-        net, lab, plan = None, obj, obj.plan
+        net, lab, compiled = None, obj, obj.plan
     else:
         from ..labeling import plan_of
 
         net, lab = split_object(obj)
-        plan = plan_of(net)
+        compiled = plan_of(net)
     sweep = sweep or ("both" if lab is not None else "forward")
     figsize = _check(lab, sweep, detail, paths, figsize)
-    n_nodes, n_edges = plan.n_nodes, len(plan.src)
+    n_nodes, n_edges = compiled.n_nodes, len(compiled.src)
     modes = modes_for(n_nodes, n_edges, detail)  # the size decides first: nothing is laid out yet
     panels = ["forward", "backward"] if sweep == "both" else [sweep]
     own = ax is None
-    name = plan.graph_attrs.get("name") if net is None else net.name
+    name = compiled.graph_attrs.get("name") if net is None else net.name
     title_text = literal(title) if title is not None else (literal(name) or "network")
     if modes[0] == "summary":
-        return _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)
+        return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)
     if net is None:
         net = lab.network
     ps = None
@@ -206,7 +206,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             if box is not None:
                 ax.set_position(box)
         if plan is None:  # the summary
-            return _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes,
+            return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes,
                             reason="the numbers do not fit at a readable size", fig=fig)
         if own:
             w_pt, h_pt = plan.size_pt()
@@ -235,7 +235,7 @@ def _say_left_out(drawing, sweep, panels, detail, warn=True):
         missing = [p for p in panels if p not in drawing.panels]
         if missing:
             left.append(f"the {' and '.join(missing)} sweep drawn as a table, not as a panel")
-    if drawing.mode == "full" and drawing.font_factor < 1:
+    if drawing.font_factor < 1:
         left.append(f"texts set at {drawing.font_factor:.0%} of their size to fit the axes")
     if drawing.crowded and drawing.mode == "full":
         left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
@@ -263,6 +263,8 @@ def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_n
     draw_summary(drawing, plan, lab, ax, own and figsize is None, sample, reason)
     drawing.left_out = ["every unit and edge (the summary shows levels and spreads)"] + \
         ([f"the paths from {paths} (too many units to draw them)"] if paths is not None else [])
+    if not own:
+        warnings.warn("rojas.draw: " + "; ".join(drawing.left_out), stacklevel=3)
     return drawing
 
 

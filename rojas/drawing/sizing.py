@@ -143,7 +143,8 @@ class Plan:
         blocks = max(1, math.ceil(self.table_rows / TABLE_BLOCK_ROWS))
         rows = min(self.table_rows, TABLE_BLOCK_ROWS)
         chars = 62 if self.scene.labeled else 36
-        return blocks * (TABLE_FONT * 0.62 * chars + 16) + 8, TABLE_FONT * 1.3 * (rows + 4) + 24
+        size = TABLE_FONT * self.font_factor
+        return blocks * (size * 0.62 * chars + 16) + 8, size * 1.55 * (rows + 6) + 24 + 48 * self.font_factor
 
 
 def table_rows(scene):
@@ -310,8 +311,11 @@ def plans(scene, panels, modes, room, fixed):
             w, h = plan.size_pt()
             if mode == "table":  # shrink the graph (not its texts) to the room left beside the tables
                 tw, th = plan.table_size()
+                if fixed:  # in the user's axes the tables' texts shrink to fit too (the drawing says so)
+                    plan.font_factor = max(min(1.0, room[1] / th, 0.65 * room[0] / tw), USER_MIN_FONT / TABLE_FONT)
+                    tw, th = plan.table_size()
                 fit = min((room[0] - tw) / plan.width, (room[1] - plan.extra_h_pt) / plan.height)
-                if (fit >= 4.0 and th <= room[1]) or last_mode:
+                if (fit >= 4.0 and th <= room[1]) or (fixed and fit >= 1.0) or last_mode:
                     plan.scale = max(min(scale, fit), 1.0)
                     yield plan
                 break

@@ -138,7 +138,7 @@ def compact_extras(ctx):
     order.sort(key=lambda k: (lay.column[k], -lay.pos[k][1]))  # as drawn: by column, top to bottom
     lines = table_lines(scene, order)
     blocks = [lines[i:i + TABLE_BLOCK_ROWS] for i in range(0, len(lines), TABLE_BLOCK_ROWS)]
-    bb = ax.get_position()
+    bb = ax.get_position(original=True)  # the box given, not the one the aspect shrank
     fw, _ = fig.get_size_inches()
     tw_pt, _ = ctx.plan.table_size()
     tax = fig.add_axes([bb.x1, bb.y0, (tw_pt / 72) / fw, bb.height])
@@ -148,14 +148,16 @@ def compact_extras(ctx):
     for i, block in enumerate(blocks):
         t = tax.annotate("\n".join(block), (0.0, 1.0), xycoords="axes fraction",
                          xytext=(8 + i * (tw_pt - 8) / len(blocks), -4), textcoords="offset points",
-                         ha="left", va="top", family="monospace", fontsize=TABLE_FONT, color=COLORS["ink"],
+                         ha="left", va="top", family="monospace", fontsize=TABLE_FONT * ctx.plan.font_factor,
+                         color=COLORS["ink"],
                          linespacing=1.25, parse_math=False)
         d.tables.append(t)
     d.table = d.tables[0] if d.tables else None
     note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
             f"ids and every number is in the numbered tables beside it (rojas grad prints them too)")
     # The note goes under the tables: the graph's axes keep their scale.
-    d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 200)), (0.0, 0.0),
+    d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 120), NOTE_FONT * ctx.plan.font_factor), (0.0, 0.0),
                           xycoords="axes fraction", xytext=(8, 5), textcoords="offset points", ha="left",
-                          va="bottom", fontsize=NOTE_FONT, color=COLORS["note"], zorder=8, parse_math=False,
+                          va="bottom", fontsize=NOTE_FONT * ctx.plan.font_factor, color=COLORS["note"], zorder=8,
+                          parse_math=False,
                           bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="#cccccc", alpha=0.95))
