@@ -318,3 +318,25 @@ def test_user_axes_keep_the_sweep_asked_for():
     assert d.panels == ["forward", "backward"] or d.mode == "table"
     said = " ".join(str(w.message) for w in caught)
     assert d.left_out and all(item in said for item in d.left_out)
+
+
+def test_small_user_axes_table_and_note_apart():
+    """A 6 × 4 in axes: the numbers go to tables, set smaller, the note under them, nothing overlapping."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from test_drawing import overlap, text_box
+
+    fig = Figure(figsize=(6, 4))
+    FigureCanvasAgg(fig)
+    lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+                      *rojas.load_data(rojas.example_path("mazur", "data")))
+    with pytest.warns(UserWarning, match="backward sweep drawn as a table"):
+        d = draw(lab, ax=fig.add_subplot())
+    assert d.mode == "table"
+    r = fig.canvas.get_renderer()
+    boxes = [text_box(t, r) for t in d.tables + [d.note] + d.titles]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert overlap(a, b) < 0.5
+    assert all(num(lab.grad(w)) in "\n".join(t.get_text() for t in d.tables) for w in ("w1", "w8"))
