@@ -68,9 +68,11 @@ def _band(ax, lo, stats, color, label):
         ax.text(0.5, 0.5, f"every {label} is 0 (or below 1e−308)", transform=ax.transAxes, ha="center",
                 va="center", fontsize=FONT["subtitle"], color=COLORS["note"], parse_math=False)
         return
-    ax.fill_between(lo, mn, mx, step="post", color=color, alpha=0.15, linewidth=0, label=f"{label}: min–max")
-    ax.fill_between(lo, q10, q90, step="post", color=color, alpha=0.35, linewidth=0, label="10–90 %")
-    ax.step(lo, med, where="post", color=color, linewidth=1.4, label="median")
+    x = np.append(lo, lo[-1] + max(int(np.min(np.diff(lo), initial=1)), 1)) - 0.5  # each bin centred on its levels
+    mn, q10, med, q90, mx = (np.append(v, v[-1]) for v in (mn, q10, med, q90, mx))
+    ax.fill_between(x, mn, mx, step="post", color=color, alpha=0.15, linewidth=0, label=f"{label}: min–max")
+    ax.fill_between(x, q10, q90, step="post", color=color, alpha=0.35, linewidth=0, label="10–90 %")
+    ax.step(x, med, where="post", color=color, linewidth=1.4, label="median")
     ax.set_yscale("log")
 
 
@@ -128,11 +130,15 @@ def draw_summary(drawing, plan, lab, ax, own, sample=None, reason=""):
     else:
         a0.bar(x_levels, widths, width=0.9, color=COLORS["value"], edgecolor=COLORS["ink"], linewidth=0.4)
     edges_in = np.bincount(edge_level, minlength=n_levels) if m else np.zeros(n_levels)
-    a0.step(x_levels, edges_in, where="mid", color=COLORS["forward"], linewidth=1.0, label="edges into the level")
+    twin = a0.twinx()  # edges on their own scale: a level often has far more edges than units
+    twin.step(x_levels, edges_in, where="mid", color=COLORS["forward"], linewidth=1.0, label="edges into the level")
+    twin.set_ylim(0, max(float(edges_in.max(initial=0)) * 1.15, 1.0))
+    twin.set_ylabel("edges into the level", fontsize=FONT["explain"])
+    twin.tick_params(labelsize=FONT["explain"])
+    twin.legend(fontsize=FONT["explain"], loc="upper right")
     a0.set_ylabel("units per level", fontsize=FONT["explain"])
     a0.set_title("The silhouette: units in each level (bars) and edges into it (line)", fontsize=FONT["subtitle"],
                  loc="left")
-    a0.legend(fontsize=FONT["explain"], loc="upper right")
     if lab is not None:
         stats = level_stats(level, delta, n_levels)
         _band(axes[1], stats[0], stats, COLORS["backward"], "|δ|")
@@ -145,9 +151,12 @@ def draw_summary(drawing, plan, lab, ax, own, sample=None, reason=""):
         if axes[2].get_legend_handles_labels()[0]:
             axes[2].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
     axes[-1].set_xlabel("level (generation of the forward sweep, inputs at 0)", fontsize=FONT["explain"])
+    from matplotlib.ticker import MaxNLocator
+
     for sub in axes:
         sub.set_xlim(-0.5, max(n_levels - 0.5, 0.5))
+        sub.xaxis.set_major_locator(MaxNLocator(integer=True))
         for t in sub.get_xticklabels() + sub.get_yticklabels():
             t.set_parse_math(True)  # tick labels are ours (10^k)
-    drawing.summary_axes = axes
+    drawing.summary_axes = axes + [twin]
     return drawing
