@@ -3,12 +3,11 @@
 Built with the public API only; the weights are fixed or drawn from a seeded generator.
 """
 
-import networkx as nx
 import numpy as np
 
 import rojas
 
-__all__ = ["layered_3442", "skip_net", "random_dag", "labeled"]
+__all__ = ["labeled", "layered_3442", "random_dag", "skip_net"]
 
 
 def layered_3442(seed=0):

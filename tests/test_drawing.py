@@ -11,18 +11,16 @@ import math
 import struct
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 import numpy as np
 import pytest
+import reference as R
 
 import rojas
 from rojas import RojasError
 from rojas.drawing import draw
-
-import reference as R
 
 MAZUR = rojas.example_path("mazur")
 MAZUR_DATA = rojas.example_path("mazur", "data")

@@ -8,7 +8,6 @@ the drawings' one formatter, :func:`rojas.drawing.style.num`, the same way the
 figure does; the values come from the labeling.
 """
 
-import math
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from drawing_nets import labeled, layered_3442, random_dag, skip_net
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +23,6 @@ import rojas
 from rojas import RojasError
 from rojas.drawing import draw, save_drawing
 from rojas.drawing.style import MAX_SIDE_PT, MIN_FONT, PATH_COLORS, num
-
-from drawing_nets import labeled, layered_3442, random_dag, skip_net
 
 SVG = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:e−?\d+)?")
@@ -253,7 +251,8 @@ def chain(n):
 def png_size(path):
     import struct
 
-    data = open(path, "rb").read(24)
+    with open(path, "rb") as fh:
+        data = fh.read(24)
     return struct.unpack(">II", data[16:24])
 
 
@@ -324,7 +323,6 @@ def test_small_user_axes_table_and_note_apart():
     """A 6 × 4 in axes: the numbers go to tables, set smaller, the note under them, nothing overlapping."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-
     from test_drawing import overlap, text_box
 
     fig = Figure(figsize=(6, 4))

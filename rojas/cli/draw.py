@@ -5,7 +5,7 @@ import os
 from ..errors import RojasError
 from .common import add_data_options, network_and_data
 
-__all__ = ["add_commands", "cmd_draw", "cmd_animate"]
+__all__ = ["add_commands", "cmd_animate", "cmd_draw"]
 
 
 def _size(text):
@@ -59,10 +59,10 @@ def cmd_draw(args):
 
 
 def cmd_animate(args):
-    from ..labeling import Labeling
     from ..drawing.animation import animate
     from ..drawing.output import image_format
     from ..files import check_outputs
+    from ..labeling import Labeling
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     image_format(args.output, ("gif",))

@@ -29,5 +29,18 @@ from .layout import Layout, layered_layout
 from .output import repr_png, repr_svg, save_drawing
 from .render import DETAILS, SWEEPS, Drawing, draw
 
-__all__ = ["draw", "Drawing", "save_drawing", "animate", "repr_png", "repr_svg", "layered_layout", "Layout",
-           "make_gallery", "GALLERY", "one_epoch_network", "SWEEPS", "DETAILS"]
+__all__ = [
+           "DETAILS",
+           "GALLERY",
+           "SWEEPS",
+           "Drawing",
+           "Layout",
+           "animate",
+           "draw",
+           "layered_layout",
+           "make_gallery",
+           "one_epoch_network",
+           "repr_png",
+           "repr_svg",
+           "save_drawing",
+]

@@ -83,7 +83,6 @@ def sweep_steps(drawing):
     tl = _Timeline()
     fwd, bwd = d.nodes["forward"], d.nodes["backward"]
     ebwd = d.edges["backward"]
-    pos = d.layout.pos
 
     def xy(panel, n):
         return d.place(n, panel)
@@ -146,7 +145,7 @@ def sweep_steps(drawing):
         for (a, b), art in ebwd.items():
             if a == n:
                 tl.change(todo, art.arrow, "color", GREY, COLORS["backward"])
-    rule = f"; into a product unit Π: δ_p·∂s_p/∂w" if scene.products else ""
+    rule = "; into a product unit Π: δ_p·∂s_p/∂w" if scene.products else ""
     todo = tl.step(f"the gradients: ∂{obj}/∂w_ij = o_i · δ_j on every edge (o from the forward sweep, "
                    f"δ from the backward sweep){rule} · done")
     for art in ebwd.values():
@@ -198,8 +197,8 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     """
     from matplotlib.animation import FuncAnimation, PillowWriter
 
-    from ..labeling import Labeling
     from ..files import write_atomic
+    from ..labeling import Labeling
     from .output import image_format
     from .render import make_drawing
     from .sizing import FULL_MAX_NODES

@@ -13,7 +13,7 @@ from .placement import CANDIDATES, along, tangent_angle
 from .style import COLORS
 from .units import clip_polyline, route_curve
 
-__all__ = ["EdgeArtists", "node_shape", "edge_points", "draw_edges", "place_edge_labels", "LABEL_PAD"]
+__all__ = ["LABEL_PAD", "EdgeArtists", "draw_edges", "edge_points", "node_shape", "place_edge_labels"]
 
 LABEL_PAD = 0.18  # edge-label background padding, in font sizes
 LINE_SPACING = 1.12

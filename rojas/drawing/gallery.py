@@ -16,7 +16,7 @@ import os
 import time
 import warnings
 
-__all__ = ["GALLERY", "one_epoch_network", "skip_net", "recurrent_unfolded", "make_gallery"]
+__all__ = ["GALLERY", "make_gallery", "one_epoch_network", "recurrent_unfolded", "skip_net"]
 
 GALLERY = {
     "mazur_sweeps.png": "Matt Mazur's worked 2-2-2 example (2015) labeled: both sweeps, every number",

@@ -13,7 +13,7 @@ from ..paths import path_sum
 from .scene import ObjectiveNode
 from .style import COLORS, PATH_COLORS, PATH_DASHES, factor, literal, num
 
-__all__ = ["path_table", "highlight_paths", "path_legend", "path_style", "MAX_PATHS"]
+__all__ = ["MAX_PATHS", "highlight_paths", "path_legend", "path_style", "path_table"]
 
 MAX_PATHS = 24
 LANE = 5.5  # points between the lanes of paths sharing an edge

@@ -22,10 +22,14 @@ No Matplotlib here: the layout is plain geometry, in units of the circle radius.
 from dataclasses import dataclass, field
 
 import networkx as nx
-import numpy as np
 
-__all__ = ["Waypoint", "Layout", "layered_layout", "columns_of", "count_crossings", "time_steps", "time_columns",
-           "time_layout"]
+__all__ = [
+    "Layout",
+    "Waypoint",
+    "columns_of",
+    "count_crossings",
+    "layered_layout",
+]
 
 
 class Waypoint:

@@ -13,7 +13,7 @@ from ..errors import RojasError
 from ..files import write_atomic
 from .style import MAX_SIDE_PX
 
-__all__ = ["save_drawing", "repr_png", "repr_svg", "FORMATS", "image_format", "text_as_text"]
+__all__ = ["FORMATS", "image_format", "repr_png", "repr_svg", "save_drawing", "text_as_text"]
 
 FORMATS = ("png", "svg", "pdf")
 

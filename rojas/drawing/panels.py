@@ -12,7 +12,7 @@ from .sizing import PANEL_GAP, TAG_GAP, heading_lines
 from .style import COLORS, FONT, SYMBOL_MEANING
 from .units import BOX, draw_input, draw_unit
 
-__all__ = ["Context", "tag", "draw_full", "conventions", "explanation", "heading", "PANEL_TITLES"]
+__all__ = ["PANEL_TITLES", "Context", "conventions", "draw_full", "explanation", "heading", "tag"]
 
 TAG_PAD = 0.12  # a tag's background padding, in font sizes: edges passing behind do not cross it
 

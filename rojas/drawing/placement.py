@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Obstacles", "along", "tangent_angle", "CANDIDATES", "obb_corners", "obbs_overlap"]
+__all__ = ["CANDIDATES", "Obstacles", "along", "obb_corners", "obbs_overlap", "tangent_angle"]
 
 # Fractions of an edge's visible length, best first: near the target end (Rojas writes a weight where
 # its edge enters the unit), then towards the middle and the source.
@@ -67,8 +67,7 @@ def obbs_overlap(box, others):
     d = others[:, :2] - np.array([cx, cy])
     separated = np.zeros(len(others), dtype=bool)
     for axis in (np.broadcast_to(ua, ub.shape), np.broadcast_to(va, ub.shape), ub, vb):
-        ra = hw * np.abs(axis @ ua) + hh * np.abs(axis @ va) if axis.ndim == 1 else \
-            hw * np.abs(axis @ ua) + hh * np.abs(axis @ va)
+        ra = hw * np.abs(axis @ ua) + hh * np.abs(axis @ va)
         rb = others[:, 2] * np.abs((axis * ub).sum(1)) + others[:, 3] * np.abs((axis * vb).sum(1))
         separated |= np.abs((axis * d).sum(1)) > ra + rb
     return ~separated

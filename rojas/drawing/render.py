@@ -30,7 +30,7 @@ from .style import MAX_SIDE_PT, literal
 from .tables import compact_extras, draw_compact
 from .units import Measure
 
-__all__ = ["draw", "make_drawing", "Drawing", "EdgeArtists", "SWEEPS", "DETAILS"]
+__all__ = ["DETAILS", "SWEEPS", "Drawing", "EdgeArtists", "draw", "make_drawing"]
 
 SWEEPS = ("forward", "backward", "both")
 

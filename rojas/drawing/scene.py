@@ -17,13 +17,13 @@ import numpy as np
 from ..errors import RojasError
 from .style import fn_symbol, literal, num
 
-__all__ = ["Scene", "NodeSpec", "EdgeSpec", "ObjectiveNode", "build_scene"]
+__all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
 
 
 class ObjectiveNode:
     """A node of the extended network: an error unit of an output, or the sum E."""
 
-    __slots__ = ("role", "output")
+    __slots__ = ("output", "role")
 
     def __init__(self, role, output=None):
         self.role, self.output = role, output

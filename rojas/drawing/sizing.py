@@ -25,8 +25,20 @@ from .scene import ObjectiveNode
 from .style import COMPACT, FONT, FULL, MAX_SIDE_PT, OBJECTIVE_GAP, TABLE_FONT
 from .units import BOX, HEAD_DY, VALUE_DY, half_room, text_size_pt
 
-__all__ = ["Plan", "plans", "modes_for", "full_scale", "estimate", "FULL_MAX_NODES", "TABLE_MAX_NODES",
-           "TABLE_MAX_EDGES", "DETAILS", "PANEL_GAP", "TAG_GAP", "TABLE_BLOCK_ROWS"]
+__all__ = [
+    "DETAILS",
+    "FULL_MAX_NODES",
+    "PANEL_GAP",
+    "TABLE_BLOCK_ROWS",
+    "TABLE_MAX_EDGES",
+    "TABLE_MAX_NODES",
+    "TAG_GAP",
+    "Plan",
+    "estimate",
+    "full_scale",
+    "modes_for",
+    "plans",
+]
 
 DETAILS = ("auto", "full", "table", "summary")
 FULL_MAX_NODES = 40      # beyond this many nodes, no attempt at the full drawing
@@ -99,7 +111,7 @@ class Plan:
         xmin, xmax, ymin, ymax = layout.extent()
         self.xmin, self.xmax, self.ymin, self.ymax = xmin, xmax, ymin, ymax
         self.extra_h_pt = 0.0
-        est = lambda text, key: estimate(text, FONT[key], scale)  # noqa: E731
+        est = lambda text, key: estimate(text, FONT[key], scale)
         if mode == "full":
             tag_h = est("x", "tag")[1]
             widest = 2 * BOX[0]

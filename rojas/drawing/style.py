@@ -7,9 +7,27 @@ room grows (or changes its level of detail and says so); it never shrinks its
 text or leaves a number out.
 """
 
-__all__ = ["num", "factor", "literal", "fn_symbol", "COLORS", "PATH_COLORS", "PATH_DASHES", "Geometry", "FULL",
-           "COMPACT", "FONT", "MIN_FONT", "TABLE_FONT", "NOTE_FONT", "MAX_SIDE_PT", "MAX_SIDE_PX", "SYMBOLS"]
+__all__ = [
+    "COLORS",
+    "COMPACT",
+    "FONT",
+    "FULL",
+    "MAX_SIDE_PT",
+    "MAX_SIDE_PX",
+    "MIN_FONT",
+    "NOTE_FONT",
+    "PATH_COLORS",
+    "PATH_DASHES",
+    "SYMBOLS",
+    "TABLE_FONT",
+    "Geometry",
+    "factor",
+    "fn_symbol",
+    "literal",
+    "num",
+]
 
+import math
 from dataclasses import dataclass
 
 COLORS = {
@@ -73,7 +91,7 @@ def num(value, digits=4):
     value = float(value)
     if value == 0:
         return "0"
-    if value != value or value in (float("inf"), float("-inf")):
+    if math.isnan(value) or math.isinf(value):
         return str(value)
     mag = abs(value)
     if 1e-3 <= mag < 1e4:

@@ -10,10 +10,10 @@ summarized in about a second; the figure has a fixed size.
 
 import numpy as np
 
-from .style import COLORS, FONT, NOTE_FONT, literal, num
 from .sizing import FULL_MAX_NODES, TABLE_MAX_EDGES, TABLE_MAX_NODES
+from .style import COLORS, FONT, NOTE_FONT, literal, num
 
-__all__ = ["draw_summary", "level_stats", "SUMMARY_SIZE", "MAX_BINS"]
+__all__ = ["MAX_BINS", "SUMMARY_SIZE", "draw_summary", "level_stats"]
 
 SUMMARY_SIZE = (11.0, 8.0)  # inches
 MAX_BINS = 120              # levels are grouped into at most this many bins

@@ -18,7 +18,7 @@ from .sizing import TABLE_BLOCK_ROWS, params_lines
 from .style import COLORS, MIN_FONT, NOTE_FONT, TABLE_FONT
 from .units import BOX, clip_polyline, draw_input, draw_unit
 
-__all__ = ["draw_compact", "table_lines", "compact_extras", "wrapped_note"]
+__all__ = ["compact_extras", "draw_compact", "table_lines", "wrapped_note"]
 
 
 def draw_compact(ctx):

@@ -12,7 +12,7 @@ import numpy as np
 from .layout import Layout, Waypoint
 from .units import route_curve
 
-__all__ = ["time_steps", "time_columns", "time_layout"]
+__all__ = ["time_columns", "time_layout", "time_steps"]
 
 
 def time_steps(G):

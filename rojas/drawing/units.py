@@ -12,8 +12,20 @@ import numpy as np
 
 from .style import COLORS
 
-__all__ = ["UnitArtists", "draw_unit", "draw_input", "Measure", "fit_text", "text_size_pt", "half_room", "HEAD_DY",
-           "VALUE_DY", "BOX", "clip_polyline", "route_curve"]
+__all__ = [
+    "BOX",
+    "HEAD_DY",
+    "VALUE_DY",
+    "Measure",
+    "UnitArtists",
+    "clip_polyline",
+    "draw_input",
+    "draw_unit",
+    "fit_text",
+    "half_room",
+    "route_curve",
+    "text_size_pt",
+]
 
 BOX = (1.05, 0.78)  # an input box's half width and half height, in R
 
@@ -48,7 +60,7 @@ class Measure:
             from matplotlib.font_manager import FontProperties
 
             prop = FontProperties(size=fontsize, weight=weight, family=family)
-            w, h, d = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+            w, h, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
             # Matplotlib lays out a line at least as high as "lp": use that line height.
             lp = ("lp", key[1], weight, family)
             if lp not in self._line:
