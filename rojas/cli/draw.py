@@ -5,7 +5,7 @@ import os
 from ..errors import RojasError
 from .common import add_data_options, network_and_data
 
-__all__ = ["add_commands", "cmd_draw", "cmd_animate"]
+__all__ = ["add_commands", "cmd_animate", "cmd_draw"]
 
 
 def _size(text):
@@ -43,20 +43,26 @@ def cmd_draw(args):
 
         to = lookup_node(load(args.network), args.to, "--to")
     obj = _labeling_or_network(args, to)
-    drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
-                           paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
+    import warnings
+
+    with warnings.catch_warnings():  # what was left out is said once, below, not as a Python warning
+        warnings.simplefilter("ignore", UserWarning)
+        drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
+                               paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
     w, h = drawing.figure.get_size_inches()
     size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if args.output.lower().endswith(".png") else ""
-    print(f"wrote {args.output} ({size}{drawing.mode} detail, {' and '.join(drawing.panels)} sweep"
-          f"{'s' * (len(drawing.panels) > 1)})")
+    sweeps = f", {' and '.join(drawing.panels)} sweep{'s' * (len(drawing.panels) > 1)}" if drawing.panels else ""
+    print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")
+    for item in drawing.left_out:
+        print(f"note: {item}")
     return 0
 
 
 def cmd_animate(args):
-    from ..labeling import Labeling
     from ..drawing.animation import animate
     from ..drawing.output import image_format
     from ..files import check_outputs
+    from ..labeling import Labeling
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     image_format(args.output, ("gif",))
@@ -80,8 +86,10 @@ def add_commands(sub):
                       help="highlight every path from SRC (an edge name or u->v, a param, b:NODE, a node)")
     draw.add_argument("--to", metavar="NODE", help="with --paths: end the paths at this node instead of E")
     draw.add_argument("--sample", type=int, metavar="K", help="for a batch: draw sample K (from 0)")
-    draw.add_argument("--detail", choices=("auto", "full", "table", "bare"), default="auto",
-                      help="numbers in the units, in a table, or none (default: what fits)")
+    draw.add_argument("--detail", choices=("auto", "full", "table", "summary", "bare"), default="auto",
+                      help="every number on the graph (full), ids on the graph and the numbers in numbered tables "
+                           "(table), or levels and spreads (summary; bare is its old name); default: the most "
+                           "detailed that fits 2000 pt a side")
     draw.add_argument("--size", type=_size, metavar="W,H", help="image size in inches (default: what fits)")
     draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
     draw.add_argument("--title", help="instead of the network's name")
@@ -92,5 +100,5 @@ def add_commands(sub):
     anim.add_argument("-o", "--output", required=True, metavar="FILE.gif", help="the GIF to write")
     anim.add_argument("--sample", type=int, metavar="K", help="for a batch: animate sample K (from 0)")
     anim.add_argument("--fps", type=float, default=2.0, help="steps per second (default 2)")
-    anim.add_argument("--dpi", type=float, default=72, help="pixels per inch (default 72)")
+    anim.add_argument("--dpi", type=float, default=100, help="pixels per inch (default 100: 7 pt is 10 px)")
     anim.set_defaults(run=cmd_animate)

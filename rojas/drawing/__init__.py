@@ -9,21 +9,38 @@ highlight every path behind one derivative.  :func:`animate` shows the sweeps
 unit by unit; :func:`save_drawing` writes PNG, SVG or PDF; :func:`repr_png`
 and :func:`repr_svg` are what a notebook shows for a network or a labeling.
 
-One module per idea: :mod:`.layout` (where the units go), :mod:`.scene` (what
-each unit and edge says), :mod:`.units` (the split circle), :mod:`.placement`
-(labels that never overlap), :mod:`.render` (the drawing), :mod:`.highlight`
-(paths), :mod:`.animation`, :mod:`.output` (files, notebooks), :mod:`.gallery`
-(the commands ``rojas draw`` and ``rojas animate`` live in :mod:`rojas.cli.draw`).
+One module per idea: :mod:`.layout` and :mod:`.timeline` (where the units go),
+:mod:`.scene` (what each unit and edge says), :mod:`.sizing` (the level of
+detail and the size, decided from the network's size first), :mod:`.units`
+(the split circle), :mod:`.panels` (units, tags, headings), :mod:`.edges` and
+:mod:`.placement` (edge labels that never overlap), :mod:`.tables` and
+:mod:`.summary` (the less detailed levels), :mod:`.fitting`, :mod:`.render`
+(the drawing), :mod:`.highlight` (paths), :mod:`.animation`, :mod:`.output`
+(files, notebooks), :mod:`.gallery` (the commands ``rojas draw`` and
+``rojas animate`` live in :mod:`rojas.cli.draw`).
 
 Matplotlib is imported only inside the functions that draw, never by
 ``import rojas``.
 """
 
 from .animation import animate
-from .gallery import GALLERY, make_gallery, seed003_network
+from .gallery import GALLERY, make_gallery, one_epoch_network
 from .layout import Layout, layered_layout
 from .output import repr_png, repr_svg, save_drawing
 from .render import DETAILS, SWEEPS, Drawing, draw
 
-__all__ = ["draw", "Drawing", "save_drawing", "animate", "repr_png", "repr_svg", "layered_layout", "Layout",
-           "make_gallery", "GALLERY", "seed003_network", "SWEEPS", "DETAILS"]
+__all__ = [
+           "DETAILS",
+           "GALLERY",
+           "SWEEPS",
+           "Drawing",
+           "Layout",
+           "animate",
+           "draw",
+           "layered_layout",
+           "make_gallery",
+           "one_epoch_network",
+           "repr_png",
+           "repr_svg",
+           "save_drawing",
+]

@@ -83,17 +83,15 @@ def sweep_steps(drawing):
     tl = _Timeline()
     fwd, bwd = d.nodes["forward"], d.nodes["backward"]
     ebwd = d.edges["backward"]
-    pos = d.layout.pos
 
     def xy(panel, n):
-        x, y = pos[n]
-        return x, y + d.offsets[panel]
+        return d.place(n, panel)
 
     from ..labeling import plan_of
 
     order = [n for n in plan_of(net).order if net.fn(n) != "input"]
     objective = [n for n in scene.order if isinstance(n, ObjectiveNode)]
-    obj = "E" if scene.objective == "E" else f"o_{scene.objective}"
+    obj = "E" if scene.objective == "E" else f"o({scene.objective})"
 
     def fill(todo, unit, halves=("left", "right")):
         for half in halves:
@@ -147,14 +145,15 @@ def sweep_steps(drawing):
         for (a, b), art in ebwd.items():
             if a == n:
                 tl.change(todo, art.arrow, "color", GREY, COLORS["backward"])
+    rule = "; into a product unit Π: δ_p·∂s_p/∂w" if scene.products else ""
     todo = tl.step(f"the gradients: ∂{obj}/∂w_ij = o_i · δ_j on every edge (o from the forward sweep, "
-                   "δ from the backward sweep) · done")
+                   f"δ from the backward sweep){rule} · done")
     for art in ebwd.values():
         tl.change(todo, art.label, "visible", False, True)
     return tl
 
 
-def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
+def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     """Animate both sweeps of a labeled network; write a GIF when `path` is given.
 
     Parameters
@@ -165,8 +164,8 @@ def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
     fps : float
         Frames (steps) per second.
     dpi : float
-        Pixels per inch: the default keeps a small network's GIF a few
-        hundred kilobytes.
+        Pixels per inch: at the default 100 the smallest text (7 pt) is
+        about 10 pixels high, and a small network's GIF a few hundred kilobytes.
     sample : int, optional
         For a labeling of a batch, the sample to show.
     hold : int
@@ -181,8 +180,10 @@ def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
     Raises
     ------
     RojasError
-        If `obj` is not a labeling, the network is too large to draw in full,
-        or the file cannot be written.
+        If `obj` is not a labeling, the network has more nodes than
+        :data:`~rojas.drawing.sizing.FULL_MAX_NODES` or its full drawing
+        would not be readable (the message names the limit and the size), or
+        the file cannot be written.
 
     Examples
     --------
@@ -196,10 +197,11 @@ def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
     """
     from matplotlib.animation import FuncAnimation, PillowWriter
 
-    from ..labeling import Labeling
     from ..files import write_atomic
+    from ..labeling import Labeling
     from .output import image_format
-    from .render import _draw
+    from .render import make_drawing
+    from .sizing import FULL_MAX_NODES
 
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs a labeled network (rojas.label(net, inputs, targets)), "
@@ -210,13 +212,18 @@ def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
         raise RojasError(f"fps must be between 0.2 and 30, got {fps!r}")
     if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 600):
         raise RojasError(f"dpi must be between 10 and 600, got {dpi!r}")
-    drawing = _draw(obj, None, pyplot=False, sweep="both", sample=sample, dpi=dpi)
+    n = len(obj.network)
+    if n > FULL_MAX_NODES:  # decided from the size, before anything is drawn
+        raise RojasError(f"{n} nodes are too many to animate unit by unit readably (the limit is {FULL_MAX_NODES} "
+                         "nodes); draw the network instead (rojas draw)")
+    drawing = make_drawing(obj, None, pyplot=False, sweep="both", sample=sample, dpi=dpi)
     if drawing.mode != "full":
-        n = len(obj.network)
-        raise RojasError(f"{n} units are too many to animate unit by unit; draw the network instead (rojas draw)")
+        raise RojasError(f"the {n} nodes' numbers do not fit a readable full drawing (it would need more than "
+                         "2000 pt a side), so they cannot be animated unit by unit; draw the network instead "
+                         "(rojas draw)")
     fig, ax = drawing.figure, drawing.ax
     w, h = fig.get_size_inches()
-    caption_h = 0.42
+    caption_h = 0.62  # two lines of caption
     fig.set_size_inches(w, h + caption_h)
     bb = ax.get_position()
     ax.set_position([bb.x0, (bb.y0 * h + caption_h) / (h + caption_h), bb.width, bb.height * h / (h + caption_h)])
@@ -225,7 +232,7 @@ def animate(obj, path=None, *, fps=2.0, dpi=72, sample=None, hold=4):
     spot = Circle((0, 0), 1.42, facecolor="#ffd34d", edgecolor="none", alpha=0.55, zorder=1.5, visible=False)
     ax.add_patch(spot)
     caption = fig.text(0.012, 0.5 * caption_h / (h + caption_h), "", ha="left", va="center", fontsize=10.5,
-                       color=COLORS["ink"])
+                       color=COLORS["ink"], parse_math=False, wrap=True)
     tl = sweep_steps(drawing)
     frames = len(tl.steps) + hold
 

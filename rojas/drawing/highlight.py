@@ -11,12 +11,18 @@ import numpy as np
 from ..errors import RojasError
 from ..paths import path_sum
 from .scene import ObjectiveNode
-from .style import PATH_COLORS, num
+from .style import COLORS, PATH_COLORS, PATH_DASHES, factor, literal, num
 
-__all__ = ["path_table", "highlight_paths", "path_legend", "MAX_PATHS"]
+__all__ = ["MAX_PATHS", "highlight_paths", "path_legend", "path_style", "path_table"]
 
 MAX_PATHS = 24
 LANE = 5.5  # points between the lanes of paths sharing an edge
+RIBBON = 9.0  # points: all the lanes of one edge together stay this wide, inside the edge's own room
+
+
+def path_style(i):
+    """Path i's colour and dash pattern: Okabe–Ito colours, then the same colours dashed, dotted, …"""
+    return PATH_COLORS[i % len(PATH_COLORS)], PATH_DASHES[(i // len(PATH_COLORS)) % len(PATH_DASHES)]
 
 
 def path_table(lab, source, to=None, limit=MAX_PATHS):
@@ -54,12 +60,8 @@ def _offset(points, dist):
     return pts + n * dist
 
 
-def _g(value, digits=9):
-    return f"{value:.{digits}g}".replace("-", "−")
-
-
 def _pretty(name):
-    return name.replace("'", "′")
+    return literal(name).replace("'", "′")
 
 
 LEGEND_FONT = 8.5
@@ -73,28 +75,44 @@ def path_legend(ax, ps):
 
     handles, labels = [], []
     for i, p in enumerate(ps.paths):
-        route = " → ".join(str(n) for n in p["nodes"])
+        route = " → ".join(literal(n) for n in p["nodes"])
         names = " · ".join(_pretty(name) for name, _ in p["factors"])
-        values = " · ".join(num(v) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
-        handles.append(Line2D([], [], color=PATH_COLORS[i % len(PATH_COLORS)], linewidth=4))
-        labels.append(f"{route}:  {names}\n= {values} = {_g(p['product'])}")
-    obj = "E" if ps.target == "E" else f"o_{ps.target}"
+        values = " · ".join(factor(v) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
+        color, dash = path_style(i)
+        handles.append(Line2D([], [], color=color, linewidth=3.5, linestyle=dash, marker=f"${i + 1}$",
+                              markersize=9, markerfacecolor=COLORS["ink"], markeredgecolor=COLORS["ink"]))
+        labels.append(f"path {i + 1}: {route}:  {names}\n= {values} = {num(p['product'])}")
+    obj = "E" if ps.target == "E" else f"o({literal(ps.target)})"
     ok = abs(ps.difference) <= 1e-12 * max(1.0, abs(ps.backprop))
     handles.append(Patch(facecolor="none", edgecolor="none"))
-    labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {_g(ps.total, 12)}\n"
-                  f"{'=' if ok else '≠'} ∂{obj}/∂{ps.source.label} by the backward sweep = {_g(ps.backprop, 12)}")
+    labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {num(ps.total, 6)}\n"
+                  f"{'=' if ok else '≠'} ∂{obj}/∂{literal(ps.source.label)} by the backward sweep = "
+                  f"{num(ps.backprop, 6)}")
     legend = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                        bbox_transform=ax.transAxes, fontsize=LEGEND_FONT, frameon=True, framealpha=1.0,
-                       edgecolor="#cccccc", title=f"∂{obj}/∂{ps.source.label} as a sum over paths "
-                                                  "(Rojas 1996, §7.2): one colour per path",
+                       edgecolor="#cccccc", title=f"∂{obj}/∂{literal(ps.source.label)} as a sum over paths "
+                                                  "(Rojas 1996, §7.2): each path numbered, in its colour",
                        title_fontsize=LEGEND_FONT + 0.5, handlelength=2.2, labelspacing=0.7,
                        borderaxespad=0.2)
     legend.set_zorder(9)
+    for t in legend.get_texts() + [legend.get_title()]:
+        t.set_parse_math(False)  # ids and names are written literally
     return legend
 
 
 def highlight_paths(ctx, ps):
-    """Draw the paths of `ps` on every panel of the drawing in `ctx`, one colour each."""
+    """Draw the paths of `ps` on every panel of the drawing in `ctx`: colour, dashes and a numbered marker each.
+
+    The lanes of the paths sharing an edge stay within :data:`RIBBON` points
+    together, along the edge between the units' outlines (never over a box or
+    an arrowhead); each path's number sits in a circle on its own edge.
+    """
+    from matplotlib.patches import Circle
+
+    from .edges import node_shape
+    from .placement import along
+    from .units import clip_polyline
+
     d = ctx.d
     ax = d.ax
     objective_drawn = any(isinstance(n, ObjectiveNode) for n in ctx.layout.pos)
@@ -103,20 +121,38 @@ def highlight_paths(ctx, ps):
     for i, chain in enumerate(chains):
         for e in chain:
             users.setdefault(e, []).append(i)
-    lane = ctx.m.pt(LANE if d.mode == "full" else 2.6)
-    width = 5.0 if d.mode == "full" else 2.4
+    full = d.mode == "full"
     for i, (p, chain) in enumerate(zip(ps.paths, chains)):
-        color = PATH_COLORS[i % len(PATH_COLORS)]
+        color, dash = path_style(i)
         lines = []
         for panel in d.panels:
             drawn = d.edges.get(panel, {})
-            for e in chain:
+            marked = False
+            for e in sorted(chain, key=lambda e: len(users[e])):  # the marker on the edge it shares least
                 if e not in drawn:
                     continue
-                k = users[e].index(i)
-                m = len(users[e])
-                pts = _offset(drawn[e].points, (k - (m - 1) / 2) * lane)
-                (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, linewidth=width, alpha=0.8,
-                                  solid_capstyle="butt", zorder=1.6)
+                k, m = users[e].index(i), len(users[e])
+                lane = ctx.m.pt(min(LANE if full else 2.6, RIBBON / max(m, 1)))
+                inner = clip_polyline(drawn[e].points, node_shape(ctx, e[0], panel), node_shape(ctx, e[1], panel),
+                                      margin=0.25 if full else 0.12)
+                if len(inner) < 2:
+                    continue
+                pts = _offset(inner, (k - (m - 1) / 2) * lane)
+                (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
+                                  else 2.0, alpha=0.85, linestyle=dash, solid_capstyle="butt", zorder=1.6)
                 lines.append(line)
+                if not marked:  # on its edge, clear of every label, unit and other marker
+                    r = ctx.m.pt(6.0)
+                    eid = ctx.edge_ids.get((panel, *e))
+                    spots = [along(pts, t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.12, 0.88)]
+                    x, y = next((p for p in spots if not ctx.obstacles.blocked((p[0], p[1], r, r, 0.0), own=eid)),
+                                spots[0])
+                    ctx.obstacles.add_box((x, y, r, r, 0.0))
+                    disc = Circle((x, y), r, facecolor="white", edgecolor=color, linewidth=1.6, zorder=7.5)
+                    ax.add_artist(disc)
+                    num_text = ax.text(x, y, str(i + 1), ha="center", va="center", fontsize=7.5, zorder=7.6,
+                                       color=COLORS["ink"], fontweight="bold", parse_math=False)
+                    lines += [disc, num_text]
+                    d.markers.append(num_text)
+                    marked = True
         d.paths.append((p, lines))

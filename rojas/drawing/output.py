@@ -11,8 +11,9 @@ import os
 
 from ..errors import RojasError
 from ..files import write_atomic
+from .style import MAX_SIDE_PX
 
-__all__ = ["save_drawing", "repr_png", "repr_svg", "FORMATS", "image_format"]
+__all__ = ["FORMATS", "image_format", "repr_png", "repr_svg", "save_drawing", "text_as_text"]
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -53,6 +54,8 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     **options
         Passed to :func:`rojas.draw` (sweep, paths, to, sample, detail, title).
 
+    SVG keeps its text as text and PDF embeds TrueType fonts (see :func:`text_as_text`).
+
     Returns
     -------
     Drawing
@@ -72,15 +75,27 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     >>> open(path, "rb").read(8) == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    from .render import _draw
+    from .render import make_drawing
 
     fmt = image_format(path)
     if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
         raise RojasError(f"dpi must be a number between 10 and 1200, got {dpi!r}")
-    drawing = _draw(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
-    write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=fmt, dpi=dpi,
-                                                          metadata=_metadata(fmt)))
+    drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
+    w, h = drawing.figure.get_size_inches()
+    if max(w, h) * dpi > MAX_SIDE_PX and fmt == "png":
+        raise RojasError(f"the image would be {round(w * dpi)}×{round(h * dpi)} px, over the limit of "
+                         f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or summary")
+    with text_as_text():
+        write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt)))
     return drawing
+
+
+def text_as_text():
+    """The rc settings under which figures are written: SVG keeps its text as text (searchable,
+    editable), PDF embeds TrueType fonts (Type 42), not Type 3."""
+    import matplotlib
+
+    return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42})
 
 
 def _metadata(fmt):
@@ -93,15 +108,15 @@ def _metadata(fmt):
 
 
 def _figure_bytes(obj, fmt, dpi):
-    from ..errors import RojasError as _E
-    from .render import _draw
+    from .render import make_drawing
 
     try:
-        drawing = _draw(obj, None, pyplot=False, dpi=dpi)
-    except _E:
+        drawing = make_drawing(obj, None, pyplot=False, dpi=dpi)
+    except RojasError:
         return None
     buf = io.BytesIO()
-    drawing.figure.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+    with text_as_text():
+        drawing.figure.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))
     return buf.getvalue()
 
 

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import RojasError
-from .style import fn_symbol, num
+from .style import fn_symbol, literal, num
 
-__all__ = ["Scene", "NodeSpec", "EdgeSpec", "ObjectiveNode", "build_scene"]
+__all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
 
 
 class ObjectiveNode:
     """A node of the extended network: an error unit of an output, or the sum E."""
 
-    __slots__ = ("role", "output")
+    __slots__ = ("output", "role")
 
     def __init__(self, role, output=None):
         self.role, self.output = role, output
@@ -59,13 +59,23 @@ class NodeSpec:
 
 @dataclass
 class EdgeSpec:
-    """One edge's labels; ``objective`` edges (weight 1, to the error units and E) carry none."""
+    """One edge's labels; ``objective`` edges (weight 1, to the error units and E) carry none.
+
+    ``forward`` is the weight (``w5 = 0.4``); ``backward`` two lines: the
+    factor the backward sweep multiplies by along the edge (its weight; for an
+    edge into a product unit, the weight times ∂s/∂(w·o)) and the gradient.
+    ``name``, ``weight`` and ``grad`` are the parts, for the tables.
+    """
 
     u: object
     v: object
     forward: str = None
     backward: str = None
     objective: bool = False
+    name: str = ""
+    weight: str = ""
+    grad: str = ""
+    product: bool = False
 
 
 @dataclass
@@ -86,6 +96,9 @@ class Scene:
     batch: int = None
     counts: tuple = (0, 0)
     steps: dict = None           # unfolded in time: {node: (step, unit)}, laid out in time columns
+    params: list = field(default_factory=list)   # tied params: (name, value text, gradient text, where)
+    products: bool = False       # some unit combines its terms otherwise than by a sum
+    rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -104,16 +117,25 @@ def _pick(value, sample):
 
 
 def _edge_text(net, u, v):
-    name, param = net.edge_name(u, v), net.edge_param(u, v)
+    name, param = literal(net.edge_name(u, v)), net.edge_param(u, v)
     value = num(net.weight(u, v))
     if param is not None:
+        param = literal(param)
         return f"{name} = {param} = {value}" if name and name != param else f"{param} = {value}"
     return f"{name} = {value}" if name else value
 
 
 def _grad_name(net, u, v):
-    name = net.edge_name(u, v) or net.edge_param(u, v)
+    name = literal(net.edge_name(u, v) or net.edge_param(u, v))
     return name if name else "w"
+
+
+def _rules(net):
+    """The gradient rule of every combine mode but the sum the network uses, from the combine registry."""
+    from ..combine import get_combine
+
+    modes = {net.combine(n) for n in net.nodes if net.fn(n) != "input"} - {"sum"}
+    return {get_combine(m).symbol: get_combine(m).rule for m in sorted(modes)}
 
 
 def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
@@ -147,11 +169,11 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < batch:
             raise RojasError(f"sample {sample!r}: choose 0 ... {batch - 1} (the batch has {batch} samples)")
         k = int(k)
-    G = net._graph
+    G = net.graph
     nodes, edges, values = {}, [], {"o": {}, "fprime": {}, "delta": {}, "arriving": {}, "s": {},
                                       "grad": {}, "weight": {}}
     has_targets = lab is not None and lab.objective == "E"
-    obj = None if lab is None else ("E" if has_targets else f"o_{lab.objective}")
+    obj = None if lab is None else ("E" if has_targets else f"o({literal(lab.objective)})")
 
     def val(mapping, n):
         return _pick(mapping[n], k) if k is not None else float(mapping[n])
@@ -163,7 +185,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     outputs = set(net.outputs)
     for n in net.nodes:
         fn, combine = net.fn(n), net.combine(n)
-        name = str(n)
+        name = literal(n)
         if fn == "input":
             spec = NodeSpec(n, "input", name)
             spec.forward = {"value": None}
@@ -176,10 +198,13 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                 spec.backward["below"] = f"∂{obj}/∂{name} = {num(d)}"
             nodes[n] = spec
             continue
-        spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine == "product")
+        spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine != "sum")
         sym = fn_symbol(fn, combine)
         bias = net.bias(n)
-        bias_text = f"b = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
+        # "bias", not "b": an edge may be named b; a tied bias says its param (its total gradient is in the heading)
+        tied_bias = net.bias_param(n)
+        bias_text = f"bias {literal(tied_bias)} = {num(bias)}" if tied_bias is not None else \
+            f"bias = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
         spec.forward = {"left_head": "f′", "left": None, "right_head": sym, "right": None,
                         "above": name, "below": bias_text}
         spec.backward = {"left_head": "f′", "left": None, "right_head": "Σ", "right": None,
@@ -200,15 +225,25 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         nodes[n] = spec
 
     for u, v in net.edges:
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v))
-        values["weight"][(u, v)] = net.weight(u, v)
+        w = net.weight(u, v)
+        gname = _grad_name(net, u, v)
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v), name=gname if gname != "w" else "", weight=num(w),
+                     product=net.combine(v) != "sum")
+        values["weight"][(u, v)] = w
         if lab is not None:
             if k is None:
                 g = lab.weight_grad[(u, v)]
             else:
                 g = val(lab.o, u) * val(lab.delta, v) * partial(u, v)
             values["grad"][(u, v)] = g
-            e.backward = f"∂{obj}/∂{_grad_name(net, u, v)} = {num(g)}"
+            e.grad = num(g)
+            if e.product:  # the backward sweep multiplies by w·∂s/∂(w·o): the product of the other terms
+                p = partial(u, v)
+                values.setdefault("partial", {})[(u, v)] = p
+                factor_text = f"×{gname}·{fn_symbol('identity', net.combine(v))}′ = {num(w * p)}"
+            else:
+                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{num(w)}"
+            e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
         edges.append(e)
 
     order = list(net.nodes)
@@ -221,7 +256,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
             o = values["o"][out]
             err = ObjectiveNode("error", out)
             total += 0.5 * (o - t) ** 2
-            spec = NodeSpec(err, "error", f"½(o−t)² of {out}")
+            spec = NodeSpec(err, "error", f"½(o−t)² of {literal(out)}")
             spec.forward = {"left_head": "o−t", "left": num(o - t), "right_head": "½(·)²",
                             "right": num(0.5 * (o - t) ** 2), "above": f"t = {num(t)}", "below": None}
             spec.backward = {"left_head": "o−t", "left": num(o - t), "right_head": "Σ", "right": "1",
@@ -244,7 +279,28 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     elif lab is not None and not has_targets:
         seed_node = lab.objective
 
-    name = net.name or "network"
+    name = literal(net.name) or "network"
+    params = []
+    tied, tied_bias = {}, {}
+    for u, v in net.edges:
+        p = net.edge_param(u, v)
+        if p is not None:
+            tied.setdefault(p, []).append((u, v))
+    for n in net.nodes:
+        p = net.bias_param(n) if net.fn(n) != "input" else None
+        if p is not None:
+            tied_bias.setdefault(p, []).append(n)
+    given = net.params if tied or tied_bias else {}
+    for p in list(tied) + [p for p in tied_bias if p not in tied]:
+        edges_of, units_of = tied.get(p, []), tied_bias.get(p, [])
+        value = given[p] if p in given else net.weight(*edges_of[0])
+        grad = None
+        if lab is not None:
+            grad = num(sum(values["grad"][e] for e in edges_of) + sum(values["delta"][n] for n in units_of)) \
+                if k is not None else num(lab.param_grad[p])
+        where = [f"{len(edges_of)} edge{'s' * (len(edges_of) != 1)}"] * bool(edges_of) + \
+            [f"{len(units_of)} unit{'s' * (len(units_of) != 1)}' bias{'es' * (len(units_of) != 1)}"] * bool(units_of)
+        params.append((literal(p), num(value), grad, " and ".join(where)))
     if lab is None:
         n_in, n_out = len(net.inputs), len(net.outputs)
         subtitle = (f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
@@ -253,16 +309,17 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         if has_targets:
             value = sum(0.5 * (values["o"][o] - (_pick(lab.targets[o], k) if k is not None
                                                   else float(lab.targets[o]))) ** 2 for o in lab.targets)
-            subtitle = f"E = ½Σ(o−t)² = {value:.9g}"
+            subtitle = f"E = ½Σ(o−t)² = {num(value)}"
         else:
-            subtitle = f"objective: the value of {lab.objective} = {values['o'][lab.objective]:.9g}"
+            subtitle = f"objective: the value of {literal(lab.objective)} = {num(values['o'][lab.objective])}"
         if k is not None:
-            xs = ", ".join(f"{n} = {num(values['o'][n])}" for n in net.inputs)
-            subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {lab.value:.6g})" \
+            xs = ", ".join(f"{literal(n)} = {num(values['o'][n])}" for n in net.inputs)
+            subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {num(lab.value)})" \
                 if has_targets else f"   (sample {k + 1} of {batch}: {xs})"
-    from .layout import time_steps
+    from .timeline import time_steps
 
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G))
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
+                 params=params, products=any(e.product for e in edges), rules=_rules(net))

@@ -1,13 +1,33 @@
-"""Colours, symbols and number formats of the drawings (no Matplotlib here).
+"""Colours, symbols, font sizes and the one number format of the drawings (no Matplotlib here).
 
 The geometry of a drawing is expressed in units of the unit-circle radius R;
 a drawing's *scale* is how many points one R is on the page.  Font sizes are
-fractions of that scale, so a drawing shrinks as a whole, and the sizes below
-which labels stop being drawn are set here too.
+fixed in points and never below :data:`MIN_FONT`: a drawing that needs more
+room grows (or changes its level of detail and says so); it never shrinks its
+text or leaves a number out.
 """
 
-__all__ = ["num", "fn_symbol", "COLORS", "PATH_COLORS", "Geometry", "FULL", "COMPACT"]
+__all__ = [
+    "COLORS",
+    "COMPACT",
+    "FONT",
+    "FULL",
+    "MAX_SIDE_PT",
+    "MAX_SIDE_PX",
+    "MIN_FONT",
+    "NOTE_FONT",
+    "PATH_COLORS",
+    "PATH_DASHES",
+    "SYMBOLS",
+    "TABLE_FONT",
+    "Geometry",
+    "factor",
+    "fn_symbol",
+    "literal",
+    "num",
+]
 
+import math
 from dataclasses import dataclass
 
 COLORS = {
@@ -22,17 +42,20 @@ COLORS = {
     "input_edge": "#3b7a2a",
     "output_ring": "#2f5597",
     "error": "#efefef",
-    "muted": "#6b6b6b",
-    "note": "#555555",
+    "muted": "#5f5f5f",
+    "note": "#444444",
     "panel": "#fafafa",
 }
 
-# Path highlights: distinguishable colours, none of them the backward red.
-PATH_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#1f78b4",
-               "#a6761d", "#17becf", "#8c564b", "#bcbd22", "#7f7f7f")
+# Path highlights: the Okabe–Ito palette (Okabe & Ito 2008), told apart under the common colour-vision
+# deficiencies; every path also carries a numbered marker, and beyond eight paths a dash pattern.
+PATH_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+PATH_DASHES = ("-", "--", ":", "-.")
 
-_SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
-            "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}
+SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
+           "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}
+SYMBOL_MEANING = {"σ": "σ = logistic sigmoid", "s+": "s+ = softplus log(1 + eˢ)", "id": "id = identity",
+                  "Π": "Π = product unit"}
 
 
 def fn_symbol(fn, combine="sum"):
@@ -43,34 +66,70 @@ def fn_symbol(fn, combine="sum"):
     >>> fn_symbol("sigmoid"), fn_symbol("identity", "product"), fn_symbol("tanh", "product")
     ('σ', 'Π', 'Π tanh')
     """
-    sym = _SYMBOLS.get(fn, str(fn))
-    if combine == "product":
-        return "Π" if fn == "identity" else f"Π {sym}"
+    sym = SYMBOLS.get(fn, str(fn))
+    if combine != "sum":  # the combine mode's own symbol, from the registry (Π for a product)
+        from ..combine import get_combine
+
+        mode = get_combine(combine).symbol
+        return mode if fn == "identity" else f"{mode} {sym}"
     return sym
 
 
 def num(value, digits=4):
-    """A number in at most about seven characters, with a true minus sign.
+    """The drawings' one number format: `digits` significant digits, a true minus sign.
+
+    Plain notation from 0.001 to 10⁴ (never fewer digits for a longer
+    number, and a rounded number keeps its trailing zeros, so numbers side
+    by side read alike; an exact short number such as a given weight 0.15
+    stays short), scientific beyond.
 
     Examples
     --------
-    >>> [num(v) for v in (0.15, 0.593269992, 0.000438567734, -12.5, 0.0, 8.0, 123456.0)]
-    ['0.15', '0.5933', '4.39e−4', '−12.5', '0', '8', '1.23e5']
+    >>> [num(v) for v in (0.15, 0.593269992, 0.000438567734, -12.5, 0.0, 8.0, 123456.0, -0.002274, -0.0226041)]
+    ['0.15', '0.5933', '4.386e−4', '−12.5', '0', '8', '1.235e5', '−0.002274', '−0.02260']
     """
     value = float(value)
     if value == 0:
         return "0"
-    if value != value or value in (float("inf"), float("-inf")):
+    if math.isnan(value) or math.isinf(value):
         return str(value)
     mag = abs(value)
     if 1e-3 <= mag < 1e4:
         text = f"{value:.{digits}g}"
-        if len(text.lstrip("-")) > 7:
-            text = f"{value:.{digits - 1}g}"
+        if "e" in text:  # .4g writes 1.235e+03 for 1234.5
+            text = f"{value:.0f}"
+        elif float(text) != value:  # rounded: show every significant digit, trailing zeros too
+            text = f"{value:#.{digits}g}".rstrip(".")
     else:
-        mantissa, exponent = f"{value:.{max(digits - 2, 1)}e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        text = f"{mantissa}e{int(exponent)}"
     return text.replace("-", "−")
+
+
+def factor(value, digits=4):
+    """A number written as a factor of a product: negative ones in brackets.
+
+    Examples
+    --------
+    >>> factor(0.25), factor(-0.2171)
+    ('0.25', '(−0.2171)')
+    """
+    text = num(value, digits)
+    return f"({text})" if text.startswith("−") else text
+
+
+def literal(text):
+    """User text (ids, names, titles) as it is: a string, whatever it was (no mathtext: the drawing
+    turns Matplotlib's math parsing off for every text it writes).
+
+    Examples
+    --------
+    >>> literal(5), literal("$x$"), literal(None)
+    ('5', '$x$', '')
+    """
+    return "" if text is None else str(text)
 
 
 @dataclass(frozen=True)
@@ -84,9 +143,9 @@ class Geometry:
     slot, dummy_slot : float
         Vertical room of a unit, and of a long edge passing through a column.
     scale : float
-        Points per R aimed at; a drawing too large for the page is scaled down.
+        Points per R aimed at (a full drawing grows it until its numbers fit).
     min_scale : float
-        Below this scale the mode's labels no longer fit.
+        Below this scale the mode's texts no longer fit.
     """
 
     gap: float
@@ -97,13 +156,14 @@ class Geometry:
 
 
 # "full": numbers in the units and on the edges; "compact": ids only, numbers in a table.
-FULL = Geometry(gap=6.0, slot=3.6, dummy_slot=1.6, scale=38.0, min_scale=22.0)
+FULL = Geometry(gap=6.0, slot=3.6, dummy_slot=1.6, scale=38.0, min_scale=30.0)
 OBJECTIVE_GAP = 3.3  # between the outputs, their error units and E: no labels there
 COMPACT = Geometry(gap=4.2, slot=2.7, dummy_slot=0.9, scale=16.0, min_scale=2.0)
 
-# Fonts as fractions of the scale (points per R), with bounds in points.
-FONT = {"value": 0.235, "head": 0.19, "tag": 0.225, "edge": 0.225, "title": 0.3}
-FONT_MAX = {"value": 10.0, "head": 8.0, "tag": 9.5, "edge": 9.5, "title": 12.0}
-MIN_FONT = 4.5         # no text in a drawing is smaller than this
-TABLE_FONT = 7.0       # the table beside a compact drawing
-MAX_FIGSIZE = (16.0, 12.0)  # inches: a drawing that needs more is scaled down
+# Font sizes in points: fixed, never below MIN_FONT at the saved size.
+FONT = {"value": 7.0, "head": 7.0, "tag": 8.0, "edge": 7.5, "title": 12.0, "subtitle": 8.5, "explain": 7.5}
+MIN_FONT = 7.0         # no text in a drawing is smaller than this
+TABLE_FONT = 7.5       # the tables beside a compact drawing
+NOTE_FONT = 8.0
+MAX_SIDE_PT = 2000.0   # a full or table drawing is at most this many points a side (else: less detail)
+MAX_SIDE_PX = 4000     # no image is larger than this many pixels a side

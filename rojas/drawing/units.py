@@ -12,7 +12,20 @@ import numpy as np
 
 from .style import COLORS
 
-__all__ = ["UnitArtists", "draw_unit", "draw_input", "Measure", "fit_text"]
+__all__ = [
+    "BOX",
+    "HEAD_DY",
+    "VALUE_DY",
+    "Measure",
+    "UnitArtists",
+    "clip_polyline",
+    "draw_input",
+    "draw_unit",
+    "fit_text",
+    "half_room",
+    "route_curve",
+    "text_size_pt",
+]
 
 BOX = (1.05, 0.78)  # an input box's half width and half height, in R
 
@@ -47,7 +60,7 @@ class Measure:
             from matplotlib.font_manager import FontProperties
 
             prop = FontProperties(size=fontsize, weight=weight, family=family)
-            w, h, d = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+            w, h, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
             # Matplotlib lays out a line at least as high as "lp": use that line height.
             lp = ("lp", key[1], weight, family)
             if lp not in self._line:
@@ -61,6 +74,45 @@ class Measure:
         return bb.x0, bb.y0, bb.x1, bb.y1
 
 
+def text_size_pt(text, fontsize, weight="normal", family=None):
+    """``(width, height)`` of a one-line text in points, measured without a figure (Agg at 72 dpi).
+
+    Examples
+    --------
+    >>> w, h = text_size_pt("0.5933", 10)
+    >>> 20 < w < 40 and 7 < h < 14
+    True
+    """
+    global _RENDERER
+    from matplotlib.font_manager import FontProperties
+
+    if _RENDERER is None:
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        _RENDERER = RendererAgg(10, 10, 72)
+    key = (text, round(float(fontsize), 3), weight, family)
+    if key not in _SIZES:
+        prop = FontProperties(size=fontsize, weight=weight, family=family)
+        w, h, _ = _RENDERER.get_text_width_height_descent(text, prop, ismath=False)
+        lp = _RENDERER.get_text_width_height_descent("lp", prop, ismath=False)[1]
+        _SIZES[key] = (w, max(h, lp))
+    return _SIZES[key]
+
+
+_RENDERER, _SIZES = None, {}
+
+
+def half_room(dy, height, r=1.0):
+    """How wide a text of `height` may be, centred half a radius from the split and `dy` from the
+    centre, to stay inside its half of a circle of radius `r` (all in the same units)."""
+    reach = abs(dy) + height / 2                  # the text's corner farthest from the centre line
+    chord = math.sqrt(max((0.95 * r) ** 2 - reach ** 2, 0.0))
+    return max(2 * min(chord - 0.5 * r, 0.46 * r), 0.0)
+
+
+HEAD_DY, VALUE_DY = 0.4, -0.12  # where a half's heading and value sit, in radii from the centre
+
+
 def fit_text(measure, text, fontsize, width, minimum=0.0, weight="normal"):
     """The largest font size up to `fontsize` at which `text` is at most `width` wide (None below `minimum`)."""
     w, _ = measure.size(text, fontsize, weight)
@@ -68,23 +120,6 @@ def fit_text(measure, text, fontsize, width, minimum=0.0, weight="normal"):
         return fontsize
     size = fontsize * width / w
     return size if size >= minimum else None
-
-
-def _fit_half(measure, text, fontsize, dy, r, minimum):
-    """The font size at which `text`, centred half a radius from the split and `dy` above the
-    centre, lies inside its half of the circle (None if that is below `minimum`)."""
-    size = fontsize
-    for _ in range(4):
-        w, h = measure.size(text, size)
-        reach = abs(dy) + h / 2                      # the text's corner farthest from the centre line
-        chord = math.sqrt(max((0.95 * r) ** 2 - reach ** 2, 0.0))
-        allowed = 2 * min(chord - 0.5 * r, 0.46 * r)
-        if allowed > 0 and w <= allowed:
-            return size if size >= minimum else None
-        size *= max(allowed, 0.0) / w * 0.98 if allowed > 0 else 0.8
-        if size < minimum:
-            return None
-    return None
 
 
 class UnitArtists:
@@ -131,10 +166,10 @@ def draw_unit(ax, xy, radius=1.0, *, left=None, left_head=None, right=None, righ
     output : bool
         Draw the ring that marks an output.
     fontsize, headsize : float
-        In points; a text too wide for its half is set smaller (down to
-        `min_font`, below which it is left out).
+        In points.  Every text is drawn at its size, none is left out: the
+        caller chooses a radius at which they fit (see :func:`half_room`).
     measure : Measure, optional
-        Needed to fit the texts; without it they are not fitted.
+        Unused; kept for callers that pass it.
 
     Returns
     -------
@@ -172,23 +207,15 @@ def draw_unit(ax, xy, radius=1.0, *, left=None, left_head=None, right=None, righ
     for side, sign in (("left", -1), ("right", 1)):
         head, value = (left_head, left) if side == "left" else (right_head, right)
         cx = x + sign * 0.5 * r
-        if head is not None:
-            hy = 0.4 * r if value is not None else 0.0
-            size = headsize if value is not None else fontsize
-            if measure is not None:
-                size = _fit_half(measure, head, size, hy, r, min_font)
-            if size:
-                out.texts[f"{side}_head"] = ax.text(cx, y + hy, head, ha="center", va="center", fontsize=size,
-                                                    color=COLORS["muted"] if value is not None else text_color,
-                                                    zorder=zorder + 0.2)
+        if head is not None:  # every text is drawn at its size: the drawing's scale makes room for it
+            hy = HEAD_DY * r if value is not None else 0.0
+            out.texts[f"{side}_head"] = ax.text(
+                cx, y + hy, head, ha="center", va="center", fontsize=headsize if value is not None else fontsize,
+                color=COLORS["muted"] if value is not None else text_color, zorder=zorder + 0.2, parse_math=False)
         if value is not None:
-            vy = -0.12 * r if head is not None else 0.0
-            size = fontsize
-            if measure is not None:
-                size = _fit_half(measure, value, fontsize, vy, r, min_font)
-            if size:
-                out.texts[side] = ax.text(cx, y + vy, value, ha="center", va="center", fontsize=size,
-                                          color=text_color, zorder=zorder + 0.2)
+            vy = VALUE_DY * r if head is not None else 0.0
+            out.texts[side] = ax.text(cx, y + vy, value, ha="center", va="center", fontsize=fontsize,
+                                      color=text_color, zorder=zorder + 0.2, parse_math=False)
     return out
 
 
@@ -212,16 +239,11 @@ def draw_input(ax, xy, name, value=None, *, size=BOX, fontsize=9.0, measure=None
     ax.add_artist(box)
     out.right = box
     out.shapes = [box]
-    inner = 1.75 * hw
     lines = [("id", name, "bold")] + ([("value", value, "normal")] if value is not None else [])
     for i, (key, text, weight) in enumerate(lines):
         ty = y + (0.34 * hh if len(lines) == 2 and i == 0 else -0.36 * hh if len(lines) == 2 else 0.0)
-        fs = fontsize
-        if measure is not None:
-            fs = fit_text(measure, text, fontsize, inner, min_font, weight)
-        if fs:
-            out.texts[key] = ax.text(x, ty, text, ha="center", va="center", fontsize=fs, fontweight=weight,
-                                     color=COLORS["ink"], zorder=zorder + 0.2)
+        out.texts[key] = ax.text(x, ty, text, ha="center", va="center", fontsize=fontsize, fontweight=weight,
+                                 color=COLORS["ink"], zorder=zorder + 0.2, parse_math=False)
     return out
 
 

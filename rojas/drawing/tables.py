@@ -1,0 +1,163 @@
+"""The table level of detail: the graph with its units named, every number in numbered tables beside it.
+
+The graph is drawn small (ids in the units, plain edges); the tables list
+every unit (its function, bias, f′(s), o, δ) and every edge (its name, weight
+and gradient), numbered, column block after column block, so that a network
+of up to a few hundred nodes keeps every number of its labeling in the figure.
+"""
+
+import math
+import textwrap
+
+import numpy as np
+
+from .edges import draw_edges, edge_points, node_shape
+from .panels import heading
+from .scene import ObjectiveNode
+from .sizing import TABLE_BLOCK_ROWS, params_lines
+from .style import COLORS, MIN_FONT, NOTE_FONT, TABLE_FONT
+from .units import BOX, clip_polyline, draw_input, draw_unit
+
+__all__ = ["compact_extras", "draw_compact", "table_lines", "wrapped_note"]
+
+
+def draw_compact(ctx):
+    """Units named by their ids, plain edges: fast, with collections for large graphs."""
+    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.patches import Rectangle, Wedge
+
+    d, scene, lay = ctx.d, ctx.scene, ctx.layout
+    panel = d.panels[0]
+    ax = d.ax
+    ppu = ctx.m.points_per_unit
+    title_y = heading(ctx, ctx.plan.xmin - ctx.plan.left, 0.0, [scene.subtitle], ctx.plan.width * ppu)
+    d.offsets[panel] = title_y - 0.4 - (ctx.plan.ymax + 1.2)
+    nodes = [n for n in scene.order if n in lay.pos]
+    drawn = d.nodes.setdefault(panel, {})
+    if len(nodes) > 120 or ppu < 5:
+        lefts, rights, boxes = [], [], []
+        for n in nodes:
+            x, y = ctx.pos(n, panel)
+            if scene.nodes[n].kind == "input":
+                boxes.append(Rectangle((x - BOX[0] * 0.9, y - BOX[1] * 0.9), 1.8 * BOX[0], 1.8 * BOX[1]))
+            else:
+                lefts.append(Wedge((x, y), 1.0, 90, 270))
+                rights.append(Wedge((x, y), 1.0, -90, 90))
+        lw = min(0.8, 0.06 * ppu)
+        for patches, color, edge in ((lefts, COLORS["fprime"], COLORS["ink"]),
+                                     (rights, COLORS["value"], COLORS["ink"]),
+                                     (boxes, COLORS["input"], COLORS["input_edge"])):
+            if patches:
+                coll = PatchCollection(patches, facecolor=color, edgecolor=edge, linewidths=lw, zorder=3)
+                ax.add_collection(coll)
+                d.collections.append(coll)
+        segs = [clip_polyline(edge_points(ctx, e.u, e.v, panel), node_shape(ctx, e.u, panel),
+                              node_shape(ctx, e.v, panel)) for e in scene.edges if (e.u, e.v) in lay.routes]
+        segs = [s for s in segs if len(s) >= 2]
+        alpha = float(np.clip(8.0 / math.sqrt(max(len(segs), 1)), 0.08, 0.7))
+        coll = LineCollection(segs, colors=COLORS["forward"], linewidths=min(0.7, 0.05 * ppu + 0.15),
+                              alpha=alpha, zorder=2)
+        ax.add_collection(coll)
+        d.collections.append(coll)
+        return
+    for n in nodes:
+        spec = scene.nodes[n]
+        x, y = ctx.pos(n, panel)
+        if spec.kind == "input":
+            unit = draw_input(ax, (x, y), spec.name, size=(BOX[0] * 0.9, BOX[1] * 0.9), fontsize=MIN_FONT,
+                              linewidth=0.8)
+        else:
+            unit = draw_unit(ax, (x, y), 1.0, output=spec.output, linewidth=0.8)
+            unit.texts["id"] = ax.text(x, y, spec.name, ha="center", va="center", fontsize=MIN_FONT, zorder=4,
+                                       color=COLORS["ink"], parse_math=False,
+                                       bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
+                                                 alpha=0.8))
+        drawn[n] = unit
+    draw_edges(ctx, panel, arrows=ppu >= 6)
+
+
+def _columns_text(header, rows):
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if i != 1 else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return [line(header), line(["─" * w for w in widths]), *map(line, rows)]
+
+
+def table_lines(scene, order):
+    """The lines of the tables: the units as drawn (numbered), then the edges (numbered), then tied params."""
+    obj = "E" if scene.objective in (None, "E") else f"o({scene.objective})"
+    if scene.labeled:
+        header = ("#", "unit", "f", "bias", "f′(s)", "o", "δ")
+    else:
+        header = ("#", "unit", "f", "bias")
+    rows = []
+    v = scene.values
+    for k, n in enumerate(order, 1):
+        spec = scene.nodes[n]
+        if spec.kind == "input":
+            row = (str(k), spec.name, "input", "")
+            if scene.labeled:
+                row += ("", spec.forward["value"], spec.backward["below"].rsplit(" = ", 1)[1])
+        else:
+            f = spec.forward
+            row = (str(k), spec.name, f["right_head"], (f.get("below") or "").replace("bias = ", ""))
+            if scene.labeled:
+                row += (spec.forward["left"], spec.forward["right"], spec.backward["below"].replace("δ = ", ""))
+        rows.append(row)
+    out = ["Units, column by column:"] + _columns_text(header, rows)
+    edges = [e for e in scene.edges if not e.objective]
+    if edges:
+        header = ("#", "edge", "name", "w") + ((f"∂{obj}/∂w",) if scene.labeled else ())
+        rows = [(str(k), f"{scene.nodes[e.u].name} → {scene.nodes[e.v].name}", e.name, e.weight)
+                + ((e.grad,) if scene.labeled else ()) for k, e in enumerate(edges, 1)]
+        out += ["", "Edges" + (" (∂/∂w into a Π unit: δ_p·∂s_p/∂w)" if scene.products else "") + ":"]
+        out += _columns_text(header, rows)
+    if scene.params:
+        out += [""] + params_lines(scene)
+    if v and scene.labeled:
+        out += ["", f"δ = ∂{obj}/∂s (inputs: ∂{obj}/∂x)"]
+    return out
+
+
+def wrapped_note(text, width_pt, size=NOTE_FONT):
+    """A note wrapped to `width_pt` points: never clipped, however long."""
+    chars = max(int(width_pt / (0.62 * size)), 30)
+    return "\n".join(textwrap.wrap(text, chars, break_on_hyphens=False))
+
+
+def compact_extras(ctx):
+    """The numbered tables beside the graph, in blocks of at most TABLE_BLOCK_ROWS lines, and the note."""
+    d, scene = ctx.d, ctx.scene
+    ax, fig = d.ax, d.figure
+    n, m = scene.counts
+    order = [k for k in scene.order if not isinstance(k, ObjectiveNode)]
+    lay = ctx.layout
+    order.sort(key=lambda k: (lay.column[k], -lay.pos[k][1]))  # as drawn: by column, top to bottom
+    lines = table_lines(scene, order)
+    blocks = [lines[i:i + TABLE_BLOCK_ROWS] for i in range(0, len(lines), TABLE_BLOCK_ROWS)]
+    bb = ax.get_position(original=True)  # the box given, not the one the aspect shrank
+    fw, _ = fig.get_size_inches()
+    tw_pt, _ = ctx.plan.table_size()
+    tax = fig.add_axes([bb.x1, bb.y0, (tw_pt / 72) / fw, bb.height])
+    tax.set_axis_off()
+    d.table_ax = tax
+    d.tables = []
+    for i, block in enumerate(blocks):
+        t = tax.annotate("\n".join(block), (0.0, 1.0), xycoords="axes fraction",
+                         xytext=(8 + i * (tw_pt - 8) / len(blocks), -4), textcoords="offset points",
+                         ha="left", va="top", family="monospace", fontsize=TABLE_FONT * ctx.plan.font_factor,
+                         color=COLORS["ink"],
+                         linespacing=1.25, parse_math=False)
+        d.tables.append(t)
+    d.table = d.tables[0] if d.tables else None
+    note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
+            f"ids and every number is in the numbered tables beside it (rojas grad prints them too)")
+    # The note goes under the tables: the graph's axes keep their scale.
+    d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 120), NOTE_FONT * ctx.plan.font_factor), (0.0, 0.0),
+                          xycoords="axes fraction", xytext=(8, 5), textcoords="offset points", ha="left",
+                          va="bottom", fontsize=NOTE_FONT * ctx.plan.font_factor, color=COLORS["note"], zorder=8,
+                          parse_math=False,
+                          bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="#cccccc", alpha=0.95))
