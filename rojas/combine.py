@@ -270,12 +270,39 @@ def _product_segments(terms, layout):
         return np.ones((len(layout),) + terms.shape[1:], terms.dtype), terms.copy()
     table = np.ones((len(layout), layout.width) + terms.shape[1:], terms.dtype)
     table[layout.index, layout.col] = terms
-    before = np.cumprod(table, axis=1)
-    after = np.cumprod(table[:, ::-1], axis=1)[:, ::-1]
-    others = np.ones_like(table)
-    others[:, 1:] *= before[:, :-1]
-    others[:, :-1] *= after[:, 1:]
-    return before[:, -1], others[layout.index, layout.col]
+    if np.iscomplexobj(table):  # the complex step: plain running products
+        before = np.cumprod(table, axis=1)
+        after = np.cumprod(table[:, ::-1], axis=1)[:, ::-1]
+        others = np.ones_like(table)
+        others[:, 1:] *= before[:, :-1]
+        others[:, :-1] *= after[:, 1:]
+        return before[:, -1], others[layout.index, layout.col]
+    # Real products are carried as mantissa and exponent (np.frexp), so that a product whose value
+    # is finite is finite even when a partial product on the way is not: 1e200·1e200·1e-300 is
+    # 1e100, and 1e300·1e300·0 is 0, not inf·0 = NaN.
+    mantissa, exponent = np.frexp(table)
+    exponent = exponent.astype(np.int64)
+    b_m, b_e = np.cumprod(mantissa, axis=1), np.cumsum(exponent, axis=1)
+    a_m = np.cumprod(mantissa[:, ::-1], axis=1)[:, ::-1]
+    a_e = np.cumsum(exponent[:, ::-1], axis=1)[:, ::-1]
+    o_m, o_e = np.ones_like(mantissa), np.zeros_like(exponent)
+    o_m[:, 1:] *= b_m[:, :-1]
+    o_e[:, 1:] += b_e[:, :-1]
+    o_m[:, :-1] *= a_m[:, 1:]
+    o_e[:, :-1] += a_e[:, 1:]
+    at = (layout.index, layout.col)
+    return _ldexp(b_m[:, -1], b_e[:, -1]), _ldexp(o_m[at], o_e[at])
+
+
+def _ldexp(mantissa, exponent):
+    with np.errstate(over="ignore"):  # a true value beyond float64 is inf: the sweeps name it
+        return np.ldexp(mantissa, np.clip(exponent, -4000, 4000).astype(np.int32))
+
+
+def _product_value(terms):
+    if len(terms) == 0:  # the empty product
+        return np.ones(terms.shape[1:], terms.dtype)[()]
+    return _product_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))[0][0]
 
 
 def _product_partials(terms):
@@ -288,7 +315,7 @@ _REGISTRY["sum"] = Combine(
     rule="∂E/∂w_ij = o_i·δ_j", linear=True, sympy=lambda sp, terms: sp.Add(*terms),
     segments=_sum_segments)
 _REGISTRY["product"] = Combine(
-    "product", value=lambda t: np.prod(t, axis=0), partials=_product_partials, symbol="Π",
+    "product", value=_product_value, partials=_product_partials, symbol="Π",
     rule="∂E/∂w_ij = δ_j·∂s_j/∂w_ij = o_i·δ_j·Π_{m≠i} w_mj·o_m",
     sympy=lambda sp, terms: sp.Mul(*terms), segments=_product_segments)
 

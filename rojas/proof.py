@@ -24,6 +24,12 @@ __all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_differe
 DEFAULT_UNIT_LIMIT = 2_000
 
 
+def _untied(G):
+    from .network import Network
+
+    return Network(G)
+
+
 def finite_difference(lab, source):
     """∂objective/∂source by a central difference of the forward sweep alone.
 
@@ -41,6 +47,15 @@ def finite_difference(lab, source):
     params = lab.parameters()
     w, b = params["weights"], params["biases"]
     p = np.array(list(params["params"].values()))
+
+    if source.kind == "weight" and net.edge_param(*source.edges[0]) is not None:
+        # A tied edge: its own ∂E/∂w is one occurrence of the param, which no perturbation of the
+        # shared param isolates. Differentiate a copy in which this one edge is untied instead.
+        u, v = source.edges[0]
+        G = net.to_networkx()
+        G.edges[u, v].pop("param")
+        G.edges[u, v]["weight"] = lab.weight(u, v)
+        net = _untied(G)  # same edge order: the weights array still fits
 
     def at(shift):
         w2, b2, p2, x2 = w.copy(), b.copy(), p.copy(), dict(inputs)

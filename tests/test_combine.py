@@ -135,3 +135,15 @@ def test_a_registered_mode_runs_through_every_sweep():
         fd = (rojas.evaluate(net, {"x1": 0.3, "x2": -0.8}, {"y": 0.25}, weights=w + step)
               - rojas.evaluate(net, {"x1": 0.3, "x2": -0.8}, {"y": 0.25}, weights=w - step)) / 2e-6
         assert lab.gradients()["weights"][k] == pytest.approx(fd, rel=1e-7, abs=1e-10)
+
+
+def test_a_product_whose_value_is_finite_is_finite():
+    # Running products in mantissa and exponent: no inf on the way to a finite value, no inf·0 = NaN.
+    import numpy as np
+    from rojas.combine import get_combine
+
+    product = get_combine("product")
+    assert product.value(np.array([1e200, 1e200, 1e-300])) == 1e100
+    assert product.value(np.array([1e300, 1e300, 0.0])) == 0.0
+    assert list(product.partials(np.array([1e300, 1e300, 0.0]))) == [0.0, 0.0, np.inf]
+    assert list(product.partials(np.array([2.0, 3.0, -4.0]))) == [-12.0, -8.0, 6.0]

@@ -45,7 +45,6 @@ class Case:
     culprit: str = ""  # ERROR: a regular expression the error line must match
     writes: tuple = ()  # files the command may create or change
     env: dict = field(default_factory=dict)
-    owner: str = ""  # the branch that fixes the case (xfail until merged)
     setup: object = None  # setup(folder) before the run
     check: object = None  # check(folder, result) after it
     timeout: float = TIMEOUT
@@ -82,7 +81,7 @@ def _big_file(folder):
 
 
 def _long_sequence(folder):
-    n = 200_000
+    n = 300_000  # × 3 nodes and edges a step: over the unfolded size limit of 1,000,000
     with open(os.path.join(folder, "long.data.json"), "w") as fh:
         json.dump({"inputs": {"x": [0.5] * n}, "initial": {"h": 0.0}, "targets": {"h": [0.1] * n}}, fh)
 
@@ -102,11 +101,6 @@ def _tex_is_inert(folder, result):
     tex = open(os.path.join(folder, "proof.tex"), encoding="utf-8").read()
     for raw in ("\\input{/etc/hostname}", "\\immediate\\write18", "\\write18{"):
         assert raw not in tex, f"{raw} reached the LaTeX unescaped"
-
-
-def _finite_product(folder, result):
-    assert "non-finite" not in result.stdout + result.stderr
-    assert re.search(r"\b1e\+100\b|1e100|1\.0+e\+100", result.stdout), result.stdout
 
 
 GRAD = ["grad"]
@@ -183,63 +177,65 @@ CASES = [
     Case("an ASCII terminal", [*GRAD, *BASE], OK, env={"PYTHONIOENCODING": "ascii"},
          check=_stdout_has(r"\\u03b4")),
     Case("a Latin-1 terminal", [*GRAD, *BASE], OK, env={"PYTHONIOENCODING": "latin-1"}),
+    # A lone surrogate is not Unicode text: ids and names holding one are refused at load, naming them.
     Case("a lone surrogate in an id on an ASCII terminal", [*GRAD, "surrogate_id.json", "--data",
                                                             "base.data.json"],
-         OK, env={"PYTHONIOENCODING": "ascii"}, check=_stdout_has(r"h\\ud800")),
-    Case("a lone surrogate in an id", [*GRAD, "surrogate_id.json", "--data", "base.data.json"], OK),
+         ERROR, r"lone surrogate", env={"PYTHONIOENCODING": "ascii"}),
+    Case("a lone surrogate in an id", [*GRAD, "surrogate_id.json", "--data", "base.data.json"], ERROR,
+         r"lone surrogate"),
     Case("a lone surrogate in an id, written to a report",
-         ["prove", "surrogate_id.json", "--data", "base.data.json", "--wrt", "w1", "-o", "proof.md"], OK,
-         writes=("proof.md",), check=lambda folder, r: "h\\ud800" in open(os.path.join(folder, "proof.md"),
-                                                                       encoding="utf-8").read()),
+         ["prove", "surrogate_id.json", "--data", "base.data.json", "--wrt", "w1", "-o", "proof.md"], ERROR,
+         r"lone surrogate"),
     Case("a lone surrogate in an id, drawn", ["draw", "surrogate_id.json", "--data", "base.data.json",
-                                              "-o", "out.png"], OK, writes=("out.png",), owner="draw"),
+                                              "-o", "out.png"], ERROR, r"lone surrogate"),
     Case("unfold --steps 1000000000", ["unfold", "rnn.json", "--steps", "1000000000", "-o", "u.json"],
-         ERROR, r"--steps|steps", owner="time", timeout=15, memory_mb=3000),
-    Case("a 200,000-step sequence", ["unfold", "rnn.json", "--data", "long.data.json", "-o", "u.json"],
-         ERROR, r"long\.data\.json|steps", setup=_long_sequence, owner="time", timeout=15, memory_mb=3000),
+         ERROR, r"--steps|steps", timeout=15, memory_mb=3000),
+    Case("a 300,000-step sequence", ["unfold", "rnn.json", "--data", "long.data.json", "-o", "u.json"],
+         ERROR, r"long\.data\.json|steps", setup=_long_sequence, timeout=15, memory_mb=3000),
     # ---- symbolic work bounded (the proof's SymPy section skipped, the rest written)
     Case("prove with (1/10)**(10**9) in a primitive",
-         ["prove", "prim_rational_power.json", "--data", "base.data.json", "--wrt", "w1"], OK,
-         owner="proof", timeout=20),
-    Case("prove on a complete DAG of 20 tanh units", ["prove", "dag20_tanh.json", *PROVE_CHAIN], OK,
-         owner="proof", timeout=20),
-    Case("prove on a chain of 38 tanh units", ["prove", "chain38_tanh.json", *PROVE_CHAIN], OK,
-         owner="proof", timeout=20),
+         ["prove", "prim_rational_power.json", "--data", "base.data.json", "--wrt", "w1"], OK, timeout=20),
+    Case("prove on a complete DAG of 20 tanh units", ["prove", "dag20_tanh.json", *PROVE_CHAIN], EITHER,
+         r"limit", timeout=20),
+    Case("prove on a chain of 38 tanh units", ["prove", "chain38_tanh.json", *PROVE_CHAIN], OK, timeout=20),
     Case("prove --format tex with TeX in ids and names",
          ["prove", "tex_injection.json", "--data", "base.data.json", "--wrt", "w2", "--format", "tex",
-          "-o", "proof.tex"], OK, writes=("proof.tex",), check=_tex_is_inert, owner="proof"),
+          "-o", "proof.tex"], OK, writes=("proof.tex",), check=_tex_is_inert),
     # ---- odd values: one clear line
     Case("an edge param that is a list", [*GRAD, "param_list.json", "--data", "base.data.json"],
-         ERROR, r"param", owner="net"),
+         ERROR, r"param"),
     Case("an edge param that is an object", [*GRAD, "param_dict.json", "--data", "base.data.json"],
-         ERROR, r"param", owner="net"),
+         ERROR, r"param"),
     Case("ids 1 and '1' both", [*GRAD, "int_and_str_ids.json", "--data", "base.data.json"],
-         ERROR, r"'1'", owner="net"),
+         ERROR, r"'1'"),
     Case("an id that is a list", [*GRAD, "list_id.json", "--data", "base.data.json"], ERROR, r"id \[1, 2\]"),
     Case("a param named like a node", [*GRAD, "param_named_like_node.json", "--data", "base.data.json"],
-         ERROR, r"'h'", owner="net"),
+         ERROR, r"'h'"),
     Case("a node named E", [*GRAD, "node_named_E.json", "--data", "base.data.json"], EITHER, r"'E'"),
     Case("NaN in an extra attribute", [*TRAIN[:1], "nan_extra.json", *TRAIN[2:], "-o", "out.json"],
-         ERROR, r"color", owner="net"),
+         ERROR, r"color"),
     Case("newlines and ANSI escapes in an id", [*GRAD, "control_id.json", "--data", "base.data.json"], OK,
-         check=_no_forged_lines, owner="lead: rojas/report.py tables through rojas.formatting.table"),
+         check=_no_forged_lines),
+    # The value 1e200·1e200·1e-300 = 1e100 is finite and computed so; ∂p/∂c = 1e400 is not a float64,
+    # and the error names that derivative, not the value.
     Case("a product 1e200·1e200·1e-300", [*GRAD, "product_overflow.json", "--data",
                                          "product_overflow.data.json", "--of", "p"],
-         OK, check=_finite_product, owner="label"),
+         ERROR, r"delta at node 'c' \(input\) in the backward sweep"),
     # ---- figures render user text literally
     Case("mathtext in ids and edge names", ["draw", "mathtext_id.json", "--data", "base.data.json",
-                                            "-o", "out.png"], OK, writes=("out.png",), owner="draw"),
+                                            "-o", "out.png"], OK, writes=("out.png",)),
     Case("mathtext in --title", ["draw", *BASE, "-o", "out.png", "--title", "$\\frac{x$"], OK,
-         writes=("out.png",), owner="draw"),
+         writes=("out.png",)),
     Case("a graph name that is an object", ["draw", "name_not_string.json", "-o", "out.png"], EITHER,
-         r"name", writes=("out.png",), owner="draw"),
+         r"name", writes=("out.png",)),
     # ---- exit codes that mean what they say
     Case("paths --count --to an unknown node", ["paths", *BASE, "--from", "w1", "--count", "--to", "nosuch"],
-         ERROR, r"nosuch", owner="proof"),
+         ERROR, r"nosuch"),
     Case("train --shuffle --seed -5", [*TRAIN, "--mode", "online", "--shuffle", "--seed", "-5", "-o", "out.json"],
-         EITHER, r"seed", writes=("out.json",), owner="checktrain"),
-    Case("train diverging", ["train", *BASE, "--lr", "1e6", "--epochs", "200", "-o", "out.json"],
-         ERROR, r"diverg|loss", owner="checktrain"),
+         EITHER, r"seed", writes=("out.json",)),
+    Case("train diverging", ["train", "linear.json", "--data", "linear.data.json", "--lr", "10", "--epochs",
+                             "200", "-o", "out.json"],
+         ERROR, r"diverg|loss"),
     Case("check near overflow", ["check", "near_overflow.json", "--data", "near_overflow.data.json", "--of", "y"],
          OK, check=lambda folder, r: "Warning" not in r.stderr and "FAIL" not in r.stdout),
 ]
@@ -291,8 +287,7 @@ def assert_outcome(result, expect, culprit=""):
 
 
 def _param(case):
-    marks = [pytest.mark.xfail(strict=False, reason=f"fixed on branch {case.owner}")] if case.owner else []
-    return pytest.param(case, id=case.id, marks=marks)
+    return pytest.param(case, id=case.id)
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])

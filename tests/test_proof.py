@@ -334,3 +334,19 @@ def test_prove_refuses_a_label_source():
     ex = Example("mazur")
     r = rojas_cli("prove", ex.path, "--data", ex.data, "--wrt", "s:h1")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_the_central_difference_of_one_occurrence_of_a_tied_weight():
+    # Two edges share param p: the first edge's own ∂E/∂w is o_x1·δ_h, not the param's total.
+    import rojas
+    from rojas.proof import finite_difference
+
+    net = rojas.Network(name="tied").add_param("p", 0.5)
+    net.add_input("x1").add_input("x2").add_unit("h", "tanh").add_unit("y", "sigmoid")
+    net.add_edge("x1", "h", param="p", name="a").add_edge("x2", "h", param="p", name="b")
+    net.add_edge("h", "y", weight=-0.7, name="c")
+    lab = rojas.label(net, {"x1": 0.5, "x2": -1.0}, {"y": 0.2})
+    by_hand = 0.5 * lab.delta["h"]
+    assert abs(lab.grad("a") - by_hand) < 1e-15
+    assert abs(finite_difference(lab, "a") - by_hand) < 1e-8
+    assert abs(finite_difference(lab, "p") - lab.grad("p")) < 1e-8 and abs(lab.grad("p") - by_hand) > 1e-3

@@ -173,7 +173,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     modes = modes_for(n_nodes, n_edges, detail)  # the size decides first: nothing is laid out yet
     panels = ["forward", "backward"] if sweep == "both" else [sweep]
     own = ax is None
-    name = compiled.graph_attrs.get("name") if net is None else net.name
+    name = compiled.name if net is None else net.name
     title_text = literal(title) if title is not None else (literal(name) or "network")
     if modes[0] == "summary":
         return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)

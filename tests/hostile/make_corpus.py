@@ -56,6 +56,11 @@ def files():
                        "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "tanh", "bias": 0.1}],
                        "edges": [{"source": "x", "target": "h", "weight": 0.8, "name": "u"},
                                  {"source": "h", "target": "h", "weight": 0.5, "name": "w", "delay": 1}]}
+    # A linear unit: E = ½(3w)², so gradient descent with γ = 10 multiplies w by −89 each epoch.
+    out["linear.json"] = {"directed": True, "multigraph": False, "graph": {"name": "one linear unit"},
+                          "nodes": [{"id": "x", "fn": "input"}, {"id": "y", "fn": "identity"}],
+                          "edges": [{"source": "x", "target": "y", "weight": 1.0, "name": "w"}]}
+    out["linear.data.json"] = {"inputs": {"x": 3.0}, "targets": {"y": 0.0}}
     out["seq.data.json"] = {"inputs": {"x": [1.0, 0.5, -0.5]}, "initial": {"h": 0.0},
                             "targets": {"h": [0.5, 0.5, 0.0]}}
     # p_k = p_{k-1}(s) + p_{k-1}(s): 2^39 evaluations unless equal calls are evaluated once
