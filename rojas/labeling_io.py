@@ -178,7 +178,7 @@ class LabelingExport:
         >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
         ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
         >>> print(lab.summary(top=2))
-        2-2-2 (seed 001; Mazur's worked example): objective E = 0.298371109
+        2-2-2 (Matt Mazur's worked example, 2015): objective E = 0.298371109
         6 nodes (2 inputs, 4 units), 8 edges, 0 params
         The 2 largest |∂E/∂w| of 8:
           h2->o1 (w6)  0.0826676278

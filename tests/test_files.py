@@ -52,7 +52,7 @@ def test_a_device_is_refused_for_writing_and_reading():
     with pytest.raises(RojasError, match="'/dev/null': it is a character device"):
         write_text_atomic("/dev/null", "x")
     for device in ("/dev/zero", "/dev/urandom"):
-        with pytest.raises(RojasError, match="character device, not a file"):
+        with pytest.raises(RojasError, match="character device, not a regular file"):
             read_json(device)
 
 
@@ -134,14 +134,13 @@ def test_read_json_limits(tmp_path, monkeypatch):
     big = tmp_path / "big.json"
     big.write_text("[" + "0," * 600_000 + "0]")
     monkeypatch.setenv("ROJAS_MAX_FILE_MB", "1")
-    with pytest.raises(RojasError, match=r"larger than 1 MB, over the limit of 1 \(raise it with "
-                                         r"ROJAS_MAX_FILE_MB=N\)"):
+    with pytest.raises(RojasError, match=r"is 1.1 MB, over the limit of 1.0 MB \(set ROJAS_MAX_FILE_MB "):
         read_json(big, "data file")
     monkeypatch.setenv("ROJAS_MAX_FILE_MB", "2")
     assert len(read_json(big)) == 600_001
     huge = tmp_path / "huge.json"
     huge.write_text('{"w": ' + "9" * 5000 + "}")
-    with pytest.raises(RojasError, match="'.*huge.json' holds an integer of 5000 digits"):
+    with pytest.raises(RojasError, match="'.*huge.json' holds an integer of more than 4300 digits \(5000 digits\)"):
         read_json(huge, "network file")
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
