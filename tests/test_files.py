@@ -144,7 +144,7 @@ def test_read_json_limits(tmp_path, monkeypatch):
         read_json(huge, "network file")
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
-    with pytest.raises(RojasError, match="nested too deeply"):
+    with pytest.raises(RojasError, match="nests lists or objects too deeply"):
         read_json(deep)
     with pytest.raises(RojasError, match="Is a directory"):
         read_json(tmp_path)
