@@ -14,7 +14,9 @@ One run prints three tables (issue 10, item 7 and its targets):
    (``json.load`` → NumPy arrays → topological levels by Kahn's frontiers →
    forward and backward level sweeps → ``json.dump`` of the same fields:
    value, every node's net/value/derivative/delta, every edge's
-   weight/grad, bias and input gradients).  A process's peak memory is its
+   weight/grad, bias and input gradients; written with ``indent=1`` as rojas
+   writes it, and once more in one compact ``json.dumps``, json's C encoder,
+   the fastest plain writer).  A process's peak memory is its
    maximum RSS (``resource.getrusage(RUSAGE_CHILDREN)`` in a fresh wrapper).
 2. **The public API sweep** at batch 1 and 256 on the random DAG and on
    bench_labeling's wide "skip" DAG (256 inputs, 10 outputs, 30% skip edges):
@@ -148,8 +150,12 @@ def kahn_levels(n, src, dst):
     return level
 
 
-def plain_pipeline(net_path, data_path, out_path):
-    """json.load → arrays → level sweeps (sigmoid units, sum) → json.dump of rojas grad's fields."""
+def plain_pipeline(net_path, data_path, out_path, compact=False):
+    """json.load → arrays → level sweeps (sigmoid units, sum) → json.dump of rojas grad's fields.
+
+    As ``rojas grad --json`` writes it (``indent=1``: json's pure-Python encoder), or with
+    `compact` in one ``json.dumps`` without indent (json's C encoder): the fastest plain writer.
+    """
     with open(net_path, encoding="utf-8") as fh:
         graph = json.load(fh)
     with open(data_path, encoding="utf-8") as fh:
@@ -209,7 +215,10 @@ def plain_pipeline(net_path, data_path, out_path):
               "biases": {str(i): dl_[k] for k, i in enumerate(ids) if not inp[k]},
               "params": {}, "inputs": {str(i): dl_[k] for k, i in enumerate(ids) if inp[k]}}
     with open(out_path, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, indent=1)
+        if compact:
+            fh.write(json.dumps(result))
+        else:
+            json.dump(result, fh, indent=1)
 
 
 # --------------------------------------------------------------------------- 1. end to end
@@ -273,12 +282,14 @@ def end_to_end(size, tmp, seed, compare):
                                "--json"], rojas_out)
     row["plain"] = run_process([sys.executable, os.path.abspath(__file__), "--plain-pipeline",
                                 net_path, data_path, plain_out], os.devnull)
+    row["plain_c"] = run_process([sys.executable, os.path.abspath(__file__), "--plain-pipeline-compact",
+                                  net_path, data_path, os.path.join(tmp, "plain_c.json")], os.devnull)
     row["diff"] = compare_outputs(rojas_out, plain_out) if compare and row["grad"]["rc"] == 0 \
         and row["plain"]["rc"] == 0 else None
     row["out_mb"] = os.path.getsize(rojas_out) / 2**20
     row["plain_mb"] = os.path.getsize(plain_out) / 2**20
     row["load_after"] = os.getloadavg()[0]
-    for p in (rojas_out, plain_out, lab_path, net_path, data_path):
+    for p in (rojas_out, plain_out, os.path.join(tmp, "plain_c.json"), lab_path, net_path, data_path):
         os.remove(p)
     return row
 
@@ -299,8 +310,8 @@ def print_end_to_end(rows):
     print("\n(time / tracemalloc peak of one call; compile's peak includes a fresh load, measured "
           "only up to 100k edges)\n")
     print("| edges | `rojas grad --json` | peak RSS | plain pipeline | peak RSS | time ratio | RSS ratio "
-          "| output MB (rojas / plain) | max rel diff |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| plain, C encoder | ratio to it | output MB (rojas / plain) | max rel diff |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         g, p = r["grad"], r["plain"]
         ok = g["rc"] == 0 and p["rc"] == 0
@@ -311,6 +322,8 @@ def print_end_to_end(rows):
         print(f"| {r['edges']:,} | {fmt_time(g['wall'])}{status} | {fmt_mem(g['rss'])} "
               f"| {fmt_time(p['wall'])} | {fmt_mem(p['rss'])} "
               f"| {'—' if ratio is None else f'{ratio:.2f}×'} | {rss:.2f}× "
+              f"| {fmt_time(r['plain_c']['wall'])} / {fmt_mem(r['plain_c']['rss'])} "
+              f"| {g['wall'] / r['plain_c']['wall']:.2f}× "
               f"| {r['out_mb']:.1f} / {r['plain_mb']:.1f} | {diff} |")
         r["ratio"] = ratio
 
@@ -465,9 +478,13 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=TIMEOUT,
                     help=f"seconds before a chain command is stopped (default {TIMEOUT})")
     ap.add_argument("--plain-pipeline", nargs=3, metavar=("NET", "DATA", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--plain-pipeline-compact", nargs=3, metavar=("NET", "DATA", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.plain_pipeline:
         plain_pipeline(*args.plain_pipeline)
+        return
+    if args.plain_pipeline_compact:
+        plain_pipeline(*args.plain_pipeline_compact, compact=True)
         return
     sizes = ([parse_size(s) for s in args.sizes.split(",")] if args.sizes
              else [10_000] if args.quick else [10_000, 100_000, 1_000_000])
@@ -502,7 +519,7 @@ def main(argv=None):
             ok_t = r["ratio"] is not None and r["ratio"] <= TARGET_GRAD_RATIO
             ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}×"
             print(f"- [{mark(ok_t)}] `rojas grad --json` at {r['edges']:,} edges ≤ {TARGET_GRAD_RATIO:g}× "
-                  f"the plain pipeline: {ratio} "
+                  f"the plain pipeline: {ratio}; {g['wall'] / r['plain_c']['wall']:.2f}× the compact one "
                   f"({fmt_time(g['wall'])} vs {fmt_time(r['plain']['wall'])})")
             print(f"- [{mark(g['rss'] <= TARGET_GRAD_PEAK)}] its peak ≤ 2 GB: {fmt_mem(g['rss'])}")
     if not any(r["edges"] >= 900_000 for r in e2e):
@@ -515,6 +532,11 @@ def main(argv=None):
         ok = chain_ok(r)
         print(f"- [{mark(ok)}] chain {chain:,}: `{r['name']}` < {TARGET_CHAIN_SECONDS:.0f} s: "
               f"{fmt_time(r['wall'])} (exit {r['rc']})")
+    for r in chain_rows:
+        if "extra" in r and "px" in r["extra"]:
+            big = "over 4000" in r["extra"]
+            print(f"- [{mark(not big)}] chain {chain:,}: `{r['name']}` at most 4000 px a side (item 5): "
+                  f"{r['extra']}")
     print(f"\ntotal {time.perf_counter() - t_start:.0f} s; {load_average()} at the end")
 
 
