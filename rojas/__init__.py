@@ -29,7 +29,7 @@ _LAZY = {
     "symbolic_proof": "symbolic", "check_claim": "claims", "proof_report": "proof",
     "prove": "proof", "Proof": "proof", "ClaimSyntaxError": "claim_grammar",
     # verification and learning
-    "check": "checking", "CheckReport": "checking", "train": "training", "History": "training",
+    "check": "checking", "CheckReport": "checking", "train": "training", "History": "training", "TrainingDiverged": "history",
     "plot_loss": "loss_plot",
     # figures (Matplotlib itself is imported only when something is drawn)
     "draw": "drawing", "animate": "drawing", "save_drawing": "drawing",
@@ -72,7 +72,7 @@ __all__ = [
     "example_path", "examples",
     "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
     "prove", "Proof", "ClaimSyntaxError",
-    "check", "CheckReport", "train", "History", "plot_loss", "testing",
+    "check", "CheckReport", "train", "History", "TrainingDiverged", "plot_loss", "testing",
     "draw", "animate", "save_drawing", "explore",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
     "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",

@@ -73,7 +73,7 @@ def add_commands(sub):
                                       "into a feed-forward network with tied weights (Rojas 7.4.1)")
     p.add_argument("network", metavar="NET.json", help="recurrent network file (node-link JSON)")
     p.add_argument("--steps", "-T", type=int, metavar="T", help="number of time steps (default: the data's length)")
-    p.add_argument("-o", "--out", metavar="UNFOLDED.json", help="write the unfolded network here "
+    p.add_argument("-o", "--output", "--out", dest="out", metavar="UNFOLDED.json", help="write the unfolded network here "
                                                               "(default: print it)")
     p.add_argument("--data", metavar="SEQ.json", help="sequence data: inputs, initial states, targets per step")
     p.add_argument("--data-out", metavar="UNFOLDED.data.json",
