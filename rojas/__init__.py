@@ -20,6 +20,7 @@ from .network import Network, from_networkx, load
 from .data import load_data, prepare
 from .examples import example_path, examples
 from .labeling import Labeling, evaluate, label
+from . import notebook  # noqa: F401  (Jupyter forms of networks and labelings)
 
 # Everything beyond the engine is imported on first use (PEP 562), so ``import rojas``
 # costs NumPy and NetworkX only: {public name: module that defines it}.

@@ -375,25 +375,6 @@ class Labeling(LabelingExport):
 
         return labeling_table(self)
 
-    def _repr_png_(self):
-        # Jupyter shows the labeled network, both sweeps (Matplotlib is imported only now).
-        from .drawing import repr_png
-
-        return repr_png(self)
-
-    def _repr_html_(self):
-        # Jupyter shows the interactive explorer in a sandboxed frame (None over its size
-        # limit: the notebook then falls back to the PNG).
-        from .explorer import repr_html
-
-        return repr_html(self)
-
-    def explore(self, path=None, **options):
-        """The interactive explorer of this labeling: :func:`rojas.explore` (HTML text, or written to `path`)."""
-        from .explorer import explore
-
-        return explore(self, path, **options)
-
     def __repr__(self):
         batch = "" if self.batch_size is None else f", batch of {self.batch_size}"
         name = self.plan.name or "network"

@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["plot_loss", "save_loss_plot", "check_plot_path"]
+__all__ = ["plot_loss", "save_loss_plot", "check_plot_path", "headless_pyplot"]
 
 
 def _losses(history):
@@ -32,7 +32,7 @@ def _has_display():
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _pyplot():
+def headless_pyplot():
     """pyplot, switched to the Agg backend first when nothing chose one and there is no display."""
     import matplotlib
 
@@ -85,7 +85,7 @@ def plot_loss(history, ax=None, *, label=None, log=None, title=None, mark_final=
     """
     losses, name = _losses(history)
     if ax is None:
-        ax = _pyplot().figure().add_subplot()
+        ax = headless_pyplot().figure().add_subplot()
     epochs = np.arange(losses.size)
     finite = np.isfinite(losses)
     if log is None:

@@ -51,3 +51,28 @@ def test_the_walker_sees_function_local_imports(tmp_path):
     path = tmp_path / "mod.py"
     path.write_text("def f():\n    from ..cli import main\n")
     assert "rojas.cli.main" in set(_imports("rojas.sub.mod", str(path)))
+
+
+def test_the_package_has_no_import_circle():
+    # Every import counts, function-local ones too: a module that reaches back to one that
+    # (indirectly) imports it is a circle, even when Python tolerates it at run time.
+    import networkx as nx
+
+    modules = dict(_modules())
+    G = nx.DiGraph()
+    for module, path in modules.items():
+        for target in _imports(module, path):
+            parts = target.split(".")
+            while parts and ".".join(parts) not in modules:
+                parts.pop()
+            name = ".".join(parts)
+            # a package's __init__ reaching into its own modules is how packages re-export
+            if parts and name != module and not name.startswith(module + ".") and not module.startswith(name + "."):
+                G.add_edge(module, name)
+    circles = [sorted(c) for c in nx.strongly_connected_components(G) if len(c) > 1]
+    assert circles == []
+
+
+def test_no_module_is_over_400_lines():
+    long = {m: n for m, path in _modules() if (n := sum(1 for _ in open(path, encoding="utf-8"))) > 400}
+    assert long == {}

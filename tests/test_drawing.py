@@ -651,7 +651,7 @@ def test_unfolded_network_is_laid_out_in_time(name, sweep, detail):
 
 
 def test_time_layout_only_for_networks_unfolded_in_time():
-    from rojas.drawing.layout import time_steps
+    from rojas.drawing.timeline import time_steps
 
     assert time_steps(rojas.load(MAZUR).to_networkx()) is None
     G = unfolded("recurrent_one_unit").network.to_networkx()

@@ -12,7 +12,7 @@ the ordering with the fewest crossings; ties are broken by the order the nodes
 were given, so the same network always gets the same picture.
 
 A network unfolded in time (:func:`rojas.recurrent.unfold`: every node has a
-``step``) is laid out by :func:`rojas.drawing.timeline.time_layout` instead (re-exported
+``step``) is laid out by :func:`rojas.drawing.timeline.time_layout` instead (not
 here), as Rojas draws one: a group of columns per time step, left to right,
 and a row per original unit.
 
@@ -283,12 +283,3 @@ def layered_layout(G, order=None, *, first=(), gaps=6.0, slot=3.7, dummy_slot=1.
         routes[e] = [way[n] if isinstance(n, Waypoint) else pos[n] for n in chain]
     real_column = {n: column[n] for n in G}
     return Layout(pos=pos, column=real_column, columns=columns, routes=routes, xs=xs, waypoints=way)
-
-
-def __getattr__(name):
-    # The layout in time lives in .timeline (which builds on this module's Layout): re-exported lazily.
-    if name in ("time_steps", "time_columns", "time_layout"):
-        from . import timeline
-
-        return getattr(timeline, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

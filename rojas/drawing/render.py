@@ -53,9 +53,9 @@ def split_object(obj):
 
 def new_figure(size, pyplot):
     if pyplot:
-        from ..loss_plot import _pyplot
+        from ..loss_plot import headless_pyplot
 
-        return _pyplot().figure(figsize=size)
+        return headless_pyplot().figure(figsize=size)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

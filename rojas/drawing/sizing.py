@@ -170,7 +170,7 @@ def heading_lines(scene, panels, width_pt, panel_pt=None):
     """The wrapped lines of the heading (subtitle, conventions, tied params) and each panel's explanation."""
     import textwrap
 
-    from .panels import conventions, explanation
+    from .captions import conventions, explanation
 
     chars = max(int(width_pt / (0.56 * FONT["subtitle"])), 40)
     heading = []

@@ -14,7 +14,8 @@ import math
 import networkx as nx
 
 from ..drawing import layered_layout
-from ..drawing.layout import columns_of, time_layout, time_steps
+from ..drawing.layout import columns_of
+from ..drawing.timeline import time_layout, time_steps
 
 __all__ = ["SCALE", "RADIUS", "BOX", "Geometry", "geometry"]
 

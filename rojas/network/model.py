@@ -88,7 +88,7 @@ class Network(Building, Numbers):
         self._eindex = None        # {(u, v): edge position}, built on first use
         self._structure_changes()
         if graph is not None:
-            from .nodelink import columns_of_networkx
+            from .conversion import columns_of_networkx
 
             self._take(columns_of_networkx(graph))
         if name is not None:
@@ -312,19 +312,21 @@ class Network(Building, Numbers):
     # ------------------------------------------------------------------ export
     def copy(self):
         """An independent copy of the network (edges in the same order)."""
-        from .nodelink import from_dict
+        from .conversion import columns_of_dict
 
-        return from_dict(self.to_dict(), warn=False)
+        twin = Network()
+        twin._take(columns_of_dict(self.to_dict(), warn=False))
+        return twin
 
     def to_networkx(self):
         """A new, changeable ``networkx.DiGraph`` with every field, edges in the given order."""
-        from .nodelink import networkx_of
+        from .conversion import networkx_of
 
         return networkx_of(self)
 
     def to_dict(self):
         """The network as node-link data (the file format), edges in the given order."""
-        from .nodelink import node_link_of
+        from .conversion import node_link_of
 
         return node_link_of(self)
 
@@ -343,12 +345,6 @@ class Network(Building, Numbers):
 
         write_json_atomic(path, self.to_dict())
         return path
-
-    def _repr_png_(self):
-        # Jupyter shows the network drawn (Matplotlib is imported only now).
-        from ..drawing import repr_png
-
-        return repr_png(self)
 
     def summary(self):
         """A short human-readable description."""
