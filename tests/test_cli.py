@@ -280,3 +280,13 @@ def test_demo_rounds_what_it_writes_to_the_digits_shown():
 
     assert _rounded({"w": [0.1 + 0.2, -2.9004629508235715], "n": 3, "s": "x"}) == \
         {"w": [0.3, -2.90046295082], "n": 3, "s": "x"}
+
+
+def test_every_command_takes_a_bundled_example_and_never_rewrites_it(tmp_path):
+    res = rojas_cli("explore", "mazur", "-o", tmp_path / "m.html")
+    assert res.returncode == 0, res.stderr
+    assert "0.00877135469" in (tmp_path / "m.html").read_text(encoding="utf-8")  # Mazur's δ of h1
+    before = open(MAZUR, "rb").read()
+    res = rojas_cli("train", "mazur", "--lr", "0.5", "--epochs", "1", "--in-place")
+    assert res.returncode == 2 and "bundled example" in res.stderr and res.stderr.count("\n") == 1
+    assert open(MAZUR, "rb").read() == before

@@ -95,7 +95,9 @@ def main(argv=None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            status = args.run(args)
+            from .common import resolve_bundled
+
+            status = resolve_bundled(args).run(args)
         except RojasError as exc:
             return _fail(exc)
         except KeyboardInterrupt:

@@ -4,7 +4,7 @@ import argparse
 import math
 import os
 
-__all__ = ["assignment", "network_and_data", "resolve_network", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
+__all__ = ["assignment", "network_and_data", "resolve_network", "resolve_bundled", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
            "count"]
 
 
@@ -26,9 +26,7 @@ def network_and_data(args):
     from ..errors import DataError
     from ..network import load
 
-    path, data = resolve_network(args.network), args.data
-    if data is None and path != args.network:  # a bundled example comes with its data
-        data = bundled_data(args.network)
+    path, data = args.network, args.data
     net = load(path)
     inputs, targets = load_data(data) if data else ({}, None)
     inputs = dict(inputs)
@@ -61,6 +59,28 @@ def resolve_network(name):
     if not os.path.exists(name) and name in examples():
         return example_path(name)
     return name
+
+
+def resolve_bundled(args):
+    """Turn a bundled example's name given for NET.json into its file, with its data file.
+
+    Called once on the parsed options, before any command runs, so every command (and
+    every check of its outputs against its inputs) sees the file's path. A bundled file is
+    never rewritten: ``--in-place`` on one is refused.
+    """
+    name = getattr(args, "network", None)
+    if not isinstance(name, str) or not hasattr(args, "data"):
+        return args
+    path = resolve_network(name)
+    if path != name:
+        from ..errors import RojasError
+
+        if getattr(args, "in_place", False):
+            raise RojasError(f"{name!r} is a bundled example: train it into a file of your own with -o")
+        args.network = path
+        if args.data is None:
+            args.data = bundled_data(name)
+    return args
 
 
 def bundled_data(name):
