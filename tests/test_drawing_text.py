@@ -34,7 +34,8 @@ def svg_texts(path):
     out = []
     for el in root.iter(f"{SVG}text"):
         text = "".join(el.itertext())
-        size = re.search(r"font-size:\s*([\d.]+)px", el.get("style", ""))
+        # Matplotlib ≥ 3.8 writes "font-size: 9px", 3.7 the shorthand "font: 9px 'DejaVu Sans', …".
+        size = re.search(r"font(?:-size)?:\s*(?:[a-z-]+\s+)*([\d.]+)px", el.get("style", ""))
         out.append((text, float(size.group(1)) if size else None))
     return root, out
 
