@@ -18,7 +18,7 @@ from .paths import resolve_source
 __all__ = ["tangent", "Tangents"]
 
 
-@dataclass
+@dataclass(repr=False)
 class Tangents(Mapping):
     """``{node: ∂o_node/∂source}`` from a tangent sweep, and the objective's derivative.
 
@@ -46,6 +46,24 @@ class Tangents(Mapping):
 
     def __len__(self):
         return len(self._nodes)
+
+    def __repr__(self):
+        return f"<Tangents of {self.source.label}: derivative {self.derivative:.12g}, {len(self)} nodes>"
+
+    def __str__(self):
+        lines = [f"Tangent sweep (forward mode) from {self.source.label}: "
+                 f"∂objective/∂{self.source.label} = {self.derivative:.12g}",
+                 "ȯ_j = ∂o_j/∂source, node by node in sweep order:"]
+        for node in self._nodes:
+            value = self[node]
+            shown = f"{value:.9g}" if np.ndim(value) == 0 else "[" + ", ".join(f"{v:.9g}" for v in value) + "]"
+            lines.append(f"  {node}: {shown}")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self):
+        rows = "\n".join(f"| {node} | {self[node]} |" for node in self._nodes)
+        return (f"**Tangent sweep from {self.source.label}:** ∂objective/∂{self.source.label} = "
+                f"{self.derivative:.12g}\n\n| node | ∂o/∂{self.source.label} |\n|---|---|\n{rows}")
 
 
 def tangent(lab, source):

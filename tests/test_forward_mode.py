@@ -180,3 +180,13 @@ def test_tangent_unknown_source_is_an_error():
     lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
     with pytest.raises(rojas.RojasError):
         rojas.tangent(lab, "w99")
+
+
+def test_a_tangent_result_reads_well():
+    lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+                      *rojas.load_data(rojas.example_path("mazur", "data")))
+    t = rojas.tangent(lab, "w1")
+    assert repr(t) == "<Tangents of w1: derivative 0.000438567734474, 6 nodes>"  # Mazur: 0.000438568
+    text = str(t)
+    assert "∂objective/∂w1 = 0.000438567734474" in text and "  h1: 0.0120650354" in text  # o_i1·f'(s_h1) = 0.05 · 0.241300709
+    assert "| h1 |" in t._repr_markdown_()

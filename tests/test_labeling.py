@@ -115,7 +115,7 @@ def test_batch_scalar_target_beside_lists_stands_for_every_sample():
 
 
 # ---------------------------------------------------------------------------- hand computations
-def test_seed_001_chain_by_hand():
+def test_the_cross_validated_chain_by_hand():
     x, t = 1.5, 0.2
     w1, b1, w2, b2 = 0.7, -0.3, -1.1, 0.4
     net = (rojas.Network().add_input("x").add_unit("h", "sigmoid", bias=b1)

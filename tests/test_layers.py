@@ -182,7 +182,7 @@ def test_the_other_orientation_written_here_gives_the_same_numbers():
 
 
 def test_mazur_published_numbers():
-    """Seed 001 / Mazur's worked example: E = 0.298371109, ∂E/∂w5 = 0.082167041, ∂E/∂w1 = 0.000438568."""
+    """Mazur's worked example: E = 0.298371109, ∂E/∂w5 = 0.082167041, ∂E/∂w1 = 0.000438568."""
     net = rojas.load(rojas.example_path("mazur"))
     mp = rojas.matrix_backprop(net, *rojas.load_data(rojas.example_path("mazur", "data")))
     assert mp.layers.nodes == [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]
