@@ -41,6 +41,7 @@ class Directions:
         self.w_on = np.asarray(plan.edge_param) < 0
         self.b_on = np.zeros(len(plan.order), dtype=bool)
         self.b_on[plan.node_file] = ~np.asarray(plan.is_input)
+        self.b_on &= np.asarray(plan.node_param) < 0  # a tied bias is checked through its param
         delta = lab.arrays["delta"]
         self.grad = {"w": np.where(self.w_on, g["weights"], 0.0), "b": np.where(self.b_on, g["biases"], 0.0),
                      "p": np.asarray(g["params"], dtype=float),

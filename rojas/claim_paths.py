@@ -96,6 +96,8 @@ def paths_between(lab, start, end, limit=None):
     if start.kind in ("edge", "param"):
         edges = [start.ref] if start.kind == "edge" else [e for e in net.edges if net.edge_param(*e) == start.ref]
         begins = [((("edge", e),), e[1]) for e in edges]
+        if start.kind == "param":  # ... and the units whose bias the param is: ∂s_n/∂param = 1
+            begins += [((), n) for n in net.nodes if net.fn(n) != "input" and net.bias_param(n) == start.ref]
     else:
         begins = [((), start.ref)]
     if limit is not None:

@@ -300,6 +300,8 @@ def _render(true_paths, x, parsed, spelled, lab):
     terms = []
     for path in sorted(true_paths, key=lambda p: [str(s) for s in p]):
         stations = [name(s) for s in path]
+        if x.kind == "param" and path[0][0] == "node":  # a tied bias: the path starts at its unit
+            stations.insert(0, spelled.get(x, str(x.ref)))
         factors = [factor(b, a) for a, b in zip(stations, stations[1:])]
         if backwards:
             factors.reverse()
@@ -314,6 +316,8 @@ def _factor_values(lab, a, b, tangent):
         return 1.0
     if a.kind in ("edge", "param", "input") or b.kind == "E":
         return None
+    if along_one_edge(lab, b, a) and a.kind == "E":  # an output into E, everything else held fixed
+        return lab.o[b.ref] - lab.targets[b.ref]
     if along_one_edge(lab, b, a) and a.kind == "node":
         # One edge, everything else held fixed: f'(s_a)·w_ba, or f'(s_a)·o_u for a weight u→a.
         u = b.ref[0] if b.kind == "edge" else b.ref

@@ -107,13 +107,14 @@ def explain_step(net, lab, old, new, on, rate, epoch, pattern, loss_after):
                      "rule": sigma + ("δ_j·∂s_j/∂w_ij" if product else "o_i·δ_j"),
                      "change": w1[i] - w0[i], "new": w1[i], "frozen": not w_on[i]})
     for i, n in enumerate(net.nodes):
-        if net.fn(n) == "input":
+        if net.fn(n) == "input" or net.bias_param(n) is not None:  # a tied bias: its param's row
             continue
         rows.append({"kind": "bias", "name": f"bias {n}", "old": b0[i], "o": "1", "delta": delta[plan.pos[n]],
                      "grad": grads["biases"][i], "rule": sigma + "δ_j", "change": b1[i] - b0[i], "new": b1[i],
                      "frozen": not b_on[i]})
     for i, p in enumerate(net.params):
         edges = [f"{u}->{v}" for u, v in net.edges if net.edge_param(u, v) == p]
+        edges += [f"bias {n}" for n in net.nodes if net.fn(n) != "input" and net.bias_param(n) == p]
         rows.append({"kind": "param", "name": f"param {p}", "old": p0[i], "o": "—", "delta": "—",
                      "grad": grads["params"][i], "rule": f"Σ over {', '.join(edges)}",
                      "change": p1[i] - p0[i], "new": p1[i], "frozen": not p_on[i]})

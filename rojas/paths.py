@@ -33,6 +33,8 @@ class Source:
         The node for input/node/value/bias.
     edges : tuple of (u, v)
         The edges a weight or param stands for.
+    biases : tuple
+        The units whose bias a param stands for (``"bias_param"``).
     label : str
         How to print it: ``x1``, ``s_h1``, ``o_h1``, ``w5``, ``b_h1``, ``t``.
     """
@@ -41,12 +43,13 @@ class Source:
     node: object = None
     edges: tuple = ()
     label: str = ""
+    biases: tuple = ()
 
     @property
     def start_nodes(self):
         """The nodes where this source's paths start."""
-        if self.kind in ("weight", "param"):  # a param no edge uses has no paths at all
-            return [v for _, v in self.edges]
+        if self.kind in ("weight", "param"):  # a param nothing uses has no paths at all
+            return [v for _, v in self.edges] + list(self.biases)
         return [self.node]
 
 
@@ -102,7 +105,8 @@ def resolve_source(net, ref):
         return Source("node", node=node, label=f"s_{node}")
     if ref in net.params:
         edges = tuple(e for e in net.edges if net.edge_param(*e) == ref)
-        return Source("param", edges=edges, label=str(ref))
+        biases = tuple(n for n in net.nodes if net.fn(n) != "input" and net.bias_param(n) == ref)
+        return Source("param", edges=edges, label=str(ref), biases=biases)
     try:
         u, v = net.find_edge(ref)
     except RojasError:
@@ -259,8 +263,9 @@ class PathSum:
 
 def source_value(lab, source):
     """The backward sweep's ∂objective/∂source (a :class:`Source`), summed over a batch."""
-    if source.kind in ("weight", "param"):
-        return sum(lab.weight_grad[e] for e in source.edges)
+    if source.kind in ("weight", "param"):  # a param: its edges, and the units whose bias it is
+        return (sum(lab.weight_grad[e] for e in source.edges)
+                + sum(float(np.sum(lab.delta[n])) for n in source.biases))
     if source.kind == "value":
         # ∂/∂o_j: what arrives at the unit's right half before it multiplies by f'(s_j).
         net, j = lab.network, source.node
@@ -340,6 +345,7 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
     paths = []
     starts = [((u,), (f"o_{u}", lab.o[u]), u, v) for u, v in source.edges] if source.kind in ("weight", "param") else \
         [((), None, None, source.node)]
+    starts += [((), None, None, n) for n in source.biases]  # ∂s_n/∂param = 1 where it is n's bias
     for prefix, first, u, v in starts:
         for tail in all_paths(G, v, end_set):
             nodes = list(prefix) + tail
@@ -349,7 +355,7 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
                 factors.append(first)
                 factors.extend(_term_partial(lab, u, v))
                 factors.append((f"f'(s_{v})", lab.fprime[v]))
-            elif source.kind in ("node", "bias"):
+            elif source.kind in ("node", "bias", "param"):
                 factors.append((f"f'(s_{v})", lab.fprime[v]))
             for a, b in zip(tail, tail[1:]):
                 factors.extend(_local_factors(lab, a, b))

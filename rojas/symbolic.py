@@ -280,7 +280,7 @@ def _prove(sp, lab, source, tr, limit, ends):
     elif source.kind == "bias":
         variables = [syms["biases"][source.node]]
     else:
-        variables = [syms["weights"][e] for e in source.edges]
+        variables = [syms["weights"][e] for e in source.edges] + [syms["biases"][n] for n in source.biases]
     if lab.objective == "E":
         function = sp.Rational(1, 2) * sp.Add(*[(o[k] - syms["targets"][k]) ** 2 for k in lab.targets])
     else:
@@ -289,6 +289,7 @@ def _prove(sp, lab, source, tr, limit, ends):
 
     G = net.graph
     starts = [(u, v) for u, v in source.edges] if source.kind in ("weight", "param") else [(None, source.node)]
+    starts += [(None, n) for n in source.biases]
     terms = []
     for u, v in starts:
         for path in all_paths(G, v, set(ends)):

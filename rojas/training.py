@@ -62,8 +62,9 @@ def _read_data(data):
 def _freeze_masks(net, freeze):
     """Which weights, biases and params are updated."""
     edges, nodes, names = net.edges, net.nodes, list(net.params)
-    w_on = np.array([net.edge_param(u, v) is None for u, v in edges], dtype=bool)
-    b_on = np.array([net.fn(n) != "input" for n in nodes], dtype=bool)
+    edge_param, node_param = net.param_index()
+    w_on = np.asarray(edge_param) < 0  # a tied weight or bias moves with its param
+    b_on = np.array([net.fn(n) != "input" for n in nodes], dtype=bool) & (np.asarray(node_param) < 0)
     p_on = np.ones(len(names), dtype=bool)
     if freeze is None:
         return w_on, b_on, p_on
