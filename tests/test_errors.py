@@ -445,3 +445,17 @@ def test_non_utf8_terminals_get_escapes_not_a_crash(tmp_path, encoding):
     out = run.stdout.decode(encoding)  # every character the terminal cannot show is escaped
     assert "h\\u03c3\\u2192" in out and "\\u03b4" in out
     assert ("½" in out) == (encoding == "latin-1")  # shown where the terminal can show it
+
+
+def test_a_librarys_deprecation_notes_never_reach_the_user():
+    # Old SymPy with a new mpmath warns of deprecations inside the proof: not the user's business.
+    from rojas.cli import _warning_lines
+
+    class Note:
+        def __init__(self, message, category):
+            self.message, self.category = message, category
+
+    caught = [Note(DeprecationWarning("bitcount function is deprecated"), DeprecationWarning),
+              Note(RuntimeWarning("overflow encountered in exp"), RuntimeWarning)]
+    lines = _warning_lines(caught)
+    assert len(lines) == 1 and lines[0].startswith("rojas: warning: NumPy: overflow encountered in exp")

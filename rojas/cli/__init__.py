@@ -66,6 +66,8 @@ def _warning_lines(caught):
     """Each distinct warning once, in words, as ``rojas: warning:`` lines."""
     seen = []
     for w in caught:  # a RojasWarning (rojas.errors) is already in words
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, ImportWarning)):
+            continue  # a library's note to developers (say, mpmath's to SymPy), not to the user
         text = terminal(w.message)
         if isinstance(w.message, RuntimeWarning) and ("overflow" in text or "invalid value" in text
                                                       or "divide by zero" in text):
