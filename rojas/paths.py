@@ -79,7 +79,7 @@ def resolve_source(net, ref):
     >>> import rojas
     >>> net = rojas.load(rojas.example_path("mazur"))
     >>> rojas.paths.resolve_source(net, "w5")
-    Source(kind='weight', node=None, edges=(('h1', 'o1'),), label='w5')
+    Source(kind='weight', node=None, edges=(('h1', 'o1'),), label='w5', biases=())
     """
     if isinstance(ref, Source):
         return ref
