@@ -24,18 +24,13 @@ __all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_differe
 DEFAULT_UNIT_LIMIT = 2_000
 
 
-def _untied(G):
-    from .network import Network
-
-    return Network(G)
-
-
 def finite_difference(lab, source):
     """∂objective/∂source by a central difference of the forward sweep alone.
 
     The step is ∛ε·max(1, |value|); for an input node the input value is moved.
     """
     from .labeling import evaluate
+    from .network import Network
 
     net = lab.network
     source = resolve_source(net, source)
@@ -55,7 +50,7 @@ def finite_difference(lab, source):
         G = net.to_networkx()
         G.edges[u, v].pop("param")
         G.edges[u, v]["weight"] = lab.weight(u, v)
-        net = _untied(G)  # same edge order: the weights array still fits
+        net = Network(G)  # same edge order: the weights array still fits
 
     def at(shift):
         w2, b2, p2, x2 = w.copy(), b.copy(), p.copy(), dict(inputs)

@@ -26,9 +26,8 @@ def network_and_data(args):
     from ..errors import DataError
     from ..network import load
 
-    path, data = args.network, args.data
-    net = load(path)
-    inputs, targets = load_data(data) if data else ({}, None)
+    net = load(args.network)
+    inputs, targets = load_data(args.data) if args.data else ({}, None)
     inputs = dict(inputs)
     inputs.update(getattr(args, "input", None) or [])
     if getattr(args, "no_targets", False):
@@ -52,8 +51,6 @@ def resolve_network(name):
 
     A file that exists always wins over an example of the same name.
     """
-    import os
-
     from ..examples import example_path, examples
 
     if not os.path.exists(name) and name in examples():
@@ -85,8 +82,6 @@ def resolve_bundled(args):
 
 def bundled_data(name):
     """The data file of bundled example `name`, or None when it has none."""
-    import os
-
     from ..examples import example_path
 
     path = example_path(name, "data")

@@ -261,7 +261,8 @@ def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_n
     if reason is None:
         reason = f"{n_nodes:,} nodes are too many to draw one by one"
     draw_summary(drawing, plan, lab, ax, own and figsize is None, sample, reason)
-    drawing.left_out = ["every unit and edge (the summary shows levels and spreads)"] + \
+    drawing.left_out = ["no unit or edge drawn one by one: the summary shows the levels and how |δ| and "
+                        "|∂E/∂w| spread over them"] + \
         ([f"the paths from {paths} (too many units to draw them)"] if paths is not None else [])
     if not own:
         warnings.warn("rojas.draw: " + "; ".join(drawing.left_out), stacklevel=3)
