@@ -76,6 +76,8 @@ def as_values(value, what):
     Traceback (most recent call last):
     rojas.errors.DataError: input 'x' must be finite, got nan
     """
+    if type(value) is float and value - value == 0.0:  # a finite float: the common case, cheaply
+        return value
     if isinstance(value, bool) or isinstance(value, (str, bytes, dict)) or value is None:
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")
     if isinstance(value, numbers.Real):
@@ -139,12 +141,14 @@ def prepare(net, inputs, targets=None, of=None):
     if not hasattr(inputs, "items"):
         raise DataError(f"inputs must be a mapping {{input node: value}}, got {type(inputs).__name__}")
     x = {}
+    input_nodes = net.inputs
+    is_input = set(input_nodes)
     for key, value in inputs.items():
         node = lookup_node(net, key, "inputs")
-        if net.fn(node) != "input":
+        if node not in is_input:
             raise DataError(f"inputs: node {node!r} is not an input node")
         x[node] = as_values(value, f"input {node!r}")
-    for node in net.inputs:
+    for node in input_nodes:
         if node not in x:
             raise DataError(f"inputs: no value for input node {node!r}")
     t = {}

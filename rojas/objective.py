@@ -25,12 +25,10 @@ class Problem:
         pos = plan.pos
         self.shape = (plan.n_nodes,) if self.batch is None else (plan.n_nodes, self.batch)
         self.x = np.zeros(self.shape)
-        for node, value in x_map.items():
-            self.x[pos[node]] = value
+        self.x[np.fromiter((pos[n] for n in x_map), np.intp, len(x_map))] = _stacked(x_map, self.batch)
         self.outs = np.fromiter((pos[n] for n in t_map), dtype=np.intp, count=len(t_map))
         self.t = np.zeros((len(self.outs),) + self.shape[1:])
-        for i, value in enumerate(t_map.values()):
-            self.t[i] = value
+        self.t[:] = _stacked(t_map, self.batch)
         self.targets = list(t_map)
         self.name = "E" if t_map else self.of
 
@@ -44,6 +42,16 @@ class Problem:
             seed[self.plan.pos[self.of]] = 1.0
             value = np.sum(o[self.plan.pos[self.of]])
         return (complex(value) if np.iscomplexobj(value) else float(value)), seed
+
+
+def _stacked(values, batch):
+    """The values of ``{node: float or (B,) array}`` as one array: (n,) or (n, B)."""
+    if batch is None:
+        return np.fromiter(values.values(), np.float64, len(values))
+    out = np.empty((len(values), batch))
+    for i, value in enumerate(values.values()):
+        out[i] = value  # a float is broadcast over the batch
+    return out
 
 
 def first_bad(plan, arrays, stage):

@@ -66,8 +66,8 @@ class EdgePart:
     def matrix(self, k, size, n_nodes):
         """Generation `k`'s edges as a sparse matrix (rows: its nodes; columns: the nodes read).
 
-        Built on first use for batched sweeps; the sweeps set ``.data`` to the
-        coefficients before each product.
+        Built on first use, for generations with many products; each sweep
+        multiplies by a shallow copy whose ``.data`` are its coefficients.
         """
         if k not in self._matrices:
             import scipy.sparse as sp
