@@ -18,7 +18,7 @@ import numpy as np
 
 from .check_primitives import KINK_JUMP
 from .check_report import DirectionCheck, number_text
-from .numerical import CBRT_EPS, COMPLEX_STEP, agree, rel_error
+from .numerical import CBRT_EPS, COMPLEX_STEP, agree, rel_error, tolerance_used
 
 __all__ = ["Directions", "directional_checks", "localize"]
 
@@ -83,7 +83,8 @@ def _compare(index, method, over, backward, numerical, tol, e_scale):
                               "the objective is not finite within the step (it overflows): not checked")
     ok = agree(backward, numerical, rtol, atol * e_scale)
     return DirectionCheck(index, method, over, backward, float(numerical), rel_error(backward, numerical),
-                          "ok" if ok else "FAIL")
+                          "ok" if ok else "FAIL",
+                          of_tolerance=tolerance_used(backward, numerical, rtol, atol * e_scale))
 
 
 def _central(dirs, v, h, sides=False):

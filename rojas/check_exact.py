@@ -13,7 +13,7 @@ import numpy as np
 from .check_primitives import KINK_JUMP
 from .check_report import GradientEntry, number_text
 from .errors import RojasError
-from .numerical import COMPLEX_STEP, agree, central_step, rel_error
+from .numerical import COMPLEX_STEP, agree, central_step, rel_error, tolerance_used
 
 __all__ = ["GraphQuestions", "check_one"]
 
@@ -111,8 +111,10 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
     elif cplx is not None and not agree(backward, cplx, *_tol(tolerances["complex"], e_scale)):
         status = "FAIL"
     numerical = cplx if cplx is not None else central
+    used = [tolerance_used(backward, value, *_tol(tolerances[m], e_scale))
+            for m, value in (("central", central), ("complex", cplx)) if value is not None]
     return GradientEntry(kind, ref, name, float(backward), float(numerical), rel_error(backward, numerical),
-                         status, central, cplx, note)
+                         status, central, cplx, note, of_tolerance=max(used))
 
 
 def _tol(tol, e_scale):

@@ -82,6 +82,9 @@ class GradientEntry:
     blame : tuple of str
         The primitives whose own derivative check failed at a node on this
         entry's way to the objective.
+    of_tolerance : float
+        ``|backward − numerical|`` over the tolerance it is allowed (the larger
+        of the two methods when both ran): under 1 it agrees.
     """
 
     kind: str
@@ -95,6 +98,7 @@ class GradientEntry:
     complex: float | None = None
     note: str = ""
     blame: tuple = ()
+    of_tolerance: float = 0.0
 
     @property
     def ok(self):
@@ -103,8 +107,8 @@ class GradientEntry:
 
     def to_dict(self):
         out = {"kind": self.kind, "name": self.name, "backward": self.backward,
-               "numerical": self.numerical, "rel_error": self.rel_error, "status": self.status,
-               "ok": self.ok}
+               "numerical": self.numerical, "rel_error": self.rel_error, "of_tolerance": self.of_tolerance,
+               "status": self.status, "ok": self.ok}
         if self.kind == "weight":
             out["source"], out["target"] = self.ref
         for key in ("central", "complex"):
@@ -131,6 +135,8 @@ class DirectionCheck:
     backward, numerical, rel_error : float
     status : {"ok", "kink", "unchecked", "FAIL"}
     note : str
+    of_tolerance : float
+        ``|backward − numerical|`` over the tolerance it is allowed: under 1 it agrees.
     """
 
     index: int
@@ -141,6 +147,7 @@ class DirectionCheck:
     rel_error: float
     status: str
     note: str = ""
+    of_tolerance: float = 0.0
 
     @property
     def ok(self):
@@ -148,8 +155,8 @@ class DirectionCheck:
 
     def to_dict(self):
         return {"index": self.index, "method": self.method, "over": self.over, "backward": self.backward,
-                "numerical": self.numerical, "rel_error": self.rel_error, "status": self.status,
-                "ok": self.ok, **({"note": self.note} if self.note else {})}
+                "numerical": self.numerical, "rel_error": self.rel_error, "of_tolerance": self.of_tolerance,
+                "status": self.status, "ok": self.ok, **({"note": self.note} if self.note else {})}
 
 
 @dataclass
@@ -216,11 +223,17 @@ class CheckReport:
         return self.ok
 
     def worst(self):
-        """(relative error, where) of the largest disagreement among entries and directions."""
-        cands = [(e.rel_error, e.name) for e in self.entries if e.status in ("ok", "FAIL")]
-        cands += [(d.rel_error, f"direction {d.index + 1} ({d.method})") for d in self.directions
-                  if d.status in ("ok", "FAIL")]
-        return max(cands, key=lambda c: c[0], default=(0.0, None))
+        """``(share of its tolerance, relative error, where)`` of the check nearest to failing.
+
+        Ranked by the share of the tolerance the difference uses, not by the
+        relative error: two gradients of 1e-20 that differ in sign have a
+        relative error of 1 and still agree within the absolute tolerance.
+        ``(0.0, 0.0, None)`` when nothing was compared.
+        """
+        cands = [(e.of_tolerance, e.rel_error, e.name) for e in self.entries if e.status in ("ok", "FAIL")]
+        cands += [(d.of_tolerance, d.rel_error, f"direction {d.index + 1} ({d.method})")
+                  for d in self.directions if d.status in ("ok", "FAIL")]
+        return max(cands, key=lambda c: c[0], default=(0.0, 0.0, None))
 
     def _scope(self):
         c = self.coverage
@@ -271,14 +284,15 @@ class CheckReport:
             exact = (f"{c['exact']} of {c['parameters']} gradients ({c['sampled']} at random with seed "
                      f"{c['seed']}, plus the {c['largest']} largest |∂E/∂·|); more than the exact limit "
                      f"{c['exact_limit']}")
-        worst, where = self.worst()
+        share, rel, where = self.worst()
         out = [f"checked: each primitive's claimed f′ at the s values met; {c['directions']} random "
                f"unit direction(s) over all parameters and inputs (seed {c['seed']}); {exact}; "
                f"{c['sweeps']} forward sweeps"]
         if c.get("reason"):
             out.append(f"  {c['reason']}")
         if where is not None:
-            out.append(f"worst relative error {worst:.1e} at {where}")
+            share_text = f"{share:.2g}× its tolerance" if share >= 1 else f"{share:.2g} of its tolerance"
+            out.append(f"nearest to failing: {where}, its difference {share_text} (relative error {rel:.1e})")
         return out
 
     def __str__(self):
@@ -331,13 +345,13 @@ class CheckReport:
 
     def to_dict(self):
         """The report as the JSON object ``rojas check --json`` prints (non-finite numbers as strings)."""
-        worst, where = self.worst()
+        share, rel, where = self.worst()
         return json_safe({
             "network": self.network,
             "objective": self.objective if self.objective == "E" else str(self.objective),
             "value": self.value, "method": self.method, "ok": self.ok,
             "tolerances": {m: {"rtol": r, "atol": a} for m, (r, a) in self.tolerances.items()},
-            "coverage": dict(self.coverage), "worst": {"rel_error": worst, "where": where},
+            "coverage": dict(self.coverage), "worst": {"of_tolerance": share, "rel_error": rel, "where": where},
             "primitives": [p.to_dict() for p in self.primitives],
             "directions": [d.to_dict() for d in self.directions],
             "entries": [e.to_dict() for e in self.entries],

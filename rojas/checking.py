@@ -57,7 +57,8 @@ SAMPLE = 200         # else this many at random …
 LARGEST = 20         # … plus this many with the largest |∂E/∂·|
 DIRECTIONS = 4       # random directions
 # The default sample keeps its sweeps within about this many level-steps (a sweep of a network
-# costs about one level-step per generation plus one per 400 edges: ~20 µs each here, so ~8 s).
+# costs about one level-step per generation plus one per 4,000 edges, which a large generation's
+# sparse product sums in about that time: ~20 µs each here, so ~8 s).
 LEVEL_STEP_BUDGET = 400_000
 _COMPLEX_WARNING = getattr(getattr(np, "exceptions", np), "ComplexWarning")  # NumPy ≥ 1.25 moved it
 
@@ -127,7 +128,7 @@ class _Layout:
 def _sample_budget(lab, method, directions):
     """The default sample size for this network's depth, and why it is smaller than SAMPLE (or "")."""
     levels = len(getattr(lab.plan, "levels", ())) or 1
-    cost = levels + lab.plan.n_edges / 400
+    cost = levels + lab.plan.n_edges / 4000
     per_entry = 1 if method == "complex" else 2
     fits = int(LEVEL_STEP_BUDGET // cost) // per_entry
     n = max(2, min(SAMPLE + LARGEST, fits))

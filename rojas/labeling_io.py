@@ -10,6 +10,8 @@ from json.encoder import encode_basestring_ascii
 
 import numpy as np
 
+from .progress import progress_bar
+
 __all__ = ["LabelingExport", "TABLE_ROWS"]
 
 TABLE_ROWS = 200  # nodes + edges beyond which `rojas grad` prints a summary (unless --all)
@@ -134,6 +136,7 @@ class LabelingExport:
                     fp.write(",\n")
                 z = min(a + chunk, size)
                 fp.write(texts(a, z) if texts is not None else inner(dumps(rows(a, z))))
+                bar.update(z - a)
             fp.write("\n " + closing)
 
         # One sample: every label is a float, so entries are written by format strings
@@ -142,9 +145,11 @@ class LabelingExport:
         texts = self._node_texts if single else None
 
         fp.write(dumps(self._head())[:-2])
-        section("nodes", self._node_rows, self.plan.n_nodes, "{", "}")
-        texts = self._edge_texts if single else None
-        section("edges", self._edge_rows, self.plan.n_edges, "[", "]")
+        # A bar on a terminal when writing takes more than 2 s (millions of edges).
+        with progress_bar(total=self.plan.n_nodes + self.plan.n_edges, desc="writing JSON", unit="entry") as bar:
+            section("nodes", self._node_rows, self.plan.n_nodes, "{", "}")
+            texts = self._edge_texts if single else None
+            section("edges", self._edge_rows, self.plan.n_edges, "[", "]")
         tail = dumps(self._tail())
         fp.write(",\n" + tail[2:])
 

@@ -25,7 +25,7 @@ import numpy as np
 from .data import prepare
 from .labeling import evaluate, label
 
-__all__ = ["EPS", "CBRT_EPS", "COMPLEX_STEP", "METHODS", "TOLERANCES", "rel_error", "agree",
+__all__ = ["EPS", "CBRT_EPS", "COMPLEX_STEP", "METHODS", "TOLERANCES", "rel_error", "agree", "tolerance_used",
            "central_step", "Perturbation"]
 
 EPS = np.finfo(float).eps
@@ -58,6 +58,30 @@ def agree(a, n, rtol, atol):
     scale = max(abs(a), abs(n))
     # Divide by the scale first: |a − n| itself may overflow for numbers near the largest float.
     return abs(a / scale - n / scale) <= atol / scale + rtol
+
+
+def tolerance_used(a, n, rtol, atol):
+    """``|a − n| / (atol + rtol·max(|a|, |n|))``: how much of its tolerance a difference uses.
+
+    Below 1 the numbers agree; 0 for identical numbers, inf for a non-finite one.
+    This, not the relative error, ranks the checks: two tiny numbers that
+    differ by 1e-20 are within ``atol`` even though their relative error is 1.
+
+    Examples
+    --------
+    >>> tolerance_used(1.0, 1.0 + 5e-6, 1e-5, 1e-8) < 1 < tolerance_used(1.0, 1.001, 1e-5, 1e-8)
+    True
+    >>> tolerance_used(1e-20, -1e-20, 1e-5, 1e-8) < 1e-11
+    True
+    """
+    a, n = float(a), float(n)
+    if a == n:
+        return 0.0
+    if not (np.isfinite(a) and np.isfinite(n)):
+        return float("inf")
+    scale = max(abs(a), abs(n))
+    allowed = atol / scale + rtol  # as in agree(): divided by the scale, never overflowing
+    return abs(a / scale - n / scale) / allowed if allowed > 0 else float("inf")
 
 
 def central_step(value):

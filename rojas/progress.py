@@ -10,8 +10,9 @@ training run, loading a big file, a proof) wraps its loop in
 * never when switched off for the whole process with :func:`set_default`
   (what the command line's ``--quiet`` does).
 
-When off, the bar is tqdm's own disabled bar: ``update``, ``set_postfix``,
-``close`` and ``with`` work and cost next to nothing.
+When off, the bar is a stand-in with tqdm's ``update``, ``set_postfix``,
+``set_postfix_str``, ``close`` and ``with``, which cost nothing (not even
+importing tqdm, which loading a textbook network should not pay for).
 
 >>> import io
 >>> from rojas.progress import progress_bar
@@ -56,6 +57,30 @@ def progress_enabled(enabled=None, stream=None):
         return False
 
 
+class _Off:
+    """A progress bar that is off: tqdm's methods, doing nothing."""
+
+    disable = True
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix(self, *args, **kwargs):
+        pass
+
+    def set_postfix_str(self, s="", refresh=True):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def progress_bar(total=None, desc="", unit="it", *, enabled=None, stream=None, delay=2.0, leave=False):
     """A ``tqdm`` bar on `stream` (default stderr); disabled unless :func:`progress_enabled`.
 
@@ -72,11 +97,12 @@ def progress_bar(total=None, desc="", unit="it", *, enabled=None, stream=None, d
     leave : bool, optional
         Keep the finished bar on screen.
     """
+    stream = sys.stderr if stream is None else stream
+    if not progress_enabled(enabled, stream):
+        return _Off()
     from tqdm import tqdm
 
-    stream = sys.stderr if stream is None else stream
-    return tqdm(total=total, desc=desc, unit=unit, file=stream, delay=delay, leave=leave,
-                disable=not progress_enabled(enabled, stream), dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit=unit, file=stream, delay=delay, leave=leave, dynamic_ncols=True)
 
 
 def progress_steps(iterable, total=None, desc="", unit="it", **options):

@@ -13,12 +13,15 @@ overruns its time budget (:func:`run_guarded`).
 """
 
 import ctypes
+import math
 import sys
 import threading
+import time
 
 import networkx as nx
 
 from .errors import RojasError
+from .progress import progress_bar
 from .symbolic_translate import SIZE_CAP
 
 __all__ = ["expression_size", "run_guarded", "DEFAULT_SIZE_LIMIT", "DEFAULT_PATH_LIMIT",
@@ -132,7 +135,16 @@ def run_guarded(work, time_budget=DEFAULT_TIME_BUDGET):
     old_limit = sys.getrecursionlimit()
     try:
         thread = _start_deep(target, old_limit)
-        thread.join(time_budget)
+        # Wait in short joins, so that a terminal shows the time spent against the budget
+        # (SymPy's work is one long call: its elapsed time is the only progress there is).
+        start = time.monotonic()
+        shown = 0  # whole seconds on the bar
+        with progress_bar(total=math.ceil(time_budget), desc="SymPy, within its time budget", unit="s") as bar:
+            while thread.is_alive() and (elapsed := time.monotonic() - start) < time_budget:
+                thread.join(min(0.25, time_budget - elapsed))
+                now = int(min(time.monotonic() - start, time_budget))
+                bar.update(now - shown)
+                shown = now
         if thread.is_alive():
             # Pure-Python SymPy checks for asynchronous exceptions between bytecodes.
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_OverBudget))

@@ -215,7 +215,7 @@ def test_cli_text_report_says_what_was_checked(tmp_path, capsys):
     code = rojas.cli.main(["check", str(path), "--input", "x=0.5", "--target", "n39=0.2", "--exact-limit", "30"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "4 random unit direction(s)" in out and "of 81 gradients" in out and "worst relative error" in out
+    assert "4 random unit direction(s)" in out and "of 81 gradients" in out and "nearest to failing: " in out
     assert "primitive 'q'" in out and "nodes using it: n13" in out
 
 
@@ -233,3 +233,23 @@ def test_runtime_warnings_are_said_once_in_words():
     assert report.ok
     (note,) = [n for n in report.notes if "warnings raised during the check" in n]
     assert note.count("RuntimeWarning: loud primitive") == 1 and "×)" in note
+
+
+def test_nearest_to_failing_ranks_by_the_tolerance_not_the_relative_error():
+    # Two gradients of 1e-20 with opposite signs: relative error 1 (the largest possible), yet
+    # |a − n| = 2e-20 uses 2e-12 of the tolerance atol = 1e-8.  A gradient of 1 off by 5e-6 has a
+    # relative error of 5e-6 but uses 5e-6 / (1e-8 + 1e-5·1.000005) ≈ 0.4995 of its tolerance.
+    from rojas.check_report import CheckReport, GradientEntry
+    from rojas.numerical import tolerance_used
+
+    tiny = tolerance_used(1e-20, -1e-20, 1e-5, 1e-8)
+    big = tolerance_used(1.0, 1.0 + 5e-6, 1e-5, 1e-8)
+    assert tiny == pytest.approx(2e-20 / 1e-8, rel=1e-9)
+    assert big == pytest.approx(5e-6 / (1e-8 + 1e-5 * (1.0 + 5e-6)), rel=1e-6)
+    entries = [GradientEntry("bias", "h", "bias h", 1e-20, -1e-20, 1.0, "ok", of_tolerance=tiny),
+               GradientEntry("weight", ("x", "h"), "x->h", 1.0, 1.0 + 5e-6, 5e-6, "ok", of_tolerance=big)]
+    report = CheckReport(network="n", objective="E", value=0.5, method="central",
+                         tolerances={"central": (1e-5, 1e-8)}, entries=entries)
+    share, rel, where = report.worst()
+    assert where == "x->h" and share == pytest.approx(0.4995, abs=1e-4) and rel == 5e-6
+    assert report.to_dict()["worst"]["where"] == "x->h"

@@ -49,6 +49,10 @@ def build_parser():
     sub.required = True
     for module in COMMAND_MODULES:
         importlib.import_module(f".{module}", __name__).add_commands(sub)
+    for command in set(sub.choices.values()):  # an alias maps to its command's parser
+        # Loading a big file, writing a big result, a check, a training run or a proof can
+        # take long: a bar shows on a terminal after 2 s, unless the user asks for quiet.
+        command.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     return parser
 
 
@@ -82,6 +86,18 @@ def _fail(message):
     return 2
 
 
+def _run(args):
+    from ..progress import set_default
+    from .common import resolve_bundled
+
+    previous = set_default(False) if args.quiet else None
+    try:
+        return resolve_bundled(args).run(args)
+    finally:
+        if args.quiet:
+            set_default(previous)  # main() may be called again in this process (tests, notebooks)
+
+
 def main(argv=None):
     """Run the command line; returns the exit status.
 
@@ -97,9 +113,7 @@ def main(argv=None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            from .common import resolve_bundled
-
-            status = resolve_bundled(args).run(args)
+            status = _run(args)
         except RojasError as exc:
             return _fail(exc)
         except KeyboardInterrupt:

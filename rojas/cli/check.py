@@ -7,10 +7,6 @@ from ..checking import DIRECTIONS, EXACT_LIMIT, METHODS, check
 def cmd_check(args):
     import json
 
-    if args.quiet:  # also for whatever else shows progress in this process (loading, …)
-        from ..progress import set_default
-
-        set_default(False)
     net, inputs, targets = network_and_data(args)
     report = check(net, inputs, targets, of=args.of, method=args.method, rtol=args.rtol,
                    atol=args.atol, check_inputs=not args.no_inputs, directions=args.directions,
@@ -51,5 +47,4 @@ def add_commands(sub):
     p.add_argument("--exact-limit", type=count, default=EXACT_LIMIT, metavar="P",
                    help=f"check every gradient one by one up to this many (default {EXACT_LIMIT:,})")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=cmd_check)

@@ -48,10 +48,6 @@ def _check_outputs(args, out_path):
 
 
 def cmd_train(args):
-    if args.quiet:  # also for whatever else shows progress in this process (loading, …)
-        from ..progress import set_default
-
-        set_default(False)
     out_path = args.network if args.in_place else args.output
     _check_outputs(args, out_path)
     net, inputs, targets = network_and_data(args)
@@ -120,5 +116,4 @@ def add_commands(sub):
                    help="explain every step weight by weight (labels, δ, and for every weight and bias: "
                         "old value, o_i, δ_j, ∂E/∂w, Δw = −γ·∂E/∂w, new value; E before and after): "
                         "printed, or written as a Markdown or LaTeX report")
-    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=cmd_train)

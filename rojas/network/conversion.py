@@ -14,8 +14,9 @@ from .graphview import edge_dicts, graph_attrs, node_dicts
 __all__ = ["columns_of_dict", "columns_of_networkx", "node_link_of", "networkx_of", "node_link_dict"]
 
 
-def _columns(attrs, nodes, edges, source, warn):
+def _columns(attrs, nodes, edges, source, warn, step=None):
     """Checked columns from node-link lists; warnings about unknown fields when `warn`."""
+    step = step or (lambda stage: None)
     col = Columns()
     try:
         parse_graph_attrs(attrs, col)
@@ -23,9 +24,12 @@ def _columns(attrs, nodes, edges, source, warn):
             raise NetworkError("the network is empty")
         with paused_gc():
             parse_nodes(nodes, col)
+            step("nodes checked")
             parse_edges(edges, col)
+            step("edges checked")
         col.levels = check_structure(col.ids, col.index, col.is_input, col.src, col.dst, col.names,
                                      col.pnames, col.outputs)
+        step("structure checked")
     except NetworkError as exc:
         raise NetworkError(f"{source}: {exc}") from None
     if warn:
@@ -35,8 +39,12 @@ def _columns(attrs, nodes, edges, source, warn):
     return col
 
 
-def columns_of_dict(data, source="network", *, warn=True):
-    """Checked columns from node-link data (a parsed network file); see :func:`from_dict`."""
+def columns_of_dict(data, source="network", *, warn=True, step=None):
+    """Checked columns from node-link data (a parsed network file); see :func:`from_dict`.
+
+    `step`, if given, is called with a few words after each of the three
+    stages (nodes, edges, structure): what a progress bar shows.
+    """
     if not isinstance(data, dict):
         raise NetworkError(f"{source}: expected a JSON object with 'nodes' and 'edges'")
     if data.get("directed") is not True:
@@ -50,7 +58,7 @@ def columns_of_dict(data, source="network", *, warn=True):
     nodes, edges = data["nodes"], data[key]
     if not isinstance(nodes, list) or not isinstance(edges, list):
         raise NetworkError(f"{source}: fields 'nodes' and {key!r} must be lists")
-    return _columns(data.get("graph", {}), nodes, edges, source, warn)
+    return _columns(data.get("graph", {}), nodes, edges, source, warn, step)
 
 
 def columns_of_networkx(graph, source="network"):

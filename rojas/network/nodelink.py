@@ -11,6 +11,7 @@ import os
 
 
 from .columns import paused_gc
+from ..progress import progress_bar
 from .conversion import columns_of_dict, columns_of_networkx, networkx_of, node_link_dict, node_link_of
 from .model import Network
 from ..reading import read_json
@@ -80,6 +81,15 @@ def load(path):
     >>> net.weight(*net.find_edge("w5"))
     0.4
     """
-    with paused_gc():
-        data = read_json(path, "network file")
-    return from_dict(data, source=os.fspath(path))
+    # A bar on a terminal when loading takes more than 2 s (a file of millions of edges).
+    with progress_bar(total=4, desc=f"loading {os.path.basename(os.fspath(path))}", unit="stage") as bar:
+        def step(stage):
+            bar.set_postfix_str(stage, refresh=False)
+            bar.update()
+
+        with paused_gc():
+            data = read_json(path, "network file")
+        step("JSON parsed")
+        net = Network()
+        net._take(columns_of_dict(data, os.fspath(path), step=step))
+    return net

@@ -1,0 +1,110 @@
+"""Progress on long work: loading a file, writing a labeling's JSON, SymPy's proof, and --quiet.
+
+A bar shows only on a terminal and only after 2 s, so these tests record what
+each long job reports to its bar (a recording stand-in for ``progress_bar``)
+and check the counts against the work's own size.
+"""
+
+import io
+import json
+
+import pytest
+
+import rojas
+import rojas.cli
+from rojas import progress
+
+
+class Recorder:
+    """A progress bar that records its total, its updates and its stage words."""
+
+    made = []
+
+    def __init__(self, total=None, desc="", unit="it", **options):
+        self.total, self.desc, self.unit, self.n, self.stages = total, desc, unit, 0, []
+        Recorder.made.append(self)
+
+    def update(self, n=1):
+        self.n += n
+
+    def set_postfix_str(self, s="", refresh=True):
+        self.stages.append(s)
+
+    def set_postfix(self, *args, **kwargs):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    import rojas.labeling_io
+    import rojas.network.nodelink
+    import rojas.symbolic_limits
+
+    Recorder.made = []
+    for module in (rojas.network.nodelink, rojas.labeling_io, rojas.symbolic_limits):
+        monkeypatch.setattr(module, "progress_bar", Recorder)
+    return Recorder.made
+
+
+def test_loading_reports_its_four_stages(recorded):
+    rojas.load(rojas.example_path("mazur"))
+    (bar,) = recorded
+    assert bar.desc == "loading mazur.json" and bar.total == 4 and bar.n == 4
+    assert bar.stages == ["JSON parsed", "nodes checked", "edges checked", "structure checked"]
+
+
+def test_writing_json_counts_every_node_and_edge(recorded):
+    net = rojas.load(rojas.example_path("mazur"))  # Mazur's 2-2-2 network: 6 nodes, 8 edges
+    lab = rojas.label(net, *rojas.load_data(rojas.example_path("mazur", "data")))
+    buf = io.StringIO()
+    lab.write_json(buf, chunk=4)
+    bar = recorded[-1]
+    assert (bar.desc, bar.total, bar.n) == ("writing JSON", 6 + 8, 6 + 8)
+    assert json.loads(buf.getvalue())["value"] == pytest.approx(0.298371109, abs=1e-9)  # Mazur's E_total
+
+
+def test_sympy_reports_whole_seconds_within_its_budget(recorded):
+    import time
+
+    from rojas.symbolic_limits import run_guarded
+
+    assert run_guarded(lambda: (time.sleep(1.3), 7)[1], time_budget=4.5) == 7
+    (bar,) = recorded
+    assert bar.total == 5 and bar.n == 1  # 1.3 s elapsed: one whole second shown, of ⌈4.5⌉
+
+
+def test_bars_are_off_away_from_a_terminal_and_cost_no_import():
+    previous = progress.set_default(None)
+    try:
+        bar = progress.progress_bar(total=3, stream=io.StringIO())
+        assert bar.disable
+        with bar:
+            bar.update()
+            bar.set_postfix_str("stage")
+    finally:
+        progress.set_default(previous)
+
+
+@pytest.mark.parametrize("command", ["grad", "paths", "prove", "check", "train", "matrix", "draw", "explore"])
+def test_every_command_takes_quiet_and_restores_the_default(command, tmp_path, capsys):
+    previous = progress.set_default(True)
+    try:
+        args = {"grad": ["grad", "mazur"], "paths": ["paths", "mazur", "--from", "w1", "--count"],
+                "prove": ["prove", "mazur", "--wrt", "w1", "--no-symbolic", "-o", str(tmp_path / "p.md")],
+                "check": ["check", "mazur"], "train": ["train", "mazur", "--lr", "0.5", "--epochs", "1", "-o", str(tmp_path / "t.json")],
+                "matrix": ["matrix", "mazur"], "draw": ["draw", "mazur", "-o", str(tmp_path / "d.png")],
+                "explore": ["explore", "mazur", "-o", str(tmp_path / "e.html")]}[command]
+        assert rojas.cli.main(args + ["--quiet"]) == 0
+        assert capsys.readouterr().err == ""
+        assert progress.progress_enabled() is True  # --quiet lasted only for its command
+    finally:
+        progress.set_default(previous)
