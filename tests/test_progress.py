@@ -108,3 +108,4 @@ def test_every_command_takes_quiet_and_restores_the_default(command, tmp_path, c
         assert progress.progress_enabled() is True  # --quiet lasted only for its command
     finally:
         progress.set_default(previous)
+

@@ -47,7 +47,7 @@ def cmd_prove(args):
               "time_budget": args.symbolic_time}
     proof = prove(lab, args.wrt, fmt=args.format, symbolic=False if args.no_symbolic else None, limit=args.limit,
                   unit_limit=args.max_units, symbolic_limits=limits)
-    if args.output:
+    if args.output and args.output != "-":
         from ..files import write_text_atomic
 
         write_text_atomic(args.output, proof.text)

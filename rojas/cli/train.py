@@ -75,13 +75,16 @@ def cmd_train(args):
         fmt = EXPLAIN_FORMATS[os.path.splitext(args.explain)[1].lower()]
         write_text_atomic(args.explain, explain_report(history.steps, history.lr, fmt, title=title))
         written.append(f"wrote the explained steps to {args.explain}")
-    trained.save(out_path)  # atomic: a temporary file, then a rename
+    trained.save(out_path)  # atomic: a temporary file, then a rename ("-": standard output)
+    # With -o - the trained network is standard output, so what is said about it goes to stderr.
+    status = sys.stderr if out_path == "-" else sys.stdout
     print(f"trained {net.name or args.network!r} for {epochs_text(history.epochs)} ({history.mode}, "
           f"lr {history.lr:g}) in {history.seconds:.2f} s: {name} {history.loss[0]:.6g} → "
-          f"{history.final_loss:.6g}")
-    print(f"wrote the trained network to {out_path}")
+          f"{history.final_loss:.6g}", file=status)
+    if out_path != "-":
+        print(f"wrote the trained network to {out_path}")
     for line in written:
-        print(line)
+        print(line, file=status)
     if history.final_loss > history.loss[0]:
         print(f"rojas: warning: the loss rose from {history.loss[0]:.6g} to {history.final_loss:.6g}; "
               "the learning rate may be too large", file=sys.stderr)

@@ -1,5 +1,7 @@
 """``rojas unfold``: a recurrent network unfolded in time (Rojas 7.4.1)."""
 
+import sys
+
 import numpy as np
 
 from ..errors import RojasError
@@ -20,8 +22,8 @@ def data_out_path(out, data_out, reads):
     """
     if data_out is not None:
         return data_out
-    if out is None:
-        raise RojasError("give --data-out (or -o) to write the unfolded data file")
+    if out is None or out == "-":
+        raise RojasError("give --data-out (or -o FILE) to write the unfolded data file")
     root = out[:-5] if out.endswith(".json") else out
     derived = f"{root}.data.json"
     for option, path in reads.items():
@@ -52,9 +54,11 @@ def cmd_unfold(args):
     if args.out is None:
         print(json.dumps(net.to_dict(), indent=1, allow_nan=False))
     else:
-        net.save(args.out)
-        print(f"{net.summary()}; {len(net.params)} tied params")
-        print(f"wrote {args.out}")
+        net.save(args.out)  # "-": standard output, so what is said about it goes to stderr
+        status = sys.stderr if args.out == "-" else sys.stdout
+        print(f"{net.summary()}; {len(net.params)} tied params", file=status)
+        if args.out != "-":
+            print(f"wrote {args.out}")
     if seq is None:
         return 0
     inputs, targets = unfold_data(net, seq)
