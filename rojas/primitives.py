@@ -60,7 +60,7 @@ class Primitive:
 
     def value_and_derivative(self, s):
         """``(f(s), f'(s))``, through a fused real-valued routine where the primitive has one."""
-        if self.f_df is not None and not np.iscomplexobj(s):
+        if self.f_df is not None and np.asarray(s).dtype.kind != "c":
             return self.f_df(s)
         return self.f(s), self.df(s)
 

@@ -28,7 +28,7 @@ SPARSE_FROM = 2048
 
 def scatter(index, values, size):
     """Sum `values` (shape (n,) or (n, B), real or complex) into `size` rows by `index`."""
-    if np.iscomplexobj(values):
+    if values.dtype.kind == "c":
         return scatter(index, values.real, size) + 1j * scatter(index, values.imag, size)
     if values.ndim == 1:
         return np.bincount(index, weights=values, minlength=size)
