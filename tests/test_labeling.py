@@ -101,6 +101,24 @@ def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
             assert close(one.value, singles[k][0], RM_RTOL, RM_ATOL)
 
 
+@pytest.mark.parametrize("seed", [1, 4, 7, 10])
+def test_one_sample_through_the_sparse_products_equals_the_naive_reverse_sweep(seed, monkeypatch):
+    # At batch 1 only generations of 2,048 edges or more go through scipy.sparse; from 1 edge on,
+    # every one does, so that these small networks test that path (real and complex-step sweeps).
+    monkeypatch.setattr(rojas.sweeps, "SPARSE_FROM", 1)
+    G = config(seed)
+    net = rojas.Network(G)
+    x, t = R.random_inputs(seed + 7, G), R.random_targets(seed + 8, G)
+    lab = rojas.label(net, x, t)
+    value, *_, grads = R.reverse_mode(G, x, t, None)
+    assert close(lab.value, value, RM_RTOL, RM_ATOL)
+    for key, mine in (("weight", lab.weight_grad), ("bias", lab.bias_grad), ("param", lab.param_grad),
+                      ("input", lab.input_grad)):
+        assert_map_close(mine, grads[key], RM_RTOL, RM_ATOL, f"sparse {key}")
+    report = rojas.check(net, x, t, method="complex", directions=2, progress=False)
+    assert report.ok, report.summary()
+
+
 def test_batch_scalar_target_beside_lists_stands_for_every_sample():
     G = config(2)
     net = rojas.Network(G)
