@@ -51,10 +51,10 @@ import rojas.sweeps as rl
 from rojas.plan import plan_of
 from rojas.snapshot import numbers_of
 
-# The issue's targets.
+# The targets (issue 10, "Scale end to end"; the whole public call is timed by bench_end_to_end).
 TARGET_EDGES = 1_000_000
-TARGET_RATIO_B1 = 1.3      # rojas / plain at 1M edges, batch 1
-TARGET_RATIO_BATCH = 1.0   # rojas / plain at 1M edges, batch 256
+TARGET_RATIO_B1 = 1.0      # rojas / plain at 1M edges, batch 1
+TARGET_RATIO_BATCH = 0.6   # rojas / plain at 1M edges, batch 256
 TARGET_BWD_FWD = 3.0       # backward / forward
 
 CHUNK = 1 << 22            # numbers per temporary in the plain batched sweep
@@ -611,7 +611,7 @@ def main(argv=None):
                   f"({fmt_time(r['label'])} vs {fmt_time(r['plain'])}; against the plain sweep "
                   f"that permutes its weights per call: {r['ratio_w']:.2f})")
         elif r["batch"] >= 256:
-            print(f"  [{mark(r['ratio'] <= TARGET_RATIO_BATCH)}] rojas no slower than plain at "
+            print(f"  [{mark(r['ratio'] <= TARGET_RATIO_BATCH)}] rojas/plain ≤ {TARGET_RATIO_BATCH} at "
                   f"{r['edges']:,} edges, batch {r['batch']}: {r['ratio']:.2f} "
                   f"({fmt_time(r['label'])} vs {fmt_time(r['plain'])})")
     for r in rows:
