@@ -74,14 +74,11 @@ def tolerance_used(a, n, rtol, atol):
     >>> tolerance_used(1e-20, -1e-20, 1e-5, 1e-8) < 1e-11
     True
     """
-    a, n = float(a), float(n)
-    if a == n:
-        return 0.0
-    if not (np.isfinite(a) and np.isfinite(n)):
-        return float("inf")
-    scale = max(abs(a), abs(n))
-    allowed = atol / scale + rtol  # as in agree(): divided by the scale, never overflowing
-    return abs(a / scale - n / scale) / allowed if allowed > 0 else float("inf")
+    rel = rel_error(a, n)  # |a − n| / max(|a|, |n|)
+    if rel == 0.0 or not np.isfinite(rel):
+        return rel
+    allowed = atol / max(abs(float(a)), abs(float(n))) + rtol  # as in agree(): over the scale
+    return rel / allowed if allowed > 0 else float("inf")
 
 
 def central_step(value):

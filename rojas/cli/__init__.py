@@ -90,11 +90,12 @@ def _run(args):
     from ..progress import set_default
     from .common import resolve_bundled
 
-    previous = set_default(False) if args.quiet else None
+    quiet = getattr(args, "quiet", False)  # a Namespace built by hand may not have it
+    previous = set_default(False) if quiet else None
     try:
         return resolve_bundled(args).run(args)
     finally:
-        if args.quiet:
+        if quiet:
             set_default(previous)  # main() may be called again in this process (tests, notebooks)
 
 
