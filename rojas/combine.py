@@ -270,7 +270,9 @@ def _product_segments(terms, layout):
         return np.ones((len(layout),) + terms.shape[1:], terms.dtype), terms.copy()
     table = np.ones((len(layout), layout.width) + terms.shape[1:], terms.dtype)
     table[layout.index, layout.col] = terms
-    if np.iscomplexobj(table):  # the complex step: plain running products
+    if np.iscomplexobj(table) or _in_safe_range(terms, layout.width):
+        # The complex step, or factors whose running products cannot leave float64's normal
+        # range: plain running products, as accurate as the mantissa route at a third of its work.
         before = np.cumprod(table, axis=1)
         after = np.cumprod(table[:, ::-1], axis=1)[:, ::-1]
         others = np.ones_like(table)
@@ -292,6 +294,15 @@ def _product_segments(terms, layout):
     o_e[:, :-1] += a_e[:, 1:]
     at = (layout.index, layout.col)
     return _ldexp(b_m[:, -1], b_e[:, -1]), _ldexp(o_m[at], o_e[at])
+
+
+def _in_safe_range(terms, width):
+    """Whether every nonzero |term| lies in [2^-k, 2^k] with k·width ≤ 1000 (so no partial
+    product of a unit's terms overflows or becomes subnormal)."""
+    k = 1000.0 / max(width, 1)
+    magnitude = np.abs(terms)
+    smallest = np.min(magnitude, where=magnitude > 0, initial=np.inf)
+    return bool(magnitude.max() <= 2.0 ** k and smallest >= 2.0 ** -k)
 
 
 def _ldexp(mantissa, exponent):

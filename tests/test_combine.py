@@ -147,3 +147,24 @@ def test_a_product_whose_value_is_finite_is_finite():
     assert product.value(np.array([1e300, 1e300, 0.0])) == 0.0
     assert list(product.partials(np.array([1e300, 1e300, 0.0]))) == [0.0, 0.0, np.inf]
     assert list(product.partials(np.array([2.0, 3.0, -4.0]))) == [-12.0, -8.0, 6.0]
+
+
+def test_products_in_and_out_of_the_safe_range_agree_with_exact_rationals():
+    # Factors within [2^-k, 2^k] (k·width ≤ 1000) take plain running products; others the mantissa
+    # route.  Both against Python's exact fractions, rounded once.
+    from fractions import Fraction
+
+    import numpy as np
+    from rojas.combine import _in_safe_range, get_combine
+
+    product = get_combine("product")
+    rng = np.random.default_rng(5)
+    for terms in (rng.uniform(-3, 3, 7), np.array([1e-250, 1e-250, 1e300, 4.0]), np.array([0.5, 0.0, 8.0])):
+        exact_value = np.prod([Fraction(t) for t in terms.tolist()])
+        assert product.value(terms) == pytest.approx(float(exact_value), rel=4e-16 * len(terms), abs=0)
+        others = [float(np.prod([Fraction(u) for j, u in enumerate(terms.tolist()) if j != i]))
+                  for i in range(len(terms))]
+        np.testing.assert_allclose(product.partials(terms), others, rtol=4e-16 * len(terms), atol=0)
+    assert _in_safe_range(np.array([2.0 ** 300, 2.0 ** -300, 0.0]), width=3)
+    assert not _in_safe_range(np.array([2.0 ** 400, 1.0]), width=3)  # 3·400 > 1000: the mantissa route
+    assert not _in_safe_range(np.array([np.nan, 1.0]), width=2)
