@@ -13,7 +13,7 @@ import numpy as np
 from .check_primitives import KINK_JUMP
 from .check_report import GradientEntry, number_text
 from .errors import RojasError
-from .numerical import COMPLEX_STEP, agree, central_step, rel_error, tolerance_used
+from .numerical import CBRT_EPS, COMPLEX_STEP, agree, central_step, rel_error, tolerance_used
 
 __all__ = ["GraphQuestions", "check_one"]
 
@@ -86,18 +86,35 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
     run_complex = want_complex and kind != "input" and not any(n in helpers.tainted for n in feeds)
     if want_complex and not run_complex and kind != "input":
         fallback.setdefault("unsafe", []).append(name)
+    x0 = _current(pert, kind, index, sample)
+    # Steps are absolute below |x| = 1 (∛ε and 1e-20).  A number far smaller, say an input of
+    # 1e-200 multiplied by 1e200 in a product unit, moves E on the scale of itself: when an
+    # absolute step disagrees, the step relative to |x| decides (and the note says so).
+    relative = 0.0 < abs(x0) < 1.0
+    notes = []
     if run_complex:
         try:
-            cplx = float(np.imag(pert.value(kind, index, COMPLEX_STEP * 1j, sample))) / COMPLEX_STEP
+            cplx = _complex_step(pert, kind, index, sample, COMPLEX_STEP)
+            if relative and not agree(backward, cplx, *_tol(tolerances["complex"], e_scale)):
+                again = _complex_step(pert, kind, index, sample, COMPLEX_STEP * abs(x0))
+                if agree(backward, again, *_tol(tolerances["complex"], e_scale)):
+                    cplx = again
+                    notes.append(f"the complex step agrees when relative to |x| = {abs(x0):.3g}")
         except Exception as exc:  # a primitive that claims complex safety but is not
             fallback.setdefault("raised", []).append(f"{name} ({type(exc).__name__})")
             cplx = None
     if method in ("central", "both") or cplx is None:
-        x0 = _current(pert, kind, index, sample)
         h = central_step(x0)
         e_plus = float(np.real(pert.value(kind, index, h, sample)))
         e_minus = float(np.real(pert.value(kind, index, -h, sample)))
         central = (e_plus - e_minus) / (2 * h)
+        if relative and np.isfinite(backward) and not agree(backward, central, *_tol(tolerances["central"], e_scale)):
+            h_rel = (x0 + CBRT_EPS * abs(x0)) - x0
+            again = (float(np.real(pert.value(kind, index, h_rel, sample)))
+                     - float(np.real(pert.value(kind, index, -h_rel, sample)))) / (2 * h_rel)
+            if agree(backward, again, *_tol(tolerances["central"], e_scale)):
+                central = again
+                notes.append(f"central differences agree with a step relative to |x| = {abs(x0):.3g}")
         if not np.isfinite(central) and np.isfinite(backward):
             status, note = "unchecked", "the objective is not finite at x ± h (it overflows): not checked"
         elif not agree(backward, central, *_tol(tolerances["central"], e_scale)):
@@ -110,11 +127,16 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
         status, note = "unchecked", "the complex step overflows: not checked"
     elif cplx is not None and not agree(backward, cplx, *_tol(tolerances["complex"], e_scale)):
         status = "FAIL"
+    note = "; ".join([note] * bool(note) + notes)
     numerical = cplx if cplx is not None else central
     used = [tolerance_used(backward, value, *_tol(tolerances[m], e_scale))
             for m, value in (("central", central), ("complex", cplx)) if value is not None]
     return GradientEntry(kind, ref, name, float(backward), float(numerical), rel_error(backward, numerical),
                          status, central, cplx, note, of_tolerance=max(used))
+
+
+def _complex_step(pert, kind, index, sample, h):
+    return float(np.imag(pert.value(kind, index, h * 1j, sample))) / h
 
 
 def _tol(tol, e_scale):

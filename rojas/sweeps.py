@@ -159,13 +159,29 @@ def edge_gradients(plan, o, delta, partials):
     scaled = plan.forward.scaled.edges
     if o.ndim == 1:
         grad = o[plan.src] * delta[plan.dst]
-        grad[scaled] *= partials
-        return grad
-    grad = np.empty(plan.n_edges)
-    step = max(1, CHUNK // o.shape[1])
-    for a in range(0, plan.n_edges, step):
-        z = min(a + step, plan.n_edges)
-        grad[a:z] = np.einsum("eb,eb->e", o[plan.src[a:z]], delta[plan.dst[a:z]])
+    else:
+        grad = np.empty(plan.n_edges)
+        step = max(1, CHUNK // o.shape[1])
+        for a in range(0, plan.n_edges, step):
+            z = min(a + step, plan.n_edges)
+            grad[a:z] = np.einsum("eb,eb->e", o[plan.src[a:z]], delta[plan.dst[a:z]])
     if len(scaled):
-        grad[scaled] = np.einsum("eb,eb,eb->e", o[plan.src[scaled]], delta[plan.dst[scaled]], partials)
+        terms = _product_of_three(o[plan.src[scaled]], delta[plan.dst[scaled]], partials)
+        grad[scaled] = terms if terms.ndim == 1 else terms.sum(axis=1)
     return grad
+
+
+def _product_of_three(a, b, c):
+    """``a·b·c`` without a spurious overflow or underflow on the way.
+
+    An edge into a product unit multiplies its source's value, the unit's δ and
+    the product of the unit's other terms: 1e308·2.4·1e-307 is 24, though
+    1e308·2.4 alone overflows.  Mantissas and exponents (``np.frexp``) are
+    multiplied and added apart, and put together once.
+    """
+    if np.result_type(a, b, c).kind == "c":  # a complex step: plain products
+        return a * b * c
+    (ma, ea), (mb, eb), (mc, ec) = np.frexp(a), np.frexp(b), np.frexp(c)
+    exponent = ea.astype(np.int64) + eb + ec
+    with np.errstate(over="ignore"):  # a true value beyond float64 is inf: the label check names it
+        return np.ldexp(ma * mb * mc, np.clip(exponent, -4000, 4000).astype(np.int32))

@@ -168,3 +168,61 @@ def test_products_in_and_out_of_the_safe_range_agree_with_exact_rationals():
     assert _in_safe_range(np.array([2.0 ** 300, 2.0 ** -300, 0.0]), width=3)
     assert not _in_safe_range(np.array([2.0 ** 400, 1.0]), width=3)  # 3·400 > 1000: the mantissa route
     assert not _in_safe_range(np.array([np.nan, 1.0]), width=2)
+
+
+def _product_net(factors, out_fn=None):
+    import networkx as nx
+
+    G = nx.DiGraph()
+    for i in range(len(factors)):
+        G.add_node(f"x{i}", fn="input")
+        G.add_edge(f"x{i}", "p", weight=1.0)
+    G.nodes["p"].update(fn="identity", combine="product")
+    if out_fn:
+        G.add_node("y", fn=out_fn, bias=0.1)
+        G.add_edge("p", "y", weight=0.5)
+    return rojas.Network(G), {f"x{i}": v for i, v in enumerate(factors)}
+
+
+def test_a_finite_edge_gradient_into_a_product_unit_is_finite():
+    # p = x0·x1·x2 = 1e308·1e-300·1e-7 = 10, y = 0.5·p + 0.1 = 5.1, t = 0.3: δ_y = 4.8, δ_p = 2.4.
+    # ∂E/∂w(xi→p) = o_xi·(product of the others)·δ_p = p·δ_p = 24 for each i, though o_x0·δ_p
+    # alone (2.4e308) overflows.  Input gradients: δ_p·p/x_i = 2.4e-307, 2.4e301, 2.4e8.
+    net, x = _product_net([1e308, 1e-300, 1e-7], out_fn="identity")
+    lab = rojas.label(net, x, {"y": 0.3})
+    assert lab.value == pytest.approx(0.5 * 4.8 ** 2, rel=1e-14)
+    for i in range(3):
+        assert lab.weight_grad[(f"x{i}", "p")] == pytest.approx(24.0, rel=1e-14)
+    for name, want in (("x0", 2.4e-307), ("x1", 2.4e301), ("x2", 2.4e8)):
+        assert lab.input_grad[name] == pytest.approx(want, rel=1e-14)
+    assert rojas.check(net, x, {"y": 0.3}, progress=False).ok
+
+
+def test_the_complex_step_through_extreme_products_keeps_its_imaginary_part():
+    # 1e-160·1e-160·1e160·1e160 = 1 and every weight's gradient is 1: running products of the
+    # complex step would pass through 1e-320 (subnormal), losing the step's imaginary part.
+    net, x = _product_net([1e-160, 1e-160, 1e160, 1e160])
+    report = rojas.check(net, x, of="p", method="both", check_inputs=False, progress=False)
+    assert report.ok, report.summary()
+    assert all(e.complex == pytest.approx(1.0, rel=1e-12) for e in report.entries if e.kind == "weight")
+
+
+def test_a_tiny_number_is_checked_with_a_step_relative_to_it():
+    # E = ½(tanh(w·x) − t)² with w = 1e-200, x = 1e200: s = 1, ∂E/∂w = (tanh 1 − t)·(1 − tanh² 1)·x.
+    # An absolute step of 6e-6 moves w by 6e194 times itself; the step relative to |w| agrees.
+    import math
+
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_node("x", fn="input")
+    G.add_node("q", fn="tanh")
+    G.add_edge("x", "q", weight=1e-200)
+    net = rojas.Network(G)
+    want = (math.tanh(1.0) - 0.3) * (1 - math.tanh(1.0) ** 2) * 1e200
+    report = rojas.check(net, {"x": 1e200}, {"q": 0.3}, method="both", directions=0, check_inputs=False,
+                         progress=False)
+    (w,) = [e for e in report.entries if e.kind == "weight"]
+    assert report.ok and w.backward == pytest.approx(want, rel=1e-14)
+    assert w.central == pytest.approx(want, rel=1e-6) and w.complex == pytest.approx(want, rel=1e-12)
+    assert "relative to |x| = 1e-200" in w.note
