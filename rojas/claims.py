@@ -25,6 +25,7 @@ from .claim_paths import (Quantity, along_one_edge, concatenate, name_resolver, 
                           segment)
 from .errors import RojasError
 from .display import display_id, escape_terminal
+from .formatting import count_text
 
 __all__ = ["check_claim", "ClaimVerdict", "ClaimSyntaxError", "parse_claim"]
 
@@ -144,7 +145,7 @@ def check_claim(lab, claim, limit=10_000):
     ends = list(lab.targets) if lab.objective == "E" else [lab.objective]
     n_paths = count_paths(net, source, ends)
     if n_paths > limit:
-        raise RojasError(f"{n_paths} paths from {spelled.get(x, x.ref)} to the objective: more than the "
+        raise RojasError(f"{count_text(n_paths)} paths from {spelled.get(x, x.ref)} to the objective: more than the "
                          f"limit of {limit} to compare path by path (raise it with --limit N)")
     true_paths = Counter(normal(p) for p in paths_between(lab, x, objective))
 

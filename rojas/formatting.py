@@ -18,9 +18,31 @@ import numpy as np
 
 from .escaping import terminal
 
-__all__ = ["fmt", "factor", "table", "MINUS"]
+__all__ = ["fmt", "factor", "table", "count_text", "MINUS"]
 
 MINUS = "\u2212"
+
+
+def count_text(n):
+    """An exact count as text: all its digits up to ~1,000 of them, else its leading digits and its size.
+
+    Path counts grow exponentially with depth: a count of 10^20000 cannot even be turned into
+    text by ``str`` under Python's default limit of 4,300 digits, and would fill a screen.
+
+    Examples
+    --------
+    >>> count_text(1024), count_text(2 ** 100)
+    ('1024', '1267650600228229401496703205376')
+    >>> count_text(3 ** 100000)
+    'about 1.335e47712 (47,713 digits)'
+    """
+    n = int(n)
+    if n.bit_length() <= 3300:  # up to 993 digits: all of them
+        return str(n)
+    shift = n.bit_length() - 64
+    log10 = math.log10(n >> shift) + shift * math.log10(2)
+    exponent = int(log10)
+    return f"about {10 ** (log10 - exponent):.4g}e{exponent} ({exponent + 1:,} digits)"
 
 
 def fmt(value, digits=9, ascii=False):

@@ -1,6 +1,7 @@
 """A path sum written out: the terminal listing of ``rojas paths`` and a Markdown table for notebooks."""
 
 from .display import display_id, escape_terminal, number_text
+from .formatting import count_text
 
 __all__ = ["path_listing", "path_markdown", "path_nodes_text"]
 
@@ -35,11 +36,11 @@ def path_listing(ps, lab=None, tangent_value=None):
     if lab is not None:
         out += ["", "How the backward sweep factors the sum: each δ stands for all paths below its unit."]
         for n, count in ps.deltas:
-            out.append(f"  δ_{display_id(n)} = {number_text(lab.delta[n])}   stands for {count} "
+            out.append(f"  δ_{display_id(n)} = {number_text(lab.delta[n])}   stands for {count_text(count)} "
                        f"path{'s' * (count != 1)}")
         inputs = set(lab.network.inputs)
         total = sum(c for n, c in ps.deltas if n in inputs)
-        out.append(f"The sweep visits {ps.edges} edges once each; the paths from the inputs number {total}.")
+        out.append(f"The sweep visits {ps.edges} edges once each; the paths from the inputs number {count_text(total)}.")
     return "\n".join(out)
 
 

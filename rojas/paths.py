@@ -15,6 +15,7 @@ import numpy as np
 
 from .combine import get_combine
 from .errors import RojasError
+from .formatting import count_text
 
 __all__ = ["Source", "resolve_source", "resolve_ends", "count_paths", "path_counts", "path_ends", "path_sum",
            "PathSum", "all_paths", "source_value", "edge_label", "DEFAULT_LIMIT"]
@@ -338,7 +339,7 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
     counts = path_counts(net, ends)
     count = sum(counts[n] for n in source.start_nodes)
     if count > limit:
-        raise RojasError(f"{count} paths from {source.label} to {to or lab.objective}: more than the "
+        raise RojasError(f"{count_text(count)} paths from {source.label} to {to or lab.objective}: more than the "
                          f"limit of {limit} to list (count them with --count, or raise it with --limit N)")
     end_set = set(ends)
     G = net.graph

@@ -17,6 +17,7 @@ from .document import Document, tex_name
 from .errors import RojasError
 from .path_listing import path_nodes_text
 from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source
+from .formatting import count_text
 
 __all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_difference", "DEFAULT_UNIT_LIMIT"]
 
@@ -261,13 +262,13 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
              f"{value.backprop:.15g}; difference {value.difference:.3g}.")
     counts = path_counts(net, path_ends(lab))
-    rows = [[display_id(n), number_text(lab.delta[n]), counts[n]] for n in lab.plan.order]
+    rows = [[display_id(n), number_text(lab.delta[n]), count_text(counts[n])] for n in lab.plan.order]
     doc.para("How the sweep factors the sum: each δ stands for every path from its unit to the objective, "
              "so the sweep visits each edge once while the paths multiply.")
     doc.table(["unit", "δ", "paths it stands for"], rows)
     total_paths = sum(counts[n] for n in net.inputs)
     doc.para(f"The backward sweep does work proportional to the {len(net.edges)} edges; "
-             f"the paths from the inputs to the objective number {total_paths}.")
+             f"the paths from the inputs to the objective number {count_text(total_paths)}.")
 
     doc.heading("5. Independent checks")
     tg = tangent(lab, src).derivative

@@ -21,6 +21,7 @@ from .paths import all_paths, path_counts, path_ends, resolve_source
 from .symbolic_limits import (DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET,
                               expression_size, run_guarded)
 from .symbolic_translate import SympyPrimitives
+from .formatting import count_text
 
 __all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SIZE_LIMIT", "DEFAULT_PATH_LIMIT",
            "DEFAULT_EXPRESSION_LIMIT", "DEFAULT_TIME_BUDGET"]
@@ -259,7 +260,7 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     counts = path_counts(net, ends)
     paths = sum(counts[n] for n in source.start_nodes)
     if paths > path_limit:
-        raise RojasError(f"{paths} paths from {source.label}: more than the symbolic limit of {path_limit} "
+        raise RojasError(f"{count_text(paths)} paths from {source.label}: more than the symbolic limit of {path_limit} "
                          "(raise it with --symbolic-paths N / path_limit=)")
     tr = SympyPrimitives(sp, net)
     size = expression_size(net, tr, paths, source.start_nodes, ends)

@@ -173,3 +173,34 @@ def test_a_huge_power_of_an_expression_is_taken_in_floats(tmp_path):
     assert "does NOT simplify to 0" in r.stdout
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("| SymPy"))
     assert close(float(line.split("|")[2]), 0.3 * (0.5 * 0.3 + 0.2 - 0.1), 1e-12)
+
+
+@pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no digit limit before Python 3.11")
+def test_path_counts_past_pythons_4300_digit_limit(tmp_path, capsys):
+    # Each unit takes its two predecessors: the paths from a0 to the last of 30,000 units follow
+    # the Fibonacci recurrence (6,270 digits), past what str(int) converts by default.
+    from rojas.cli import main
+
+    n = 30_000
+    ids = ["a0", "a1"] + [f"u{k}" for k in range(n)]
+    nodes = [{"id": "a0", "fn": "input"}, {"id": "a1", "fn": "input"}] + [{"id": i, "fn": "tanh"} for i in ids[2:]]
+    edges = [{"source": ids[k - d], "target": ids[k], "weight": 0.5} for k in range(2, len(ids)) for d in (2, 1)]
+    net = tmp_path / "fib.json"
+    net.write_text(json.dumps({"directed": True, "multigraph": False, "graph": {}, "nodes": nodes, "edges": edges}))
+    paths_to_end = [0] * len(ids)  # from each node to the last one, counted backwards
+    paths_to_end[-1] = 1
+    for k in range(len(ids) - 2, -1, -1):
+        paths_to_end[k] = sum(paths_to_end[j] for j in (k + 1, k + 2) if j < len(ids) and j - k <= 2 and j >= 2)
+    expected = paths_to_end[0]
+    assert main(["paths", str(net), "--from", "a0", "--count", "--to", ids[-1]]) == 0
+    out = capsys.readouterr().out.strip()
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        assert len(out) > 4300 and int(out) == expected
+    finally:
+        sys.set_int_max_str_digits(previous)
+    assert main(["paths", str(net), "--from", "a0", "--to", ids[-1], "--input", "a0=0.1", "--input", "a1=0.2"]) == 2
+    err = capsys.readouterr().err
+    digits = len(out)
+    assert len(err.strip().splitlines()) == 1 and f"({digits:,} digits) paths from a0" in err

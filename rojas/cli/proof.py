@@ -8,6 +8,20 @@ from ..symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFA
 from .common import add_data_options, count, label_for, network_and_data, positive_float
 
 
+def _digits(n):
+    """Every digit of the exact count, past Python's default limit of 4,300 for ``str(int)``."""
+    import sys
+
+    if not hasattr(sys, "get_int_max_str_digits"):  # Python before 3.11: no limit
+        return str(n)
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # the command line owns this process; restored at once
+    try:
+        return str(n)
+    finally:
+        sys.set_int_max_str_digits(previous)
+
+
 def cmd_paths(args):
     from ..paths import count_paths, path_sum
 
@@ -17,7 +31,7 @@ def cmd_paths(args):
         net, _, targets = network_and_data(args)
         ends = [lookup_node(net, args.to, "--to")] if args.to is not None else \
             (list(targets) if targets else list(net.outputs))
-        print(count_paths(net, args.source, ends))
+        print(_digits(count_paths(net, args.source, ends)))
         return 0
     from ..forward_mode import tangent
     from ..path_listing import path_listing
