@@ -18,6 +18,9 @@ def _check_outputs(args, out_path):
     if not args.in_place and same_file(args.output, args.network):
         raise RojasError(f"refusing to overwrite the input network {args.network!r} with -o; "
                          "pass --in-place to train it in place")
+    if out_path == "-" and args.explain == "-":
+        raise RojasError("-o - and --explain alone both print to standard output; "
+                         "write the explained steps to a file: --explain STEPS.md")
     reads = [("the network", args.network), ("the data file", args.data)]
     for option, path in (("--plot", args.plot), ("--explain", args.explain if args.explain != "-" else None)):
         if path is None:

@@ -65,10 +65,12 @@ def cmd_unfold(args):
     write_json_atomic(data_out, {"inputs": _jsonable(inputs),
                                  **({} if targets is None else {"targets": _jsonable(targets)})})
     if args.out is not None:
-        print(f"wrote {data_out}")
+        status = sys.stderr if args.out == "-" else sys.stdout  # with -o -, stdout is the network only
+        print(f"wrote {data_out}", file=status)
         if targets is not None:
-            print(f"\nrojas grad {args.out} --data {data_out} labels every copy; summed over the copies:")
-            print(fold_grad(label(net, inputs, targets)).table())
+            command = f"rojas grad {args.out} --data {data_out}" if args.out != "-" else "Labeling it"
+            print(f"\n{command} labels every copy; summed over the copies:", file=status)
+            print(fold_grad(label(net, inputs, targets)).table(), file=status)
     return 0
 
 
