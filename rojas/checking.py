@@ -47,6 +47,7 @@ from .check_report import CheckReport, DirectionCheck, GradientEntry, name_list
 from .errors import RojasError
 from .labeling import label
 from .numerical import METHODS, TOLERANCES, Perturbation
+from .limits import check_work
 from .progress import progress_bar
 
 __all__ = ["check", "CheckReport", "GradientEntry", "PrimitiveCheck", "DirectionCheck", "TOLERANCES",
@@ -259,6 +260,8 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
         if layout.size <= exact_limit:
             reason = ""
     chosen, mode, n_sampled, n_largest = layout.select(exact_limit, sample, largest, seed)
+    per_number = {"central": 2, "complex": 1, "both": 3}[method]
+    check_work("rojas check", k * 3 + len(chosen) * per_number, lab.plan)  # before any of them
 
     bar = progress_bar(total=k + len(chosen), desc="rojas check", unit="check", enabled=progress)
     try:

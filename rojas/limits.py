@@ -17,7 +17,7 @@ import os
 
 from .errors import RojasError
 
-__all__ = ["LIMITS", "limit", "too_large"]
+__all__ = ["LIMITS", "limit", "too_large", "check_work"]
 
 # name: (default, what it bounds) — the environment variable is ROJAS_MAX_<NAME>.
 LIMITS = {
@@ -28,6 +28,8 @@ LIMITS = {
     "call_depth": (10_000, "file primitives calling each other, one inside the next"),
     "expression_depth": (200, "levels of the syntax tree of one expression"),
     "expression_length": (10_000, "characters in one expression"),
+    "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
+                         "per generation plus one per 4,000 edges, about 20 µs each, so about 10 minutes"),
 }
 
 
@@ -57,3 +59,22 @@ def too_large(what, size, name):
     """The message for `what` (whose `size` is given in words) exceeding the limit `name`."""
     return (f"{what} {size}, over the limit of {limit(name)} "
             f"(raise it with ROJAS_MAX_{name.upper()}=N)")
+
+
+def check_work(what, sweeps, plan):
+    """Refuse `sweeps` sweeps of `plan`'s network when they exceed the ``work`` limit.
+
+    Called before the loop, so that ``--epochs 1000000000000`` or ``--directions 10000000``
+    is one line at once, not a run that never ends.
+
+    >>> class Chain:  # 100,000 generations of one edge each
+    ...     levels, n_edges = range(100_000), 100_000
+    >>> check_work("rojas train", 300, Chain())
+    Traceback (most recent call last):
+    rojas.errors.RojasError: rojas train plans 300 sweeps of a network of 100,000 generations and 100,000 edges (30,007,500 level-steps), over the limit of 30000000 (raise it with ROJAS_MAX_WORK=N)
+    """
+    levels = len(plan.levels)
+    cost = sweeps * (levels + plan.n_edges / 4000)
+    if cost > limit("work"):
+        raise RojasError(too_large(what, f"plans {sweeps:,} sweeps of a network of {levels:,} generations and "
+                                         f"{plan.n_edges:,} edges ({cost:,.0f} level-steps)", "work"))

@@ -25,6 +25,8 @@ from .explain import EXPLAIN_ROWS_LIMIT, explain_step
 from .history import History, Snapshot, TrainingDiverged, epochs_text
 from .initialization import XOR_EPOCHS, XOR_LR, XOR_SEED, initialize, xor_start
 from .labeling import evaluate, label
+from .limits import check_work
+from .plan import plan_of
 from .progress import progress_bar
 
 __all__ = ["train", "History", "Snapshot", "TrainingDiverged", "initialize", "xor_start", "XOR_SEED",
@@ -203,9 +205,10 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     x, t, batch, _ = prepare(net, inputs, targets)
     n = 1 if batch is None else batch
     work = net if in_place else net.copy()
+    steps = epochs * (n if mode == "online" else 1)
+    check_work("rojas train", 2 * steps, plan_of(work))  # a labeling per step, before the first
     w_on, b_on, p_on = _freeze_masks(work, freeze)
     if explain:
-        steps = epochs * (n if mode == "online" else 1)
         rows = steps * (int(w_on.sum()) + int((np.asarray([work.fn(k) != "input" for k in work.nodes])).sum())
                         + len(p_on))
         if rows > EXPLAIN_ROWS_LIMIT:
