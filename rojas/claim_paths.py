@@ -11,12 +11,11 @@ starts at a weight) and ``("E",)`` for the objective.
 import re
 from dataclasses import dataclass
 
-import networkx as nx
-
 from .claim_grammar import OBJECTIVE_NAMES, ClaimSyntaxError
 from .errors import RojasError
 from .display import display_id
-from .paths import edge_label, path_counts
+from .formatting import count_text
+from .paths import all_paths, edge_label, path_counts
 
 __all__ = ["Quantity", "name_resolver", "station", "paths_between", "along_one_edge", "segment", "normal",
            "concatenate", "path_text"]
@@ -104,12 +103,12 @@ def paths_between(lab, start, end, limit=None):
         counts = path_counts(net, [target for _, target in ends])
         n = sum(counts[node] for _, node in begins)
         if n > limit:
-            raise RojasError(f"{n} paths between two names of the claim: more than the limit of {limit} to "
+            raise RojasError(f"{count_text(n)} paths between two names of the claim: more than the limit of {limit} to "
                              f"compare path by path (raise it with --limit N)")
     found = []
     for prefix, node in begins:
         for _, target in ends:  # every end is a node station
-            tails = [[node]] if node == target else nx.all_simple_paths(G, node, target)
+            tails = all_paths(G, node, {target})
             for tail in tails:
                 path = prefix + tuple(("node", n) for n in tail)
                 found.append(path + ((("E",),) if end.kind == "E" else ()))

@@ -10,12 +10,12 @@ sum: each δ stands for all the paths below its unit.
 
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 
 from .combine import get_combine
 from .errors import RojasError
 from .formatting import count_text
+from .path_walk import all_paths
 
 __all__ = ["Source", "resolve_source", "resolve_ends", "count_paths", "path_counts", "path_ends", "path_sum",
            "PathSum", "all_paths", "source_value", "edge_label", "DEFAULT_LIMIT"]
@@ -374,9 +374,3 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
     return PathSum(source, "E" if lab.objective == "E" and to is None else (to or lab.objective),
                    paths, total, float(backprop), count, edges=len(net.edges), deltas=deltas)
 
-
-def all_paths(G, start, ends):
-    """Every path (a list of nodes) from `start` to a node in `ends` of the DAG `G`; count them first."""
-    found = [[start]] if start in ends else []
-    found.extend(nx.all_simple_paths(G, start, ends - {start}))
-    return [list(p) for p in found]

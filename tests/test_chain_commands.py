@@ -74,3 +74,14 @@ def test_explore_and_animate_refuse_in_one_line(chain, capsys, command, words):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "100001 nodes" in err.replace(",", "") and words in err
     assert not (tmp / f"out{ext}").exists()
+
+
+def test_paths_and_claim_list_the_one_path_of_the_chain(chain, capsys):
+    # One path from x->n0 to E, of 100,000 edges: listed by a walk linear in its length.
+    _, net, data = chain
+    assert main(["paths", net, "--data", data, "--from", "x->n0", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "the paths from the inputs number 1." in out
+    assert main(["claim", net, "--data", data, "dE/dn0 = dn1/dn0 * dE/dn1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "RIGHT" in out and "WRONG" not in out  # n1 is the only way from n0 to E
