@@ -85,3 +85,12 @@ def test_paths_and_claim_list_the_one_path_of_the_chain(chain, capsys):
     assert main(["claim", net, "--data", data, "dE/dn0 = dn1/dn0 * dE/dn1", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "RIGHT" in out and "WRONG" not in out  # n1 is the only way from n0 to E
+
+
+@pytest.mark.parametrize("detail, words", [("full", "at most 400 nodes"), ("table", "at most 1,500 nodes")])
+def test_a_detail_asked_for_by_name_is_refused_at_once_past_ten_times_its_size(chain, capsys, detail, words):
+    tmp, net, data = chain
+    out = tmp / f"{detail}.png"
+    assert main(["draw", net, "--data", data, "--detail", detail, "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and words in err and "100,001 nodes" in err and not out.exists()

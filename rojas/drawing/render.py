@@ -210,6 +210,9 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
                             reason="the numbers do not fit at a readable size", fig=fig)
         if own:
             w_pt, h_pt = plan.size_pt()
+            if figsize is None and max(w_pt, h_pt) > 10 * MAX_SIDE_PT:  # before a canvas of that size exists
+                raise RojasError(f"detail {detail!r}: the figure would be {w_pt:,.0f}×{h_pt:,.0f} pt, over ten times "
+                                 f"the {MAX_SIDE_PT:,.0f} pt a side a figure may have; use detail 'summary' or 'auto'")
             if fig is None:
                 fig = new_figure(figsize or (w_pt / 72, h_pt / 72), pyplot=pyplot)
                 if dpi is not None:

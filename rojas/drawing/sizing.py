@@ -59,6 +59,15 @@ def modes_for(n_nodes, n_edges, detail):
     if detail not in DETAILS:
         raise RojasError(f"unknown detail {detail!r} (use auto, full, table or summary)")
     if detail != "auto":
+        # Asked for by name, a level may go past its size for auto, but not so far that laying
+        # it out alone takes minutes and gigabytes: beyond ten times, one line at once.
+        bounds = {"full": (10 * FULL_MAX_NODES, None), "table": (10 * TABLE_MAX_NODES, 10 * TABLE_MAX_EDGES)}
+        most_nodes, most_edges = bounds.get(detail, (None, None))
+        if (most_nodes is not None and n_nodes > most_nodes) or (most_edges is not None and n_edges > most_edges):
+            edges = f" and {most_edges:,} edges" if most_edges else ""
+            raise RojasError(f"detail {detail!r} draws every unit with its numbers: at most {most_nodes:,} nodes"
+                             f"{edges}, and this network has {n_nodes:,} nodes and {n_edges:,} edges; "
+                             "use detail 'summary' (or 'auto', which picks what fits)")
         return [detail]
     modes = []
     if n_nodes <= FULL_MAX_NODES:
