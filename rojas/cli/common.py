@@ -104,12 +104,18 @@ def add_data_options(parser, of=True):
         parser.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
 
 
-def label_for(args, to=None):
-    """Label the network the options name; with `to` (or --of) the objective is that node's value."""
+def label_for(args, to=None, check=None):
+    """Label the network the options name; with `to` (or --of) the objective is that node's value.
+
+    `check(net)`, if given, runs between loading and labeling: a command's size limit, checked
+    before the sweeps.
+    """
     from ..data import lookup_node
     from ..labeling import label
 
     net, inputs, targets = network_and_data(args)
+    if check is not None:
+        check(net)
     of = to if to is not None else getattr(args, "of", None)
     if of is not None:
         of = lookup_node(net, of, "--to" if to is not None else "--of")

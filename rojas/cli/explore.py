@@ -8,11 +8,12 @@ __all__ = ["add_commands", "cmd_explore"]
 
 def cmd_explore(args):
     from ..explorer import explore
+    from ..explorer.data import check_size
 
     if not args.output.lower().endswith((".html", ".htm")):
         raise RojasError(f"-o {args.output}: the explorer is an HTML page; give a FILE.html")
     if args.data or args.input:
-        obj = label_for(args)
+        obj = label_for(args, check=lambda net: check_size(net, args.max_nodes))
     else:  # no data: the network's structure, weights and biases, without sweeps
         for given, option in ((args.target, "--target"), (args.of, "--of"), (args.sample, "--sample")):
             if given is not None:
@@ -20,6 +21,7 @@ def cmd_explore(args):
         from ..network import load
 
         obj = load(args.network)
+        check_size(obj, args.max_nodes)
     path = explore(obj, args.output, sample=args.sample, title=args.title, max_nodes=args.max_nodes)
     print(f"wrote {path} (open it in a browser; it works offline)" +
           ("" if args.data or args.input else "; no data given: the structure only, no sweeps"))

@@ -18,7 +18,7 @@ from ..paths import path_counts
 from .geometry import geometry
 from .steps import g9, sweep_steps
 
-__all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data"]
+__all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data", "check_size"]
 
 PATH_LIMIT = 64        # list the paths behind a weight up to this many; over it, the factoring
 MAX_NODES = 3000       # the page's default size limit (nodes plus edges / 10)
@@ -81,13 +81,13 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     if isinstance(lab, Network):
         if sample is not None:
             raise RojasError("sample: a network without data has no samples; label it first (rojas.label)")
-        _check_size(lab, max_nodes)
+        check_size(lab, max_nodes)
         return network_data(lab, title)
     if not isinstance(lab, Labeling):
         raise RojasError(f"explore needs a labeled network (rojas.label(net, inputs, targets)) or a network, "
                          f"got {type(lab).__name__}")
     net = lab.network
-    _check_size(net, max_nodes)
+    check_size(net, max_nodes)
     batch = lab.batch_size
     k = 0 if sample is None else sample
     if batch is None and sample not in (None, 0):
@@ -192,7 +192,8 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
             "seed": seed, "E": E}
 
 
-def _check_size(net, max_nodes):
+def check_size(net, max_nodes):
+    """Refuse a network over the explorer's limit (nodes + edges/10), saying how to raise it."""
     size = len(net) + len(net.edges) / 10
     if size > max_nodes:
         raise RojasError(f"{len(net)} nodes and {len(net.edges)} edges are over the explorer's limit of "
