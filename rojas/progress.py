@@ -27,6 +27,7 @@ True
 True
 """
 
+import os
 import sys
 
 __all__ = ["progress_bar", "progress_steps", "progress_enabled", "set_default"]
@@ -102,7 +103,17 @@ def progress_bar(total=None, desc="", unit="it", *, enabled=None, stream=None, d
         return _Off()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, file=stream, delay=delay, leave=leave, dynamic_ncols=True)
+    # A terminal that reports no size (a bare pseudo-terminal) would hide the bar: 0 rows, 0 columns.
+    sized = _width(stream) > 0
+    return tqdm(total=total, desc=desc, unit=unit, file=stream, delay=delay, leave=leave,
+                dynamic_ncols=sized, ncols=None if sized else 80, nrows=None if sized else 24)
+
+
+def _width(stream):
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def progress_steps(iterable, total=None, desc="", unit="it", **options):

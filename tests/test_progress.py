@@ -97,3 +97,31 @@ def test_every_command_takes_quiet_and_restores_the_default(command, tmp_path, c
     finally:
         progress.set_default(previous)
 
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pseudo-terminal")
+def test_a_terminal_that_reports_no_size_still_shows_the_bar():
+    # A bare pseudo-terminal says 0 rows and 0 columns; tqdm would hide the bar there.
+    import os
+    import select
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    code = ("import rojas.progress as p\n"
+            "with p.progress_bar(total=3, desc='work', delay=0, leave=True) as b:\n"
+            "    b.update(3)\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run([sys.executable, "-c", code], stderr=slave, cwd=root, timeout=60, check=True)
+    os.close(slave)
+    out = b""
+    while select.select([master], [], [], 1.0)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert b"work: 100%" in out and b"3/3" in out
