@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import rojas
+from hostile.make_corpus import base  # the small network x1, x2 -> h -> y: one definition for both
 from rojas import DataError, NetworkError, NumericalError, RojasError
 
 MISSING = object()  # a file that is not written
@@ -28,14 +29,6 @@ EDGE_HY = r"'h'\s*->\s*'y'|\bw3\b"  # the edge h->y named w3 in base()
 DEEP = 5000  # terms in an over-long expression, levels of a too-deeply nested JSON
 
 
-def base():
-    return {"directed": True, "multigraph": False,
-            "graph": {"name": "small", "params": {"p": 0.5}},
-            "nodes": [{"id": "x1", "fn": "input"}, {"id": "x2", "fn": "input"},
-                      {"id": "h", "fn": "sigmoid", "bias": 0.1}, {"id": "y", "fn": "sigmoid"}],
-            "edges": [{"source": "x1", "target": "h", "weight": 0.3, "name": "w1"},
-                      {"source": "x2", "target": "h", "param": "p", "name": "w2"},
-                      {"source": "h", "target": "y", "weight": -0.7, "name": "w3"}]}
 
 
 GOOD_DATA = {"inputs": {"x1": 0.5, "x2": -1.0}, "targets": {"y": 0.2}}

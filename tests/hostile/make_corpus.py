@@ -13,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def base():
-    """The small network of tests/test_errors.py: x1, x2 -> h -> y, one tied param."""
+    """The small network of these cases and tests/test_errors.py: x1, x2 -> h -> y, one tied param."""
     return {"directed": True, "multigraph": False,
             "graph": {"name": "small", "params": {"p": 0.5}},
             "nodes": [{"id": "x1", "fn": "input"}, {"id": "x2", "fn": "input"},
