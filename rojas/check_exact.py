@@ -105,13 +105,9 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
             cplx = None
     if method in ("central", "both") or cplx is None:
         h = central_step(x0)
-        e_plus = float(np.real(pert.value(kind, index, h, sample)))
-        e_minus = float(np.real(pert.value(kind, index, -h, sample)))
-        central = (e_plus - e_minus) / (2 * h)
+        central, e_plus, e_minus = _central(pert, kind, index, sample, h)
         if relative and np.isfinite(backward) and not agree(backward, central, *_tol(tolerances["central"], e_scale)):
-            h_rel = (x0 + CBRT_EPS * abs(x0)) - x0
-            again = (float(np.real(pert.value(kind, index, h_rel, sample)))
-                     - float(np.real(pert.value(kind, index, -h_rel, sample)))) / (2 * h_rel)
+            again, _, _ = _central(pert, kind, index, sample, (x0 + CBRT_EPS * abs(x0)) - x0)
             if agree(backward, again, *_tol(tolerances["central"], e_scale)):
                 central = again
                 notes.append(f"central differences agree with a step relative to |x| = {abs(x0):.3g}")
@@ -133,6 +129,13 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
             for m, value in (("central", central), ("complex", cplx)) if value is not None]
     return GradientEntry(kind, ref, name, float(backward), float(numerical), rel_error(backward, numerical),
                          status, central, cplx, note, of_tolerance=max(used))
+
+
+def _central(pert, kind, index, sample, h):
+    """``(E(x+h) − E(x−h)) / 2h`` and the two values of E."""
+    e_plus = float(np.real(pert.value(kind, index, h, sample)))
+    e_minus = float(np.real(pert.value(kind, index, -h, sample)))
+    return (e_plus - e_minus) / (2 * h), e_plus, e_minus
 
 
 def _complex_step(pert, kind, index, sample, h):

@@ -50,7 +50,7 @@ import numpy as np
 
 from .errors import NetworkError
 
-__all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names"]
+__all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product"]
 
 
 class Segments:
@@ -316,6 +316,23 @@ def _split(table):
     exponent = exponent.astype(np.int64)
     scale = (-exponent).astype(np.int32)
     return np.ldexp(table.real, scale) + 1j * np.ldexp(table.imag, scale), exponent
+
+
+def carried_product(*factors):
+    """The elementwise product of `factors`, carried as mantissa and exponent until the end.
+
+    No spurious overflow or underflow on the way: 1e308·2.4·1e-307 is 24, though
+    1e308·2.4 alone overflows (an edge into a product unit multiplies exactly such
+    numbers: its source's value, the unit's δ and the product of its other terms).
+
+    >>> round(float(carried_product(np.array(1e308), np.array(2.4), np.array(1e-307))), 12)
+    24.0
+    """
+    mantissa, exponent = _split(np.asarray(factors[0]))
+    for factor in factors[1:]:
+        m, e = _split(np.asarray(factor))
+        mantissa, exponent = mantissa * m, exponent + e
+    return _ldexp(mantissa, exponent)
 
 
 def _ldexp(mantissa, exponent):

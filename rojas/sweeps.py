@@ -16,6 +16,8 @@ import copy
 
 import numpy as np
 
+from .combine import carried_product
+
 __all__ = ["walk", "forward", "linear_sweep", "backward", "edge_gradients", "scatter", "SPARSE_FROM"]
 
 CHUNK = 1 << 19  # numbers per temporary when reducing over a batch (fits in cache)
@@ -166,22 +168,8 @@ def edge_gradients(plan, o, delta, partials):
             z = min(a + step, plan.n_edges)
             grad[a:z] = np.einsum("eb,eb->e", o[plan.src[a:z]], delta[plan.dst[a:z]])
     if len(scaled):
-        terms = _product_of_three(o[plan.src[scaled]], delta[plan.dst[scaled]], partials)
+        # o_i·δ_j·(the product of the unit's other terms): carried, so 1e308·2.4·1e-307 is 24
+        terms = carried_product(o[plan.src[scaled]], delta[plan.dst[scaled]], partials)
         grad[scaled] = terms if terms.ndim == 1 else terms.sum(axis=1)
     return grad
 
-
-def _product_of_three(a, b, c):
-    """``a·b·c`` without a spurious overflow or underflow on the way.
-
-    An edge into a product unit multiplies its source's value, the unit's δ and
-    the product of the unit's other terms: 1e308·2.4·1e-307 is 24, though
-    1e308·2.4 alone overflows.  Mantissas and exponents (``np.frexp``) are
-    multiplied and added apart, and put together once.
-    """
-    if np.result_type(a, b, c).kind == "c":  # a complex step: plain products
-        return a * b * c
-    (ma, ea), (mb, eb), (mc, ec) = np.frexp(a), np.frexp(b), np.frexp(c)
-    exponent = ea.astype(np.int64) + eb + ec
-    with np.errstate(over="ignore"):  # a true value beyond float64 is inf: the label check names it
-        return np.ldexp(ma * mb * mc, np.clip(exponent, -4000, 4000).astype(np.int32))
