@@ -50,14 +50,7 @@ def rel_error(a, n):
 
 def agree(a, n, rtol, atol):
     """Whether ``|a − n| ≤ atol + rtol·max(|a|, |n|)``, robust to overflow (identical numbers agree)."""
-    a, n = float(a), float(n)
-    if a == n:
-        return True
-    if not (np.isfinite(a) and np.isfinite(n)):
-        return False
-    scale = max(abs(a), abs(n))
-    # Divide by the scale first: |a − n| itself may overflow for numbers near the largest float.
-    return abs(a / scale - n / scale) <= atol / scale + rtol
+    return tolerance_used(a, n, rtol, atol) <= 1.0
 
 
 def tolerance_used(a, n, rtol, atol):
@@ -77,7 +70,8 @@ def tolerance_used(a, n, rtol, atol):
     rel = rel_error(a, n)  # |a − n| / max(|a|, |n|)
     if rel == 0.0 or not np.isfinite(rel):
         return rel
-    allowed = atol / max(abs(float(a)), abs(float(n))) + rtol  # as in agree(): over the scale
+    # Over the scale max(|a|, |n|), as rel_error is: |a − n| itself may overflow near the largest float.
+    allowed = atol / max(abs(float(a)), abs(float(n))) + rtol
     return rel / allowed if allowed > 0 else float("inf")
 
 
