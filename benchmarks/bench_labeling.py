@@ -7,7 +7,7 @@ inputs, sigmoid units summing their inputs, several outputs), turns each into a
 
 * ``rojas.label(net, inputs, targets)`` -- forward sweep, backward sweep and
   weight gradients -- after one warm-up call, so the compiled plan is cached;
-* rojas's forward sweep alone (``rojas.sweeps.forward`` called the way
+* rojas's forward sweep alone (``rojas.engine.sweeps.forward`` called the way
   ``label`` calls it), its δ sweep alone (``sweeps.backward``) and its weight
   gradients alone (``sweeps.edge_gradients``);
 * a plain NumPy sweep written here, independent of rojas: per topological
@@ -47,9 +47,9 @@ import networkx as nx
 import numpy as np
 
 import rojas
-import rojas.sweeps as rl
-from rojas.plan import plan_of
-from rojas.snapshot import numbers_of
+import rojas.engine.sweeps as rl
+from rojas.engine.plan import plan_of
+from rojas.engine.snapshot import numbers_of
 
 # The targets (issue 10, "Scale end to end"; the whole public call is timed by bench_end_to_end).
 TARGET_EDGES = 1_000_000
@@ -592,7 +592,7 @@ def main(argv=None):
             weights stored in the order each sweep reads them (r/p = rojas / plain)
   r/p(w)  = rojas / the plain sweep taking the weights in edge order, permuted on every call as
             rojas does (w[forward order], w[backward order])
-  fwd     = rojas.sweeps.forward alone; δ sweep = sweeps.backward alone; ∂E/∂w = sweeps.edge_gradients alone
+  fwd     = rojas.engine.sweeps.forward alone; δ sweep = sweeps.backward alone; ∂E/∂w = sweeps.edge_gradients alone
   bwd/fwd = (rojas − fwd) / fwd: everything label() does after the forward sweep, over the forward sweep
   δ/fwd   = δ sweep / fwd;  plain b/f = the same as bwd/fwd for the plain sweep
   max rel diff = max |rojas − plain| / max |plain| over ∂E/∂w, δ and E

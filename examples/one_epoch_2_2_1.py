@@ -16,7 +16,7 @@ Run:  python examples/one_epoch_2_2_1.py
 import math
 
 import rojas
-from rojas.training import initialize
+from rojas.learning.training import initialize
 
 SEED = 3            # the fixed seed of the N(0, 0.01²) weights
 X = {"X1": 8.0, "X2": -4.0}

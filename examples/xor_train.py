@@ -16,8 +16,8 @@ import argparse
 import os
 
 import rojas
-from rojas.loss_plot import save_loss_plot
-from rojas.training import initialize
+from rojas.learning.loss_plot import save_loss_plot
+from rojas.learning.training import initialize
 
 
 def main(argv=None):

@@ -14,37 +14,47 @@ is labeled or a symbolic proof is asked for, so ``import rojas`` stays fast.
 """
 
 from .errors import DataError, NetworkError, NumericalError, RojasError, RojasWarning
-from .primitives import Primitive, get_primitive, primitive_names, register_primitive
-from .combine import Combine, combine_names, get_combine, register_combine
+from .network.primitives import Primitive, get_primitive, primitive_names, register_primitive
+from .network.combine import Combine, combine_names, get_combine, register_combine
 from .network import Network, from_networkx, load
-from .data import load_data, prepare
-from .examples import example_path, examples
-from .labeling import Labeling, evaluate, label
-from . import notebook  # noqa: F401  (Jupyter forms of networks and labelings)
+from .network.data import load_data, prepare
+from .network.examples import example_path, examples
+from .engine.labeling import Labeling, evaluate, label
+from .explorer import notebook  # noqa: F401  (Jupyter forms of networks and labelings)
 
 # Everything beyond the engine is imported on first use (PEP 562), so ``import rojas``
 # costs NumPy and NetworkX only: {public name: module that defines it}.
 _LAZY = {
     # the proof: paths, tangents, symbols, claims
-    "path_sum": "paths", "count_paths": "paths", "tangent": "forward_mode",
-    "symbolic_proof": "symbolic", "check_claim": "claims", "proof_report": "proof",
-    "prove": "proof", "Proof": "proof", "ClaimSyntaxError": "claim_grammar",
+    "path_sum": "proof.paths", "count_paths": "proof.paths", "tangent": "proof.forward_mode",
+    "symbolic_proof": "proof.symbolic", "check_claim": "proof.claims", "proof_report": "proof.argument",
+    "prove": "proof.argument", "Proof": "proof.argument", "ClaimSyntaxError": "proof.claim_grammar",
     # verification and learning
-    "check": "checking", "CheckReport": "checking", "train": "training", "History": "training", "TrainingDiverged": "history",
-    "plot_loss": "loss_plot",
+    "check": "checking.gradient_check", "CheckReport": "checking.gradient_check", "train": "learning.training",
+    "History": "learning.training", "TrainingDiverged": "learning.history", "plot_loss": "learning.loss_plot",
     # figures (Matplotlib itself is imported only when something is drawn)
     "draw": "drawing", "animate": "drawing", "save_drawing": "drawing",
     # the interactive explorer (one self-contained HTML page)
     "explore": "explorer",
     # layers and time
-    "to_layers": "layers", "from_layers": "layers", "matrix_backprop": "layers", "Layers": "layers",
-    "MatrixPass": "layers", "MatrixCheck": "layers",
-    "Recurrent": "recurrent", "RecurrentGrad": "recurrent", "fold_grad": "recurrent",
-    "load_recurrent": "recurrent", "load_sequence": "recurrent", "unfold": "recurrent",
-    "unfold_data": "recurrent",
+    "to_layers": "architectures.layers", "from_layers": "architectures.layers",
+    "matrix_backprop": "architectures.layers", "Layers": "architectures.layers",
+    "MatrixPass": "architectures.layers", "MatrixCheck": "architectures.layers",
+    "Recurrent": "architectures.recurrent", "RecurrentGrad": "architectures.recurrent",
+    "fold_grad": "architectures.recurrent", "load_recurrent": "architectures.recurrent",
+    "load_sequence": "architectures.recurrent", "unfold": "architectures.recurrent",
+    "unfold_data": "architectures.recurrent",
 }
-_SUBMODULES = {"testing", "paths", "forward_mode", "symbolic", "claims", "proof", "checking", "training",
-               "loss_plot", "drawing", "explorer", "layers", "recurrent", "cli", "textbook"}
+# Subpackages, and the short names modules had before the package was grouped by domain
+# (``rojas.paths``, ``rojas.testing``, …): {attribute: module}.
+_SUBMODULES = {
+    **{name: name for name in ("utils", "network", "engine", "proof", "checking", "learning", "drawing",
+                               "explorer", "architectures", "cli")},
+    "testing": "checking.testing", "paths": "proof.paths", "forward_mode": "proof.forward_mode",
+    "symbolic": "proof.symbolic", "claims": "proof.claims", "training": "learning.training",
+    "loss_plot": "learning.loss_plot", "layers": "architectures.layers",
+    "recurrent": "architectures.recurrent", "textbook": "engine.textbook",
+}
 
 
 def __getattr__(name):
@@ -53,7 +63,7 @@ def __getattr__(name):
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     elif name in _SUBMODULES:
-        value = importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
     else:
         raise AttributeError(f"module 'rojas' has no attribute {name!r}")
     globals()[name] = value
@@ -61,7 +71,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
 
 
 __version__ = "0.1.0"

@@ -1,4 +1,26 @@
-"""Shared pytest hooks."""
+"""Shared pytest hooks: one deterministic Hypothesis profile, figures closed after every test."""
+
+import os
+import sys
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Every property test draws the same examples on every run and keeps no database between runs, so
+# a failure in CI is a failure on every machine (HYPOTHESIS_PROFILE=random draws afresh, when asked).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("random", database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    # A test that draws leaves no pyplot figure behind for the next one ("More than 20 figures").
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
 
 
 def pytest_terminal_summary(terminalreporter):

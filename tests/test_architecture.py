@@ -76,3 +76,53 @@ def test_the_package_has_no_import_circle():
 def test_no_module_is_over_400_lines():
     long = {m: n for m, path in _modules() if (n := sum(1 for _ in open(path, encoding="utf-8"))) > 400}
     assert long == {}
+
+
+# The domains, lowest first: a module may import its own subpackage and the ones below it, never one
+# beside or above it. The README's architecture section draws the same order.
+LAYERS = [
+    ("errors",),
+    ("utils",),
+    ("network",),
+    ("engine",),
+    ("proof", "checking"),
+    ("learning", "architectures"),
+    ("drawing",),
+    ("explorer",),
+    ("importers",),
+    ("cli",),
+    ("__main__",),
+]
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+
+def _domain(module):
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def test_every_domain_has_a_rank():
+    domains = {_domain(m) for m, _ in _modules()} - {None}
+    assert domains <= set(RANK), domains - set(RANK)
+
+
+def test_no_import_runs_back_up_the_layers():
+    offenders = []
+    for module, path in _modules():
+        here = _domain(module)
+        if here is None:  # rojas/__init__.py re-exports the public API from every domain
+            continue
+        for target in _imports(module, path):
+            if not target.startswith("rojas."):
+                continue
+            there = _domain(target)
+            if there in RANK and there != here and RANK[there] >= RANK[here]:
+                offenders.append(f"{module} imports {target}")
+    assert sorted(set(offenders)) == []
+
+
+def test_the_top_level_holds_the_domains_only():
+    entries = sorted(e for e in os.listdir(PACKAGE) if e != "__pycache__" and not e.startswith("."))
+    files = [e for e in entries if e.endswith(".py")]
+    assert files == ["__init__.py", "__main__.py", "errors.py"]
+    assert len(entries) <= 14

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 import rojas
-import rojas.checking
+import rojas.checking.gradient_check
 import rojas.cli
-from rojas.checking import check
-from rojas.numerical import agree, rel_error
-from rojas.testing import assert_gradients
+from rojas.checking.gradient_check import check
+from rojas.checking.numerical import agree, rel_error
+from rojas.checking.testing import assert_gradients
 
 import reference as R
 
@@ -48,8 +48,8 @@ def test_directional_derivatives_match_the_reference(seed):
     assert [(d.index, d.method) for d in report.directions] == [(i, m) for i in range(3)
                                                                  for m in ("central", "complex")]
     fd = R.finite_differences(G, x, t)
-    from rojas.check_directions import Directions
-    from rojas.numerical import Perturbation
+    from rojas.checking.directions import Directions
+    from rojas.checking.numerical import Perturbation
 
     lab = rojas.label(net, x, t)
     dirs = Directions(net, lab, Perturbation(net, x, t, None))
@@ -66,7 +66,7 @@ def test_directional_derivatives_match_the_reference(seed):
 
 def test_a_failing_direction_is_bisected_to_the_unit(monkeypatch):
     """Without the per-primitive check, a wrong f′ at unit n13 of a 40-chain is found by bisection alone."""
-    monkeypatch.setattr(rojas.checking, "check_primitives", lambda *a, **k: [])
+    monkeypatch.setattr(rojas.checking.gradient_check, "check_primitives", lambda *a, **k: [])
     net, x, t = chain(40, bad=13)
     report = check(net, x, t, directions=2, exact_limit=10, sample=3, largest=1, progress=False)
     assert not report.ok and report.failed_directions
@@ -110,7 +110,7 @@ def test_beyond_the_limit_a_seeded_sample_plus_the_largest():
 
 
 def test_a_deep_network_cuts_the_default_sample_and_says_so(monkeypatch):
-    monkeypatch.setattr(rojas.checking, "LEVEL_STEP_BUDGET", 3000)
+    monkeypatch.setattr(rojas.checking.gradient_check, "LEVEL_STEP_BUDGET", 3000)
     net, x, t = chain(300)
     report = check(net, x, t, exact_limit=100, progress=False)
     c = report.coverage
@@ -239,8 +239,8 @@ def test_nearest_to_failing_ranks_by_the_tolerance_not_the_relative_error():
     # Two gradients of 1e-20 with opposite signs: relative error 1 (the largest possible), yet
     # |a − n| = 2e-20 uses 2e-12 of the tolerance atol = 1e-8.  A gradient of 1 off by 5e-6 has a
     # relative error of 5e-6 but uses 5e-6 / (1e-8 + 1e-5·1.000005) ≈ 0.4995 of its tolerance.
-    from rojas.check_report import CheckReport, GradientEntry
-    from rojas.numerical import tolerance_used
+    from rojas.checking.report import CheckReport, GradientEntry
+    from rojas.checking.numerical import tolerance_used
 
     tiny = tolerance_used(1e-20, -1e-20, 1e-5, 1e-8)
     big = tolerance_used(1.0, 1.0 + 5e-6, 1e-5, 1e-8)

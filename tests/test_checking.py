@@ -1,4 +1,4 @@
-"""rojas.check, rojas.testing.assert_gradients and `rojas check`.
+"""rojas.check, rojas.checking.testing.assert_gradients and `rojas check`.
 
 Expected numbers come from tests/reference.py (a per-node forward pass in plain
 Python and its own central differences, written without rojas), from the
@@ -17,8 +17,8 @@ import pytest
 
 import rojas
 import rojas.cli
-from rojas.checking import TOLERANCES, check
-from rojas.testing import assert_gradients
+from rojas.checking.gradient_check import TOLERANCES, check
+from rojas.checking.testing import assert_gradients
 
 import reference as R
 

@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 import rojas
-from rojas.claims import ClaimSyntaxError, parse_claim
+from rojas.proof.claims import ClaimSyntaxError, parse_claim
 
 import reference as R
 

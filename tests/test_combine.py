@@ -1,4 +1,4 @@
-"""The registry of combine modes (rojas.combine), against hand-computed numbers."""
+"""The registry of combine modes (rojas.network.combine), against hand-computed numbers."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rojas
-from rojas.combine import Segments, combine_names, get_combine, register_combine
+from rojas.network.combine import Segments, combine_names, get_combine, register_combine
 
 
 def test_builtins_value_and_partials_by_hand():
@@ -100,7 +100,7 @@ def test_registry_errors_name_the_culprit():
 def test_a_registered_mode_runs_through_every_sweep():
     """A unit summing the squares of its terms, in a network with skips and a batch:
     the engine against the textbook sweeps and central differences."""
-    from rojas import textbook
+    from rojas.engine import textbook
 
     register_combine("test_sumsq", value=lambda t: np.sum(t * t, axis=0), partials=lambda t: 2.0 * t,
                      symbol="Σ²", replace=True)
@@ -140,7 +140,7 @@ def test_a_registered_mode_runs_through_every_sweep():
 def test_a_product_whose_value_is_finite_is_finite():
     # Running products in mantissa and exponent: no inf on the way to a finite value, no inf·0 = NaN.
     import numpy as np
-    from rojas.combine import get_combine
+    from rojas.network.combine import get_combine
 
     product = get_combine("product")
     assert product.value(np.array([1e200, 1e200, 1e-300])) == 1e100
@@ -155,7 +155,7 @@ def test_products_in_and_out_of_the_safe_range_agree_with_exact_rationals():
     from fractions import Fraction
 
     import numpy as np
-    from rojas.combine import _in_safe_range, get_combine
+    from rojas.network.combine import _in_safe_range, get_combine
 
     product = get_combine("product")
     rng = np.random.default_rng(5)

@@ -579,7 +579,7 @@ EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examp
 
 
 def unfolded(name):
-    from rojas.recurrent import load_recurrent, load_sequence, unfold, unfold_data
+    from rojas.architectures.recurrent import load_recurrent, load_sequence, unfold, unfold_data
 
     seq = load_sequence(EXAMPLES / f"{name}.data.json")
     net = unfold(load_recurrent(EXAMPLES / f"{name}.json"), data=seq)

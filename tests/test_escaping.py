@@ -5,8 +5,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from rojas.escaping import latex, latex_math, markdown, terminal
-from rojas.formatting import MINUS, factor, fmt, table
+from rojas.utils.escaping import latex, latex_math, markdown, terminal
+from rojas.utils.formatting import MINUS, factor, fmt, table
 
 HOSTILE = ["h\nrojas: error: fake", "\x1b[2J\x1b[31mred", "a\rb", "\ud800", "\u202eevil", "tab\there",
            "w_1^\\input{/etc/hostname}", "h}\\immediate\\write18{touch x}%", "$\\frac{a$", "<b>|*_x_*|",

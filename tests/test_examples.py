@@ -131,7 +131,7 @@ def test_xor_train(monkeypatch, capsys, tmp_path):
 
 
 def test_xor_untrained_file_is_the_seed_2_start():
-    from rojas.training import initialize
+    from rojas.learning.training import initialize
 
     start = initialize(rojas.load(rojas.example_path("xor")), seed=2, std=1.0, biases=True)
     saved = rojas.load(os.path.join(EXAMPLES, "xor_untrained.json"))

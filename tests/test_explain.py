@@ -14,7 +14,7 @@ import pytest
 
 import rojas
 import rojas.cli
-from rojas.training import train
+from rojas.learning.training import train
 
 import reference as R
 
@@ -168,7 +168,7 @@ def test_a_loss_that_climbs_without_overflowing_is_a_divergence(tmp_path, capsys
     assert code == 2 and "training diverged" in err and "the loss rose from 1.75" in err
     assert len(err.strip().splitlines()) == 1 and not out.exists() and not (tmp_path / "l.png").exists()
     # epoch k: 1.75·(1 − 14·0.16)^(2k) = 1.75·1.5376^k exceeds 1.75e6 first after k = 33 epochs
-    with pytest.raises(rojas.training.TrainingDiverged) as info:
+    with pytest.raises(rojas.learning.training.TrainingDiverged) as info:
         train(rojas.load(net), ({"x": [1.0, 2.0, 3.0]}, {"y": [1.0, 2.0, 3.0]}), 0.16, 2000, freeze="biases")
     assert info.value.epoch == 33 and info.value.history.loss[-1] == pytest.approx(1.75 * 1.5376 ** 32, rel=1e-9)
 
@@ -186,12 +186,12 @@ def test_bad_plot_paths_are_refused_before_training(tmp_path, capsys, plot, mess
 
 
 def test_a_failing_plot_leaves_no_trained_network(tmp_path, capsys, monkeypatch):
-    import rojas.loss_plot
+    import rojas.learning.loss_plot
 
     def broken(*args, **kwargs):
         raise rojas.RojasError("cannot write the loss plot: disk full")
 
-    monkeypatch.setattr(rojas.loss_plot, "save_loss_plot", broken)
+    monkeypatch.setattr(rojas.learning.loss_plot, "save_loss_plot", broken)
     net = lin_net(tmp_path)
     out = tmp_path / "out.json"
     code = rojas.cli.main(["train", net, "--input", "x=1", "--target", "y=1", "--lr", "0.1", "--epochs", "1",

@@ -117,7 +117,7 @@ def test_a_network_without_data_gives_its_structure(tmp_path):
     net = rojas.load(rojas.example_path("skip_product"))
     data = page_data(net)
     assert data["labeled"] is False and len(data["steps"]) == 1 and data["E"] is None
-    assert {n["id"]: n["count"] for n in data["nodes"]}["x1"] == str(rojas.paths.path_counts(net, ["y"])["x1"])
+    assert {n["id"]: n["count"] for n in data["nodes"]}["x1"] == str(rojas.proof.paths.path_counts(net, ["y"])["x1"])
     assert [p["count"] for p in data["params"]] == ["4"]  # t1: x1→h1→{p→h2, p, h2}→y; t2: p→h2→y
     done = _cli("explore", rojas.example_path("skip_product"), "-o", str(tmp_path / "s.html"))
     assert done.returncode == 0 and "structure only" in done.stdout

@@ -6,7 +6,7 @@ download is never used.  Without a Chromium they skip and say how to get one —
 unless ``ROJAS_REQUIRE_BROWSER=1`` (as ``.ci/run`` sets), where a missing browser
 fails the run.  The numbers asserted are Matt Mazur's published ones for his
 worked 2-2-2 example (2015) and the values of :func:`rojas.path_sum` and
-:func:`rojas.paths.path_counts`, computed independently of the page.
+:func:`rojas.proof.paths.path_counts`, computed independently of the page.
 """
 
 import os
@@ -289,7 +289,7 @@ def test_300_units_open_and_show_the_factoring(browser, tmp_path):
     lab = rojas.label(net, inputs, targets)
     p = Page(browser, rojas.explore(lab, tmp_path / "big.html"), size=(1600, 1000))
     assert p.page.locator("[data-node]").count() == 300
-    counts = rojas.paths.path_counts(net, list(lab.targets))
+    counts = rojas.proof.paths.path_counts(net, list(lab.targets))
     many = next((u, v) for u, v in net.edges if counts[v] > PATH_LIMIT)
     p.page.focus(f'[data-edge="{many[0]}->{many[1]}"]')  # crowded: a click at its middle may hit another
     p.page.keyboard.press("Enter")

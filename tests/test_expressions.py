@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import rojas
-from rojas.expressions import file_primitives
+from rojas.network.expressions import file_primitives
 
 import reference as R
 
@@ -244,8 +244,8 @@ def test_primitives_doubling_each_other_evaluate_each_call_once():
     """p_k = p_{k-1}(s) + p_{k-1}(s), k = 1..39, is 2^39·sin(s): each distinct call runs once."""
     prims = file_primitives(_chain(40, "p{k}(s)+p{k}(s)", ("sin(s)", "cos(s)"), "2*p{k}(s)"))
     calls = []
-    counting = rojas.expressions.Backend(
-        "counting", float, rojas.expressions.NUMPY.binary, rojas.expressions.NUMPY.unary,
+    counting = rojas.network.expressions.Backend(
+        "counting", float, rojas.network.expressions.NUMPY.binary, rojas.network.expressions.NUMPY.unary,
         lambda name: (lambda a: calls.append(name) or np.sin(a)))
     xs = np.array([0.3, -1.2])
     got = prims["p39"].program.evaluate("p39", "f", xs, counting)
@@ -330,7 +330,7 @@ def test_the_sympy_backend_gives_the_same_function():
             "m": {"f": "log(1+exp(s)) + sqrt(s*s+1) - abs(s) + sigmoid(s)", "df": "1"}}
     prims = file_primitives(spec)
     s = sp.Symbol("s")
-    backend = rojas.expressions.sympy_backend(sp)
+    backend = rojas.network.expressions.sympy_backend(sp)
     f = prims["a2"].program.evaluate("a2", "f", s, backend)
     assert sp.simplify(f - 2 * (s ** 2 + sp.sin(s))) == 0
     assert sp.simplify(sp.diff(f, s) - prims["a2"].program.evaluate("a2", "df", s, backend)) == 0
@@ -343,6 +343,6 @@ def test_the_sympy_backend_takes_huge_powers_of_numbers_in_floating_point():
     sp = pytest.importorskip("sympy")
     prim = file_primitives({"m": {"f": "s + (1/10)**(10**9)", "df": "1"}})["m"]
     s = sp.Symbol("s")
-    expr = prim.program.evaluate("m", "f", s, rojas.expressions.sympy_backend(sp))
+    expr = prim.program.evaluate("m", "f", s, rojas.network.expressions.sympy_backend(sp))
     small = expr - s
     assert small.is_Float and small.is_positive and str(small).endswith("e-1000000000"), small

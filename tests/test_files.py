@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from rojas import RojasError
-from rojas.files import (check_outputs, output_directory, read_json, same_file, write_atomic,
+from rojas.utils.files import (check_outputs, output_directory, read_json, same_file, write_atomic,
                          write_json_atomic, write_text_atomic)
 
 

@@ -12,9 +12,6 @@ Every case also asserts no traceback, a time bound (a hang fails instead of
 blocking the suite) and that no file changed except the outputs the command
 line asked for: each file of the case's folder is hashed before and after.
 
-Cases whose fix belongs to another engineer's branch are marked
-``xfail(strict=False)`` with that branch named; the lead removes the mark once
-the branch is merged and the case passes.
 """
 
 import hashlib
@@ -385,13 +382,6 @@ def _files(draw):
     return make_corpus.base(), data
 
 
-def _unhashable_param(net):
-    """An edge "param" that is a list or an object: a TypeError on this branch, fixed on branch net."""
-    edges = net.get("edges") if isinstance(net, dict) else None
-    return isinstance(edges, list) and any(isinstance(e, dict) and isinstance(e.get("param"), (list, dict))
-                                           for e in edges)
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=_files())
 def test_fuzz_json_shapes_exit_0_or_one_line_exit_2(files, tmp_path, capsys):
@@ -403,7 +393,6 @@ def test_fuzz_json_shapes_exit_0_or_one_line_exit_2(files, tmp_path, capsys):
     from rojas.cli import main
 
     net, data = files
-    assume(not _unhashable_param(net))  # fixed on branch net: delete this line once it is merged
     net_path, data_path = tmp_path / "net.json", tmp_path / "data.json"
     net_path.write_text(json.dumps(net), encoding="utf-8")
     data_path.write_text(json.dumps(data), encoding="utf-8")

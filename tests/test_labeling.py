@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import rojas
-import rojas.sweeps
+import rojas.engine.sweeps
 
 import reference as R
 
@@ -58,7 +58,7 @@ def assert_map_close(actual, expected, rtol, atol, what):
 def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
     # Large generations of a batch go through scipy.sparse products; from 1 edge on, every one does.
     if sparse_from is not None:
-        monkeypatch.setattr(rojas.sweeps, "SPARSE_FROM", sparse_from)
+        monkeypatch.setattr(rojas.engine.sweeps, "SPARSE_FROM", sparse_from)
     G = config(seed)
     net = rojas.Network(G)
     B = 5
@@ -105,7 +105,7 @@ def test_batch_equals_sum_of_single_samples(seed, sparse_from, monkeypatch):
 def test_one_sample_through_the_sparse_products_equals_the_naive_reverse_sweep(seed, monkeypatch):
     # At batch 1 only generations of 2,048 edges or more go through scipy.sparse; from 1 edge on,
     # every one does, so that these small networks test that path (real and complex-step sweeps).
-    monkeypatch.setattr(rojas.sweeps, "SPARSE_FROM", 1)
+    monkeypatch.setattr(rojas.engine.sweeps, "SPARSE_FROM", 1)
     G = config(seed)
     net = rojas.Network(G)
     x, t = R.random_inputs(seed + 7, G), R.random_targets(seed + 8, G)
@@ -593,7 +593,7 @@ def test_a_large_table_is_summarized_unless_all(tmp_path, capsys):
     g = lab._edge_grad  # the chain's last edges carry the largest gradients
     assert "151 nodes (1 inputs, 150 units), 150 edges" in out and "--all" in out and "--json" in out
     assert "The 10 largest |∂o[n149]/∂w| of 150:" in out
-    assert f"n148->n149  {rojas.report.fmt(float(g[-1]))}" in out
+    assert f"n148->n149  {rojas.engine.report.fmt(float(g[-1]))}" in out
     assert len(out.splitlines()) < 20
     assert main(["grad", path, "--input", "x=0.5", "--all"]) == 0
     full = capsys.readouterr().out

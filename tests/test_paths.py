@@ -1,4 +1,4 @@
-"""Independent tests of rojas.paths: every path, its factors, its product, and exact counts.
+"""Independent tests of rojas.proof.paths: every path, its factors, its product, and exact counts.
 
 Every expected number here is computed without rojas: the paths by a plain
 depth-first enumeration written below, the factors from the naive forward pass
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import rojas
-from rojas.paths import count_paths, path_counts, path_sum, resolve_source
+from rojas.proof.paths import count_paths, path_counts, path_sum, resolve_source
 
 import reference as R
 

@@ -221,7 +221,7 @@ def test_complex_step_through_a_registered_complex_safe_primitive():
 def test_one_function_table_for_numpy_and_sympy():
     """Every name an expression may call has a NumPy f, a derivative and a SymPy form that agree."""
     sp = pytest.importorskip("sympy")
-    from rojas.primitives import BUILTIN_NAMES, EXTRA_FUNCTIONS, function_table
+    from rojas.network.primitives import BUILTIN_NAMES, EXTRA_FUNCTIONS, function_table
 
     table = function_table()
     assert set(table) == set(rojas.primitive_names()) | set(EXTRA_FUNCTIONS)

@@ -12,7 +12,7 @@ import pytest
 
 import rojas
 import rojas.cli
-from rojas import progress
+from rojas.utils import progress
 
 
 class Recorder(progress._Off):
@@ -33,12 +33,12 @@ class Recorder(progress._Off):
 
 @pytest.fixture
 def recorded(monkeypatch):
-    import rojas.labeling_io
+    import rojas.engine.labeling_io
     import rojas.network.nodelink
-    import rojas.symbolic_limits
+    import rojas.proof.symbolic_limits
 
     Recorder.made = []
-    for module in (rojas.network.nodelink, rojas.labeling_io, rojas.symbolic_limits):
+    for module in (rojas.network.nodelink, rojas.engine.labeling_io, rojas.proof.symbolic_limits):
         monkeypatch.setattr(module, "progress_bar", Recorder)
     return Recorder.made
 
@@ -63,7 +63,7 @@ def test_writing_json_counts_every_node_and_edge(recorded):
 def test_sympy_reports_whole_seconds_within_its_budget(recorded):
     import time
 
-    from rojas.symbolic_limits import run_guarded
+    from rojas.proof.symbolic_limits import run_guarded
 
     assert run_guarded(lambda: (time.sleep(1.3), 7)[1], time_budget=4.5) == 7
     (bar,) = recorded
@@ -108,7 +108,7 @@ def test_a_terminal_that_reports_no_size_still_shows_the_bar():
     import sys
 
     master, slave = os.openpty()
-    code = ("import rojas.progress as p\n"
+    code = ("import rojas.utils.progress as p\n"
             "with p.progress_bar(total=3, desc='work', delay=0, leave=True) as b:\n"
             "    b.update(3)\n")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

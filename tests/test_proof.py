@@ -1,5 +1,5 @@
 """Independent tests of the proof commands: `rojas paths` (text and --json), `rojas prove`
-(Markdown and LaTeX) and rojas.proof.finite_difference.
+(Markdown and LaTeX) and rojas.proof.argument.finite_difference.
 
 Expected paths and numbers are computed here from ``tests/reference.py`` (naive
 forward pass, naive reverse sweep, central differences) and a plain DFS.
@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 import rojas
-from rojas.proof import finite_difference, proof_report
+from rojas.proof.argument import finite_difference, proof_report
 
 import reference as R
 
@@ -339,7 +339,7 @@ def test_prove_refuses_a_label_source():
 def test_the_central_difference_of_one_occurrence_of_a_tied_weight():
     # Two edges share param p: the first edge's own ∂E/∂w is o_x1·δ_h, not the param's total.
     import rojas
-    from rojas.proof import finite_difference
+    from rojas.proof.argument import finite_difference
 
     net = rojas.Network(name="tied").add_param("p", 0.5)
     net.add_input("x1").add_input("x2").add_unit("h", "tanh").add_unit("y", "sigmoid")

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 import rojas
-from rojas.document import escape_latex, escape_markdown
+from rojas.proof.document import escape_latex, escape_markdown
 
 HOSTILE_EDGE = "w_1^\\input{/etc/hostname}"
 HOSTILE_NODE = "h}\\immediate\\write18{touch /tmp/rojas-pwned}%"
@@ -99,8 +99,8 @@ def test_names_reserved_for_the_objective(name, tmp_path):
 
     import networkx as nx
 
-    from rojas.claim_paths import name_resolver
-    from rojas.path_listing import path_nodes_text
+    from rojas.proof.claim_paths import name_resolver
+    from rojas.proof.path_listing import path_nodes_text
 
     path = tmp_path / "reserved.json"
     path.write_text(json.dumps({"directed": True, "multigraph": False, "graph": {},
@@ -221,4 +221,4 @@ def test_what_derives_from_a_labeling_ignores_later_changes_to_the_network():
     proof = rojas.prove(lab, "w1")
     assert proof.agree and round(proof.value, 9) == 0.000438568
     assert round(proof.symbolic.derivative_value, 9) == 0.000438568
-    assert round(float(rojas.proof.finite_difference(lab, "w5")), 8) == 0.08216704
+    assert round(float(rojas.proof.argument.finite_difference(lab, "w5")), 8) == 0.08216704

@@ -5,7 +5,7 @@ tied weights, tied biases, named outputs that feed other units, and batches.
 For each, three computations of the same gradient must agree:
 
 * :func:`rojas.label` (the compiled, generation-at-a-time engine),
-* :func:`rojas.textbook.label` (Rojas's sweeps node by node, the specification),
+* :func:`rojas.engine.textbook.label` (Rojas's sweeps node by node, the specification),
 * central differences of the objective, evaluated by the textbook forward sweep;
 
 and, for one weight, the tangent (forward-mode) sweep and the path sum.
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import rojas
-from rojas import textbook
+from rojas.engine import textbook
 
 FNS = ("sigmoid", "tanh", "identity", "sin", "softplus", "gaussian")
 PROPERTY = settings(max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

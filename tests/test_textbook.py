@@ -1,6 +1,6 @@
-"""The textbook sweeps (rojas.textbook) against published and hand-computed numbers.
+"""The textbook sweeps (rojas.engine.textbook) against published and hand-computed numbers.
 
-rojas.textbook is the specification the fast engine is tested against
+rojas.engine.textbook is the specification the fast engine is tested against
 (tests/test_properties.py); here it is itself held to numbers derived without
 it: Matt Mazur's worked 2-2-2 example (2015), hand computations with ``math``,
 and the naive reference of tests/reference.py.
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import rojas
-from rojas import textbook
+from rojas.engine import textbook
 
 import reference as R
 

@@ -16,8 +16,8 @@ import pytest
 
 import rojas
 import rojas.cli
-from rojas.loss_plot import plot_loss, save_loss_plot
-from rojas.training import TrainingDiverged, initialize, train
+from rojas.learning.loss_plot import plot_loss, save_loss_plot
+from rojas.learning.training import TrainingDiverged, initialize, train
 
 import reference as R
 
@@ -298,14 +298,14 @@ def test_an_interrupted_write_leaves_the_input_intact(xor_files, monkeypatch):
     """Simulate a crash in the middle of writing the trained network over the input (--in-place)."""
     path, data, tmp = xor_files
     before = open(path, "rb").read()
-    import rojas.files
+    import rojas.utils.files
 
     def half_then_die(fd):
         # Interrupted while the bytes go to disk: half of them are there, then Ctrl-C.
         os.ftruncate(fd, os.fstat(fd).st_size // 2)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rojas.files.os, "fsync", half_then_die)
+    monkeypatch.setattr(rojas.utils.files.os, "fsync", half_then_die)
     code = rojas.cli.main(["train", path, "--data", data, "--lr", "1", "--epochs", "2", "--in-place"])
     assert code == 130
     assert open(path, "rb").read() == before
@@ -318,11 +318,11 @@ def test_a_killed_write_leaves_the_input_intact(xor_files):
     before = open(path, "rb").read()
     script = textwrap.dedent(f"""
         import json, os, sys
-        import rojas.files, rojas.cli
+        import rojas.utils.files, rojas.cli
         def fsync(fd):
             os.ftruncate(fd, os.fstat(fd).st_size // 2)   # half of the bytes reached the disk …
             os._exit(137)          # … then die: no finally, no cleanup
-        rojas.files.os.fsync = fsync
+        rojas.utils.files.os.fsync = fsync
         sys.exit(rojas.cli.main(["train", {path!r}, "--data", {data!r}, "--lr", "1", "--epochs", "2",
                                  "--in-place"]))
     """)
@@ -339,7 +339,7 @@ def test_progress_bar_on_long_runs(capsys):
     """train(progress=True) shows a tqdm bar on stderr (epochs and the loss); off by default off a terminal."""
     net = rojas.load(rojas.example_path("mazur"))
     data = rojas.example_path("mazur", "data")
-    from rojas import progress
+    from rojas.utils import progress
 
     previous = progress.set_default(None)
     try:
@@ -383,9 +383,9 @@ def test_save_loss_plot_writes_an_image(tmp_path):
 def test_importing_these_modules_does_not_import_matplotlib_and_agg_without_display():
     code = textwrap.dedent("""
         import sys
-        import rojas.training, rojas.checking, rojas.testing, rojas.loss_plot
+        import rojas.learning.training, rojas.checking.gradient_check, rojas.checking.testing, rojas.learning.loss_plot
         assert "matplotlib" not in sys.modules, "imported matplotlib"
-        from rojas.loss_plot import plot_loss
+        from rojas.learning.loss_plot import plot_loss
         artists = plot_loss([1.0, 0.5, 0.25])
         import matplotlib
         print(matplotlib.get_backend().lower(), type(artists[0]).__name__)

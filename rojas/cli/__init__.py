@@ -12,7 +12,7 @@ import sys
 import warnings
 
 from ..errors import RojasError
-from ..escaping import terminal
+from ..utils.escaping import terminal
 
 __all__ = ["main", "build_parser"]
 
@@ -87,7 +87,7 @@ def _fail(message):
 
 
 def _run(args):
-    from ..progress import set_default
+    from ..utils.progress import set_default
     from .common import resolve_bundled
 
     quiet = getattr(args, "quiet", False)  # a Namespace built by hand may not have it

@@ -1,7 +1,7 @@
 """``rojas check``: the backward sweep's gradients against numerical derivatives."""
 
 from .common import add_data_options, count, network_and_data
-from ..checking import DIRECTIONS, EXACT_LIMIT, METHODS, check
+from ..checking.gradient_check import DIRECTIONS, EXACT_LIMIT, METHODS, check
 
 
 def cmd_check(args):

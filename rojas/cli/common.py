@@ -22,7 +22,7 @@ def assignment(text):
 
 def network_and_data(args):
     """The network, inputs and targets named by the common options (NET.json, --data, --input, --target)."""
-    from ..data import load_data
+    from ..network.data import load_data
     from ..errors import DataError
     from ..network import load
 
@@ -51,7 +51,7 @@ def resolve_network(name):
 
     A file that exists always wins over an example of the same name.
     """
-    from ..examples import example_path, examples
+    from ..network.examples import example_path, examples
 
     if not os.path.exists(name) and name in examples():
         return example_path(name)
@@ -82,7 +82,7 @@ def resolve_bundled(args):
 
 def bundled_data(name):
     """The data file of bundled example `name`, or None when it has none."""
-    from ..examples import example_path
+    from ..network.examples import example_path
 
     path = example_path(name, "data")
     return path if os.path.exists(path) else None
@@ -110,8 +110,8 @@ def label_for(args, to=None, check=None):
     `check(net)`, if given, runs between loading and labeling: a command's size limit, checked
     before the sweeps.
     """
-    from ..data import lookup_node
-    from ..labeling import label
+    from ..network.data import lookup_node
+    from ..engine.labeling import label
 
     net, inputs, targets = network_and_data(args)
     if check is not None:

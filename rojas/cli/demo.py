@@ -7,16 +7,16 @@ import os
 
 import networkx as nx
 
-from ..checking import check, perceptron_sign_slip
-from ..data import load_data
+from ..checking.gradient_check import check, perceptron_sign_slip
+from ..network.data import load_data
 from ..drawing.gallery import make_gallery
 from ..errors import RojasError
-from ..labeling import label
-from ..layers import matrix_backprop
-from ..proof import proof_report
-from ..recurrent import fold_grad, unfold, unfold_data
+from ..engine.labeling import label
+from ..architectures.layers import matrix_backprop
+from ..proof.argument import proof_report
+from ..architectures.recurrent import fold_grad, unfold, unfold_data
 from .demo_explore import explorer_section
-from ..training import XOR_EPOCHS, XOR_LR, XOR_SEED, train, xor_start
+from ..learning.training import XOR_EPOCHS, XOR_LR, XOR_SEED, train, xor_start
 
 # The claim of the Cross Validated question "how do we get dL/dw1?", on Mazur's 2-2-2 network.
 CROSS_VALIDATED_CLAIM = ("dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "
@@ -25,10 +25,10 @@ CROSS_VALIDATED_CLAIM = ("dL/dw1 = dh1/dw1 * dw7/dh1 * do2/dw7 * dL/do2 + "
 
 def proof_section(out_dir):
     """For ``rojas demo``: the proof for w1 of Mazur's 2-2-2 network and the verdict on its claim."""
-    from ..claims import check_claim
-    from ..data import load_data
-    from ..examples import example_path
-    from ..labeling import label
+    from ..proof.claims import check_claim
+    from ..network.data import load_data
+    from ..network.examples import example_path
+    from ..engine.labeling import label
     from ..network import load, write_text_atomic
 
     lab = label(load(example_path("mazur")), *load_data(example_path("mazur", "data")))
@@ -73,10 +73,10 @@ def _rounded(value, digits=12):
 
 def matrix_section(out_dir):
     """``rojas demo``: Mazur's 2-2-2 network in matrix form, checked against its labels."""
-    from ..data import load_data
-    from ..examples import example_path
+    from ..network.data import load_data
+    from ..network.examples import example_path
     from ..network import load
-    from ..report import fmt
+    from ..engine.report import fmt
 
     net = load(example_path("mazur"))
     mp = matrix_backprop(net, *load_data(example_path("mazur", "data")))
@@ -93,8 +93,8 @@ def matrix_section(out_dir):
 
 def training_section(out_dir):
     """``rojas demo``: train XOR from a fixed seed and draw its loss curve into `out_dir`."""
-    from ..examples import example_path
-    from ..loss_plot import save_loss_plot
+    from ..network.examples import example_path
+    from ..learning.loss_plot import save_loss_plot
 
     print("=" * 78)
     print(f"Training: XOR from random weights (seed {XOR_SEED}), batch gradient descent, "
@@ -113,7 +113,7 @@ def training_section(out_dir):
     save_loss_plot(history, path, title=f"XOR (2-2-1, seed {XOR_SEED}): loss per epoch")
     print(f"wrote the XOR loss curve to {path}")
     path = os.path.join(out_dir, "xor_trained.json")
-    from ..files import write_json_atomic
+    from ..utils.files import write_json_atomic
 
     write_json_atomic(path, _rounded(trained.to_dict()))
     print(f"wrote the trained XOR network to {path} (numbers to 12 significant digits)")
@@ -122,8 +122,8 @@ def training_section(out_dir):
 
 def check_section(out_dir):
     """``rojas demo``: the gradient check report of each bundled example."""
-    from ..data import load_data
-    from ..examples import example_path, examples
+    from ..network.data import load_data
+    from ..network.examples import example_path, examples
     from ..network import load
 
     import os
@@ -154,7 +154,7 @@ def check_section(out_dir):
 
 def time_section(out_dir):
     """``rojas demo``: a one-unit recurrent network unfolded over 5 steps (BPTT)."""
-    from ..labeling import label
+    from ..engine.labeling import label
 
     G = nx.DiGraph(name="one recurrent unit")
     G.add_node("x", fn="input")
@@ -190,10 +190,10 @@ SECTIONS = (proof_section, check_section, training_section, matrix_section, time
 
 
 def cmd_demo(args):
-    from ..examples import example_path, examples
+    from ..network.examples import example_path, examples
     from ..network import load
 
-    from ..files import output_directory
+    from ..utils.files import output_directory
 
     output_directory(args.out, "-o")
     print("=" * 78)

@@ -10,10 +10,10 @@ EXPLORER_PAGES = {"mazur": "explorer_mazur.html", "skip_product": "explorer_skip
 
 def explorer_section(out_dir):
     """``rojas demo``: write the explorer pages of the 2-2-2 network and of the skip/product network."""
-    from ..data import load_data
-    from ..examples import example_path
+    from ..network.data import load_data
+    from ..network.examples import example_path
     from ..explorer import explore
-    from ..labeling import label
+    from ..engine.labeling import label
     from ..network import load
 
     print("=" * 78)

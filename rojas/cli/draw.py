@@ -20,7 +20,7 @@ def _size(text):
 
 
 def _labeling_or_network(args, to=None):
-    from ..labeling import label
+    from ..engine.labeling import label
 
     net, inputs, targets = network_and_data(args)
     if not inputs and not args.data:
@@ -31,14 +31,14 @@ def _labeling_or_network(args, to=None):
 
 def cmd_draw(args):
     from ..drawing.output import image_format, save_drawing
-    from ..files import check_outputs
+    from ..utils.files import check_outputs
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
 
     image_format(args.output)
     to = None
     if args.to is not None:
-        from ..data import lookup_node
+        from ..network.data import lookup_node
         from ..network import load
 
         to = lookup_node(load(args.network), args.to, "--to")
@@ -61,8 +61,8 @@ def cmd_draw(args):
 def cmd_animate(args):
     from ..drawing.animation import animate
     from ..drawing.output import image_format
-    from ..files import check_outputs
-    from ..labeling import Labeling
+    from ..utils.files import check_outputs
+    from ..engine.labeling import Labeling
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     image_format(args.output, ("gif",))

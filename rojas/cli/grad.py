@@ -6,8 +6,8 @@ from .common import add_data_options, network_and_data
 
 
 def cmd_grad(args):
-    from ..labeling import label
-    from ..labeling_io import TABLE_ROWS
+    from ..engine.labeling import label
+    from ..engine.labeling_io import TABLE_ROWS
 
     net, inputs, targets = network_and_data(args)
     lab = label(net, inputs, targets, of=args.of)

@@ -1,7 +1,7 @@
 """``rojas matrix``: the backward pass of a layered network in matrix form (Rojas 7.3.3)."""
 
 from .common import add_data_options, network_and_data
-from ..layers import matrix_backprop
+from ..architectures.layers import matrix_backprop
 
 
 def cmd_matrix(args):

@@ -2,9 +2,9 @@
 
 import json
 
-from ..paths import DEFAULT_LIMIT
-from ..proof import DEFAULT_UNIT_LIMIT
-from ..symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET
+from ..proof.paths import DEFAULT_LIMIT
+from ..proof.argument import DEFAULT_UNIT_LIMIT
+from ..proof.symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET
 from .common import add_data_options, count, label_for, network_and_data, positive_float
 
 
@@ -23,18 +23,18 @@ def _digits(n):
 
 
 def cmd_paths(args):
-    from ..paths import count_paths, path_sum
+    from ..proof.paths import count_paths, path_sum
 
     if args.count:  # the exact count by dynamic programming: no labeling, no listing
-        from ..data import lookup_node
+        from ..network.data import lookup_node
 
         net, _, targets = network_and_data(args)
         ends = [lookup_node(net, args.to, "--to")] if args.to is not None else \
             (list(targets) if targets else list(net.outputs))
         print(_digits(count_paths(net, args.source, ends)))
         return 0
-    from ..forward_mode import tangent
-    from ..path_listing import path_listing
+    from ..proof.forward_mode import tangent
+    from ..proof.path_listing import path_listing
 
     lab = label_for(args, args.to)
     to = None if args.to is None else lab.objective
@@ -47,10 +47,10 @@ def cmd_paths(args):
 
 
 def cmd_prove(args):
-    from ..data import lookup_node
-    from ..files import check_outputs
-    from ..labeling import label
-    from ..proof import check_proof_size, prove
+    from ..network.data import lookup_node
+    from ..utils.files import check_outputs
+    from ..engine.labeling import label
+    from ..proof.argument import check_proof_size, prove
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     net, inputs, targets = network_and_data(args)
@@ -62,7 +62,7 @@ def cmd_prove(args):
     proof = prove(lab, args.wrt, fmt=args.format, symbolic=False if args.no_symbolic else None, limit=args.limit,
                   unit_limit=args.max_units, symbolic_limits=limits)
     if args.output and args.output != "-":
-        from ..files import write_text_atomic
+        from ..utils.files import write_text_atomic
 
         write_text_atomic(args.output, proof.text)
         print(f"wrote {args.output}")
@@ -76,7 +76,7 @@ def cmd_prove(args):
 
 
 def cmd_claim(args):
-    from ..claims import check_claim
+    from ..proof.claims import check_claim
 
     lab = label_for(args)
     verdict = check_claim(lab, args.claim, limit=args.limit)

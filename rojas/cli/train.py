@@ -4,7 +4,7 @@ import os
 import sys
 
 from ..errors import RojasError
-from ..training import MODES, epochs_text, train
+from ..learning.training import MODES, epochs_text, train
 from .common import add_data_options, count, network_and_data, positive_float, same_file
 
 EXPLAIN_FORMATS = {".md": "md", ".markdown": "md", ".tex": "tex"}
@@ -31,7 +31,7 @@ def _check_outputs(args, out_path):
     if args.plot and args.explain not in (None, "-") and same_file(args.plot, args.explain):
         raise RojasError(f"--plot and --explain name the same file {args.plot!r}")
     if args.plot:
-        from ..loss_plot import check_plot_path
+        from ..learning.loss_plot import check_plot_path
 
         check_plot_path(args.plot)
     if args.explain not in (None, "-"):
@@ -41,7 +41,7 @@ def _check_outputs(args, out_path):
                              "(or give --explain alone to print the steps)")
         if os.path.isdir(args.explain):
             raise RojasError(f"--explain {args.explain!r} is a directory")
-    from ..files import check_outputs
+    from ..utils.files import check_outputs
 
     explain = args.explain if args.explain not in (None, "-") else None
     check_outputs(reads=[("NET.json", None if args.in_place else args.network), ("--data", args.data)],
@@ -61,19 +61,19 @@ def cmd_train(args):
     name = history.loss_name.split(" =")[0]
     title = f"{net.name or 'network'}: {epochs_text(history.epochs)} of {history.mode} training, weight by weight"
     if args.explain == "-":
-        from ..explain import explain_text
+        from ..learning.explain import explain_text
 
         print(explain_text(history.steps, history.lr, loss_name="E"))
     # Everything that can fail is written before the trained network, so a failure leaves -o unwritten.
     written = []
     if args.plot:
-        from ..loss_plot import save_loss_plot
+        from ..learning.loss_plot import save_loss_plot
 
         save_loss_plot(history, args.plot, title=f"{net.name or 'network'}: loss per epoch")
         written.append(f"wrote the loss curve to {args.plot}")
     if args.explain not in (None, "-"):
-        from ..explain import explain_report
-        from ..files import write_text_atomic
+        from ..learning.explain import explain_report
+        from ..utils.files import write_text_atomic
 
         fmt = EXPLAIN_FORMATS[os.path.splitext(args.explain)[1].lower()]
         write_text_atomic(args.explain, explain_report(history.steps, history.lr, fmt, title=title))

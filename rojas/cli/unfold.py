@@ -5,8 +5,8 @@ import sys
 import numpy as np
 
 from ..errors import RojasError
-from ..files import check_outputs, same_file
-from ..recurrent import fold_grad, load_recurrent, load_sequence, unfold, unfold_data
+from ..utils.files import check_outputs, same_file
+from ..architectures.recurrent import fold_grad, load_recurrent, load_sequence, unfold, unfold_data
 
 
 def _jsonable(mapping):
@@ -36,8 +36,8 @@ def data_out_path(out, data_out, reads):
 def cmd_unfold(args):
     import json
 
-    from ..files import write_json_atomic
-    from ..labeling import label
+    from ..utils.files import write_json_atomic
+    from ..engine.labeling import label
 
     if args.data_out and not args.data:
         raise RojasError("--data-out needs --data (the sequence data to convert)")

@@ -87,7 +87,7 @@ def sweep_steps(drawing):
     def xy(panel, n):
         return d.place(n, panel)
 
-    from ..labeling import plan_of
+    from ..engine.labeling import plan_of
 
     order = [n for n in plan_of(net).order if net.fn(n) != "input"]
     objective = [n for n in scene.order if isinstance(n, ObjectiveNode)]
@@ -197,8 +197,8 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     """
     from matplotlib.animation import FuncAnimation, PillowWriter
 
-    from ..files import write_atomic
-    from ..labeling import Labeling
+    from ..utils.files import write_atomic
+    from ..engine.labeling import Labeling
     from .output import image_format
     from .render import make_drawing
     from .sizing import FULL_MAX_NODES

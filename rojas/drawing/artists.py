@@ -21,7 +21,7 @@ class Drawing:
         Node ids, biases, δ and the like, beside the units.
     titles : list of matplotlib.text.Text
     paths : list of (dict, list)
-        Each highlighted path (as in :class:`~rojas.paths.PathSum`) and its artists.
+        Each highlighted path (as in :class:`~rojas.proof.paths.PathSum`) and its artists.
     legend, table, note : artist or None
     tables : list of matplotlib.text.Text
         The blocks of the numbered tables (table mode).

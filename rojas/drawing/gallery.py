@@ -41,7 +41,7 @@ def one_epoch_network():
     weights drawn from N(0, 0.01²) with ``numpy.random.default_rng(3)``.
     """
     from ..network import Network
-    from ..training import initialize
+    from ..learning.training import initialize
 
     net = Network(name="the 2-2-1 network on [8, −4]: linear hidden units, sigmoid output")
     net.add_input("X1").add_input("X2")
@@ -85,17 +85,17 @@ RECURRENT_ONE_UNIT_DATA = {"inputs": {"x": [1.0, 0.5, -0.5, 0.0, 1.0]}, "initial
 def recurrent_unfolded():
     """The one-unit recurrent network of ``examples/recurrent_one_unit.json`` unfolded over its
     5-step sequence and labeled: h_t = tanh(0.8·x_t + 0.5·h_{t−1} + 0.1)."""
-    from ..labeling import label
-    from ..recurrent import Recurrent, unfold, unfold_data
+    from ..engine.labeling import label
+    from ..architectures.recurrent import Recurrent, unfold, unfold_data
 
     net = unfold(Recurrent.from_dict(RECURRENT_ONE_UNIT), data=RECURRENT_ONE_UNIT_DATA)
     return label(net, *unfold_data(net, RECURRENT_ONE_UNIT_DATA))
 
 
 def _labeled(name):
-    from ..data import load_data
-    from ..examples import example_path
-    from ..labeling import label
+    from ..network.data import load_data
+    from ..network.examples import example_path
+    from ..engine.labeling import label
     from ..network import load
 
     return label(load(example_path(name)), *load_data(example_path(name, "data")))
@@ -103,7 +103,7 @@ def _labeled(name):
 
 def make_gallery(out_dir, *, verbose=True):
     """Write the gallery into `out_dir`; returns ``{file name: path}``."""
-    from ..labeling import label
+    from ..engine.labeling import label
     from .animation import animate
     from .output import save_drawing
 

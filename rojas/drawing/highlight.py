@@ -9,7 +9,7 @@ the products beside the backward sweep's value of the same derivative.
 import numpy as np
 
 from ..errors import RojasError
-from ..paths import path_sum
+from ..proof.paths import path_sum
 from .scene import ObjectiveNode
 from .style import COLORS, PATH_COLORS, PATH_DASHES, factor, literal, num
 
@@ -26,7 +26,7 @@ def path_style(i):
 
 
 def path_table(lab, source, to=None, limit=MAX_PATHS):
-    """The :class:`~rojas.paths.PathSum` to highlight, refusing more paths than can be told apart."""
+    """The :class:`~rojas.proof.paths.PathSum` to highlight, refusing more paths than can be told apart."""
     try:
         return path_sum(lab, source, to=to, limit=limit)
     except RojasError as exc:

@@ -10,7 +10,7 @@ import io
 import os
 
 from ..errors import RojasError
-from ..files import write_atomic
+from ..utils.files import write_atomic
 from .style import MAX_SIDE_PX
 
 __all__ = ["FORMATS", "image_format", "repr_png", "repr_svg", "save_drawing", "text_as_text"]

@@ -39,7 +39,7 @@ def split_object(obj):
     """``(network, labeling or None)`` of what :func:`draw` was given."""
     import networkx as nx
 
-    from ..labeling import Labeling
+    from ..engine.labeling import Labeling
     from ..network import Network
 
     if isinstance(obj, Labeling):
@@ -53,7 +53,7 @@ def split_object(obj):
 
 def new_figure(size, pyplot):
     if pyplot:
-        from ..loss_plot import headless_pyplot
+        from ..learning.loss_plot import headless_pyplot
 
         return headless_pyplot().figure(figsize=size)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -91,7 +91,7 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     paths : reference, optional
         Highlight every path from this source (an edge name or ``"u->v"``, a
         param, ``b:NODE``, ``s:NODE``, ``o:NODE`` or a node; see
-        :func:`rojas.paths.resolve_source`) to the objective, each with its
+        :func:`rojas.proof.paths.resolve_source`) to the objective, each with its
         colour, its number and (beyond eight) its dash pattern, with its
         factors and product in a legend and their total beside the backward
         sweep's value.  Needs a labeling.
@@ -158,12 +158,12 @@ def _check(lab, sweep, detail, paths, figsize):
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
                  title=None, legend=True, dpi=None):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
-    from ..labeling import Labeling
+    from ..engine.labeling import Labeling
 
     if isinstance(obj, Labeling):  # its plan has the counts: the labeling's network copy is made only if drawn
         net, lab, compiled = None, obj, obj.plan
     else:
-        from ..labeling import plan_of
+        from ..engine.labeling import plan_of
 
         net, lab = split_object(obj)
         compiled = plan_of(net)

@@ -132,7 +132,7 @@ def _grad_name(net, u, v):
 
 def _rules(net):
     """The gradient rule of every combine mode but the sum the network uses, from the combine registry."""
-    from ..combine import get_combine
+    from ..network.combine import get_combine
 
     modes = {net.combine(n) for n in net.nodes if net.fn(n) != "input"} - {"sum"}
     return {get_combine(m).symbol: get_combine(m).rule for m in sorted(modes)}

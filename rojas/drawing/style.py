@@ -68,7 +68,7 @@ def fn_symbol(fn, combine="sum"):
     """
     sym = SYMBOLS.get(fn, str(fn))
     if combine != "sum":  # the combine mode's own symbol, from the registry (Π for a product)
-        from ..combine import get_combine
+        from ..network.combine import get_combine
 
         mode = get_combine(combine).symbol
         return mode if fn == "identity" else f"{mode} {sym}"

@@ -3,7 +3,7 @@
 Everything the page shows is computed here, in Python, from the labeling: the
 forward labels (s, f'(s), o), the backward ones (what arrives Σ, δ), every
 gradient, the steps of both sweeps with their sentences, and the exact number
-of paths from every node to the objective (:func:`rojas.paths.path_counts`,
+of paths from every node to the objective (:func:`rojas.proof.paths.path_counts`,
 as strings: the counts outgrow JavaScript's numbers).  The page lists the paths
 behind a weight by walking the embedded graph (at most ``PATH_LIMIT`` of them;
 over that it shows the count and the factoring), with each path's factors
@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import RojasError
-from ..paths import path_counts
+from ..proof.paths import path_counts
 from .geometry import geometry
 from .steps import g9, sweep_steps
 
@@ -75,7 +75,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     >>> len(data["steps"]) - 1, data["nodes"][2]["id"], round(data["nodes"][2]["s"], 4)
     (20, 'h1', 0.3775)
     """
-    from ..labeling import Labeling
+    from ..engine.labeling import Labeling
     from ..network import Network
 
     if isinstance(lab, Network):

@@ -86,7 +86,7 @@ def explore(lab, path=None, *, sample=None, title=None, max_nodes=MAX_NODES):
     text = render_page(lab, sample=sample, title=title, max_nodes=max_nodes)
     if path is None:
         return text
-    from ..files import write_text_atomic
+    from ..utils.files import write_text_atomic
 
     return write_text_atomic(path, text)
 

@@ -10,16 +10,16 @@ One idea per module:
 - :mod:`~rojas.network.topology` -- generations and cycles with NumPy;
 - :mod:`~rojas.network.graphview` -- the read-only NetworkX view, built on first use;
 - :mod:`~rojas.network.nodelink` -- the node-link file format and NetworkX round trip;
-- :mod:`rojas.reading` (shared with data files) -- reading JSON within limits (size, kind, depth).
+- :mod:`rojas.utils.reading` (shared with data files) -- reading JSON within limits (size, kind, depth).
 """
 
-from ..files import write_json_atomic, write_text_atomic
+from ..utils.files import write_json_atomic, write_text_atomic
 from .checks import (COMBINES, EDGE_FIELDS, GRAPH_FIELDS, MAX_NESTING, NODE_FIELDS, PASSTHROUGH,
                      PASSTHROUGH_PREFIX, RESERVED_NAMES, check_text, edge_label, finite_number,
                      warn_unknown_fields)
 from .model import Network
 from .nodelink import from_dict, from_networkx, load, node_link_dict
-from ..reading import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV, max_file_bytes, read_json
+from ..utils.reading import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV, max_file_bytes, read_json
 
 # The names rojas's modules imported before these were public.
 _number = finite_number

@@ -8,7 +8,7 @@ to it; each checks its item with the same rules a file is checked with
 import numpy as np
 
 from ..errors import NetworkError
-from ..expressions import file_primitives
+from .expressions import file_primitives
 from .checks import (EDGE_FIELDS, NODE_FIELDS, check_edge, check_extra, check_id, check_node, check_param_name,
                      edge_label, finite_number)
 from .columns import check_outputs

@@ -11,8 +11,8 @@ import numbers
 import warnings
 
 from ..errors import NetworkError, RojasWarning
-from ..combine import combine_names
-from ..primitives import get_primitive
+from .combine import combine_names
+from .primitives import get_primitive
 
 __all__ = ["COMBINES", "GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
            "RESERVED_NAMES", "MAX_NESTING", "finite_number", "edge_label", "check_id", "check_text",
@@ -29,7 +29,7 @@ EDGE_FIELDS = ("source", "target", "weight", "param", "name", "delay")
 PASSTHROUGH = ("label", "pos")
 PASSTHROUGH_PREFIX = "x-"
 
-# The claim grammar (rojas.claims) reads these as the objective, so a node, an
+# The claim grammar (rojas.proof.claims) reads these as the objective, so a node, an
 # edge or a param of that name could never be addressed in a claim.
 RESERVED_NAMES = ("E", "L", "C")
 
@@ -148,7 +148,7 @@ def check_node(node, data, params, primitives):
         except NetworkError as exc:
             raise NetworkError(f"node {node!r}: {exc}") from None
     combine = data.get("combine", "sum")
-    if combine not in combine_names():  # the registry of rojas.combine
+    if combine not in combine_names():  # the registry of rojas.network.combine
         known = ", ".join(map(repr, combine_names()))
         raise NetworkError(f"node {node!r}: unknown combine {_short(combine)} (known: {known})")
     if "bias_param" in data:

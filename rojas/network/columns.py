@@ -16,9 +16,9 @@ import numbers
 import numpy as np
 
 from ..errors import NetworkError
-from ..expressions import file_primitives
-from ..primitives import get_primitive
-from ..combine import combine_names
+from .expressions import file_primitives
+from .primitives import get_primitive
+from .combine import combine_names
 from .checks import (NODE_FIELDS, RESERVED_NAMES, check_edge, check_extra,
                      check_id, check_node, check_param_name, check_text, edge_label, finite_number)
 from .topology import check_acyclic

@@ -13,7 +13,7 @@ NetworkX view (:attr:`Network.graph`, built on first use) is filled from them.
 import numpy as np
 
 from ..errors import NetworkError
-from ..primitives import get_primitive
+from .primitives import get_primitive
 from .building import Building
 from .numbers import Numbers
 from .columns import check_structure
@@ -116,7 +116,7 @@ class Network(Building, Numbers):
         self._pairs = None         # [(u, v)] in edge order
         self._levels = None
         self._valid = False        # validate() passed since the structure last changed
-        self._plan = None          # compiled sweeps, see rojas.labeling
+        self._plan = None          # compiled sweeps, see rojas.engine.labeling
         self._io_cache = None      # (inputs, outputs)
         self._gview = None         # (graph, node dicts, edge dicts, version synced)
         self._text_ids = None      # {str(id): id}
@@ -209,7 +209,7 @@ class Network(Building, Numbers):
         return f"Network({self.name!r}, {len(self)} nodes, {self._src.n} edges)"
 
     def primitive(self, fn):
-        """The :class:`~rojas.primitives.Primitive` for the name `fn` (the file's own first)."""
+        """The :class:`~rojas.network.primitives.Primitive` for the name `fn` (the file's own first)."""
         return self._prims[fn] if fn in self._prims else get_primitive(fn)
 
     def fn(self, node):
@@ -341,7 +341,7 @@ class Network(Building, Numbers):
         >>> rojas.load(net.save(path)).weight("x", "y")
         0.5
         """
-        from ..files import write_json_atomic
+        from ..utils.files import write_json_atomic
 
         write_json_atomic(path, self.to_dict())
         return path

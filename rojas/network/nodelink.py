@@ -11,10 +11,10 @@ import os
 
 
 from .columns import paused_gc
-from ..progress import progress_bar
+from ..utils.progress import progress_bar
 from .conversion import columns_of_dict, columns_of_networkx, networkx_of, node_link_dict, node_link_of
 from .model import Network
-from ..reading import read_json
+from ..utils.reading import read_json
 
 __all__ = ["load", "from_dict", "from_networkx", "node_link_dict", "node_link_of", "networkx_of",
            "columns_of_networkx", "columns_of_dict"]

@@ -1,0 +1,62 @@
+"""Plain-text reports of labelings, for the terminal.
+
+Tables are written by :func:`rojas.utils.formatting.table` (every cell escaped for
+the terminal); the numbers are the labeling's own (its snapshot).
+"""
+
+import numpy as np
+
+from ..network.combine import get_combine
+from ..utils.escaping import terminal
+from ..utils.formatting import table
+
+__all__ = ["labeling_table", "fmt"]
+
+
+def fmt(value, digits=9):
+    """A number, or the samples of a batch, compactly."""
+    if isinstance(value, np.ndarray):
+        shown = ", ".join(fmt(v, 4) for v in value[:4])
+        return f"[{shown}{', …' if value.size > 4 else ''}]"
+    return f"{value:.{digits}g}"
+
+
+# The name layers.py and recurrent.py import; they should import rojas.utils.formatting.table.
+_table = table
+
+
+def labeling_table(lab):
+    """Every node's labels (in sweep order) and every gradient of a :class:`~rojas.Labeling`."""
+    net = lab.network
+    obj = "E = ½Σ(o−t)²" if lab.objective == "E" else f"o[{terminal(lab.objective)}]"
+    batch = "" if lab.batch_size is None else f", summed over a batch of {lab.batch_size}"
+    d = "∂E" if lab.objective == "E" else f"∂o[{terminal(lab.objective)}]"
+    out = [f"{terminal(net.name or 'network')}: objective {obj} = {fmt(lab.value)}{batch}", ""]
+    rows = []
+    for n in lab.plan.order:
+        fn = net.fn(n)
+        if fn == "input":
+            rows.append([n, "input", "", "", fmt(lab.o[n]), fmt(lab.delta[n])])
+        else:
+            mode = get_combine(net.combine(n))
+            kind = fn + ("" if mode.linear else f" {mode.symbol}")
+            rows.append([n, kind, fmt(lab.s[n]), fmt(lab.fprime[n]), fmt(lab.o[n]), fmt(lab.delta[n])])
+    out += ["Forward sweep (s, f'(s), o) and backward sweep (δ = " + d + "/∂s; inputs: " + d + "/∂x):",
+            table(["node", "fn", "s", "f'(s)", "o", "δ"], rows), ""]
+    rows = []
+    for (u, v), g in lab.weight_grad.items():
+        name = net.edge_name(u, v) or ""
+        tied = net.edge_param(u, v)
+        rows.append([f"{u}->{v}", name + (f" (={tied})" if tied else ""), fmt(lab.weight(u, v)), fmt(g)])
+    out += [f"Weights ({d}/∂w_ij = o_i·δ_j):", table(["edge", "name", "weight", "grad"], rows)]
+    if lab.bias_grad:
+        out += ["", f"Biases ({d}/∂b_j = δ_j):",
+                table(["node", "bias", "grad"],
+                       [[n, fmt(lab.bias(n)), fmt(g)] for n, g in lab.bias_grad.items()])]
+    if lab.param_grad:
+        params = lab.params  # a copy each time it is read
+        out += ["", "Tied params (sum over their edges):",
+                table(["param", "value", "grad"],
+                       [[p, fmt(params[p]), fmt(g)] for p, g in lab.param_grad.items()])]
+    out += ["", "Inputs:", table(["input", "grad"], [[n, fmt(g)] for n, g in lab.input_grad.items()])]
+    return "\n".join(out)

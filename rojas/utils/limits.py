@@ -1,0 +1,80 @@
+"""The size limits rojas checks before expensive work, and how a user raises them.
+
+Each limit has a default and an environment variable that overrides it, so a
+command-line user can raise it without editing code (``ROJAS_MAX_FILE_MB=500
+rojas grad big.json``).  Library code asks :func:`limit` at the moment it
+checks, so setting the variable (or ``os.environ`` in a script) takes effect
+at once.  :func:`too_large` words the error every check raises: what is too
+large, its size, the limit and the variable that raises it.
+
+>>> limit("expression_size")
+100000
+>>> print(too_large("primitive 'p'", "expands to 250000 operations", "expression_size"))
+primitive 'p' expands to 250000 operations, over the limit of 100000 (raise it with ROJAS_MAX_EXPRESSION_SIZE=N)
+"""
+
+import os
+
+from ..errors import RojasError
+
+__all__ = ["LIMITS", "limit", "too_large", "check_work"]
+
+# name: (default, what it bounds) — the environment variable is ROJAS_MAX_<NAME>.
+LIMITS = {
+    "file_mb": (512, "megabytes in one network or data file read by rojas (a 1,000,000-edge "
+                       "network is about 80 MB)"),
+    "expression_size": (100_000, "operations one file primitive expands to, counting each call of "
+                                 "another file primitive with that primitive's own size"),
+    "call_depth": (10_000, "file primitives calling each other, one inside the next"),
+    "expression_depth": (200, "levels of the syntax tree of one expression"),
+    "expression_length": (10_000, "characters in one expression"),
+    "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
+                         "per generation plus one per 4,000 edges, about 20 µs each, so about 10 minutes"),
+}
+
+
+def limit(name):
+    """The limit called `name`: its environment variable ``ROJAS_MAX_<NAME>`` if set, else the default.
+
+    Raises
+    ------
+    RojasError
+        If the variable is set but is not a positive integer.
+    """
+    default, _ = LIMITS[name]
+    var = f"ROJAS_MAX_{name.upper()}"
+    text = os.environ.get(var)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise RojasError(f"environment variable {var}={text!r} is not a positive integer")
+    return value
+
+
+def too_large(what, size, name):
+    """The message for `what` (whose `size` is given in words) exceeding the limit `name`."""
+    return (f"{what} {size}, over the limit of {limit(name)} "
+            f"(raise it with ROJAS_MAX_{name.upper()}=N)")
+
+
+def check_work(what, sweeps, plan):
+    """Refuse `sweeps` sweeps of `plan`'s network when they exceed the ``work`` limit.
+
+    Called before the loop, so that ``--epochs 1000000000000`` or ``--directions 10000000``
+    is one line at once, not a run that never ends.
+
+    >>> class Chain:  # 100,000 generations of one edge each
+    ...     levels, n_edges = range(100_000), 100_000
+    >>> check_work("rojas train", 300, Chain())
+    Traceback (most recent call last):
+    rojas.errors.RojasError: rojas train plans 300 sweeps of a network of 100,000 generations and 100,000 edges (30,007,500 level-steps), over the limit of 30000000 (raise it with ROJAS_MAX_WORK=N)
+    """
+    levels = len(plan.levels)
+    cost = sweeps * (levels + plan.n_edges / 4000)
+    if cost > limit("work"):
+        raise RojasError(too_large(what, f"plans {sweeps:,} sweeps of a network of {levels:,} generations and "
+                                         f"{plan.n_edges:,} edges ({cost:,.0f} level-steps)", "work"))
