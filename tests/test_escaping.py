@@ -35,11 +35,9 @@ def test_latex_escapes_compile_to_the_literal_text(text, tmp_path):
 
 
 def test_latex_compiles_when_a_tex_engine_is_there(tmp_path):
-    import shutil
+    from tools import require
 
-    engine = shutil.which("pdflatex")
-    if engine is None:
-        pytest.skip("no pdflatex")
+    engine = require("pdflatex")
     body = "\n\n".join(latex(t) + " and $" + latex_math(t) + "$" for t in HOSTILE if t.isascii())
     (tmp_path / "t.tex").write_text("\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n"
                                     + body + "\n\\end{document}\n")
