@@ -44,9 +44,7 @@ def from_dict(data, source="network", *, warn=True):
         saved file is the file loaded), non-finite numbers and lone surrogates
         anywhere, even in passthrough fields.
     """
-    net = Network()
-    net._take(columns_of_dict(data, source, warn=warn))
-    return net
+    return Network.from_columns(columns_of_dict(data, source, warn=warn))
 
 
 def from_networkx(graph):
@@ -90,6 +88,5 @@ def load(path):
         with paused_gc():
             data = read_json(path, "network file")
         step("JSON parsed")
-        net = Network()
-        net._take(columns_of_dict(data, os.fspath(path), step=step))
+        net = Network.from_columns(columns_of_dict(data, os.fspath(path), step=step))
     return net

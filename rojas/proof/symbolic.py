@@ -37,10 +37,8 @@ def _require_sympy():
 
 
 def _sympy():
-    try:
-        import sympy
-    except ImportError:
-        raise RojasError("the symbolic proof needs SymPy: pip install 'rojas[symbolic]'") from None
+    _require_sympy()
+    import sympy
     return sympy
 
 
@@ -343,13 +341,12 @@ def _difference(sp, proof, known):
     Written with a symbol for each unit's net input s_j, both sides are sums of
     products of the same atoms (weights, f(s_j), f'(s_j), …): expanding that
     small difference cancels a true identity at once, and 0 in independent
-    s_j is 0 after putting their expressions back.  A claimed derivative
-    written in other terms than SymPy's (``mysig(s)*(1-mysig(s))`` beside
-    ``exp(-s)/(1+exp(-s))**2``) leaves a sum of fractions that only a common
-    denominator cancels: ``cancel(together(...))`` of that same small
-    difference, a rational-function computation in the atoms.  Only where
-    both fail and the full difference still vanishes at random points is it
-    simplified whole (which can take SymPy minutes: the time budget bounds it).
+    s_j is 0 after putting their expressions back.  A claimed derivative in
+    other terms than SymPy's (``mysig(s)*(1-mysig(s))`` beside
+    ``exp(-s)/(1+exp(-s))**2``) leaves fractions that only a common
+    denominator cancels: ``cancel(together(...))`` of the same small
+    difference.  Only where both fail and the full difference vanishes at
+    random points is it simplified whole (minutes, bounded by the budget).
     """
     import random
 

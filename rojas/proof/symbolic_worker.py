@@ -25,6 +25,7 @@ Frames on the pipes are an 8-byte big-endian length followed by a pickle.
 """
 
 import atexit
+import importlib
 import math
 import os
 import pickle
@@ -43,6 +44,9 @@ _STACK_BYTES = 512 * 2 ** 20  # reserved, not committed: pages are touched only 
 _RECURSION_LIMIT = 60_000
 _START_TIMEOUT = 120.0  # seconds for the child to start Python and import SymPy
 _HEADER = struct.Struct(">Q")
+# What a job's unpickling and work import: loaded when the child starts, not within a budget
+# (names, like multiprocessing's forkserver preload list, so the caller's modules never import back).
+_PRELOAD = ("sympy", "rojas.engine.labeling", "rojas.proof.symbolic")
 
 
 class StartupError(RojasError):
@@ -306,9 +310,8 @@ def main():
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # whatever a job prints goes to stderr, not the frames
     sys.stdout = sys.stderr
     inp = sys.stdin.buffer
-    import sympy  # noqa: F401  (imported once, before the first budget starts)
-
-    from . import symbolic  # noqa: F401
+    for name in _PRELOAD:  # imported once, before the first budget starts
+        importlib.import_module(name)
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))  # this process's own settings
     try:
