@@ -158,8 +158,12 @@ class _Worker:
             code = self.proc.wait()
             raise StartupError(f"the SymPy worker process ended without an answer (exit status {code})") from None
         # SymPy's work is one long call: its elapsed time is the only progress there is.
-        with progress_bar(total=math.ceil(time_budget), desc="SymPy, within its time budget", unit="s") as bar:
-            frame = self._answer(time_budget, bar)
+        try:
+            with progress_bar(total=math.ceil(time_budget), desc="SymPy, within its time budget", unit="s") as bar:
+                frame = self._answer(time_budget, bar)
+        except BaseException:  # interrupted (Ctrl-C): the job's answer must not become the next job's
+            self.kill()
+            raise
         if frame is None:
             self.kill()
             raise _over_budget(time_budget)
