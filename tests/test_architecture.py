@@ -126,3 +126,56 @@ def test_the_top_level_holds_the_domains_only():
     files = [e for e in entries if e.endswith(".py")]
     assert files == ["__init__.py", "__main__.py", "errors.py"]
     assert len(entries) <= 14
+
+
+# --------------------------------------------------------------------------- private attributes
+def _private(names):
+    return {n for n in names if n.startswith("_") and not n.startswith("__") and not n.startswith("_repr_")}
+
+
+def _networkx_private_names():
+    """Every private attribute of a DiGraph and of the views it hands out, as NetworkX itself has them."""
+    import networkx as nx
+
+    G = nx.DiGraph([(0, 1)])
+    objects = [G, G.nodes, G.edges, G.adj, G.succ, G.pred, G.adj[0], G.in_edges, G.out_edges, G.degree,
+               nx.subgraph_view(G), nx.reverse_view(G)]
+    return set().union(*(_private(dir(o)) for o in objects))
+
+
+def _network_private_names():
+    from rojas.network.model import Network
+
+    net = Network().add_input("x").add_unit("y", "tanh").add_edge("x", "y", weight=0.5)
+    net.graph, net.validate()  # the lazily made attributes too
+    return _private(set(dir(Network)) | set(vars(net)))
+
+
+def _private_uses(tree, names):
+    """``(line, text)`` of every ``obj._name`` (obj not self or cls) and ``getattr(obj, "_name")`` in `tree`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                yield node.lineno, ast.unparse(node)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("getattr", "setattr", "hasattr", "delattr") and len(node.args) >= 2
+              and isinstance(node.args[1], ast.Constant) and node.args[1].value in names):
+            yield node.lineno, ast.unparse(node)
+
+
+def test_no_module_touches_networkx_or_network_internals():
+    nx_names, net_names = _networkx_private_names(), _network_private_names()
+    assert {"_node", "_adj", "_succ", "_pred"} <= nx_names and {"_ids", "_w", "_take"} <= net_names
+    owner = os.path.join(PACKAGE, "network", "model.py")
+    offenders = []
+    for module, path in _modules():
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        names = nx_names if path == owner else nx_names | net_names
+        offenders += [f"{module}:{line}: {text}" for line, text in _private_uses(tree, names)]
+    assert offenders == []
+
+
+def test_the_private_attribute_walker_sees_assignments_reads_and_getattr():
+    tree = ast.parse("G._succ = {}\nx = net._plan\ny = getattr(net, '_w')\nself._own = 1\n")
+    found = [text for _, text in _private_uses(tree, {"_succ", "_plan", "_w", "_own"})]
+    assert found == ["G._succ", "net._plan", "getattr(net, '_w')"]

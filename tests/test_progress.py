@@ -35,10 +35,10 @@ class Recorder(progress._Off):
 def recorded(monkeypatch):
     import rojas.engine.labeling_io
     import rojas.network.nodelink
-    import rojas.proof.symbolic_limits
+    import rojas.proof.symbolic_worker
 
     Recorder.made = []
-    for module in (rojas.network.nodelink, rojas.engine.labeling_io, rojas.proof.symbolic_limits):
+    for module in (rojas.network.nodelink, rojas.engine.labeling_io, rojas.proof.symbolic_worker):
         monkeypatch.setattr(module, "progress_bar", Recorder)
     return Recorder.made
 
@@ -63,7 +63,7 @@ def test_writing_json_counts_every_node_and_edge(recorded):
 def test_sympy_reports_whole_seconds_within_its_budget(recorded):
     import time
 
-    from rojas.proof.symbolic_limits import run_guarded
+    from rojas.proof.symbolic_worker import run_guarded
 
     assert run_guarded(lambda: (time.sleep(1.3), 7)[1], time_budget=4.5) == 7
     (bar,) = recorded

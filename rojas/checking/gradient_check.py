@@ -45,6 +45,7 @@ from .exact import GraphQuestions, check_one
 from .derivatives import PrimitiveCheck, check_primitives
 from .report import CheckReport, DirectionCheck, GradientEntry, name_list
 from ..errors import RojasError
+from ..network import as_network
 from ..engine.labeling import label
 from .numerical import METHODS, TOLERANCES, Perturbation
 from ..utils.limits import check_work
@@ -211,7 +212,7 @@ def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, at
         sample = _positive_int(sample, "sample")
     if largest is not None:
         largest = _positive_int(largest, "largest")
-    net = _as_network(net)
+    net = as_network(net)
     caught_numpy = {}
 
     def record(kind, flag):
@@ -317,10 +318,6 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
                        coverage=coverage, blame=blame, notes=notes)
 
 
-def _as_network(net):
-    from ..network import Network
-
-    return net if isinstance(net, Network) else Network(net)
 
 
 def perceptron_sign_slip():

@@ -21,22 +21,13 @@ import numpy as np
 
 from . import sweeps
 from ..errors import DataError, NumericalError, RojasError
+from ..network import as_network
 from .labeling_io import LabelingExport
 from .objective import Problem, check_sums, first_bad
 from .plan import Plan, plan_of  # noqa: F401 (re-exported: rojas.engine.labeling.plan_of)
 from .snapshot import LabelsView, frozen_network, numbers_of
 
 __all__ = ["label", "evaluate", "Labeling", "Plan", "plan_of"]
-
-
-def as_network(net):
-    """`net` itself if it is a :class:`~rojas.Network`, else ``Network(net)`` (a DiGraph)."""
-    from ..network import Network
-
-    return net if isinstance(net, Network) else Network(net)
-
-
-_as_network = as_network  # the name other modules imported before it was public
 
 
 def _weights(plan, w, key=None):

@@ -14,8 +14,14 @@ module lays the structure out for that once per network structure:
   ``∂s_j/∂t_i`` scale them; the forward sweep reduces them mode by mode, a
   Level's ``runs``).
 
-A plan holds no numbers and never changes: a :class:`~rojas.Labeling` keeps
-the plan it was computed with, whatever happens to the network later.
+A plan's structure never changes: a :class:`~rojas.Labeling` keeps the plan
+it was computed with, whatever happens to the network later.  The numbers are
+not part of it -- every sweep is handed the weights and biases it runs with --
+but a plan does keep the latest weights it was handed, permuted for each
+:class:`EdgePart` and copied for labelings' snapshots (:meth:`Plan.ordered`,
+:meth:`Plan.weights_copy`), keyed by the network's weight array and
+:attr:`~rojas.network.Network.version`: one cache of derived numbers, replaced
+as soon as that key changes.
 """
 
 from functools import cached_property
@@ -308,8 +314,14 @@ class Plan:
 
 
 def plan_of(net):
-    """The network's compiled :class:`Plan`, cached until its structure changes."""
-    if net._plan is None:
-        net.validate()  # the builder may have made a cycle
-        net._plan = Plan(net)
-    return net._plan
+    """The network's compiled :class:`Plan`, cached (:meth:`Network.cached`) until its structure changes."""
+    return net.cached(PLAN_KEY, _compile)
+
+
+#: The key under which a network caches its plan (see :meth:`rojas.network.Network.cached`).
+PLAN_KEY = "rojas.engine.plan"
+
+
+def _compile(net):
+    net.validate()  # the builder may have made a cycle
+    return Plan(net)

@@ -21,10 +21,6 @@ def fmt(value, digits=9):
     return f"{value:.{digits}g}"
 
 
-# The name layers.py and recurrent.py import; they should import rojas.utils.formatting.table.
-_table = table
-
-
 def labeling_table(lab):
     """Every node's labels (in sweep order) and every gradient of a :class:`~rojas.Labeling`."""
     net = lab.network

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import RojasError
 from ..network import Network, from_dict
+from .plan import PLAN_KEY
 
 __all__ = ["LabelsView", "FrozenNetwork", "frozen_network", "numbers_of"]
 
@@ -122,7 +123,7 @@ def frozen_network(source, plan, numbers):
     net = from_dict({"directed": True, "multigraph": False, "graph": graph, "nodes": nodes, "edges": edges},
                     warn=False)
     net.__class__ = FrozenNetwork
-    net._plan = plan  # the same structure: no second compile
+    net.cached(PLAN_KEY, lambda _: plan)  # the same structure: no second compile
     return net
 
 

@@ -173,7 +173,7 @@ def label(net, inputs, targets=None, of=None):
     -------
     Labels
     """
-    from .labeling import as_network
+    from ..network import as_network
 
     net = as_network(net)
     G = net.to_networkx()

@@ -19,6 +19,7 @@ import os
 import time
 import numpy as np
 
+from ..network import as_network
 from ..network.data import load_data, prepare
 from ..errors import DataError, NumericalError, RojasError
 from .explain import EXPLAIN_ROWS_LIMIT, explain_step
@@ -38,10 +39,6 @@ MODES = ("batch", "online")
 DIVERGENCE_GROWTH = 1e6
 
 
-def _as_network(net):
-    from ..network import Network
-
-    return net if isinstance(net, Network) else Network(net)
 
 
 
@@ -197,7 +194,7 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
 
     start = time.perf_counter()
     _check_arguments(lr, epochs, mode, snapshot_every, seed, max_growth)
-    net = _as_network(net)
+    net = as_network(net)
     inputs, targets = _read_data(data)
     if not targets:
         raise DataError("training needs targets: give a target for every output "

@@ -18,14 +18,10 @@ from .checks import (COMBINES, EDGE_FIELDS, GRAPH_FIELDS, MAX_NESTING, NODE_FIEL
                      PASSTHROUGH_PREFIX, RESERVED_NAMES, check_text, edge_label, finite_number,
                      warn_unknown_fields)
 from .model import Network
-from .nodelink import from_dict, from_networkx, load, node_link_dict
+from .nodelink import as_network, from_dict, from_networkx, load, node_link_dict
 from ..utils.reading import DEFAULT_MAX_FILE_MB, MAX_FILE_ENV, max_file_bytes, read_json
 
-# The names rojas's modules imported before these were public.
-_number = finite_number
-_edge_label = edge_label
-
-__all__ = ["Network", "load", "from_networkx", "from_dict", "node_link_dict", "read_json",
+__all__ = ["Network", "as_network", "load", "from_networkx", "from_dict", "node_link_dict", "read_json",
            "write_json_atomic", "write_text_atomic", "finite_number", "edge_label", "check_text", "warn_unknown_fields",
            "max_file_bytes", "DEFAULT_MAX_FILE_MB", "MAX_FILE_ENV", "COMBINES", "GRAPH_FIELDS", "NODE_FIELDS",
            "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX", "RESERVED_NAMES", "MAX_NESTING"]

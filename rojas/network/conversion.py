@@ -76,7 +76,7 @@ def columns_of_networkx(graph, source="network"):
 
 def node_link_of(net):
     """`net` as node-link data, ids first in each node, edges in the network's order."""
-    ids, pairs = net._ids, net._edges
+    ids, pairs = net.nodes, net.edges
     nodes = [{"id": n, **d} for n, d in zip(ids, node_dicts(net))]
     edges = [{"source": u, "target": v, **d} for (u, v), d in zip(pairs, edge_dicts(net))]
     return {"directed": True, "multigraph": False, "graph": graph_attrs(net), "nodes": nodes, "edges": edges}

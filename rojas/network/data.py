@@ -191,6 +191,3 @@ def prepare(net, inputs, targets=None, of=None):
             raise DataError(f"batch lists have different lengths: {a} has {la}, {b} has {lb}")
         batch = lengths.pop()
     return x, t, batch, of
-
-
-_values = as_values  # the name rojas.recurrent imported before it was public

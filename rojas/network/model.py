@@ -17,7 +17,7 @@ from .primitives import get_primitive
 from .building import Building
 from .numbers import Numbers
 from .columns import check_structure
-from .graphview import build_graph, sync_numbers
+from .graphview import build_graph, ordered_dicts, sync_numbers
 
 __all__ = ["Network", "Column"]
 
@@ -83,8 +83,7 @@ class Network(Building, Numbers):
         self._src, self._dst = Column([], np.intp), Column([], np.intp)
         self._w, self._edge_param = Column([], float), Column([], np.intp)
         self._names, self._eextra = [], {}
-        self._version = 0          # counts changes of any number (for the graph view)
-        self._weights_changed = 0  # counts changes of the weight array (for caches of it)
+        self._version = 0          # counts changes of any number (the graph view, caches of weights)
         self._eindex = None        # {(u, v): edge position}, built on first use
         self._structure_changes()
         if graph is not None:
@@ -116,9 +115,9 @@ class Network(Building, Numbers):
         self._pairs = None         # [(u, v)] in edge order
         self._levels = None
         self._valid = False        # validate() passed since the structure last changed
-        self._plan = None          # compiled sweeps, see rojas.engine.labeling
+        self._cache = {}           # what other modules compiled from the structure, see cached()
         self._io_cache = None      # (inputs, outputs)
-        self._gview = None         # (graph, node dicts, edge dicts, version synced)
+        self._gview = None         # [graph, (node dicts, edge dicts) or None, version synced]
         self._text_ids = None      # {str(id): id}
 
     # ------------------------------------------------------------------ checking
@@ -145,6 +144,31 @@ class Network(Building, Numbers):
 
     def _input_mask(self):
         return np.array([d["fn"] == "input" for d in self._ndata], dtype=bool)
+
+    def cached(self, key, build):
+        """``build(self)``, computed once and kept until the network's structure changes.
+
+        Modules that compile something from the structure alone (the sweeps'
+        :class:`~rojas.engine.plan.Plan`) keep it here, under a key of their
+        own; adding a node, an edge or a param forgets every entry.  A change
+        of numbers (weights, biases, params) keeps them: what is cached must
+        read the numbers from the network when it runs, or note
+        :attr:`weights_version` to know when its copies are stale.
+
+        Examples
+        --------
+        >>> import rojas
+        >>> net = rojas.Network().add_input("x").add_unit("y", "tanh").add_edge("x", "y", weight=0.5)
+        >>> net.cached("edge count", lambda n: len(n.edges))
+        1
+        >>> net.add_input("z").add_edge("z", "y", weight=1.0).cached("edge count", lambda n: len(n.edges))
+        2
+        """
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = build(self)
+            return value
 
     # ------------------------------------------------------------------ reading
     @property
@@ -300,23 +324,32 @@ class Network(Building, Numbers):
         current ones.  For a graph to change, take :meth:`to_networkx`.
         """
         if self._gview is None:
-            self._gview = [*build_graph(self), self._version]
-        G, nodes, edges, synced = self._gview
+            self._gview = [build_graph(self), None, self._version]
+        G, dicts, synced = self._gview
         if synced != self._version:
-            sync_numbers(self, nodes, edges, G.graph)
-            self._gview[3] = self._version
+            if dicts is None:  # found once, on the first change of numbers after the graph was built
+                dicts = self._gview[1] = ordered_dicts(self, G)
+            sync_numbers(self, *dicts, G.graph)
+            self._gview[2] = self._version
         return G
-
-    _graph = graph  # the name rojas's own modules used before the view was public
 
     # ------------------------------------------------------------------ export
     def copy(self):
         """An independent copy of the network (edges in the same order)."""
         from .conversion import columns_of_dict
 
-        twin = Network()
-        twin._take(columns_of_dict(self.to_dict(), warn=False))
-        return twin
+        return Network.from_columns(columns_of_dict(self.to_dict(), warn=False))
+
+    @classmethod
+    def from_columns(cls, col):
+        """A network holding columns the loader checked (:func:`rojas.network.conversion.columns_of_dict`).
+
+        The columns are adopted, not copied and not checked again: pass only
+        what the loader returned.
+        """
+        net = cls()
+        net._take(col)
+        return net
 
     def to_networkx(self):
         """A new, changeable ``networkx.DiGraph`` with every field, edges in the given order."""

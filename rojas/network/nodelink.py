@@ -16,8 +16,25 @@ from .conversion import columns_of_dict, columns_of_networkx, networkx_of, node_
 from .model import Network
 from ..utils.reading import read_json
 
-__all__ = ["load", "from_dict", "from_networkx", "node_link_dict", "node_link_of", "networkx_of",
+__all__ = ["as_network", "load", "from_dict", "from_networkx", "node_link_dict", "node_link_of", "networkx_of",
            "columns_of_networkx", "columns_of_dict"]
+
+
+def as_network(net):
+    """`net` itself if it is a :class:`Network`, else ``Network(net)`` (a ``networkx.DiGraph``, checked).
+
+    What every function taking "a Network or a DiGraph" calls first.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("x", fn="input"); G.add_node("y", fn="tanh"); G.add_edge("x", "y", weight=0.5)
+    >>> net = as_network(G)
+    >>> net.weight("x", "y"), as_network(net) is net
+    (0.5, True)
+    """
+    return net if isinstance(net, Network) else Network(net)
 
 
 def from_dict(data, source="network", *, warn=True):
@@ -44,9 +61,7 @@ def from_dict(data, source="network", *, warn=True):
         saved file is the file loaded), non-finite numbers and lone surrogates
         anywhere, even in passthrough fields.
     """
-    net = Network()
-    net._take(columns_of_dict(data, source, warn=warn))
-    return net
+    return Network.from_columns(columns_of_dict(data, source, warn=warn))
 
 
 def from_networkx(graph):
@@ -90,6 +105,5 @@ def load(path):
         with paused_gc():
             data = read_json(path, "network file")
         step("JSON parsed")
-        net = Network()
-        net._take(columns_of_dict(data, os.fspath(path), step=step))
+        net = Network.from_columns(columns_of_dict(data, os.fspath(path), step=step))
     return net

@@ -6,12 +6,69 @@ truth; every change moves :attr:`Numbers.version` on, which is how the NetworkX
 view and compiled plans know to refresh what they derived.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..errors import NetworkError
 from .checks import edge_label, finite_number
 
-__all__ = ["Numbers"]
+__all__ = ["Numbers", "NetworkColumns"]
+
+
+class NetworkColumns(NamedTuple):
+    """A network's content, read-only, as :meth:`Network.columns` gives it.
+
+    The NumPy arrays are read-only views of the network's own; the lists and
+    dicts are the network's own too (no copy is made): read them, never change
+    them -- the network's methods do that.
+
+    Attributes
+    ----------
+    ids : list
+        Node ids, in order; positions below index this list.
+    node_fields : list of dict
+        Each node's fields besides ``id`` and ``bias`` (``fn``, ``combine``, ``bias_param``, passthrough).
+    b : ndarray of float
+        Biases (a tied bias holds its param's value).
+    has_bias : ndarray of bool
+        The node gave a ``bias`` field.
+    node_param : ndarray of int
+        Position in `param_names` of the node's ``bias_param``, or -1.
+    src, dst : ndarray of int
+        Each edge's end positions, in edge order.
+    w : ndarray of float
+        Weights (a tied weight holds its param's value).
+    edge_param : ndarray of int
+        Position in `param_names` of the edge's ``param``, or -1.
+    edge_names : list
+        Each edge's ``name`` or None.
+    edge_extra : dict
+        ``{edge position: {field: value}}`` for fields rojas passes through.
+    param_names : list of str
+    p : ndarray of float
+        The params' values, in the order of `param_names`.
+    graph_fields : dict
+        The graph's fields besides ``params`` and ``outputs``.
+    outputs : list or None
+        The graph field ``outputs`` as given (None: the sinks).
+    """
+
+    ids: list
+    node_fields: list
+    b: np.ndarray
+    has_bias: np.ndarray
+    node_param: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    w: np.ndarray
+    edge_param: np.ndarray
+    edge_names: list
+    edge_extra: dict
+    param_names: list
+    p: np.ndarray
+    graph_fields: dict
+    outputs: list
 
 
 class Numbers:
@@ -31,7 +88,7 @@ class Numbers:
         if self._edge_param.buf[i] >= 0:
             raise NetworkError(f"{edge_label(u, v)} is tied to param {self.edge_param(u, v)!r}; set the param")
         self._w.buf[i] = finite_number(value, f"{edge_label(u, v)}: weight")
-        return self._changed(weights=True)
+        return self._changed()
 
     def set_bias(self, node, value):
         """Set the bias of a (non-input) unit (for a tied bias, set its param instead)."""
@@ -54,11 +111,10 @@ class Numbers:
         self._p[i] = value
         self._w.a[self._edge_param.a == i] = value
         self._b.a[self._node_param.a == i] = value
-        return self._changed(weights=True)
+        return self._changed()
 
-    def _changed(self, weights=False):
+    def _changed(self):
         self._version += 1
-        self._weights_changed += weights
         return self
 
     def values(self):
@@ -92,6 +148,22 @@ class Numbers:
         self.validate()
         return self._frozen(self._levels)
 
+    def columns(self):
+        """The network's content as a :class:`NetworkColumns` of read-only arrays (no copy).
+
+        Examples
+        --------
+        >>> import rojas
+        >>> net = rojas.Network().add_input("x").add_unit("y", "tanh").add_edge("x", "y", weight=0.5)
+        >>> c = net.columns()
+        >>> c.ids, c.src.tolist(), c.dst.tolist(), c.w.tolist(), c.w.flags.writeable
+        (['x', 'y'], [0], [1], [0.5], False)
+        """
+        ro = self._frozen
+        return NetworkColumns(self._ids, self._ndata, ro(self._b.a), ro(self._has_bias.a), ro(self._node_param.a),
+                              ro(self._src.a), ro(self._dst.a), ro(self._w.a), ro(self._edge_param.a), self._names,
+                              self._eextra, self._pnames, ro(self._p), self._gattrs, self._outputs)
+
     @staticmethod
     def _frozen(a):
         v = a.view()
@@ -102,19 +174,6 @@ class Numbers:
     def version(self):
         """A number that grows whenever any weight, bias or param changes."""
         return self._version
-
-    def _weight_version(self):
-        return self._weights_changed
-
-    def _node_index(self):
-        return self._index
-
-    def _edge_index(self):
-        return self._edge_positions()
-
-    def _values_and_index(self):
-        """The old internal tuple ``((w, b, p), node_index, edge_index, param_names, edge_param)``."""
-        return self._values(), self._index, self._edge_positions(), self._pnames, self._edge_param.a
 
     # ------------------------------------------------------------------ numbers in bulk
     def parameters(self):
@@ -174,7 +233,7 @@ class Numbers:
         w[tied] = p[edge_param[tied]]
         tied = node_param >= 0
         b[tied] = p[node_param[tied]]
-        return self._changed(weights=True)
+        return self._changed()
 
     @staticmethod
     def _finite_array(values, shape, what):

@@ -4,7 +4,8 @@
   sources, exact path counts, the path sum beside the backward sweep, and its listing;
 - :mod:`~rojas.proof.forward_mode` -- the tangent sweep: the same sum factored by where paths start;
 - :mod:`~rojas.proof.symbolic`, :mod:`~rojas.proof.symbolic_translate`,
-  :mod:`~rojas.proof.symbolic_limits` -- the SymPy identity, primitives as SymPy templates, its budget;
+  :mod:`~rojas.proof.symbolic_limits`, :mod:`~rojas.proof.symbolic_worker` -- the SymPy identity, primitives as
+  SymPy templates, its limits, the process it runs in within its budget;
 - :mod:`~rojas.proof.claim_grammar`, :mod:`~rojas.proof.claim_paths`, :mod:`~rojas.proof.claims` --
   a user's chain rule: its grammar, what its names stand for, the verdict;
 - :mod:`~rojas.proof.argument` and :mod:`~rojas.proof.document` -- Rojas's argument for one

@@ -18,6 +18,8 @@ from ..errors import RojasError
 from .path_listing import path_nodes_text
 from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source
 from ..utils.formatting import count_text
+from .symbolic_limits import DEFAULT_SIZE_LIMIT
+from .symbolic_worker import prestart
 
 __all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_difference", "DEFAULT_UNIT_LIMIT"]
 
@@ -115,6 +117,14 @@ class Proof:
         return self.text if self.fmt == "md" else None
 
 
+def _symbolic_may_run(net, symbolic_limits):
+    """SymPy is installed and the network within the symbolic unit limit (the other limits come later)."""
+    import importlib.util
+
+    limit = (symbolic_limits or {}).get("limit", DEFAULT_SIZE_LIMIT)
+    return len(net.nodes) - len(net.inputs) <= limit and importlib.util.find_spec("sympy") is not None
+
+
 def check_proof_size(net, unit_limit=DEFAULT_UNIT_LIMIT):
     """Refuse a network with more than `unit_limit` units (each gets a row in three tables of the proof).
 
@@ -193,6 +203,8 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     if src.kind in ("node", "value"):
         raise RojasError(f"prove takes a weight, param, bias (b:NODE) or input, not {src.label}")
     check_proof_size(net, unit_limit)
+    if symbolic is not False and _symbolic_may_run(net, symbolic_limits):
+        prestart()  # SymPy's process starts while the numeric sections are written
     obj = "E" if lab.objective == "E" else f"o_{display_id(lab.objective)}"
     doc = Document(fmt)
     value = path_sum(lab, src, limit=limit)  # counts the paths first: refuses before any writing

@@ -12,6 +12,9 @@ File primitives are translated from their whitelisted AST, never from text
 and the work runs with a time budget (:mod:`rojas.proof.symbolic_limits`).
 """
 
+import functools
+import importlib.util
+
 import networkx as nx
 
 from ..network.combine import get_combine
@@ -27,11 +30,15 @@ __all__ = ["symbolic_proof", "SymbolicProof", "network_expressions", "DEFAULT_SI
            "DEFAULT_EXPRESSION_LIMIT", "DEFAULT_TIME_BUDGET"]
 
 
+def _require_sympy():
+    """Refuse early when SymPy is not installed, without importing it (the worker process does)."""
+    if importlib.util.find_spec("sympy") is None:
+        raise RojasError("the symbolic proof needs SymPy: pip install 'rojas[symbolic]'")
+
+
 def _sympy():
-    try:
-        import sympy
-    except ImportError:
-        raise RojasError("the symbolic proof needs SymPy: pip install 'rojas[symbolic]'") from None
+    _require_sympy()
+    import sympy
     return sympy
 
 
@@ -207,7 +214,9 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     """Prove Rojas's theorem symbolically for one derivative of a labeled network.
 
     Every limit is checked before SymPy builds anything; the work then runs
-    with a raised recursion limit and stops after `time_budget` seconds.
+    in a process of its own (:mod:`rojas.proof.symbolic_worker`), killed after
+    `time_budget` seconds.  The calling process's recursion limit, thread
+    stack size and threads are left as they are.
 
     Parameters
     ----------
@@ -246,7 +255,7 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     >>> proof.holds, round(proof.derivative_value, 9)
     (True, 0.000438568)
     """
-    sp = _sympy()
+    _require_sympy()
     net = lab.network
     source = resolve_source(net, source)
     if source.kind in ("node", "value"):
@@ -262,14 +271,24 @@ def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PAT
     if paths > path_limit:
         raise RojasError(f"{count_text(paths)} paths from {source.label}: more than the symbolic limit of {path_limit} "
                          "(raise it with --symbolic-paths N / path_limit=)")
-    tr = SympyPrimitives(sp, net)
-    size = expression_size(net, tr, paths, source.start_nodes, ends)
+    return run_guarded(functools.partial(_bounded_proof, lab, source, limit, paths, size_limit, ends), time_budget)
+
+
+def _bounded_proof(lab, source, limit, paths, size_limit, ends):
+    """In the worker process: the primitives as SymPy templates, the size limit, then the proof.
+
+    The templates are SymPy's first work (a file primitive's constants are
+    computed there), so they too run within the time budget.
+    """
+    sp = _sympy()
+    tr = SympyPrimitives(sp, lab.network)
+    size = expression_size(lab.network, tr, paths, source.start_nodes, ends)
     if size > size_limit:
         shown = f"{size:,}" if size < 10 ** 15 else f"about {size:.1e}"
         raise RojasError(f"the expressions would have {shown} nodes, more than the symbolic limit of "
                          f"{size_limit:,} (raise it with --symbolic-size N / size_limit=; units that share "
                          "inputs make the network function's tree grow exponentially)")
-    return run_guarded(lambda: _prove(sp, lab, source, tr, limit, ends), time_budget)
+    return _prove(sp, lab, source, tr, limit, ends)
 
 
 def _prove(sp, lab, source, tr, limit, ends):
@@ -322,12 +341,17 @@ def _difference(sp, proof, known):
     Written with a symbol for each unit's net input s_j, both sides are sums of
     products of the same atoms (weights, f(s_j), f'(s_j), …): expanding that
     small difference cancels a true identity at once, and 0 in independent
-    s_j is 0 after putting their expressions back.  Only where that fails and
-    the full difference still vanishes at random points is it expanded whole.
+    s_j is 0 after putting their expressions back.  A claimed derivative in
+    other terms than SymPy's (``mysig(s)*(1-mysig(s))`` beside
+    ``exp(-s)/(1+exp(-s))**2``) leaves fractions that only a common
+    denominator cancels: ``cancel(together(...))`` of the same small
+    difference.  Only where both fail and the full difference vanishes at
+    random points is it simplified whole (minutes, bounded by the budget).
     """
     import random
 
-    short = sp.expand(proof.compact_derivative - proof.compact_path_sum)
+    compact = proof.compact_derivative - proof.compact_path_sum
+    short = sp.expand(compact)
     if short == 0:
         return sp.Integer(0)
     full = proof.derivative - proof.path_sum
@@ -337,6 +361,8 @@ def _difference(sp, proof, known):
     for _ in range(3):
         if abs(f(*[rng.uniform(-1, 1) for _ in variables])) > 1e-9:
             return short  # not an identity: no point simplifying
+    if sp.cancel(sp.together(compact)) == 0:
+        return sp.Integer(0)
     return sp.simplify(sp.expand(full))
 
 

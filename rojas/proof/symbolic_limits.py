@@ -7,22 +7,16 @@ nest Python calls (a chain of 40 tanh units recurses past Python's default
 limit inside ``sympy.diff``).  So before building anything the proof counts
 the units, the paths (exactly, by dynamic programming) and the size of every
 expression tree it will build (:func:`expression_size`, affine per primitive,
-see :mod:`rojas.proof.symbolic_translate`); within the limits the work runs in a
-thread with a deep stack and a raised recursion limit, stopped when it
-overruns its time budget (:func:`run_guarded`).
+see :mod:`rojas.proof.symbolic_translate`).  Within the limits the work runs in
+a process of its own with a deep stack and a raised recursion limit, killed
+when it overruns its time budget (:func:`run_guarded`, from
+:mod:`rojas.proof.symbolic_worker`): the caller's process keeps its settings.
 """
-
-import ctypes
-import math
-import sys
-import threading
-import time
 
 import networkx as nx
 
-from ..errors import RojasError
-from ..utils.progress import progress_bar
 from .symbolic_translate import SIZE_CAP
+from .symbolic_worker import run_guarded
 
 __all__ = ["expression_size", "run_guarded", "DEFAULT_SIZE_LIMIT", "DEFAULT_PATH_LIMIT",
            "DEFAULT_EXPRESSION_LIMIT", "DEFAULT_TIME_BUDGET"]
@@ -30,10 +24,7 @@ __all__ = ["expression_size", "run_guarded", "DEFAULT_SIZE_LIMIT", "DEFAULT_PATH
 DEFAULT_SIZE_LIMIT = 40  # units
 DEFAULT_PATH_LIMIT = 64  # paths; each adds a product of nested expressions to expand
 DEFAULT_EXPRESSION_LIMIT = 50_000  # tree nodes of the function, its derivative and the path sum together
-DEFAULT_TIME_BUDGET = 20.0  # seconds
-
-_STACK_BYTES = 512 * 2 ** 20  # reserved, not committed: pages are touched only as deep as SymPy goes
-_RECURSION_LIMIT = 60_000
+DEFAULT_TIME_BUDGET = 20.0  # seconds of SymPy work (starting its process is not counted)
 
 
 def expression_size(net, primitives, paths, sources, ends):
@@ -84,84 +75,3 @@ def _downstream(G, sources):
     for n in sources:
         seen |= nx.descendants(G, n)
     return seen
-
-
-def _start_deep(target, old_limit):
-    """Start `target` in a daemon thread with a deep stack and a raised recursion limit.
-
-    The stack size applies to threads *started* while it is set.  Where the
-    system refuses such a stack, the thread gets the default one and the
-    default recursion limit (a deeper limit on a shallow stack could crash).
-    """
-    old_stack = threading.stack_size()
-    try:
-        threading.stack_size(_STACK_BYTES)
-        sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-        thread = threading.Thread(target=target, name="rojas-symbolic", daemon=True)
-        thread.start()
-    except (RuntimeError, ValueError, MemoryError):
-        threading.stack_size(old_stack)
-        sys.setrecursionlimit(old_limit)
-        thread = threading.Thread(target=target, name="rojas-symbolic", daemon=True)
-        thread.start()
-    finally:
-        threading.stack_size(old_stack)
-    return thread
-
-
-class _OverBudget(BaseException):
-    """Raised inside the worker thread when it runs over its time budget (not an Exception: nothing catches it)."""
-
-
-def run_guarded(work, time_budget=DEFAULT_TIME_BUDGET):
-    """``work()`` in a thread with a deep stack and a raised recursion limit, stopped after `time_budget` s.
-
-    Raises
-    ------
-    RojasError
-        When the work runs over its budget, recurses too deeply for even the
-        raised limit, or runs out of memory; other exceptions pass through.
-    """
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = work()
-        except _OverBudget:
-            outcome["over"] = True
-        except BaseException as exc:  # handed to the caller's thread below
-            outcome["error"] = exc
-
-    old_limit = sys.getrecursionlimit()
-    try:
-        thread = _start_deep(target, old_limit)
-        # Wait in short joins, so that a terminal shows the time spent against the budget
-        # (SymPy's work is one long call: its elapsed time is the only progress there is).
-        start = time.monotonic()
-        shown = 0  # whole seconds on the bar
-        with progress_bar(total=math.ceil(time_budget), desc="SymPy, within its time budget", unit="s") as bar:
-            while thread.is_alive() and (elapsed := time.monotonic() - start) < time_budget:
-                thread.join(min(0.25, time_budget - elapsed))
-                now = int(min(time.monotonic() - start, time_budget))
-                bar.update(now - shown)
-                shown = now
-        if thread.is_alive():
-            # Pure-Python SymPy checks for asynchronous exceptions between bytecodes.
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_OverBudget))
-            thread.join(5.0)
-            raise RojasError(f"the symbolic work ran over its time budget of {time_budget:g} s "
-                             "(raise it with --symbolic-time SECONDS / time_budget=)")
-    finally:
-        sys.setrecursionlimit(old_limit)
-    if "error" in outcome:
-        exc = outcome["error"]
-        if isinstance(exc, RecursionError):
-            raise RojasError("the expressions nest too deeply for SymPy, even with a raised recursion "
-                             "limit (prove a smaller network)") from None
-        if isinstance(exc, MemoryError):
-            raise RojasError("the symbolic work ran out of memory (lower --symbolic-size)") from None
-        raise exc
-    if outcome.get("over"):
-        raise RojasError(f"the symbolic work ran over its time budget of {time_budget:g} s "
-                         "(raise it with --symbolic-time SECONDS / time_budget=)")
-    return outcome["value"]
