@@ -87,3 +87,17 @@ def test_a_wrong_claimed_derivative_still_does_not_hold(warm):
 def test_a_job_that_raises_hands_its_error_over(warm):
     with pytest.raises(rojas.RojasError, match="^from the worker$"):
         run_guarded(lambda: (_ for _ in ()).throw(rojas.RojasError("from the worker")), time_budget=30)
+
+
+def test_a_combine_mode_registered_from_python_reaches_the_worker(warm):
+    """The README's "squares" mode, lambdas and all, travels to the worker; the identity holds."""
+    import numpy as np
+
+    rojas.register_combine("squares_worker_test", value=lambda t: np.sum(t * t, axis=0),
+                           partials=lambda t: 2.0 * t, symbol="Σ²", replace=True)
+    net = rojas.Network().add_input("x").add_unit("y", "tanh", bias=0.1, combine="squares_worker_test")
+    net.add_edge("x", "y", weight=0.8, name="w1")
+    proof = rojas.symbolic_proof(rojas.label(net, {"x": 0.5}, {"y": 0.2}), "w1")
+    y = np.tanh((0.8 * 0.5) ** 2 + 0.1)
+    want = (y - 0.2) * (1 - y * y) * 2 * (0.8 * 0.5) * 0.5  # dE/dw by hand: the chain rule through (w·x)²
+    assert proof.holds and proof.derivative_value == pytest.approx(want, rel=1e-12)

@@ -4,8 +4,9 @@ The network's numbers live in NumPy arrays (the one source of truth).  The
 DiGraph is built from them the first time :attr:`Network.graph` is asked for,
 with NetworkX's public API only: ``add_nodes_from`` and ``add_edges_from``, the
 graph's attribute-dict factories (``node_attr_dict_factory``,
-``edge_attr_dict_factory``: the DiGraph's documented hooks for the dicts it
-keeps) set while it is built to a plain dict subclass that then becomes
+``edge_attr_dict_factory``: the hooks NetworkX documents for the dicts a graph
+keeps, here set on this one instance while it is built, then removed) making a
+plain dict subclass that then becomes
 :class:`ReadOnlyDict` (the same layout: one class assignment per dict), and
 ``nx.freeze`` (no node or edge can be added or removed).  The network's arrays
 are read through :meth:`Network.columns`.  When the numbers change afterwards,
