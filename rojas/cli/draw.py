@@ -3,7 +3,7 @@
 import os
 
 from ..errors import RojasError
-from .common import add_data_options, network_and_data
+from .common import add_data_options, network_and_data, note_unreachable
 
 __all__ = ["add_commands", "cmd_animate", "cmd_draw"]
 
@@ -26,7 +26,7 @@ def _labeling_or_network(args, to=None):
     if not inputs and not args.data:
         return net
     of = to if to is not None else getattr(args, "of", None)
-    return label(net, inputs, None if of is not None else targets, of=of)
+    return note_unreachable(label(net, inputs, None if of is not None else targets, of=of))
 
 
 def cmd_draw(args):

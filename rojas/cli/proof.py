@@ -5,7 +5,7 @@ import json
 from ..proof.paths import DEFAULT_LIMIT
 from ..proof.argument import DEFAULT_UNIT_LIMIT
 from ..proof.symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET
-from .common import add_data_options, count, label_for, network_and_data, positive_float
+from .common import add_data_options, count, label_for, network_and_data, note_unreachable, positive_float
 
 
 def _digits(n):
@@ -56,7 +56,7 @@ def cmd_prove(args):
     net, inputs, targets = network_and_data(args)
     check_proof_size(net, args.max_units)  # before the sweeps: a huge network is refused at once
     of = None if args.of is None else lookup_node(net, args.of, "--of")
-    lab = label(net, inputs, targets, of=of)
+    lab = note_unreachable(label(net, inputs, targets, of=of))
     limits = {"limit": args.symbolic_limit, "path_limit": args.symbolic_paths, "size_limit": args.symbolic_size,
               "time_budget": args.symbolic_time}
     proof = prove(lab, args.wrt, fmt=args.format, symbolic=False if args.no_symbolic else None, limit=args.limit,

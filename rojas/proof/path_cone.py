@@ -20,40 +20,11 @@ Nothing here enumerates a path; everything is linear in the edges.
 
 import numpy as np
 
+from ..engine.reach import reaching
 from ..errors import RojasError
 from .paths import path_ends, resolve_source
 
 __all__ = ["Cone", "cone_of", "reaching"]
-
-
-def _adjacency(n, src, dst, extra_src=(), extra_dst=()):
-    import scipy.sparse as sp
-
-    rows = np.concatenate([src, np.asarray(extra_src, dtype=np.intp)])
-    cols = np.concatenate([dst, np.asarray(extra_dst, dtype=np.intp)])
-    return sp.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n + 1, n + 1))
-
-
-def reaching(plan, rows, forward=True):
-    """Boolean mask over sweep positions: the nodes reachable from `rows` (forward) or reaching them.
-
-    One breadth-first search from a virtual node joined to every row of `rows`.
-
-    >>> import rojas
-    >>> plan = rojas.engine.plan.plan_of(rojas.load(rojas.example_path("mazur")))
-    >>> int(reaching(plan, [plan.pos["o1"]], forward=False).sum())  # o1, h1, h2, i1, i2
-    5
-    """
-    from scipy.sparse.csgraph import breadth_first_order
-
-    n = plan.n_nodes
-    rows = np.unique(np.asarray(rows, dtype=np.intp))
-    src, dst = (plan.src, plan.dst) if forward else (plan.dst, plan.src)
-    adj = _adjacency(n, src, dst, np.full(len(rows), n), rows)
-    found = breadth_first_order(adj, n, directed=True, return_predecessors=False)
-    mask = np.zeros(n + 1, dtype=bool)
-    mask[found] = True
-    return mask[:n]
 
 
 class Cone:
