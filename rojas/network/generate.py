@@ -85,7 +85,7 @@ def _layered(b, n_in, units, k, depth, fns, n_out, out_fn, skip):
         here = b.add_layer([f"h{layer}_{j}" for j in range(width)], fns(width))
         b.read_from(here, b.layers[-2], k)
         if skip and layer >= 3:
-            back = b.layers[-4]
+            back = b.layers[-3]
             b.connect(back[0] + b.rng.integers(0, back[1] - back[0], size=width), np.arange(*here))
     out = b.add_layer([f"y{j}" for j in range(n_out)], out_fn)
     b.read_from(out, b.layers[-2], k)
