@@ -122,6 +122,13 @@ def cmd_prove(args):
         print(f"wrote {args.output}")
     else:
         print(proof.text)
+    if proof.unlisted is not None:
+        import sys
+
+        from ..utils.formatting import count_text
+
+        print(f"rojas: note: {count_text(proof.unlisted)} paths, more than --limit {args.limit}: section 4 sums "
+              "them by length and lists the top paths instead of every path", file=sys.stderr)
     if proof.symbolic_skipped is not None and not args.no_symbolic:
         import sys
 
