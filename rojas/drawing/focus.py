@@ -25,7 +25,7 @@ from ..proof.top_paths import top_paths
 
 __all__ = ["Focus", "focus_of", "MAX_FOCUS_UNITS", "MAX_FOCUS_PATHS"]
 
-MAX_FOCUS_UNITS = 40  # units a focus draws one by one
+MAX_FOCUS_UNITS = 100  # units a focus draws one by one
 MAX_FOCUS_PATHS = 24  # paths a focus highlights (each in its own colour and dash)
 
 

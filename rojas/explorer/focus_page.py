@@ -5,7 +5,7 @@
 :class:`~rojas.drawing.focus.Focus`: the weight's cone when small, else its
 top paths with the rest summarised, the exact split of the gradient by path
 length and the numbers of every unit shown.  What the page holds is bounded by
-the focus's size limit (at most 40 units, 24 paths) and by the lengths of the
+the focus's size limit (at most 100 units, 24 paths) and by the lengths of the
 table (at most ``MAX_LENGTH_ROWS``), never by the network: a 1,000,000-edge
 network gives a page of a few tens of kilobytes.  Several focuses may share
 one page; a menu switches between them.  The script builds the DOM with

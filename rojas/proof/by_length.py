@@ -27,8 +27,7 @@ import numpy as np
 
 from ..errors import RojasError
 from ..utils.limits import limit, too_large
-from .path_cone import cone_of
-from .paths import source_value
+from .path_cone import cone_of, gradient_of
 
 __all__ = ["ByLength", "by_length", "check_length_work", "LIMB_BITS"]
 
@@ -212,4 +211,4 @@ def by_length(lab, source):
     sums = (table[cone.ends] * seed).sum(axis=(0, 2)) if len(cone.ends) else np.zeros(width)
     counts = _counts(cone, width) if len(cone.ends) else [0] * width
     target = "E" if lab.objective == "E" else lab.objective
-    return ByLength(cone.source, target, np.arange(width), sums, counts, float(source_value(lab, cone.source)))
+    return ByLength(cone.source, target, np.arange(width), sums, counts, gradient_of(lab, cone.source))

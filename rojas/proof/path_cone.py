@@ -22,7 +22,7 @@ import numpy as np
 
 from ..engine.reach import reaching
 from ..errors import RojasError
-from .paths import path_ends, resolve_source
+from .paths import Source, path_ends, resolve_source, source_value
 
 __all__ = ["Cone", "cone_of", "reaching"]
 
@@ -163,7 +163,61 @@ def cone_of(lab, source):
     >>> [cone.node(i) for i in range(cone.n)], cone.depth
     (['h1', 'o1', 'o2'], 2)
     """
-    source = resolve_source(lab.network, source)
-    if source.kind == "input" and source.node not in lab.plan.pos:
-        raise RojasError(f"unknown input {source.node!r}")
-    return Cone(lab, source)
+    return Cone(lab, resolve_on_plan(lab, source))
+
+
+def resolve_on_plan(lab, ref):
+    """:func:`~rojas.proof.paths.resolve_source` read off the labeling's plan: no copy of a big network.
+
+    Weights, params, inputs, ``b:``/``s:`` references and units are found in the plan's arrays
+    (what :func:`resolve_source` finds in the network); anything else goes to it.
+    """
+    if isinstance(ref, Source):
+        return ref
+    plan = lab.plan
+    try:
+        hash(ref)
+    except TypeError:
+        return resolve_source(lab.network, ref)  # names the culprit
+    if isinstance(ref, tuple) and ref in plan.edge_index:
+        return _weight_source(plan, plan.edge_index[ref])
+    ids = {str(n): n for n in plan.order}
+    if isinstance(ref, str):
+        for prefix, kind, label in (("b:", "bias", "b_"), ("s:", "node", "s_")):
+            node = ids.get(ref[2:]) if ref.startswith(prefix) else None
+            if node is not None and not plan.is_input[plan.pos[node]]:
+                return Source(kind, node=node, label=f"{label}{node}")
+    node = ref if ref in plan.pos else ids.get(ref) if isinstance(ref, str) else None
+    if node is not None:
+        if plan.is_input[plan.pos[node]]:
+            return Source("input", node=node, label=str(node))
+        return Source("node", node=node, label=f"s_{node}")
+    if ref in plan.param_names:
+        p = plan.param_names.index(ref)
+        edges = tuple(plan.edges[i] for i in np.flatnonzero(plan.edge_param == p).tolist())
+        biases = tuple(plan.nodes[i] for i in np.flatnonzero(plan.node_param == p).tolist()
+                       if not plan.is_input[plan.rank[i]])
+        return Source("param", edges=edges, label=str(ref), biases=biases)
+    if not (isinstance(ref, str) and ref.startswith(("b:", "s:", "o:"))):
+        e = plan.find_edge(ref)
+        if e is not None:
+            return _weight_source(plan, e)
+    return resolve_source(lab.network, ref)
+
+
+def _weight_source(plan, e):
+    u, v = plan.edges[e]
+    return Source("weight", edges=((u, v),), label=plan.edge_names[e] or f"w[{u}->{v}]")
+
+
+def gradient_of(lab, source):
+    """The backward sweep's ∂objective/∂source from the labeling's arrays (summed over a batch)."""
+    plan = lab.plan
+    if source.kind in ("weight", "param"):
+        w = lab.gradients()["weights"]
+        delta = lab.arrays["delta"]
+        total = sum(float(w[plan.edge_index[e]]) for e in source.edges)
+        return total + sum(float(np.sum(delta[plan.pos[n]])) for n in source.biases)
+    if source.kind in ("input", "node", "bias"):
+        return float(np.sum(lab.arrays["delta"][plan.pos[source.node]]))
+    return float(source_value(lab, source))

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import RojasError
-from .path_cone import cone_of
-from .paths import source_value
+from .path_cone import cone_of, gradient_of
 
 __all__ = ["TopPaths", "top_paths", "MAX_TOP"]
 
@@ -111,25 +110,46 @@ def top_paths(lab, source, k=10):
                         if len(cone.starts) else -1)
 
     def place(node, p, bk, sl):
-        """Merge candidates (node, product, back, slot) with what their nodes hold; keep k each."""
-        rows = np.unique(node)
+        """Merge candidates (node, product, back, slot; `node` non-decreasing) with what their nodes hold.
+
+        First each node's exact k-th largest |product| among its candidates and what it holds
+        (``np.partition`` on a padded row per node): a candidate below it cannot be among the
+        k best, so only about k per node go through the sort that breaks ties.
+        """
+        cut = np.flatnonzero(np.diff(node)) + 1
+        starts_at = np.concatenate([[0], cut])
+        rows = node[starts_at]
+        counts = np.diff(np.append(starts_at, len(node)))
+        group = np.repeat(np.arange(len(rows)), counts)
+        mag = np.abs(p)
+        width = int(counts.max())
+        if len(rows) * (width + k) <= 8 * len(node) + (1 << 20):  # else: sort them all
+            padded = np.full((len(rows), width + k), -1.0)
+            padded[group, np.arange(len(node)) - starts_at[group]] = mag
+            held_mag = np.abs(prod[rows])
+            padded[:, width:] = np.where(np.isnan(held_mag), -1.0, held_mag)
+            kth = -np.partition(-padded, k - 1, axis=1)[:, k - 1]
+            keep_new = mag >= kth[group]
+            node, p, bk, sl = node[keep_new], p[keep_new], bk[keep_new], sl[keep_new]
         hr, hs = np.nonzero(~np.isnan(prod[rows]))
         held = rows[hr]
         node = np.concatenate([held, node])
         p = np.concatenate([prod[held, hs], p])
         bk = np.concatenate([back[held, hs], bk])
         sl = np.concatenate([slot[held, hs], sl])
-        order = np.lexsort((sl, before_of(bk), -np.abs(p), node))
-        first = np.searchsorted(node[order], node[order], side="left")
-        rank = np.arange(len(order)) - first
+        tie = (before_of(bk) + 1) * (k + 1) + (sl + 1)  # before, then the rank there (a start: −1)
+        order = np.lexsort((tie, -np.abs(p), node))
+        ranked = node[order]
+        rank = np.arange(len(order)) - np.searchsorted(ranked, ranked, side="left")
         keep, rank = order[rank < k], rank[rank < k]
         prod[rows], back[rows], slot[rows] = np.nan, -1, -1
         prod[node[keep], rank], back[node[keep], rank], slot[node[keep], rank] = p[keep], bk[keep], sl[keep]
 
     if cone.starts:  # each start is a path of its own at its node
-        place(np.array([s["node"] for s in cone.starts], dtype=np.intp),
-              np.array([float(s["value"]) for s in cone.starts]),
-              -1 - np.arange(len(cone.starts), dtype=np.intp), np.full(len(cone.starts), -1, dtype=np.intp))
+        at = np.array([s["node"] for s in cone.starts], dtype=np.intp)
+        by = np.argsort(at, kind="stable")
+        place(at[by], np.array([float(s["value"]) for s in cone.starts])[by],
+              (-1 - np.arange(len(cone.starts), dtype=np.intp))[by], np.full(len(cone.starts), -1, dtype=np.intp))
     step = max(1, CHUNK // k)
     for a, z, _, _ in cone.cuts:
         for b in range(a, z, step):
@@ -160,4 +180,4 @@ def top_paths(lab, source, k=10):
             node, rank = b, s
         paths.append({"nodes": nodes[::-1], "product": float(final[i])})
     target = "E" if lab.objective == "E" else lab.objective
-    return TopPaths(cone.source, target, paths, float(source_value(lab, cone.source)))
+    return TopPaths(cone.source, target, paths, gradient_of(lab, cone.source))
