@@ -73,10 +73,11 @@ def draw_focus(focus, fig=None, *, title=None):
     ax, side = fig.subplots(1, 2, width_ratios=[width - 5.2, 5.2])
     ax.set_axis_off()
     side.set_axis_off()
-    for e in focus.edges:  # every edge shown, thin and grey
-        (x0, y0), (x1, y1) = pos[e["source"]], pos[e["target"]]
-        ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "-|>", "color": "0.75", "lw": 0.8,
-                                                      "shrinkA": 7, "shrinkB": 7}, zorder=1)
+    from matplotlib.collections import LineCollection
+
+    # every edge shown, thin and grey (they all run left to right, the forward sweep's way)
+    ax.add_collection(LineCollection([[pos[e["source"]], pos[e["target"]]] for e in focus.edges],
+                                     colors="0.75", linewidths=0.8, zorder=1))
     top = max((abs(p["share"]) for p in focus.paths), default=1.0) or 1.0
     for i, p in reversed(list(enumerate(focus.paths))):  # the best path drawn last, on top
         color, dash = _style(i)
@@ -84,11 +85,16 @@ def draw_focus(focus, fig=None, *, title=None):
         offset = (i % 5 - 2) * 0.035  # paths sharing an edge stay apart
         ax.plot(xy[:, 0], xy[:, 1] + offset, color=color, ls=dash, lw=1.2 + 3.5 * abs(p["share"]) / top,
                 alpha=0.9, zorder=2 + (len(focus.paths) - i) / 100, solid_capstyle="round")
+    for kind, marker, face, lw in (("input", "s", "#f2f2f2", 1.0), ("unit", "o", "white", 1.0),
+                                   ("output", "o", "white", 2.4)):
+        xy = [pos[n["id"]] for n in focus.nodes
+              if ("input" if n["input"] else "output" if n["output"] else "unit") == kind]
+        if xy:
+            xy = np.array(xy)
+            ax.scatter(xy[:, 0], xy[:, 1], s=260 if detail else 90, marker=marker, facecolor=face,
+                       edgecolor="#222222", linewidth=lw, zorder=5)
     for n in focus.nodes:
         x, y = pos[n["id"]]
-        face = "#f2f2f2" if n["input"] else "white"
-        ax.scatter([x], [y], s=260 if detail else 90, marker="s" if n["input"] else "o", facecolor=face,
-                   edgecolor="#222222", linewidth=2.2 if n["output"] else 1.0, zorder=5)
         ax.text(x, y + (0.2 if detail else 0.14), _short(n["id"]), ha="center", va="bottom", fontsize=8, zorder=6)
         if detail:
             below = f"o={n['o']:.3g}" + ("" if n["input"] else f"\nδ={n['delta']:.3g}")
