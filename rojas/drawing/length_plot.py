@@ -78,7 +78,7 @@ def plot_by_length(table, fig=None, *, title=None):
         top.set_yscale("log")
     top.set_ylabel("|S_L|: sum of the path products\nof length L")
     if table.gradient:
-        top.axhline(abs(table.gradient), color="k", lw=0.8, ls="--", label="|∂/∂w| (all lengths)")
+        top.axhline(abs(table.gradient), color="k", lw=0.8, ls="--", label=f"|gradient| = {abs(table.gradient):.3g} (all lengths)")
     top.legend(loc="best", fontsize=9)
     top.grid(True, which="major", alpha=0.3)
     bottom.bar(L, counts, color="tab:gray", width=0.8)
