@@ -123,12 +123,18 @@ def label_for(args, to=None, check=None):
 
 
 def note_unreachable(lab):
-    """Say once, on stderr, how many units have no path to an output (their δ is 0 by construction); `lab`."""
+    """Say once, on stderr, how many units have no path to an output (their δ is 0 by construction); `lab`.
+
+    Only for an objective over the outputs (with targets): differentiating one node's value (``--of``),
+    the units that do not reach it are the user's choice, not a surprise.
+    """
     import sys
 
     from ..engine.reach import dead_rows
     from ..utils.escaping import terminal
 
+    if not lab.targets:
+        return lab
     rows = dead_rows(lab)
     if len(rows):
         units = int((~lab.plan.is_input).sum())
