@@ -64,7 +64,8 @@ def _explore_focus(args):
         best = np.argsort(-g, kind="stable")[:FOCUS_PICKS].tolist()
         sources = [lab.plan.edges[i] for i in best]
         print(f"rojas: note: the network is over the explorer's limit of {args.max_nodes:,} (nodes + edges/10): the "
-              f"page focuses on the {len(sources)} weights with the largest |∂E/∂w| (choose others with --focus W)",
+              f"page focuses on the {len(sources)} weights with the largest |∂E/∂w| (choose others with --focus W, "
+              "or raise the limit with --max-nodes N for the full explorer)",
               file=sys.stderr)
     path = focus_page(lab, sources, args.output, title=args.title)
     import os
