@@ -21,7 +21,6 @@ Nothing here enumerates a path; everything is linear in the edges.
 import numpy as np
 
 from ..engine.reach import reaching
-from ..errors import RojasError
 from .paths import Source, path_ends, resolve_source, source_value
 
 __all__ = ["Cone", "cone_of", "reaching"]
