@@ -73,7 +73,8 @@ def top_listing(top, total=None):
     if top.paths:
         s = sum(p["product"] for p in top.paths)
         g = top.gradient
-        out.append(f"These {len(top.paths)} add up to {s:.12g}"
+        these = "This path carries" if len(top.paths) == 1 else f"These {len(top.paths)} add up to"
+        out.append(f"{these} {s:.12g}"
                    + (f", {100 * s / abs(g):.3g}% of |∂/∂{escape_terminal(top.source.label)}|" if g else ""))
     return "\n".join(out)
 
