@@ -26,7 +26,8 @@ from .explorer import notebook  # noqa: F401  (Jupyter forms of networks and lab
 # costs NumPy and NetworkX only: {public name: module that defines it}.
 _LAZY = {
     # the proof: paths, tangents, symbols, claims
-    "path_sum": "proof.paths", "count_paths": "proof.paths", "tangent": "proof.forward_mode",
+    "path_sum": "proof.paths", "count_paths": "proof.paths", "by_length": "proof.by_length",
+    "top_paths": "proof.top_paths", "generate": "network.generate", "tangent": "proof.forward_mode",
     "symbolic_proof": "proof.symbolic", "check_claim": "proof.claims", "proof_report": "proof.argument",
     "prove": "proof.argument", "Proof": "proof.argument", "ClaimSyntaxError": "proof.claim_grammar",
     # verification and learning
@@ -80,8 +81,8 @@ __all__ = [
     "Network", "load", "from_networkx", "label", "evaluate", "Labeling", "load_data", "prepare",
     "register_primitive", "get_primitive", "primitive_names", "Primitive",
     "register_combine", "get_combine", "combine_names", "Combine",
-    "example_path", "examples",
-    "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
+    "example_path", "examples", "generate",
+    "path_sum", "count_paths", "by_length", "top_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
     "prove", "Proof", "ClaimSyntaxError",
     "check", "CheckReport", "train", "History", "TrainingDiverged", "plot_loss", "testing",
     "draw", "animate", "save_drawing", "explore",

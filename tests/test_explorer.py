@@ -95,10 +95,13 @@ def test_cli_writes_the_page_and_refuses_bad_input(tmp_path):
     for args, culprit in ((("-o", str(tmp_path / "m.png"), "--data", data), "FILE.html"),
                           (("-o", str(out), "--sample", "1"), "--sample needs the inputs"),
                           (("--data", data, "-o", str(tmp_path / "no" / "m.html")), "cannot write"),
-                          (("--data", data, "--max-nodes", "3", "-o", str(out)), "--max-nodes")):
+                          (("--max-nodes", "3", "-o", str(out)), "--max-nodes")):
         bad = _cli("explore", net, *args)
         assert bad.returncode == 2 and culprit in bad.stderr and "Traceback" not in bad.stderr
         assert len(bad.stderr.strip().splitlines()) == 1
+    # with data, over the limit: a focus page on the largest gradients instead (issue 21), saying so
+    over = _cli("explore", net, "--data", data, "--max-nodes", "3", "-o", str(out))
+    assert over.returncode == 0 and "--max-nodes" in over.stderr and "focuses on the 5 weights" in over.stderr
 
 
 def test_the_value_of_a_node_as_objective():

@@ -293,6 +293,11 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
                 blame.append(localize(dirs, vectors[bad_dir.index], bad_dir, tolerances, scale, tick=b2.update))
 
     notes = []
+    dead = structural_zeros(lab, entries, todo)
+    if dead:
+        notes.append(f"{len(dead):,} unit(s) have no path to an output ({name_list(dead, 8)}): their δ, bias "
+                     "gradient and the gradients of the weights into them are 0 by construction (status 'zero', "
+                     "not counted as agreements)")
     if fallback.get("unsafe"):
         names = sorted({net.fn(n) for n in unsafe_nodes}, key=str)
         notes.append(f"complex step not available through {', '.join(names)} (not complex-safe; "
@@ -312,12 +317,25 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
     shown = {m: tolerances[m] for m in (("central", "complex") if method != "central" else ("central",))}
     coverage = {"parameters": layout.size, "exact": len(entries), "exact_mode": mode, "sampled": n_sampled,
                 "largest": n_largest, "directions": k, "seed": seed, "exact_limit": exact_limit,
-                "sweeps": pert.sweeps, "reason": reason}
+                "sweeps": pert.sweeps, "reason": reason, "dead_units": len(dead),
+                "structural_zeros": sum(e.status == "zero" for e in entries)}
     return CheckReport(network=net.name, objective=lab.objective, value=float(lab.value), method=method,
                        tolerances=shown, entries=entries, primitives=primitives, directions=dchecks,
                        coverage=coverage, blame=blame, notes=notes)
 
 
+def structural_zeros(lab, entries, todo):
+    """Mark the entries 0 by construction (everything they feed reaches no output); the dead units' ids."""
+    from ..engine.reach import dead_rows
+
+    rows = dead_rows(lab)
+    if not len(rows):
+        return []
+    dead = {lab.plan.order[i] for i in rows.tolist()}
+    for e, item in zip(entries, todo):
+        if e.status == "ok" and e.backward == 0 and all(f in dead for f in item[4]):
+            e.status = "zero"
+    return [lab.plan.order[i] for i in rows.tolist()]
 
 
 def perceptron_sign_slip():

@@ -74,9 +74,11 @@ class GradientEntry:
     numerical : float
         The complex step when it ran, else central differences.
     rel_error : float
-    status : {"ok", "kink", "unchecked", "FAIL"}
+    status : {"ok", "kink", "unchecked", "zero", "FAIL"}
         ``"unchecked"``: the objective is not finite within the step (it
         overflows), so there is nothing to compare; noted, not failed.
+        ``"zero"``: a structural zero, 0 by construction because nothing it
+        feeds reaches an output; reported apart from the agreements.
     central, complex : float or None
     note : str
     blame : tuple of str
@@ -251,6 +253,11 @@ class CheckReport:
             extra = f" ({kinks} at a kink, see notes)" if kinks else ""
             unchecked = sum(e.status == "unchecked" for e in self.entries + self.directions)
             extra += f" ({unchecked} not checkable: the objective overflows within the step)" if unchecked else ""
+            zeros = sum(e.status == "zero" for e in self.entries)
+            if zeros:
+                return (f"OK: {self._scope()}: {len(self.entries) - zeros} agree with {self._method_words()}{extra}"
+                        f"{dirs}; {zeros} are 0 by construction (no path to an output); every primitive's claimed "
+                        "derivative agrees with its f.")
             return (f"OK: {self._scope()} agree with {self._method_words()}{extra}{dirs}; "
                     f"every primitive's claimed derivative agrees with its f.")
         parts = [f"{len(self.failures)} of {len(self.entries)} gradients disagree"]

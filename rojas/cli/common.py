@@ -4,7 +4,7 @@ import argparse
 import math
 import os
 
-__all__ = ["assignment", "network_and_data", "resolve_network", "resolve_bundled", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
+__all__ = ["note_unreachable", "assignment", "network_and_data", "resolve_network", "resolve_bundled", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
            "count"]
 
 
@@ -119,7 +119,29 @@ def label_for(args, to=None, check=None):
     of = to if to is not None else getattr(args, "of", None)
     if of is not None:
         of = lookup_node(net, of, "--to" if to is not None else "--of")
-    return label(net, inputs, None if of is not None else targets, of=of)
+    return note_unreachable(label(net, inputs, None if of is not None else targets, of=of))
+
+
+def note_unreachable(lab):
+    """Say once, on stderr, how many units have no path to an output (their δ is 0 by construction); `lab`.
+
+    Only for an objective over the outputs (with targets): differentiating one node's value (``--of``),
+    the units that do not reach it are the user's choice, not a surprise.
+    """
+    import sys
+
+    from ..engine.reach import dead_rows
+    from ..utils.escaping import terminal
+
+    if not lab.targets:
+        return lab
+    rows = dead_rows(lab)
+    if len(rows):
+        units = int((~lab.plan.is_input).sum())
+        shown = ", ".join(str(lab.plan.order[i]) for i in rows[:5].tolist()) + (", …" if len(rows) > 5 else "")
+        print(terminal(f"rojas: note: {len(rows):,} of {units:,} units have no path to an output ({shown}): "
+                       "their δ and the gradients into them are 0 by construction"), file=sys.stderr)
+    return lab
 
 
 def same_file(a, b):

@@ -3,7 +3,7 @@
 import os
 
 from ..errors import RojasError
-from .common import add_data_options, network_and_data
+from .common import add_data_options, network_and_data, note_unreachable
 
 __all__ = ["add_commands", "cmd_animate", "cmd_draw"]
 
@@ -26,7 +26,7 @@ def _labeling_or_network(args, to=None):
     if not inputs and not args.data:
         return net
     of = to if to is not None else getattr(args, "of", None)
-    return label(net, inputs, None if of is not None else targets, of=of)
+    return note_unreachable(label(net, inputs, None if of is not None else targets, of=of))
 
 
 def cmd_draw(args):
@@ -36,6 +36,8 @@ def cmd_draw(args):
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
 
     image_format(args.output)
+    if args.focus is not None:
+        return _draw_focus(args)
     to = None
     if args.to is not None:
         from ..network.data import lookup_node
@@ -55,6 +57,24 @@ def cmd_draw(args):
     print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")
     for item in drawing.left_out:
         print(f"note: {item}")
+    return 0
+
+
+def _draw_focus(args):
+    """``draw --focus W``: the weight's cone, or its top paths with the rest summarised."""
+    from ..drawing.focus import focus_of
+    from ..drawing.focus_figure import save_focus
+    from ..engine.labeling import Labeling
+
+    for given, option in ((args.paths, "--paths"), (args.to, "--to"), (args.sweep, "--sweep")):
+        if given is not None:
+            raise RojasError(f"give --focus or {option}, not both")
+    obj = _labeling_or_network(args)
+    if not isinstance(obj, Labeling):
+        raise RojasError("--focus needs the inputs (and targets): give --data DATA.json or --input NAME=V")
+    focus = focus_of(obj, args.focus)
+    save_focus(focus, args.output, dpi=args.dpi, title=args.title)
+    print(f"wrote {args.output} (focus on {focus.source.label}: {focus.reason})")
     return 0
 
 
@@ -85,6 +105,9 @@ def add_commands(sub):
     draw.add_argument("--paths", metavar="SRC",
                       help="highlight every path from SRC (an edge name or u->v, a param, b:NODE, a node)")
     draw.add_argument("--to", metavar="NODE", help="with --paths: end the paths at this node instead of E")
+    draw.add_argument("--focus", metavar="SRC",
+                      help="draw only where SRC's gradient comes from: its cone when small, else its top paths "
+                           "with the rest summarised (any size)")
     draw.add_argument("--sample", type=int, metavar="K", help="for a batch: draw sample K (from 0)")
     draw.add_argument("--detail", choices=("auto", "full", "table", "summary", "bare"), default="auto",
                       help="every number on the graph (full), ids on the graph and the numbers in numbered tables "

@@ -2,7 +2,7 @@
 
 import sys
 
-from .common import add_data_options, network_and_data
+from .common import add_data_options, network_and_data, note_unreachable
 
 
 def cmd_grad(args):
@@ -10,7 +10,7 @@ def cmd_grad(args):
     from ..engine.labeling_io import TABLE_ROWS
 
     net, inputs, targets = network_and_data(args)
-    lab = label(net, inputs, targets, of=args.of)
+    lab = note_unreachable(label(net, inputs, targets, of=args.of))
     if args.json:
         lab.write_json(sys.stdout)  # streamed: a huge network never exists twice as Python objects
         sys.stdout.write("\n")

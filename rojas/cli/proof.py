@@ -5,7 +5,7 @@ import json
 from ..proof.paths import DEFAULT_LIMIT
 from ..proof.argument import DEFAULT_UNIT_LIMIT
 from ..proof.symbolic_limits import DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET
-from .common import add_data_options, count, label_for, network_and_data, positive_float
+from .common import add_data_options, count, label_for, network_and_data, note_unreachable, positive_float
 
 
 def _digits(n):
@@ -22,9 +22,63 @@ def _digits(n):
         sys.set_int_max_str_digits(previous)
 
 
+def _json_text(obj):
+    """JSON with every digit of an exact count (past Python's 4,300-digit limit for ``str(int)``)."""
+    import sys
+
+    previous = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    if previous is not None:
+        sys.set_int_max_str_digits(0)
+    try:
+        return json.dumps(obj, indent=1, allow_nan=False)
+    finally:
+        if previous is not None:
+            sys.set_int_max_str_digits(previous)
+
+
+def cmd_paths_at_scale(args):
+    """``--by-length``, ``--top K``, ``--plot FILE``: dynamic programs, no listing, any size."""
+    from ..errors import RojasError
+    from ..proof.by_length import by_length
+    from ..proof.length_listing import length_listing, paths_object, top_listing
+    from ..proof.top_paths import MAX_TOP, top_paths
+
+    if args.count:
+        raise RojasError("give --count or --by-length/--top, not both")
+    if args.top is not None and not 1 <= args.top <= MAX_TOP:
+        raise RojasError(f"--top {args.top}: give a whole number of paths from 1 to {MAX_TOP:,}")
+    if args.plot:
+        from ..utils.files import check_outputs
+        from ..drawing.output import image_format
+
+        check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("--plot", args.plot)])
+        image_format(args.plot)
+    lab = label_for(args, args.to)
+    table = by_length(lab, args.source) if args.by_length or args.plot else None
+    top = top_paths(lab, args.source, k=args.top) if args.top is not None else None
+    done = table or top
+    if args.plot:
+        from ..drawing.length_plot import save_by_length_plot
+
+        save_by_length_plot(table, args.plot)
+    if args.json:
+        print(_json_text(paths_object(args.source, done.gradient, table, top)))
+    else:
+        parts = ([length_listing(table)] if table is not None else []) + \
+            ([top_listing(top, table.paths if table is not None else None)] if top is not None else [])
+        print("\n\n".join(parts))
+    if args.plot:
+        import sys
+
+        print(f"wrote {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
 def cmd_paths(args):
     from ..proof.paths import count_paths, path_sum
 
+    if args.by_length or args.top is not None or args.plot:
+        return cmd_paths_at_scale(args)
     if args.count:  # the exact count by dynamic programming: no labeling, no listing
         from ..network.data import lookup_node
 
@@ -56,7 +110,7 @@ def cmd_prove(args):
     net, inputs, targets = network_and_data(args)
     check_proof_size(net, args.max_units)  # before the sweeps: a huge network is refused at once
     of = None if args.of is None else lookup_node(net, args.of, "--of")
-    lab = label(net, inputs, targets, of=of)
+    lab = note_unreachable(label(net, inputs, targets, of=of))
     limits = {"limit": args.symbolic_limit, "path_limit": args.symbolic_paths, "size_limit": args.symbolic_size,
               "time_budget": args.symbolic_time}
     proof = prove(lab, args.wrt, fmt=args.format, symbolic=False if args.no_symbolic else None, limit=args.limit,
@@ -68,6 +122,13 @@ def cmd_prove(args):
         print(f"wrote {args.output}")
     else:
         print(proof.text)
+    if proof.unlisted is not None:
+        import sys
+
+        from ..utils.formatting import count_text
+
+        print(f"rojas: note: {count_text(proof.unlisted)} paths, more than --limit {args.limit}: section 4 sums "
+              "them by length and lists the top paths instead of every path", file=sys.stderr)
     if proof.symbolic_skipped is not None and not args.no_symbolic:
         import sys
 
@@ -95,6 +156,13 @@ def add_commands(sub):
                        help="print only the exact number of paths (counted, never listed: any size)")
     paths.add_argument("--limit", type=count, default=DEFAULT_LIMIT, metavar="N",
                        help=f"refuse to list more than N paths (default {DEFAULT_LIMIT})")
+    paths.add_argument("--by-length", action="store_true",
+                       help="the gradient split exactly by path length, with the number of paths of each length "
+                            "(a dynamic program: any size)")
+    paths.add_argument("--top", type=count, metavar="K",
+                       help="the K paths with the largest |product|, exactly (a k-best dynamic program: any size)")
+    paths.add_argument("--plot", metavar="FILE",
+                       help="draw the contribution by length (PNG, SVG or PDF; implies --by-length)")
     paths.add_argument("--json", action="store_true", help="print the path table as JSON")
     paths.set_defaults(run=cmd_paths)
 

@@ -147,7 +147,7 @@ def label(net, inputs, targets=None, of=None):
         check_sums(plan, value, problem, delta, edge_grad, o)
     numbers = {"weights": plan.weights_copy(w, key), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
                "targets": problem.t}
-    arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials}
+    arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials, "seed": seed}
     return Labeling(net, plan, problem, value, numbers, arrays, edge_grad)
 
 
@@ -185,8 +185,10 @@ class Labeling(LabelingExport):
         ``{input: ∂objective/∂x}`` (per sample for a batch).
     arrays : dict
         The labels as arrays in sweep order (``plan.order``): ``s, o, fprime,
-        delta`` of shape (N,) or (N, B), and ``partials`` (∂s_j/∂t_i of the
-        edges into non-linear units, see :meth:`product_partial`).
+        delta`` of shape (N,) or (N, B), ``partials`` (∂s_j/∂t_i of the
+        edges into non-linear units, see :meth:`product_partial`) and ``seed``
+        (∂objective/∂o, what the backward sweep starts from: nonzero only where
+        the objective reads a node).
     """
 
     def __init__(self, net, plan, problem, value, numbers, arrays, edge_grad):

@@ -261,7 +261,7 @@ class Plan:
     @cached_property
     def edge_names(self):
         """For each edge (network order), its ``name`` or None (names never change)."""
-        return [self._source.edge_name(u, v) for u, v in self.edges]
+        return self._source.edge_name_list()[: self.n_edges]  # edges are only ever appended: aligned
 
     @cached_property
     def _edge_by_name(self):

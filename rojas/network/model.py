@@ -252,6 +252,15 @@ class Network(Building, Numbers):
         """The edge's ``name``, or None."""
         return self._names[self.edge_index(u, v)]
 
+    def edge_name_list(self):
+        """Every edge's ``name`` (None where it has none), in :attr:`edges` order: a new list.
+
+        >>> import rojas
+        >>> rojas.load(rojas.example_path("mazur")).edge_name_list()[:2]
+        ['w1', 'w2']
+        """
+        return list(self._names)
+
     def edge_param(self, u, v):
         """The shared parameter the edge is tied to, or None."""
         p = int(self._edge_param.buf[self.edge_index(u, v)])

@@ -16,7 +16,7 @@ from ..network.combine import get_combine
 from .document import Document, tex_name
 from ..errors import RojasError
 from .path_listing import path_nodes_text
-from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source
+from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source, source_value
 from ..utils.formatting import count_text
 from .symbolic_limits import DEFAULT_SIZE_LIMIT
 from .symbolic_worker import prestart
@@ -97,6 +97,9 @@ class Proof:
     symbolic_skipped : str or None
         Why the SymPy section was left out.
     fmt : {"md", "tex"}
+    unlisted : int or None
+        The number of paths when they were too many to list: section 4 then
+        sums them by length and lists the top paths instead.
     """
 
     text: str
@@ -105,6 +108,7 @@ class Proof:
     symbolic: object = None
     symbolic_skipped: str | None = None
     fmt: str = "md"
+    unlisted: int | None = None
 
     def __str__(self):
         return self.text
@@ -183,9 +187,10 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     Raises
     ------
     RojasError
-        If `source` is not a variable, or the network is over `unit_limit` or
-        its paths over `limit` (checked before any work; the message says how
-        to raise the limit).
+        If `source` is not a variable, or the network is over `unit_limit`
+        (checked before any work; the message says how to raise the limit).
+        Paths over `limit` are not refused: they are summed by length and the
+        top ones listed (``Proof.unlisted`` gives their number).
 
     Examples
     --------
@@ -207,7 +212,10 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         prestart()  # SymPy's process starts while the numeric sections are written
     obj = "E" if lab.objective == "E" else f"o_{display_id(lab.objective)}"
     doc = Document(fmt)
-    value = path_sum(lab, src, limit=limit)  # counts the paths first: refuses before any writing
+    counts = path_counts(net, path_ends(lab))
+    n_paths = sum(counts[n] for n in src.start_nodes)
+    listed = n_paths <= limit  # else: the sum by length and the top paths, not a listing
+    value = path_sum(lab, src, limit=limit) if listed else _Unlisted(n_paths, source_value(lab, src))
     title = f"Backpropagation on '{net.name or 'network'}': the derivative of {obj} by {src.label}"
 
     doc.para(f"Rojas (1996, ch. 7) splits every unit in two: on the forward sweep the right half "
@@ -265,15 +273,19 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         doc.para(f"∂{obj}/∂{display_id(src.node)} = {value.backprop:.12g} "
                  "(what the backward sweep leaves at the input)")
 
-    doc.heading("4. The sum over paths")
-    rows = []
-    for p in value.paths:
-        rows.append([path_nodes_text(value, p),
-                     " · ".join(f"{name}={number_text(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
-    doc.table(["path", "factors", "product"], rows, wrap={0: 0.22, 1: 0.55})
-    doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
-             f"{value.backprop:.15g}; difference {value.difference:.3g}.")
-    counts = path_counts(net, path_ends(lab))
+    doc.heading("4. The sum over paths" + ("" if listed else ", by length"))
+    if listed:
+        rows = []
+        for p in value.paths:
+            rows.append([path_nodes_text(value, p),
+                         " · ".join(f"{name}={number_text(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
+        doc.table(["path", "factors", "product"], rows, wrap={0: 0.22, 1: 0.55})
+        doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
+                 f"{value.backprop:.15g}; difference {value.difference:.3g}.")
+    else:
+        from .argument_scale import paths_at_scale
+
+        value.total = paths_at_scale(doc, lab, src, obj, n_paths, limit)
     rows = [[display_id(n), number_text(lab.delta[n]), count_text(counts[n])] for n in lab.plan.order]
     doc.para("How the sweep factors the sum: each δ stands for every path from its unit to the objective, "
              "so the sweep visits each edge once while the paths multiply.")
@@ -286,7 +298,8 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     tg = tangent(lab, src).derivative
     fd = finite_difference(lab, src)
     rows = [["backward sweep (reverse mode)", f"{value.backprop:.15g}", ""],
-            ["sum over paths", f"{value.total:.15g}", f"{abs(value.difference):.2g}"],
+            ["sum over paths" + ("" if listed else " (by length)"), f"{value.total:.15g}",
+             f"{abs(value.difference):.2g}"],
             ["tangent sweep (forward mode)", f"{tg:.15g}", f"{abs(tg - value.backprop):.2g}"],
             ["central difference", f"{fd:.15g}", f"{abs(fd - value.backprop):.2g}"]]
     proof, skipped = None, None
@@ -327,4 +340,16 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
               + (", and the symbolic identity holds" if proof is not None else "")
               + f": ∂{obj}/∂{src.label} = {value.backprop:.12g}.") if agree else
              "The methods DISAGREE (see the table above): the backward sweep's value cannot be trusted.")
-    return Proof(doc.text(title), agree, float(value.backprop), proof, skipped, fmt)
+    return Proof(doc.text(title), agree, float(value.backprop), proof, skipped, fmt,
+                 None if listed else n_paths)
+
+
+class _Unlisted:
+    """The path sum's numbers when the paths are too many to list (the total comes by length)."""
+
+    def __init__(self, count, backprop):
+        self.count, self.backprop, self.total = count, float(backprop), 0.0
+
+    @property
+    def difference(self):
+        return self.total - self.backprop

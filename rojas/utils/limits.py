@@ -30,6 +30,9 @@ LIMITS = {
     "expression_length": (10_000, "characters in one expression"),
     "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
                          "per generation plus one per 4,000 edges, about 20 µs each, so about 10 minutes"),
+    "path_work": (1_000_000_000, "steps of a path-length table (edges of a source's cone × its path lengths "
+                                 "× samples), about 10 ns each"),
+    "generated_edges": (20_000_000, "edges of a network rojas generate draws (units × (fan-in + 2))"),
 }
 
 
