@@ -198,6 +198,19 @@ class ObjectiveLabels:
         pair = self.arrays["seed"][row], self.arrays["seed_s"][row]
         return tuple(float(v) if np.ndim(v) == 0 else v.copy() for v in pair)
 
+    def objective_text(self, name=str, short=True):
+        """The objective as a report's heading writes it: E's formula, or ``o[node]``.
+
+        >>> import rojas
+        >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+        ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
+        >>> lab.objective_text(), lab.objective_text(short=False)
+        ('E = ½Σ(o−t)²', 'E = ½ Σ_k (o_k − t_k)²')
+        """
+        if not self.loss.targets:
+            return f"o[{name(self.objective)}]"
+        return self.loss.short if short else self.loss.formula
+
     def seed_name(self, node, subscript=True):
         """How reports write the seed of output `node`: its error unit's ``stores`` text.
 
@@ -213,6 +226,14 @@ class ObjectiveLabels:
         loss = self.loss
         template = loss.fused[self.plan.fn_of(self.plan.pos[node])].stores if node in self.fused else loss.stores
         return loss.text(template, node if subscript else None)
+
+    def seed_rule(self, node):
+        """``(symbol, text, value)`` of what output `node` receives: ``("∂E/∂o_y", "o_y − t_y", 0.2)``,
+        or ``∂E/∂s_y`` where the objective is fused with the node's primitive."""
+        seed_o, seed_s = self.seed(node)
+        fused = node in self.fused
+        symbol = f"∂{self.objective if not self.loss.targets else 'E'}/∂{'s' if fused else 'o'}_{node}"
+        return symbol, self.seed_name(node), (seed_s if fused else seed_o)
 
     def end_factor(self, node):
         """What the objective contributes to δ of output `node`: ``f'(s)·∂E/∂o + ∂E/∂s``.

@@ -87,7 +87,9 @@ class Objective:
     seed : callable
         ``seed(o, t)``: ``∂E/∂o_k``, the shape of ``o``.
     formula : str
-        ``E`` as reports and figures write it (``"E = ½ Σ_k (o_k − t_k)²"``).
+        ``E`` as proofs and figures write it (``"E = ½ Σ_k (o_k − t_k)²"``).
+    short : str
+        The same in a report's heading (``"E = ½Σ(o−t)²"``; default: `formula`).
     unit : str
         What the error unit of one output computes, as the extended network
         draws it (``"½({o} − {t})²"``): ``{o}``, ``{t}``, ``{s}`` and ``{k}``
@@ -128,6 +130,11 @@ class Objective:
     joint: bool = False
     domain: str = ""
     complex_safe: bool = True
+    short: str = ""
+
+    def __post_init__(self):
+        if not self.short:
+            object.__setattr__(self, "short", self.formula)
 
     def text(self, template, k=None):
         """`template` (:attr:`unit`, :attr:`stores`, a :class:`Fused`'s ``stores``) for output `k`.
@@ -160,7 +167,7 @@ _REGISTRY: dict = {}
 
 
 def register_objective(name, terms, seed, *, formula, unit, stores, sympy=None, targets=True, check=None,
-                       fused=None, joint=False, domain="", complex_safe=True, replace=False):
+                       fused=None, joint=False, domain="", complex_safe=True, short="", replace=False):
     """Add an objective to the registry.
 
     Parameters
@@ -172,7 +179,7 @@ def register_objective(name, terms, seed, *, formula, unit, stores, sympy=None, 
         ``terms(o, t)`` and ``seed(o, t) = ∂E/∂o``, NumPy-vectorized over
         arrays with one row per output (see :class:`Objective`).  ``seed`` is
         taken as given; ``rojas check`` verifies it.
-    formula, unit, stores : str
+    formula, unit, stores, short : str
         The texts reports and figures show (see :class:`Objective`).
     sympy, check : callable, optional
     fused : dict, optional
@@ -201,7 +208,8 @@ def register_objective(name, terms, seed, *, formula, unit, stores, sympy=None, 
         if not isinstance(entry, Fused):
             raise NetworkError(f"objective {name!r}: fused[{prim!r}] must be a rojas.network.objectives.Fused")
     entry = Objective(name, terms, seed, formula, unit, stores, sympy=sympy, targets=targets, check=check,
-                      fused=dict(fused or {}), joint=joint, domain=domain, complex_safe=complex_safe)
+                      fused=dict(fused or {}), joint=joint, domain=domain, complex_safe=complex_safe,
+                      short=short)
     _REGISTRY[name] = entry
     return entry
 
@@ -301,22 +309,23 @@ def _softmax_ce_sympy(sp, o, t):
 _REGISTRY["squared_error"] = Objective(
     "squared_error", terms=lambda o, t: 0.5 * (o - t) ** 2, seed=lambda o, t: o - t,
     formula="E = ½ Σ_k (o_k − t_k)²", unit="½({o} − {t})²", stores="{o} − {t}",
-    sympy=lambda sp, o, t: sp.Rational(1, 2) * sp.Add(*[(a - b) ** 2 for a, b in zip(o, t)]))
+    short="E = ½Σ(o−t)²", sympy=lambda sp, o, t: sp.Rational(1, 2) * sp.Add(*[(a - b) ** 2 for a, b in zip(o, t)]))
 _REGISTRY["softmax_cross_entropy"] = Objective(
     "softmax_cross_entropy", terms=_softmax_ce_terms, seed=_softmax_ce_seed,
     formula="E = −Σ_k t_k·log softmax(o)_k", unit="−{t}·log softmax(o)_{k}",
-    stores="softmax(o)_{k} − {t}",
+    stores="softmax(o)_{k} − {t}", short="E = −Σt·log softmax(o)",
     sympy=_softmax_ce_sympy, check=_probability_vector, joint=True)
 _REGISTRY["cross_entropy"] = Objective(
     "cross_entropy", terms=lambda o, t: -_xlogy(t, o), seed=lambda o, t: -_over(t, o),
     formula="E = −Σ_k t_k·log o_k", unit="−{t}·log {o}", stores="−{t}/{o}",
+    short="E = −Σt·log o",
     sympy=lambda sp, o, t: sp.Add(*[-b * sp.log(a) for a, b in zip(o, t)]), check=_probabilities,
     domain="cross-entropy takes probabilities: o > 0 wherever t > 0")
 _REGISTRY["binary_cross_entropy"] = Objective(
     "binary_cross_entropy", terms=lambda o, t: -_xlogy(t, o) - _xlogy(1.0 - t, 1.0 - o),
     seed=lambda o, t: _over(1.0 - t, 1.0 - o) - _over(t, o),
     formula="E = −Σ_k [t_k·log o_k + (1 − t_k)·log(1 − o_k)]", unit="−[{t}·log {o} + (1 − {t})·log(1 − {o})]",
-    stores="({o} − {t})/({o}·(1 − {o}))",
+    stores="({o} − {t})/({o}·(1 − {o}))", short="E = −Σ[t·log o + (1−t)·log(1−o)]",
     sympy=lambda sp, o, t: sp.Add(*[-(b * sp.log(a) + (1 - b) * sp.log(1 - a)) for a, b in zip(o, t)]),
     check=_probabilities, domain="binary cross-entropy takes probabilities: 0 < o < 1 where 0 < t < 1, "
     "o > 0 where t = 1, o < 1 where t = 0",
