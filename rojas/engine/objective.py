@@ -195,7 +195,8 @@ class ObjectiveLabels:
         ``δ = f'(s)·(arriving + ∂E/∂o) + ∂E/∂s``.  Per sample in a batch.
         """
         row = self.plan.pos[self.ends[self._end(node)]]
-        pair = self.arrays["seed"][row], self.arrays["seed_s"][row]
+        seed_s = self.arrays["seed_s"]
+        pair = self.arrays["seed"][row], (0.0 * self.arrays["seed"][row] if seed_s is None else seed_s[row])
         return tuple(float(v) if np.ndim(v) == 0 else v.copy() for v in pair)
 
     def objective_text(self, name=str, short=True):
