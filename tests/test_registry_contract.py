@@ -161,3 +161,13 @@ def test_the_contract_covers_every_registry_entry():
     assert primitives.BUILTIN_NAMES <= covered[0]
     assert combine.BUILTIN_NAMES | {"squares_contract"} <= covered[1]
     assert objectives.BUILTIN_NAMES | {"quartic_contract"} <= covered[2]
+
+
+def test_the_layered_view_refuses_every_non_linear_mode():
+    """The matrix form needs s = Wᵀo + b: a unit of any non-linear mode (here the test's own) is refused."""
+    from rojas.architectures.layers import to_layers
+    from rojas.errors import NetworkError
+
+    with pytest.raises(NetworkError, match="unit 'h' is a squares_contract unit"):
+        to_layers(small_net("tanh", "squares_contract"))
+    assert to_layers(rojas.load(rojas.example_path("mazur"))).L == 2
