@@ -105,7 +105,7 @@ def training_section(out_dir):
     trained, history = train(net, data, XOR_LR, XOR_EPOCHS)
     inputs, targets = load_data(data)
     lab = label(trained, inputs, targets)
-    print(f"E = ½Σ(o−t)²: {history.loss[0]:.6g} before, {history.final_loss:.6g} after "
+    print(f"{history.loss_name}: {history.loss[0]:.6g} before, {history.final_loss:.6g} after "
           f"{history.epochs} epochs ({history.seconds:.2f} s)")
     for i, (a, c) in enumerate(zip(inputs["x1"], inputs["x2"])):
         print(f"  x = ({a}, {c})  target {targets['y'][i]}  output {lab.o['y'][i]:.4f}")

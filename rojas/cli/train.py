@@ -109,7 +109,7 @@ def add_commands(sub):
                    help="batch: one step per epoch with the summed gradient (default); "
                         "online: one step per pattern")
     p.add_argument("--mean", action="store_true",
-                   help="minimize C = E/N = (1/2N)Σ(o−t)² instead of E = ½Σ(o−t)²")
+                   help="minimize C = E/N (the objective averaged over the N patterns) instead of E")
     p.add_argument("--freeze-biases", action="store_true", help="do not train the biases")
     p.add_argument("--shuffle", action="store_true", help="online mode: shuffle the patterns each epoch")
     p.add_argument("--seed", type=count, default=None, metavar="S",

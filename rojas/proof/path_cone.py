@@ -13,7 +13,8 @@ numbers a path's product multiplies:
 * a *coefficient* per edge ``u→v``: ``w_uv·∂s_v/∂(w·o_u)``;
 * a *gain* per unit, ``f'(s)`` (1 for an input);
 * a *seed* per end: ∂objective/∂o, read from the labeling (whatever the
-  objective), so a path's product ends with it and the products sum to the gradient.
+  objective; where it is fused with the output's primitive, (∂E/∂s)/f'(s)), so a path's
+  product ends with it and the products sum to the gradient.
 
 Nothing here enumerates a path; everything is linear in the edges.
 """
@@ -24,6 +25,23 @@ from ..engine.reach import reaching
 from .paths import Source, path_ends, resolve_source, source_value
 
 __all__ = ["Cone", "cone_of", "reaching"]
+
+
+def _output_derivative(lab, rows):
+    """∂objective/∂o at the sweep rows `rows`, the other outputs held fixed.
+
+    Where the objective is fused with an output's primitive (softmax or sigmoid cross-entropy) the
+    labeling holds ∂E/∂s there instead; a path's product multiplies that output's f'(s) on arrival,
+    so its end takes (∂E/∂s)/f'(s) (0 where f'(s) is 0: the output has saturated), as
+    :meth:`~rojas.engine.labeling.Labeling.output_derivative` says.
+    """
+    seed = lab.arrays["seed"][rows]
+    seed_s = lab.arrays.get("seed_s")
+    if seed_s is None:
+        return seed
+    fp = lab.arrays["fprime"][rows]
+    return seed + np.divide(seed_s[rows], fp, out=np.zeros(np.broadcast_shapes(seed.shape, fp.shape)),
+                            where=fp != 0)
 
 
 class Cone:
@@ -78,7 +96,7 @@ class Cone:
         self.starts = self._starts(inside)
         in_cone = [r for r in end_rows.tolist() if inside[r]]
         self.ends = local[np.array(in_cone, dtype=np.intp)]
-        self.seed = lab.arrays["seed"][np.array(in_cone, dtype=np.intp)]
+        self.seed = _output_derivative(lab, np.array(in_cone, dtype=np.intp))
         self.depth = self._depth()
 
     # ------------------------------------------------------------------ the numbers
