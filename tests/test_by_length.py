@@ -54,11 +54,17 @@ def small_dags(draw, ties=False):
     outputs = list(dict.fromkeys(sinks[-2:] + extra))  # some sinks may reach no output: structural zeros
     net.set_outputs(outputs)
     x = {f"x{i}": (1.0 if ties else draw(st.floats(-1, 1))) for i in range(n_in)}
-    objective = draw(st.sampled_from(["E", "of"]))
-    if objective == "E":
-        t = {o: draw(st.floats(-1, 1)) for o in outputs}
-        return net, rojas.label(net, x, t)
-    return net, rojas.label(net, x, of=outputs[0])
+    objective = draw(st.sampled_from(["E", "of", "binary_cross_entropy", "softmax_cross_entropy"]))
+    if objective == "binary_cross_entropy" and all(net.fn(o) == "sigmoid" for o in outputs):
+        # fused with the sigmoid outputs: δ gets ∂E/∂s there
+        t = {o: draw(st.floats(0, 1)) for o in outputs}
+        return net, rojas.label(net, x, t, objective=objective)
+    if objective == "softmax_cross_entropy":
+        p = np.array([draw(st.floats(0.05, 1)) for _ in outputs])
+        return net, rojas.label(net, x, dict(zip(outputs, (p / p.sum()).tolist())), objective=objective)
+    if objective == "of":
+        return net, rojas.label(net, x, of=outputs[0])
+    return net, rojas.label(net, x, {o: draw(st.floats(-1, 1)) for o in outputs})
 
 
 def starts(lab, ref):
@@ -84,8 +90,10 @@ def brute_force(lab, ref):
     net, plan = lab.network, lab.plan
     G = net.graph
     ends = set(path_ends(lab))
-    seed = lab.arrays["seed"]
     fp = lambda n: lab.arrays["fprime"][plan.pos[n]]  # noqa: E731
+    # a path ends with ∂objective/∂o_k, the other outputs held fixed (for an output fused with its
+    # objective the labeling keeps ∂E/∂s, and the path has already multiplied its f'(s))
+    seed = lab.output_derivative
     found = []
     for prefix, v, length, value, before in starts(lab, ref):
         # (path, product so far, tie key so far): the key of the DP's documented order
@@ -94,7 +102,7 @@ def brute_force(lab, ref):
             path, p, key = stack.pop()
             k = path[-1]
             if k in ends:
-                final = p * seed[plan.pos[k]]
+                final = p * seed(k)
                 found.append((prefix + path, length + len(path) - 1, final, (-abs(final), plan.pos[k], key)))
             for m in G.successors(k):
                 q = (p * (lab.weight(k, m) * lab.product_partial(k, m))) * fp(m)
@@ -141,7 +149,7 @@ def test_the_gradient_the_lengths_add_up_to_is_the_derivative(case):
             continue
         w2 = w.copy()
         w2[i] += 1e-20j
-        step = rojas.evaluate(net, x, t, of=of, weights=w2).imag / 1e-20
+        step = rojas.evaluate(net, x, t, of=of, weights=w2, objective=None if of else lab.loss.name).imag / 1e-20
         assert close(by_length(lab, f"{u}->{v}").total, step, 1e-9)
 
 
