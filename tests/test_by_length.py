@@ -271,3 +271,19 @@ def test_a_source_that_reaches_no_output_has_no_paths():
     assert t.paths == 0 and t.total == 0.0 == t.gradient
     assert top_paths(lab, "x->z", k=3).paths == []
     assert np.isclose(by_length(lab, "x").total, lab.grad("x"))
+
+
+@pytest.mark.parametrize("objective", ["squared_error", "binary_cross_entropy", "softmax_cross_entropy",
+                                       "cross_entropy"])
+def test_every_objective_on_mazur_sums_to_the_gradient(objective):
+    # Mazur's outputs are sigmoid units: binary cross-entropy is fused with them (the labeling keeps
+    # ∂E/∂s there), and a path still ends with ∂E/∂o = (o − t)/(o(1 − o)) after multiplying f'(s).
+    net = rojas.load(rojas.example_path("mazur"))
+    x, t = rojas.load_data(rojas.example_path("mazur", "data"))
+    lab = rojas.label(net, x, t, objective=objective)
+    backward = {"w1": lab.grad("w1"), "w5": lab.grad("w5"), "b:h1": lab.grad("h1"), "i1": lab.input_grad["i1"]}
+    for ref, gradient in backward.items():
+        found = sum(p for _, _, p, _ in brute_force(lab, ref))
+        assert close(found, gradient)
+        assert close(by_length(lab, ref).total, gradient)
+        assert close(sum(p["product"] for p in top_paths(lab, ref, 10).paths), gradient)
