@@ -44,7 +44,7 @@ class GraphQuestions:
         return self._succ, self._pred
 
     def feeds(self, kind, ref):
-        """The units a param or an input feeds."""
+        """The units a param or an input feeds (a param: through tied edges and tied biases)."""
         if kind == "param":
             if self._ties is None:
                 self._ties = {}
@@ -52,6 +52,10 @@ class GraphQuestions:
                     p = self.net.edge_param(u, v)
                     if p is not None:
                         self._ties.setdefault(p, []).append(v)
+                for n in self.net.nodes:
+                    p = self.net.bias_param(n)
+                    if p is not None:
+                        self._ties.setdefault(p, []).append(n)
             return tuple(dict.fromkeys(self._ties.get(ref, [])))
         return tuple(self._adjacency()[0].get(ref, ()))
 

@@ -108,11 +108,18 @@ def tangent(lab, source):
     # The backward sweep's coefficients, read along the edges' own direction.
     scaled = plan.forward.scaled
     coef_scaled = (w[scaled.edges][:, None] if o.ndim == 2 else w[scaled.edges]) * partials
-    odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d, sdot_seed, odot_seed)
-    if lab.objective == "E":
-        outs = [pos[k] for k in lab.targets]
-        t = np.array([np.asarray(lab.targets[k], dtype=float) for k in lab.targets])
-        derivative = float(np.sum((o[outs] - t) * odot[outs]))
-    else:
-        derivative = float(np.sum(odot[pos[lab.objective]]))
-    return Tangents(source, derivative, pos, plan.nodes, odot)
+    # The sweep is linear in its seed: where a tangent leaves the float64 range on the way (1e200·1e200
+    # before a 1e-250), the seed is scaled down by a power of two, which is exact, and the result back up.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for shift in (0, -300, -600, -900):
+            odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d,
+                                np.ldexp(sdot_seed, shift), np.ldexp(odot_seed, shift))
+            if lab.objective == "E":
+                outs = [pos[k] for k in lab.targets]
+                t = np.array([np.asarray(lab.targets[k], dtype=float) for k in lab.targets])
+                derivative = float(np.sum((o[outs] - t) * odot[outs]))
+            else:
+                derivative = float(np.sum(odot[pos[lab.objective]]))
+            if np.isfinite(derivative) or np.all(np.isfinite(odot)):
+                break
+        return Tangents(source, float(np.ldexp(derivative, -shift)), pos, plan.nodes, np.ldexp(odot, -shift))
