@@ -47,7 +47,8 @@ class Directions:
                      "p": np.asarray(g["params"], dtype=float),
                      "x": {n: delta[plan.pos[n]] for n in net.inputs} if with_inputs else {}}
         theta = np.concatenate([np.abs(pert.w0[self.w_on]), np.abs(pert.b0[self.b_on]), np.abs(pert.p0)]
-                               + [np.abs(np.ravel(pert.x[n])) for n in self.grad["x"]])
+                               + [np.abs(np.ravel(np.broadcast_to(pert.x[n], np.shape(g_x))))
+                                  for n, g_x in self.grad["x"].items()])  # a plain number beside a batch too
         self.theta = theta
 
     def random(self, rng):
@@ -70,8 +71,8 @@ class Directions:
     def step(self, dw, db, dp, dx):
         """∛ε times the typical size of what `v` moves (|θ_i| weighted by v_i², at least 1)."""
         v2 = np.concatenate([dw[self.w_on] ** 2, db[self.b_on] ** 2, dp ** 2]
-                            + [np.ravel(np.square(dx[n])) if n in dx else np.zeros(np.size(self.pert.x[n]))
-                               for n in self.grad["x"]])
+                            + [np.ravel(np.square(dx[n])) if n in dx else np.zeros(np.size(g_x))
+                               for n, g_x in self.grad["x"].items()])
         h = CBRT_EPS * max(1.0, float(self.theta @ v2))
         return (1.0 + h) - 1.0
 

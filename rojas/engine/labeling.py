@@ -356,6 +356,11 @@ class Labeling(LabelingExport):
             If `ref` names nothing in the network.
         """
         plan = self.plan
+        try:
+            hash(ref)
+        except TypeError:  # a list or a dict names nothing (and cannot be looked up)
+            raise RojasError(f"{ref!r:.60} is no weight, bias, param or input of the network "
+                             "(give an edge name, 'u->v', (u, v), a param name or a node)") from None
         if isinstance(ref, tuple) and ref in plan.edge_index:
             return float(self._edge_grad[plan.edge_index[ref]])
         if ref in self.param_grad:

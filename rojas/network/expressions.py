@@ -186,7 +186,7 @@ def _check_number(node, where, text):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         _refuse(node, where, text, f"{_show(repr(value), 30)} is not a number")
     if isinstance(value, int) and value != 0 and math.log10(abs(value)) >= MAX_INT_DIGITS:
-        digits = len(str(abs(value)))
+        digits = math.floor(math.log10(abs(value))) + 1  # not len(str()): Python refuses str() over 4,300 digits
         _refuse(node, where, text, f"an integer of {digits} digits does not fit a float64 "
                                    f"(at most {MAX_INT_DIGITS} digits)")
     if isinstance(value, float) and not math.isfinite(value):

@@ -243,8 +243,9 @@ def matrix_backprop(net, inputs, targets=None, of=None):
             s_l = np.asarray(lay.W[l], dtype=float).T @ o[l - 1] + (bias if batch is None else bias[:, None])
             prim = lay.network.primitive(lay.fns[l])
             s.append(s_l)
-            o.append(np.asarray(prim.f(s_l), dtype=float))
-            fprime.append(np.asarray(prim.df(s_l), dtype=float))
+            value, slope = prim.value_and_derivative(s_l)  # shaped like s_l (a constant df broadcast)
+            o.append(np.asarray(value, dtype=float))
+            fprime.append(np.asarray(slope, dtype=float))
             for what, arr in (("net input s", s_l), ("value o", o[l]), ("derivative f'(s)", fprime[l])):
                 _refuse_nonfinite(arr, lay.nodes[l], f"{what} in layer {l}", "forward")
         if t_map:
