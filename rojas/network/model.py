@@ -348,5 +348,7 @@ class Network(Building, Numbers):
 
     def summary(self):
         """A short human-readable description."""
-        return (f"{self.name or 'network'}: {len(self)} nodes ({len(self.inputs)} inputs, "
+        from ..utils.escaping import terminal
+
+        return (f"{terminal(self.name or 'network')}: {len(self)} nodes ({len(self.inputs)} inputs, "
                 f"{len(self.outputs)} outputs), {self._src.n} edges")

@@ -18,7 +18,7 @@ user compiles.
 
 import unicodedata
 
-__all__ = ["terminal", "markdown", "latex", "latex_math"]
+__all__ = ["terminal", "terminal_lines", "markdown", "latex", "latex_math"]
 
 # Bidirectional controls reorder what follows them on screen: show them, never apply them.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -51,6 +51,24 @@ def terminal(text):
     if text.isprintable():  # the common case, checked in C
         return text
     return "".join(map(_visible, text))
+
+
+def terminal_lines(text):
+    """`text` as :func:`terminal` escapes it, but keeping its line breaks and tabs: a whole output's text.
+
+    What the command line passes everything it writes to standard output
+    through, so that no writer, present or future, sends a raw control
+    sequence (an ANSI colour, an OSC that sets the terminal's title) to the
+    terminal.  Names inside lines are escaped by :func:`terminal` (a newline
+    in an id cannot start a line).
+
+    >>> terminal_lines("a\tb\n\x1b]0;pwned\x07c\n")
+    'a\tb\n\\x1b]0;pwned\\x07c\n'
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" else _visible(ch) for ch in text)
 
 
 def markdown(text):
