@@ -56,17 +56,26 @@ class Directions:
         dw = np.where(self.w_on, rng.standard_normal(self.w_on.size), 0.0)
         db = np.where(self.b_on, rng.standard_normal(self.b_on.size), 0.0)
         dp = rng.standard_normal(self.grad["p"].size)
-        dx = {n: rng.standard_normal(np.shape(v)) if np.ndim(v) else float(rng.standard_normal())
-              for n, v in self.grad["x"].items()}
-        norm = np.sqrt(dw @ dw + db @ db + dp @ dp + sum(float(np.sum(np.square(v))) for v in dx.values()))
-        norm = norm or 1.0
-        return dw / norm, db / norm, dp / norm, {n: v / norm for n, v in dx.items()}
+        # One draw for every input (the same numbers as one draw per input, without a call per input).
+        sizes = [int(np.size(v)) for v in self.grad["x"].values()]
+        flat = rng.standard_normal(sum(sizes))
+        norm = np.sqrt(dw @ dw + db @ db + dp @ dp + flat @ flat) or 1.0
+        flat = flat / norm
+        ends = np.cumsum(sizes).tolist()
+        dx = {n: (flat[end - size:end] if np.ndim(v) else float(flat[end - 1]))
+              for (n, v), size, end in zip(self.grad["x"].items(), sizes, ends)}
+        return dw / norm, db / norm, dp / norm, dx
 
     def dot(self, dw, db, dp, dx):
         """⟨∇E, v⟩ from the backward sweep."""
         g = self.grad
-        return float(g["w"] @ dw + g["b"] @ db + g["p"] @ dp
-                     + sum(float(np.sum(g["x"][n] * v)) for n, v in dx.items()))
+        if dx and len(dx) == len(g["x"]):  # every input moves: one product of flat arrays
+            if getattr(self, "_gx", None) is None:
+                self._gx = np.concatenate([np.ravel(v) for v in g["x"].values()])
+            moved = self._gx @ np.concatenate([np.ravel(dx[n]) for n in g["x"]])
+        else:
+            moved = sum(float(np.sum(g["x"][n] * v)) for n, v in dx.items())
+        return float(g["w"] @ dw + g["b"] @ db + g["p"] @ dp + moved)
 
     def step(self, dw, db, dp, dx):
         """∛ε times the typical size of what `v` moves (|θ_i| weighted by v_i², at least 1)."""

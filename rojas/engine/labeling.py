@@ -45,7 +45,7 @@ def _weights(plan, w, key=None):
                                                       plan.backward.linear, plan.backward.scaled)]
 
 
-def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, params=None):
+def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, params=None, problem=None):
     """The objective's value from the forward sweep alone, optionally at other parameters.
 
     What numerical checks need: the parameters may be complex (a complex step
@@ -61,6 +61,10 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
         In :attr:`Network.nodes` order (tied biases take their param).
     params : array_like of shape (P,) or dict, optional
         Shared parameters, in the order of ``net.params`` or by name.
+    problem : rojas.engine.objective.Problem, optional
+        The inputs and targets already checked and laid out (``Problem(net,
+        inputs, targets, of)``, built once for many evaluations): `inputs`,
+        `targets` and `of` are then not read again.
 
     Returns
     -------
@@ -77,7 +81,7 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
     0.082167041
     """
     net = as_network(net)
-    problem = Problem(net, inputs, targets, of)
+    problem = Problem(net, inputs, targets, of) if problem is None else problem
     plan = problem.plan
     w0, b0, p0, _ = numbers_of(net, plan)
     w = np.array(w0 if weights is None else weights)
