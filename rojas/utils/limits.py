@@ -28,6 +28,7 @@ LIMITS = {
     "call_depth": (10_000, "file primitives calling each other, one inside the next"),
     "expression_depth": (200, "levels of the syntax tree of one expression"),
     "expression_length": (10_000, "characters in one expression"),
+    "label_length": (100, "characters of one name, id or title drawn in a figure (longer ones are shortened)"),
     "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
                          "per generation plus one per 4,000 edges, reading the inputs anew half a level-step "
                          "per input, about 20 µs each, so about 10 minutes"),
