@@ -18,7 +18,7 @@ import numpy as np
 
 from .derivatives import KINK_JUMP
 from .report import DirectionCheck, number_text
-from .numerical import CBRT_EPS, COMPLEX_STEP, agree, rel_error, tolerance_used
+from .numerical import CBRT_EPS, COMPLEX_STEP, agree, rel_error, smaller_steps, tolerance_used
 
 __all__ = ["Directions", "directional_checks", "localize"]
 
@@ -141,6 +141,17 @@ def _richardson(dirs, index, over, v, h, central, backward, tol, e_scale, failed
     return failed
 
 
+def _smaller(dirs, index, over, v, h, central, backward, tol, e_scale, failed):
+    """A failed central difference again with smaller steps (numerical.smaller_steps): the objective may
+    turn on a scale below the step (sin far from 0), which is no fault of the gradient."""
+    smaller = smaller_steps(lambda step: _central(dirs, v, step), h, central, backward, tol[0], tol[1] * e_scale)
+    if smaller is None:
+        return failed
+    again = _compare(index, "central", over, backward, smaller[0], tol, e_scale)
+    again.note = f"agrees with the step {smaller[1]:.2g} (the objective turns on a scale below the step {h:.2g})"
+    return again
+
+
 def _complex(dirs, v):
     dw, db, dp, _ = v
     return float(np.imag(dirs.pert.along(COMPLEX_STEP * 1j, dw, db, dp))) / COMPLEX_STEP
@@ -163,6 +174,8 @@ def one_direction(dirs, index, v, method, tolerances, e_scale, complex_ok, rough
         c = _compare(index, "central", over, backward, central, tolerances["central"], e_scale)
         if c.status == "FAIL":
             c = _richardson(dirs, index, over, v, h, central, backward, tolerances["central"], e_scale, c)
+        if c.status == "FAIL":
+            c = _smaller(dirs, index, over, v, h, central, backward, tolerances["central"], e_scale, c)
         if c.status == "FAIL" and rough:  # a non-analytic unit: look from both sides
             _, fwd, bwd = _central(dirs, v, h, sides=True)
             c = _kink(c, backward, fwd, bwd, tolerances["central"][1] * e_scale)
@@ -173,8 +186,12 @@ def one_direction(dirs, index, v, method, tolerances, e_scale, complex_ok, rough
                             tolerances["complex"], e_scale))
         if method == "complex" and dx:  # evaluate() takes real inputs: the inputs by central differences
             vx = (0 * dw, 0 * db, 0 * dp, dx)
-            out.append(_compare(index, "central", "inputs", dirs.dot(*vx), _central(dirs, vx, dirs.step(*vx)),
-                                tolerances["central"], e_scale))
+            h, backward = dirs.step(*vx), dirs.dot(*vx)
+            central = _central(dirs, vx, h)
+            c = _compare(index, "central", "inputs", backward, central, tolerances["central"], e_scale)
+            if c.status == "FAIL":
+                c = _smaller(dirs, index, "inputs", vx, h, central, backward, tolerances["central"], e_scale, c)
+            out.append(c)
     return out
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from .derivatives import KINK_JUMP
 from .report import GradientEntry, number_text
 from ..errors import RojasError
-from .numerical import CBRT_EPS, COMPLEX_STEP, agree, central_step, rel_error, tolerance_used
+from .numerical import CBRT_EPS, COMPLEX_STEP, agree, central_step, rel_error, smaller_steps, tolerance_used
 
 __all__ = ["GraphQuestions", "check_one"]
 
@@ -115,6 +115,14 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
             if agree(backward, again, *_tol(tolerances["central"], e_scale)):
                 central = again
                 notes.append(f"central differences agree with a step relative to |x| = {abs(x0):.3g}")
+        if np.isfinite(central) and np.isfinite(backward) and \
+                not agree(backward, central, *_tol(tolerances["central"], e_scale)):
+            smaller = smaller_steps(lambda step: _central(pert, kind, index, sample, step)[0], h, central,
+                                    backward, *_tol(tolerances["central"], e_scale))
+            if smaller is not None:
+                central = smaller[0]
+                notes.append(f"central differences agree with the step {smaller[1]:.2g} (the objective turns "
+                             f"on a scale below the step {h:.2g})")
         if not np.isfinite(central) and np.isfinite(backward):
             status, note = "unchecked", "the objective is not finite at x ± h (it overflows): not checked"
         elif not agree(backward, central, *_tol(tolerances["central"], e_scale)):

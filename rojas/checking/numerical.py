@@ -29,7 +29,7 @@ from ..engine.labeling import evaluate, label
 from ..engine.objective import Problem
 
 __all__ = ["EPS", "CBRT_EPS", "COMPLEX_STEP", "METHODS", "TOLERANCES", "rel_error", "agree", "tolerance_used",
-           "central_step", "Perturbation"]
+           "central_step", "smaller_steps", "Perturbation"]
 
 EPS = np.finfo(float).eps
 CBRT_EPS = EPS ** (1.0 / 3.0)
@@ -82,6 +82,30 @@ def central_step(value):
     """∛ε·max(1, |value|), rounded so that value ± h are exactly representable apart."""
     h = CBRT_EPS * max(1.0, abs(value))
     return (value + h) - value
+
+
+def smaller_steps(diff_at, h, first, backward, rtol, atol, levels=10):
+    """A central difference that failed at step `h`, tried at h/10, h/100, …: ``(value, step)`` or None.
+
+    A function that turns on a scale below the step (sin at s = 300,000 moved by
+    ∛ε·|s| ≈ 1.8) makes the step, not the derivative, the culprit.  A smaller
+    step is accepted when it agrees with `backward` and so does the next one
+    (converged, not a lucky crossing); the search stops when two steps agree
+    with each other, at the size of `backward`, but not with it (a real
+    disagreement), or after `levels` steps.
+    """
+    previous = first
+    for k in range(1, levels + 1):
+        step = h / 10.0 ** k
+        value = diff_at(step)
+        if not np.isfinite(value):
+            return None
+        if agree(backward, value, rtol, atol):
+            return (value, step) if agree(backward, diff_at(step / 10), rtol, atol) else None
+        if agree(previous, value, rtol, atol) and abs(value) >= 0.1 * abs(backward):
+            return None  # converged to another number of the same size (small ones may be a step's average)
+        previous = value
+    return None
 
 
 class Perturbation:
