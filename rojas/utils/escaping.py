@@ -54,7 +54,7 @@ def terminal(text):
 
 
 def terminal_lines(text):
-    """`text` as :func:`terminal` escapes it, but keeping its line breaks and tabs: a whole output's text.
+    r"""`text` as :func:`terminal` escapes it, but keeping its line breaks and tabs: a whole output's text.
 
     What the command line passes everything it writes to standard output
     through, so that no writer, present or future, sends a raw control
