@@ -8,13 +8,16 @@ For each, three computations of the same gradient must agree:
 * :func:`rojas.engine.textbook.label` (Rojas's sweeps node by node, the specification),
 * central differences of the objective, evaluated by the textbook forward sweep;
 
-and, for one weight, the tangent (forward-mode) sweep and the path sum.
+and, for one weight, the tangent (forward-mode) sweep and the path sum.  The two generators of
+issue 23 load networks whose file order is not NetworkX's adjacency order (a tied edge by itself) and
+tie biases on units that are not complex-safe (the complex-step check).
 """
 
 import math
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +31,7 @@ SMALL = st.floats(-1.2, 1.2, allow_nan=False).filter(lambda v: abs(v) > 1e-3)
 
 
 @st.composite
-def networks(draw):
+def networks(draw, fns=FNS):
     """A random DAG as an nx.DiGraph: inputs x0.., units u0.. in a topological order."""
     n_in, n_units = draw(st.integers(1, 3)), draw(st.integers(1, 7))
     G = nx.DiGraph(params={"p0": draw(SMALL), "p1": draw(SMALL)})
@@ -38,7 +41,7 @@ def networks(draw):
     for k in range(n_units):
         j = f"u{k}"
         product = len(order) >= 2 and draw(st.booleans()) and draw(st.booleans())  # about 1 in 4
-        data = {"fn": draw(st.sampled_from(FNS))}
+        data = {"fn": draw(st.sampled_from(fns))}
         if product:
             data["combine"] = "product"
         bias = draw(st.sampled_from(["none", "value", "value", "p0", "p1"]))
@@ -190,3 +193,54 @@ def test_the_strategy_reaches_every_feature():
 
     look()
     assert seen == {"product", "tied weight", "tied bias", "output feeding", "skip"}
+
+
+# ---------------------------------------------------------------------------- the generators of issue 23
+
+@st.composite
+def node_link_networks(draw):
+    """A random network loaded from node-link data whose edge order is drawn, not NetworkX's adjacency order
+    (tied edges included), with data: the file order a user's file has."""
+    G = draw(networks())
+    ids = list(G)
+    data = {"directed": True, "multigraph": False, "graph": dict(G.graph),
+            "nodes": [{"id": n, **G.nodes[n]} for n in draw(st.permutations(ids))],
+            "edges": [{"source": u, "target": v, **G.edges[u, v]} for u, v in draw(st.permutations(list(G.edges)))]}
+    net = rojas.network.from_dict(data)
+    x = {n: draw(st.floats(-1, 1)) for n in net.inputs}
+    return net, x, {n: draw(st.floats(-1, 1)) for n in net.outputs}
+
+
+@pytest.mark.slow
+@PROPERTY
+@given(node_link_networks())
+def test_a_tied_edge_by_itself_in_file_order(problem):
+    """The proof's central difference of one tied edge (an untied copy) = the backward sweep's ∂E/∂w."""
+    from rojas.proof.argument import finite_difference
+
+    net, x, t = problem
+    tied = [e for e in net.edges if net.edge_param(*e) is not None]
+    assume(tied)
+    lab = rojas.label(net, x, t)
+    for e in tied:
+        assert math.isclose(finite_difference(lab, e), lab.weight_grad[e], rel_tol=1e-5, abs_tol=1e-7), e
+
+
+@pytest.mark.slow
+@PROPERTY
+@given(networks(fns=("vabs", "tanh", "relu", "identity")), st.data())
+def test_complex_step_check_with_tied_biases_on_non_analytic_units(G, data):
+    """Tied biases on units whose primitive is not complex-safe (abs-based, relu): check --method complex
+    falls back to central differences for them and finds nothing wrong with a right gradient."""
+    G.graph["primitives"] = {"vabs": {"f": "abs(s) + s/2", "df": "s/abs(s) + 1/2"}}
+    assume(any(d.get("bias_param") and d["fn"] in ("vabs", "relu") for _, d in G.nodes(data=True)))
+    net = rojas.Network(G)
+    x = {n: data.draw(st.floats(-1, 1)) for n in net.inputs}
+    t = {n: data.draw(st.floats(-1, 1)) for n in net.outputs}
+    try:
+        lab = rojas.label(net, x, t)
+    except rojas.errors.NumericalError:  # s = 0 exactly at abs: df = s/|s| is not a number there
+        assume(False)
+    assume(all(np.all(np.abs(lab.s[n]) > 1e-3) for n in net.nodes if net.fn(n) in ("vabs", "relu")))  # no kink
+    report = rojas.check(net, x, t, method="complex", directions=2)
+    assert report.ok, report.failure_message()

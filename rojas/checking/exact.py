@@ -13,7 +13,7 @@ import numpy as np
 from .derivatives import KINK_JUMP
 from .report import GradientEntry, number_text
 from ..errors import RojasError
-from .numerical import CBRT_EPS, COMPLEX_STEP, agree, central_step, rel_error, tolerance_used
+from .numerical import CBRT_EPS, COMPLEX_STEP, agree, central_step, rel_error, smaller_steps, tolerance_used
 
 __all__ = ["GraphQuestions", "check_one"]
 
@@ -44,7 +44,7 @@ class GraphQuestions:
         return self._succ, self._pred
 
     def feeds(self, kind, ref):
-        """The units a param or an input feeds."""
+        """The units a param or an input feeds (a param: through tied edges and tied biases)."""
         if kind == "param":
             if self._ties is None:
                 self._ties = {}
@@ -52,6 +52,10 @@ class GraphQuestions:
                     p = self.net.edge_param(u, v)
                     if p is not None:
                         self._ties.setdefault(p, []).append(v)
+                for n in self.net.nodes:
+                    p = self.net.bias_param(n)
+                    if p is not None:
+                        self._ties.setdefault(p, []).append(n)
             return tuple(dict.fromkeys(self._ties.get(ref, [])))
         return tuple(self._adjacency()[0].get(ref, ()))
 
@@ -111,6 +115,14 @@ def check_one(net, lab, pert, item, method, tolerances, scale, helpers, fallback
             if agree(backward, again, *_tol(tolerances["central"], e_scale)):
                 central = again
                 notes.append(f"central differences agree with a step relative to |x| = {abs(x0):.3g}")
+        if np.isfinite(central) and np.isfinite(backward) and \
+                not agree(backward, central, *_tol(tolerances["central"], e_scale)):
+            smaller = smaller_steps(lambda step: _central(pert, kind, index, sample, step)[0], h, central,
+                                    backward, *_tol(tolerances["central"], e_scale))
+            if smaller is not None:
+                central = smaller[0]
+                notes.append(f"central differences agree with the step {smaller[1]:.2g} (the objective turns "
+                             f"on a scale below the step {h:.2g})")
         if not np.isfinite(central) and np.isfinite(backward):
             status, note = "unchecked", "the objective is not finite at x ± h (it overflows): not checked"
         elif not agree(backward, central, *_tol(tolerances["central"], e_scale)):

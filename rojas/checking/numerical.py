@@ -20,13 +20,16 @@ numbers near the largest float are compared after scaling.
 (True, True, 2.0)
 """
 
+import copy
+
 import numpy as np
 
 from ..network.data import prepare
 from ..engine.labeling import evaluate, label
+from ..engine.objective import Problem
 
 __all__ = ["EPS", "CBRT_EPS", "COMPLEX_STEP", "METHODS", "TOLERANCES", "rel_error", "agree", "tolerance_used",
-           "central_step", "Perturbation"]
+           "central_step", "smaller_steps", "Perturbation"]
 
 EPS = np.finfo(float).eps
 CBRT_EPS = EPS ** (1.0 / 3.0)
@@ -81,6 +84,30 @@ def central_step(value):
     return (value + h) - value
 
 
+def smaller_steps(diff_at, h, first, backward, rtol, atol, levels=10):
+    """A central difference that failed at step `h`, tried at h/10, h/100, …: ``(value, step)`` or None.
+
+    A function that turns on a scale below the step (sin at s = 300,000 moved by
+    ∛ε·|s| ≈ 1.8) makes the step, not the derivative, the culprit.  A smaller
+    step is accepted when it agrees with `backward` and so does the next one
+    (converged, not a lucky crossing); the search stops when two steps agree
+    with each other, at the size of `backward`, but not with it (a real
+    disagreement), or after `levels` steps.
+    """
+    previous = first
+    for k in range(1, levels + 1):
+        step = h / 10.0 ** k
+        value = diff_at(step)
+        if not np.isfinite(value):
+            return None
+        if agree(backward, value, rtol, atol):
+            return (value, step) if agree(backward, diff_at(step / 10), rtol, atol) else None
+        if agree(previous, value, rtol, atol) and abs(value) >= 0.1 * abs(backward):
+            return None  # converged to another number of the same size (small ones may be a step's average)
+        previous = value
+    return None
+
+
 class Perturbation:
     """The objective at perturbed parameters or inputs, through forward sweeps only.
 
@@ -97,7 +124,7 @@ class Perturbation:
         self.p_names = list(params["params"])
         self.p0 = np.array(list(params["params"].values()), dtype=float)
         self._scratch = None
-        self._e0 = {}
+        self._e0, self._problems = {}, {}
         self.sweeps = 0  # forward sweeps run, for the report
 
     def sample(self, b):
@@ -119,16 +146,34 @@ class Perturbation:
             p = _bumped(p, index, delta)
         return w, b, p
 
+    def problem(self, sample=None, moved=None):
+        """The inputs and targets of `sample` (None: all) laid out once, not again for every sweep.
+
+        Checking and laying out every input costs as much as a sweep of a wide
+        network; `moved` is ``(plan position, Δ)`` added to one laid-out input,
+        or an array added to all of them.
+        """
+        if sample not in self._problems:
+            self._problems[sample] = Problem(self.net, *self.sample(sample), self.of, self.objective)
+        problem = self._problems[sample]
+        if moved is None:
+            return problem
+        problem = copy.copy(problem)
+        if isinstance(moved, tuple):
+            problem.x = problem.x.astype(np.result_type(problem.x, moved[1]))
+            problem.x[moved[0]] += moved[1]
+        else:
+            problem.x = problem.x + moved
+        return problem
+
     def value(self, kind, index, delta, sample=None):
         """The objective with one parameter (or one input of one sample) moved by `delta`."""
         self.sweeps += 1
         if kind == "input":
-            x, t = self.sample(sample)
-            x = dict(x)
-            x[index] = x[index] + delta
-            return evaluate(self.net, x, t, self.of, objective=self.objective)
+            moved = self.problem(sample, (self.problem(sample).plan.pos[index], delta))
+            return evaluate(self.net, None, problem=moved)
         w, b, p = self.arrays(kind, index, delta)
-        return evaluate(self.net, self.x, self.t, self.of, objective=self.objective, weights=w, biases=b, params=p)
+        return evaluate(self.net, None, weights=w, biases=b, params=p, problem=self.problem())
 
     def along(self, step, dw=None, db=None, dp=None, dx=None):
         """The objective at θ + step·(dw, db, dp) and inputs x + step·dx (a direction; None: 0).
@@ -140,14 +185,18 @@ class Perturbation:
         w = self.w0 if dw is None else self.w0 + step * dw
         b = self.b0 if db is None else self.b0 + step * db
         p = self.p0 if dp is None else self.p0 + step * dp
-        x = self.x if dx is None else {n: v + step * dx[n] if n in dx else v for n, v in self.x.items()}
-        return evaluate(self.net, x, self.t, self.of, objective=self.objective, weights=w, biases=b, params=p)
+        problem = self.problem()
+        if dx:
+            move = np.zeros(problem.x.shape)
+            for n, v in dx.items():
+                move[problem.plan.pos[n]] = v
+            problem = self.problem(None, step * move)
+        return evaluate(self.net, None, weights=w, biases=b, params=p, problem=problem)
 
     def base(self, sample=None):
         if sample not in self._e0:
-            x, t = self.sample(sample)
             self.sweeps += 1
-            self._e0[sample] = evaluate(self.net, x, t, self.of, objective=self.objective)
+            self._e0[sample] = evaluate(self.net, None, problem=self.problem(sample))
         return self._e0[sample]
 
     def labels_at(self, kind, index, delta, sample=None):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .numerical import COMPLEX_STEP, rel_error
+from ..utils.escaping import terminal
+from ..utils.formatting import table
 
 __all__ = ["CheckReport", "GradientEntry", "DirectionCheck", "number_text", "name_list", "text_table",
            "json_safe"]
@@ -38,20 +40,12 @@ def json_safe(value):
     return value
 
 
-def text_table(header, rows):
-    """Left-aligned columns under a header and a rule."""
-    rows = [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells):
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+text_table = table  # left-aligned columns under a header and a rule, every cell escaped for the terminal
 
 
 def name_list(items, limit=12):
-    """At most `limit` names, then how many more."""
-    items = [str(i) for i in items]
+    """At most `limit` names (escaped for the terminal), then how many more."""
+    items = [terminal(i) for i in items]
     if len(items) > limit:
         return ", ".join(items[:limit]) + f", … ({len(items) - limit} more)"
     return ", ".join(items)
@@ -258,11 +252,11 @@ class CheckReport:
             extra += f" ({unchecked} not checkable: the objective overflows within the step)" if unchecked else ""
             zeros = sum(e.status == "zero" for e in self.entries)
             if zeros:
-                return (f"OK: {self._scope()}: {len(self.entries) - zeros} agree with {self._method_words()}{extra}"
-                        f"{dirs}; {zeros} are 0 by construction (no path to an output); every primitive's claimed "
-                        "derivative agrees with its f.")
-            return (f"OK: {self._scope()} agree with {self._method_words()}{extra}{dirs}; "
-                    f"every primitive's claimed derivative agrees with its f.")
+                return terminal(f"OK: {self._scope()}: {len(self.entries) - zeros} agree with "
+                                f"{self._method_words()}{extra}{dirs}; {zeros} are 0 by construction (no path to "
+                                "an output); every primitive's claimed derivative agrees with its f.")
+            return terminal(f"OK: {self._scope()} agree with {self._method_words()}{extra}{dirs}; "
+                            f"every primitive's claimed derivative agrees with its f.")
         parts = [f"{len(self.failures)} of {len(self.entries)} gradients disagree"]
         if self.failed_primitives:
             parts.append(f"{len(self.failed_primitives)} primitive(s) claim a wrong derivative")
@@ -278,7 +272,7 @@ class CheckReport:
         unexplained = [e.name for e in self.failures if not e.blame]
         if unexplained:
             lines.append(f"  gradients that disagree with no primitive to blame: {name_list(unexplained)}")
-        return "\n".join(lines)
+        return "\n".join(map(terminal, lines))  # each a line: a newline in a name cannot start another
 
     def _method_words(self):
         return {"central": "central differences", "complex": "the complex step",
@@ -303,11 +297,12 @@ class CheckReport:
         if where is not None:
             share_text = f"{share:.2g}× its tolerance" if share >= 1 else f"{share:.2g} of its tolerance"
             out.append(f"nearest to failing: {where}, its difference {share_text} (relative error {rel:.1e})")
-        return out
+        return [terminal(line) for line in out]
 
     def __str__(self):
         obj = self.formula or f"o[{self.objective}]"
-        out = [f"gradient check of {self.network or 'network'}: objective {obj} = {number_text(self.value)}",
+        out = [f"gradient check of {terminal(self.network or 'network')}: objective {terminal(obj)} = "
+               f"{number_text(self.value)}",
                f"method: {self._method_words()}"]
         for m, (rtol, atol) in self.tolerances.items():
             step = ("h = ∛ε·max(1,|x|)" if m == "central" else f"h = {COMPLEX_STEP:g}")
@@ -336,7 +331,7 @@ class CheckReport:
         notes = list(self.notes) + [f"{e.name}: {e.note}" for e in self.entries if e.note]
         notes += [f"direction {d.index + 1}: {d.note}" for d in self.directions if d.note]
         if notes:
-            out += ["", "Notes:"] + [f"  - {n}" for n in notes]
+            out += ["", "Notes:"] + [f"  - {terminal(n)}" for n in notes]
         out += ["", self.summary()]
         return "\n".join(out)
 
@@ -344,7 +339,7 @@ class CheckReport:
         """What disagrees, for an assertion: the summary and the failing entries."""
         lines = [self.summary()]
         for e in self.failures[:limit]:
-            lines.append(f"  {e.name}: backward {number_text(e.backward)} vs numerical "
+            lines.append(f"  {terminal(e.name)}: backward {number_text(e.backward)} vs numerical "
                          f"{number_text(e.numerical)} (rel err {e.rel_error:.2e})" + (f" [{e.note}]" if e.note else ""))
         if len(self.failures) > limit:
             lines.append(f"  … and {len(self.failures) - limit} more")

@@ -12,7 +12,7 @@ import sys
 import warnings
 
 from ..errors import RojasError
-from ..utils.escaping import terminal
+from ..utils.escaping import terminal, terminal_lines
 
 __all__ = ["main", "build_parser"]
 
@@ -87,15 +87,30 @@ def _fail(message):
     return 2
 
 
+class _EscapingStdout:
+    """Standard output through :func:`~rojas.utils.escaping.terminal_lines`: one escaping for every writer."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(terminal_lines(text))
+
+    def __getattr__(self, name):  # flush, buffer, encoding, isatty, ...
+        return getattr(self._stream, name)
+
+
 def _run(args):
     from ..utils.progress import set_default
     from .common import resolve_bundled
 
     quiet = getattr(args, "quiet", False)  # a Namespace built by hand may not have it
     previous = set_default(False) if quiet else None
+    stdout, sys.stdout = sys.stdout, _EscapingStdout(sys.stdout)
     try:
         return resolve_bundled(args).run(args)
     finally:
+        sys.stdout = stdout
         if quiet:
             set_default(previous)  # main() may be called again in this process (tests, notebooks)
 

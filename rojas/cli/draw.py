@@ -2,7 +2,7 @@
 
 import os
 
-from ..errors import RojasError
+from ..errors import RojasError, RojasWarning
 from .common import add_data_options, network_and_data, note_unreachable
 
 __all__ = ["add_commands", "cmd_animate", "cmd_draw"]
@@ -49,6 +49,7 @@ def cmd_draw(args):
 
     with warnings.catch_warnings():  # what was left out is said once, below, not as a Python warning
         warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("always", RojasWarning)  # but text drawn shortened is said, as a warning line
         drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
                                paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
     w, h = drawing.figure.get_size_inches()

@@ -9,9 +9,11 @@ __all__ = ["add_commands", "cmd_explore"]
 def cmd_explore(args):
     from ..explorer import explore
     from ..explorer.data import check_size
+    from ..utils.files import check_outputs
 
     if not args.output.lower().endswith((".html", ".htm")):
         raise RojasError(f"-o {args.output}: the explorer is an HTML page; give a FILE.html")
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
     if args.focus is not None or ((args.data or args.input) and _over(args)):
         return _explore_focus(args)
     if args.data or args.input:

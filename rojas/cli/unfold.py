@@ -48,30 +48,35 @@ def cmd_unfold(args):
         raise RojasError(f"--max-size must be a positive integer, got {args.max_size}")
     reads = {"NET": args.network, "--data": args.data}
     data_out = data_out_path(args.out, args.data_out, reads) if args.data else None
+    if data_out == "-" and args.out in (None, "-"):
+        raise RojasError("--data-out - and the network (-o -, or no -o) would both go to standard output; "
+                         "write one of them to a file")
     check_outputs(reads=list(reads.items()), writes=[("-o", args.out), ("--data-out", data_out)])
     rnet = load_recurrent(args.network)
     seq = load_sequence(args.data) if args.data else None
     net = unfold(rnet, steps=args.steps, data=seq, max_size=args.max_size)
     if args.objective is not None:
         net.set_objective(args.objective)  # saved with the unfolded network
+    # With a JSON document on standard output ("-"), everything said about it goes to stderr.
+    status = sys.stderr if "-" in (args.out, data_out) else sys.stdout
     if args.out is None:
         print(json.dumps(net.to_dict(), indent=1, allow_nan=False))
     else:
-        net.save(args.out)  # "-": standard output, so what is said about it goes to stderr
-        status = sys.stderr if args.out == "-" else sys.stdout
+        net.save(args.out)
         print(f"{net.summary()}; {len(net.params)} tied params", file=status)
         if args.out != "-":
-            print(f"wrote {args.out}")
+            print(f"wrote {args.out}", file=status)
     if seq is None:
         return 0
     inputs, targets = unfold_data(net, seq)
     write_json_atomic(data_out, {"inputs": _jsonable(inputs),
                                  **({} if targets is None else {"targets": _jsonable(targets)})})
     if args.out is not None:
-        status = sys.stderr if args.out == "-" else sys.stdout  # with -o -, stdout is the network only
-        print(f"wrote {data_out}", file=status)
+        if data_out != "-":
+            print(f"wrote {data_out}", file=status)
         if targets is not None:
-            command = f"rojas grad {args.out} --data {data_out}" if args.out != "-" else "Labeling it"
+            command = (f"rojas grad {args.out} --data {data_out}" if "-" not in (args.out, data_out)
+                       else "Labeling it")  # grad cannot read a file from standard output
             print(f"\n{command} labels every copy; summed over the copies:", file=status)
             print(fold_grad(label(net, inputs, targets)).table(), file=status)
     return 0

@@ -27,7 +27,11 @@ __all__ = [
 ]
 
 import math
+import warnings
 from dataclasses import dataclass
+
+from ..errors import RojasWarning
+from ..utils.limits import limit
 
 COLORS = {
     "ink": "#222222",
@@ -119,10 +123,20 @@ def literal(text):
 
     Examples
     --------
+    Text longer than the ``label_length`` limit (``ROJAS_MAX_LABEL_LENGTH``) is drawn as its
+    beginning and an ellipsis, with a warning saying so: laying out megabytes of text
+    takes Matplotlib minutes and gigabytes.
+
     >>> literal(5), literal("$x$"), literal(None)
     ('5', '$x$', '')
     """
-    return "" if text is None else str(text)
+    text = "" if text is None else str(text)
+    most = limit("label_length")
+    if len(text) > most:
+        warnings.warn(f"a name or title of {len(text):,} characters is drawn as its first {most - 1} and '…' "
+                      f"(raise it with ROJAS_MAX_LABEL_LENGTH=N)", RojasWarning, stacklevel=2)
+        text = text[:most - 1] + "…"
+    return text
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ def _weights(plan, w, key=None):
                                                       plan.backward.linear, plan.backward.scaled)]
 
 
-def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None, biases=None, params=None):
+def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None, biases=None, params=None,
+             problem=None):
     """The objective's value from the forward sweep alone, optionally at other parameters.
 
     What numerical checks need: the parameters may be complex (a complex step
@@ -52,6 +53,10 @@ def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None
         In :attr:`Network.nodes` order (tied biases take their param).
     params : array_like of shape (P,) or dict, optional
         Shared parameters, in the order of ``net.params`` or by name.
+    problem : rojas.engine.objective.Problem, optional
+        The inputs and targets already checked and laid out (``Problem(net,
+        inputs, targets, of)``, built once for many evaluations): `inputs`,
+        `targets` and `of` are then not read again.
 
     Returns
     -------
@@ -68,7 +73,7 @@ def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None
     0.082167041
     """
     net = as_network(net)
-    problem = Problem(net, inputs, targets, of, objective)
+    problem = Problem(net, inputs, targets, of, objective) if problem is None else problem
     plan = problem.plan
     w0, b0, p0, _ = numbers_of(net, plan)
     w = np.array(w0 if weights is None else weights)
@@ -367,6 +372,11 @@ class Labeling(LabelingExport, ObjectiveLabels):
             If `ref` names nothing in the network.
         """
         plan = self.plan
+        try:
+            hash(ref)
+        except TypeError:  # a list or a dict names nothing (and cannot be looked up)
+            raise RojasError(f"{ref!r:.60} is no weight, bias, param or input of the network "
+                             "(give an edge name, 'u->v', (u, v), a param name or a node)") from None
         if isinstance(ref, tuple) and ref in plan.edge_index:
             return float(self._edge_grad[plan.edge_index[ref]])
         if ref in self.param_grad:

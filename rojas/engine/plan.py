@@ -28,6 +28,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..network.checks import edge_reference
 from ..network.combine import Segments, get_combine
 from ..network.primitives import get_primitive
 
@@ -274,8 +275,9 @@ class Plan:
                 return self._edge_by_name[ref]
         except TypeError:  # an unhashable ref names nothing
             return None
-        if isinstance(ref, str) and "->" in ref:
-            a, b = (part.strip() for part in ref.split("->", 1))
+        ends = edge_reference(ref)  # the one reading of "u->v" (rojas.network.checks)
+        if ends is not None:
+            a, b = ends
             ids = {str(n): n for n in self.nodes}
             if a in ids and b in ids:
                 return self.edge_index.get((ids[a], ids[b]))

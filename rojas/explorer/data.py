@@ -14,8 +14,9 @@ import networkx as nx
 import numpy as np
 
 from ..errors import RojasError
-from ..network.combine import get_combine, unit_symbol
+from ..network.combine import carried_product, get_combine, unit_symbol
 from ..proof.paths import path_counts
+from ..utils.formatting import count_text
 from .geometry import geometry
 from .steps import g9, sweep_steps
 
@@ -113,14 +114,16 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     for (u, v), grad in lab.weight_grad.items():
         i, j = index[u], index[v]
         partial = _samples(lab.product_partial(u, v))
-        gk = nodes[i]["oS"][k] * partial[min(k, len(partial) - 1)] * nodes[j]["deltaS"][k]
+        # o_i·∂s/∂t·δ_j carried as mantissa and exponent, as the engine does: finite whenever the true
+        # product is, though o_i·∂s/∂t alone may overflow (a tiny weight into a product unit)
+        gk = float(carried_product(nodes[i]["oS"][k], partial[min(k, len(partial) - 1)], nodes[j]["deltaS"][k]))
         e = {"u": i, "v": j, "name": net.edge_name(u, v), "param": net.edge_param(u, v), "w": net.weight(u, v),
              "partialS": partial, "partial": partial[min(k, len(partial) - 1)], "grad": grad,
              "gk": grad if batch is None else gk, "label": _edge_label(net, u, v),
              "short": net.edge_name(u, v) or net.edge_param(u, v) or "w"}
         into[j].append(len(edges))
         out[i].append(len(edges))
-        sigma_terms[i].append((len(edges), e["w"] * e["partial"] * nodes[j]["delta"]))
+        sigma_terms[i].append((len(edges), float(carried_product(e["w"], e["partial"], nodes[j]["delta"]))))
         edges.append(e)
     order = [index[n] for gen in nx.topological_generations(_structure(net)) for n in gen]
     errors, E = [], None
@@ -173,7 +176,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     ends = list(lab.ends)
     counts = path_counts(net, ends)
     for n in ids:
-        nodes[index[n]]["count"] = str(counts[n])
+        nodes[index[n]]["count"] = count_text(counts[n])
     _place(net, nodes, edges, ids, index)
     tied = {}  # {param: its edges}, in one pass
     for e, x in enumerate(edges):
@@ -184,7 +187,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
         for i in units:
             nodes[i]["biasParam"] = str(p)
     params = [{"name": str(p), "value": value, "grad": lab.param_grad[p], "edges": tied.get(p, []),
-               "units": biases.get(p, []), "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
+               "units": biases.get(p, []), "count": count_text(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
               for p, value in net.params.items()]
     name = title if title is not None else (net.name or "network")
     if has_targets:
@@ -202,6 +205,9 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
 
 def check_size(net, max_nodes):
     """Refuse a network over the explorer's limit (nodes + edges/10), saying how to raise it."""
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, float, np.integer, np.floating)) \
+            or not max_nodes > 0:
+        raise RojasError(f"max_nodes must be a positive number, got {max_nodes!r:.40}")
     size = len(net) + len(net.edges) / 10
     if size > max_nodes:
         raise RojasError(f"{len(net)} nodes and {len(net.edges)} edges are over the explorer's limit of "
@@ -221,7 +227,7 @@ def network_data(net, title=None):
     nodes = [{"id": str(n), "kind": "input" if net.fn(n) == "input" else "unit", "fn": net.fn(n),
               "sym": _symbol(net.fn(n), net.combine(n)), "product": not get_combine(net.combine(n)).linear,
               "output": n in outputs, "bias": net.bias(n), "hasBias": net.fn(n) != "input" and net.bias(n) != 0,
-              "count": str(counts[n])} for n in ids]
+              "count": count_text(counts[n])} for n in ids]
     edges = [{"u": index[u], "v": index[v], "name": net.edge_name(u, v), "param": net.edge_param(u, v),
               "w": net.weight(u, v), "label": _edge_label(net, u, v),
               "short": net.edge_name(u, v) or net.edge_param(u, v) or "w"} for u, v in net.edges]
@@ -232,7 +238,7 @@ def network_data(net, title=None):
             tied.setdefault(x["param"], []).append(e)
     biases = _bias_ties(net, index)
     params = [{"name": str(p), "value": value, "edges": tied.get(p, []), "units": biases.get(p, []),
-               "count": str(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
+               "count": count_text(sum(counts[ids[edges[e]["v"]]] for e in tied.get(p, [])))}
               for p, value in net.params.items()]
     n_in, n_out = len(net.inputs), len(net.outputs)
     text = ("The network without data: its structure, weights and biases. Give the inputs (and targets) "

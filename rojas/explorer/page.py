@@ -12,6 +12,7 @@ or inject markup; the script builds the DOM with ``textContent`` and
 
 import html
 import json
+import numbers
 import re
 from importlib.resources import files
 
@@ -103,6 +104,8 @@ def repr_html(lab, height=780):
     """
     from ..errors import RojasError
 
+    if isinstance(height, bool) or not isinstance(height, numbers.Real) or not 0 < height < 1e6:
+        raise RojasError(f"height must be a number of pixels (0 < height < 1e6), got {height!r:.40}")
     try:
         page = render_page(lab)
     except RojasError:

@@ -208,7 +208,7 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     n = 1 if batch is None else batch
     work = net if in_place else net.copy()
     steps = epochs * (n if mode == "online" else 1)
-    check_work("rojas train", 2 * steps, plan_of(work))  # a labeling per step, before the first
+    check_work("rojas train", 2 * steps, plan_of(work), prepares=steps)  # a labeling per step, before the first
     w_on, b_on, p_on = _freeze_masks(work, freeze)
     if explain:
         rows = steps * (int(w_on.sum()) + int((np.asarray([work.fn(k) != "input" for k in work.nodes])).sum())

@@ -17,7 +17,8 @@ from .primitives import get_primitive
 __all__ = ["GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
            "RESERVED_NAMES", "MAX_NESTING", "finite_number", "edge_label", "check_id", "check_text",
            "check_node", "check_edge", "check_param_name", "check_extra", "unknown_fields",
-           "warn_unknown_fields", "check_objective"]
+           "warn_unknown_fields", "check_objective", "EDGE_ARROW", "REFERENCE_PREFIXES", "edge_reference",
+           "check_reference"]
 
 # The fields rojas reads or writes.  Any other field is kept and saved, and a
 # load warns about it once, unless it is a documented passthrough.
@@ -30,6 +31,11 @@ PASSTHROUGH_PREFIX = "x-"
 # The claim grammar (rojas.proof.claims) reads these as the objective, so a node, an
 # edge or a param of that name could never be addressed in a claim.
 RESERVED_NAMES = ("E", "L", "C")
+
+# The reference syntax of the command line and the API (rojas.proof.paths.resolve_source, Labeling.grad,
+# Network.find_edge): "u->v" names an edge, "b:NODE", "s:NODE", "o:NODE" a unit's bias, net input, value.
+EDGE_ARROW = "->"
+REFERENCE_PREFIXES = {"b:": "the bias", "s:": "the net input", "o:": "the value"}
 
 # How deeply an extra field may nest lists and objects (saving and copying
 # recurse over them).
@@ -138,6 +144,46 @@ def check_objective(name, what="graph field 'objective'"):
     if not entry.targets:
         raise NetworkError(f"{what}: {name!r} takes no targets; a network file names the objective "
                            "its targets are compared by")
+
+
+def edge_reference(text):
+    """``(u, v)`` as text when `text` has the form ``"u->v"`` (split at the first arrow, blanks stripped), else None.
+
+    The one reading of an edge reference: the lookups and :func:`check_reference` both use it.
+
+    >>> edge_reference("h -> y"), edge_reference("w1")
+    (('h', 'y'), None)
+    """
+    if not isinstance(text, str) or EDGE_ARROW not in text:
+        return None
+    u, v = text.split(EDGE_ARROW, 1)
+    return u.strip(), v.strip()
+
+
+def check_reference(text, what, text_ids):
+    """Refuse an id or name that the reference syntax could read as something else.
+
+    A node id may not contain ``->`` (it could not be named inside ``"u->v"``);
+    an edge or param name may not read as an edge between two of the network's
+    nodes; no id or name may read as ``b:NODE``, ``s:NODE`` or ``o:NODE`` of an
+    existing node.  `text_ids` holds the network's ids as text.
+
+    >>> check_reference("b:h", "param", {"h", "y"})
+    Traceback (most recent call last):
+    ...
+    rojas.errors.NetworkError: param 'b:h' reads as the bias of node 'h' in the reference syntax ('u->v', 'b:NODE', 's:NODE', 'o:NODE'); rename it
+    """
+    if not isinstance(text, str):
+        return
+    reading = None
+    ends = edge_reference(text)
+    if ends is not None and (what == "node id" or (ends[0] in text_ids and ends[1] in text_ids)):
+        reading = ("an edge 'u->v' (it contains '->')" if what == "node id" else f"the edge {ends[0]!r}->{ends[1]!r}")
+    elif text[:2] in REFERENCE_PREFIXES and text[2:] in text_ids:
+        reading = f"{REFERENCE_PREFIXES[text[:2]]} of node {text[2:]!r}"
+    if reading:
+        raise NetworkError(f"{what} {text!r} reads as {reading} in the reference syntax "
+                           "('u->v', 'b:NODE', 's:NODE', 'o:NODE'); rename it")
 
 
 def check_node(node, data, params, primitives):

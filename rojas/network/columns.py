@@ -19,9 +19,9 @@ from ..errors import NetworkError
 from .expressions import file_primitives
 from .primitives import get_primitive
 from .combine import combine_names
-from .checks import (NODE_FIELDS, RESERVED_NAMES, check_edge, check_extra,
-                     check_id, check_node, check_objective, check_param_name, check_text, edge_label,
-                     finite_number)
+from .checks import (EDGE_ARROW, NODE_FIELDS, REFERENCE_PREFIXES, RESERVED_NAMES, check_edge, check_extra,
+                     check_id, check_node, check_objective, check_param_name, check_reference, check_text,
+                     edge_label, finite_number)
 from .topology import check_acyclic
 
 __all__ = ["Columns", "paused_gc", "parse_graph_attrs", "parse_nodes", "parse_edges", "check_structure", "check_outputs",
@@ -327,8 +327,17 @@ def check_structure(ids, index, is_input, src, dst, names, pnames, outputs):
     for p in pnames:
         if p in text_ids:
             raise NetworkError(f"param {p!r} is also a node id; rename one (claims and paths name both)")
+    _check_references(ids, text_ids, names, pnames)
     check_outputs(outputs, index, is_input)
     return check_acyclic(ids, src, dst)
+
+
+def _check_references(ids, text_ids, names, pnames):
+    """Every id, edge name and param readable one way only by the reference syntax (checks.check_reference)."""
+    suspicious = lambda text: isinstance(text, str) and (EDGE_ARROW in text or text[:2] in REFERENCE_PREFIXES)
+    for what, items in (("node id", ids), ("edge name", names), ("param", pnames)):
+        for text in filter(suspicious, items):
+            check_reference(text, what, text_ids)
 
 
 def check_outputs(outputs, index, is_input):

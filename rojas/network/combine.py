@@ -364,7 +364,8 @@ def carried_product(*factors):
     mantissa, exponent = _split(np.asarray(factors[0]))
     for factor in factors[1:]:
         m, e = _split(np.asarray(factor))
-        mantissa, exponent = mantissa * m, exponent + e
+        mantissa, again = _split(mantissa * m)  # renormalized: a thousand mantissas of ½ do not underflow
+        exponent = exponent + e + again
     return _ldexp(mantissa, exponent)
 
 

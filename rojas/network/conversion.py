@@ -52,6 +52,9 @@ def columns_of_dict(data, source="network", *, warn=True, step=None):
     if data.get("multigraph", False):
         raise NetworkError(f"{source}: the network is a multigraph (need \"multigraph\": false)")
     key = "edges" if "edges" in data else "links" if "links" in data else None
+    if "edges" in data and "links" in data and data["links"] != data["edges"]:
+        raise NetworkError(f"{source}: both 'edges' and 'links' are given and they differ (node-link data "
+                           "names its edge list one way or the other); keep one")
     if "nodes" not in data or key is None:
         missing = "nodes" if "nodes" not in data else "edges"
         raise NetworkError(f"{source}: missing field {missing!r}")

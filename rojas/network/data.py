@@ -60,6 +60,9 @@ def load_data(path):
     return data["inputs"], data.get("targets")
 
 
+_FLOATS = (float, np.float64)  # a sample picked out of a batch is an np.float64
+
+
 def as_values(value, what):
     """A finite float or a 1-D float array from a number, list or array.
 
@@ -76,7 +79,7 @@ def as_values(value, what):
     Traceback (most recent call last):
     rojas.errors.DataError: input 'x' must be finite, got nan
     """
-    if type(value) is float and value - value == 0.0:  # a finite float: the common case, cheaply
+    if type(value) in _FLOATS and value - value == 0.0:  # a finite float: the common case, cheaply
         return value
     if isinstance(value, bool) or isinstance(value, (str, bytes, dict)) or value is None:
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")

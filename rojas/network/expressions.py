@@ -16,15 +16,15 @@ runs, the loader checks each expression's length, depth and literals, the
 size each primitive expands to (each call counting its callee's size) and how
 deeply the primitives call each other (see :mod:`rojas.utils.limits`).
 
-One interpreter serves every kind of number through a :class:`Backend`:
-:data:`NUMPY` for real and complex arrays (the sweeps and the complex-step
-check), :func:`sympy_backend` for the symbolic proof.  Both read the one
-function table :func:`rojas.network.primitives.function_table`.
+One interpreter serves every kind of number through a :class:`Backend`: :data:`NUMPY` for real and complex
+arrays (the sweeps and the complex-step check), :func:`sympy_backend` for the symbolic proof.  Both read
+the one function table :func:`rojas.network.primitives.function_table`.
 """
 
 import ast
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -141,10 +141,13 @@ def parse_expression(text, where):
         raise NetworkError(f"{where} must be a string, got {type(text).__name__}")
     if len(text) > limit("expression_length"):
         raise NetworkError(too_large(where, f"has {len(text)} characters", "expression_length"))
+    signs = max((sum(c in "+-" for c in r) for r in re.findall(r"[-+][-+\s()]*", text)), default=0)  # all unary
+    if signs > limit("expression_depth"):
+        raise NetworkError(too_large(where, f"is nested at least {signs} levels deep", "expression_depth"))
     try:
         tree = ast.parse(text.lstrip(), mode="eval").body
     except (RecursionError, MemoryError):
-        raise NetworkError(f"{where} is nested too deeply") from None
+        raise NetworkError(too_large(where, "is nested too deeply to parse", "expression_depth")) from None
     except SyntaxError as exc:
         column = (exc.offset or 1) + len(text) - len(text.lstrip())
         msg = exc.msg.split(";")[0].split(" - ")[0]  # Python's long hints make the line unreadable
@@ -186,7 +189,7 @@ def _check_number(node, where, text):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         _refuse(node, where, text, f"{_show(repr(value), 30)} is not a number")
     if isinstance(value, int) and value != 0 and math.log10(abs(value)) >= MAX_INT_DIGITS:
-        digits = len(str(abs(value)))
+        digits = math.floor(math.log10(abs(value))) + 1  # not len(str()): Python refuses str() over 4,300 digits
         _refuse(node, where, text, f"an integer of {digits} digits does not fit a float64 "
                                    f"(at most {MAX_INT_DIGITS} digits)")
     if isinstance(value, float) and not math.isfinite(value):

@@ -16,6 +16,7 @@ from ..errors import NetworkError
 from .primitives import get_primitive
 from .building import Building
 from .numbers import Numbers
+from .checks import edge_reference
 from .columns import check_structure
 from .graphview import build_graph, ordered_dicts, sync_numbers
 
@@ -284,8 +285,9 @@ class Network(Building, Numbers):
             return self._edges[i]
         except ValueError:
             pass
-        if isinstance(ref, str) and "->" in ref:
-            a, b = (part.strip() for part in ref.split("->", 1))
+        ends = edge_reference(ref)
+        if ends is not None:
+            a, b = ends
             ids = {str(n): n for n in self._ids}
             if a in ids and b in ids and (ids[a], ids[b]) in self._edge_positions():
                 return ids[a], ids[b]
@@ -395,5 +397,7 @@ class Network(Building, Numbers):
 
     def summary(self):
         """A short human-readable description."""
-        return (f"{self.name or 'network'}: {len(self)} nodes ({len(self.inputs)} inputs, "
+        from ..utils.escaping import terminal
+
+        return (f"{terminal(self.name or 'network')}: {len(self)} nodes ({len(self.inputs)} inputs, "
                 f"{len(self.outputs)} outputs), {self._src.n} edges")

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import NetworkError
+from ..errors import NetworkError, RojasError
 
 __all__ = ["Primitive", "register_primitive", "get_primitive", "primitive_names", "function_table",
            "primitive_symbol", "EXTRA_FUNCTIONS", "RESERVED_NAMES"]
@@ -62,10 +62,35 @@ class Primitive:
         return self.f(s)
 
     def value_and_derivative(self, s):
-        """``(f(s), f'(s))``, through a fused real-valued routine where the primitive has one."""
-        if self.f_df is not None and np.asarray(s).dtype.kind != "c":
-            return self.f_df(s)
-        return self.f(s), self.df(s)
+        """``(f(s), f'(s))``, through a fused real-valued routine where the primitive has one.
+
+        Each result has the shape of `s` (a constant, such as a file's ``df = 1``, is
+        broadcast); a result of another shape or not numeric is a NetworkError naming the
+        primitive, as is an exception raised by a user's callable.
+        """
+        try:
+            if self.f_df is not None and np.asarray(s).dtype.kind != "c":
+                value, slope = self.f_df(s)
+            else:
+                value, slope = self.f(s), self.df(s)
+        except (RojasError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            raise NetworkError(f"primitive {self.name!r} raised {type(exc).__name__}: {str(exc)[:200]}") from None
+        return self.shaped(value, s, "f"), self.shaped(slope, s, "df")
+
+    def shaped(self, result, s, which):
+        """`result` of ``which(s)`` as an array shaped like `s`, or a NetworkError saying what it was."""
+        shape = np.shape(s)
+        try:
+            out = np.asarray(result)
+            if out.dtype.kind not in "biufc":
+                raise TypeError
+            return out if out.shape == shape else np.broadcast_to(out, shape)
+        except (TypeError, ValueError):
+            got = f"shape {np.shape(result)}" if isinstance(result, np.ndarray) else type(result).__name__
+            raise NetworkError(f"primitive {self.name!r}: {which} returned {got} for net inputs of shape "
+                               f"{shape}; {which} must return numbers shaped like s") from None
 
 
 _REGISTRY: dict = {}

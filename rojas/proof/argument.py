@@ -30,10 +30,11 @@ DEFAULT_UNIT_LIMIT = 2_000
 def finite_difference(lab, source):
     """∂objective/∂source by a central difference of the forward sweep alone.
 
-    The step is ∛ε·max(1, |value|); for an input node the input value is moved.
+    The step is ∛ε·max(1, |value|) (∛ε·|value| where that overflows and |value| < 1); for an input
+    node the input value is moved.
     """
     from ..engine.labeling import evaluate
-    from ..network import Network
+    from ..network import from_dict
 
     net = lab.network
     source = resolve_source(net, source)
@@ -49,11 +50,13 @@ def finite_difference(lab, source):
     if source.kind == "weight" and net.edge_param(*source.edges[0]) is not None:
         # A tied edge: its own ∂E/∂w is one occurrence of the param, which no perturbation of the
         # shared param isolates. Differentiate a copy in which this one edge is untied instead.
-        u, v = source.edges[0]
-        G = net.to_networkx()
-        G.edges[u, v].pop("param")
-        G.edges[u, v]["weight"] = lab.weight(u, v)
-        net = Network(G)  # same edge order: the weights array still fits
+        # The copy is built from node-link data, which keeps the edge order (a DiGraph lists edges by
+        # adjacency, not by the file): the weights array still fits it position for position.
+        data = net.to_dict()
+        edge = data["edges"][net.edge_index(*source.edges[0])]
+        edge.pop("param")
+        edge["weight"] = lab.weight(*source.edges[0])
+        net = from_dict(data, warn=False)
 
     def at(shift):
         w2, b2, p2, x2 = w.copy(), b.copy(), p.copy(), dict(inputs)
@@ -76,7 +79,14 @@ def finite_difference(lab, source):
     else:
         base = float(np.max(np.abs(inputs[source.node])))
     h = np.cbrt(np.finfo(float).eps) * max(1.0, abs(base))
-    return (at(h) - at(-h)) / (2 * h)
+    with np.errstate(over="ignore", invalid="ignore"):
+        diff = (at(h) - at(-h)) / (2 * h)
+        if not np.isfinite(diff) and 0.0 < abs(base) < 1.0:
+            # A number far below 1 (a weight of 1e-250 before a 1e200) moves E on its own scale:
+            # the absolute step overflows where a step relative to |value| does not.
+            h = np.cbrt(np.finfo(float).eps) * abs(base)
+            diff = (at(h) - at(-h)) / (2 * h)
+    return diff
 
 
 @dataclass

@@ -10,7 +10,7 @@ math comes from SymPy with symbol names built by :func:`tex_name`.
 import re
 
 from ..errors import RojasError
-from ..utils.escaping import latex, latex_math, terminal
+from ..utils.escaping import latex, latex_math, pdflatex_text, terminal
 
 __all__ = ["Document", "escape_latex", "escape_markdown", "tex_name", "FORMATS"]
 
@@ -31,7 +31,7 @@ def escape_latex(text):
     >>> print(escape_latex("w_1^\\\\input{/etc/hostname} → δ"))
     w\\_1\\textasciicircum{}\\textbackslash{}input\\{/etc/hostname\\} $\\to$ $\\delta$
     """
-    return _SYMBOL.sub(lambda m: _SYMBOLS[m.group()], latex(text))
+    return pdflatex_text(_SYMBOL.sub(lambda m: _SYMBOLS[m.group()], latex(text)))
 
 
 def escape_markdown(text):

@@ -109,10 +109,16 @@ def tangent(lab, source):
     scaled = plan.forward.scaled
     coef_scaled = (w[scaled.edges][:, None] if o.ndim == 2 else w[scaled.edges]) * partials
     seed, seed_s = lab.arrays["seed"], lab.arrays["seed_s"]
-    sdot = None if seed_s is None else \
-        np.zeros(np.broadcast_shapes(d.shape, sdot_seed.shape), np.result_type(d, sdot_seed))
-    odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d, sdot_seed, odot_seed,
-                        before=sdot)
-    # dE = Σ_k ∂E/∂o_k·ȯ_k (+ ∂E/∂s_k·ṡ_k at outputs the objective is fused with)
-    derivative = float(np.sum(seed * odot) + (0.0 if seed_s is None else np.sum(seed_s * sdot)))
-    return Tangents(source, derivative, pos, plan.nodes, odot)
+    # The sweep is linear in its seed: where a tangent leaves the float64 range on the way (1e200·1e200
+    # before a 1e-250), the seed is scaled down by a power of two, which is exact, and the result back up.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for shift in (0, -300, -600, -900):
+            sdot = None if seed_s is None else \
+                np.zeros(np.broadcast_shapes(d.shape, sdot_seed.shape), np.result_type(d, sdot_seed))
+            odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d,
+                                np.ldexp(sdot_seed, shift), np.ldexp(odot_seed, shift), before=sdot)
+            # dE = Σ_k ∂E/∂o_k·ȯ_k (+ ∂E/∂s_k·ṡ_k at outputs the objective is fused with)
+            derivative = float(np.sum(seed * odot) + (0.0 if seed_s is None else np.sum(seed_s * sdot)))
+            if np.isfinite(derivative) or np.all(np.isfinite(odot)):
+                break
+        return Tangents(source, float(np.ldexp(derivative, -shift)), pos, plan.nodes, np.ldexp(odot, -shift))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..network.combine import get_combine
+from ..network.combine import carried_product, get_combine
 from ..errors import RojasError
 from ..utils.formatting import count_text
 from .path_walk import all_paths
@@ -371,9 +371,8 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
                 factors.extend(_local_factors(lab, a, b))
             if lab.loss.targets and to is None:
                 factors.extend(_seed_factors(lab, tail[-1], factors))
-            product = 1.0
-            for _, value in factors:
-                product = product * np.asarray(value)  # per sample over a batch
+            # Carried as mantissa and exponent: 1e200·1e200·1e-250 is 1e150, though 1e200·1e200 overflows.
+            product = carried_product(np.float64(1.0), *(np.asarray(value, dtype=float) for _, value in factors))
             paths.append({"nodes": nodes + (["E"] if lab.objective == "E" and to is None else []),
                           "factors": factors, "product": float(np.sum(product))})
     total = float(sum(p["product"] for p in paths))

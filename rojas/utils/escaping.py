@@ -18,7 +18,7 @@ user compiles.
 
 import unicodedata
 
-__all__ = ["terminal", "markdown", "latex", "latex_math"]
+__all__ = ["terminal", "terminal_lines", "markdown", "latex", "latex_math", "pdflatex_text"]
 
 # Bidirectional controls reorder what follows them on screen: show them, never apply them.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -53,6 +53,24 @@ def terminal(text):
     return "".join(map(_visible, text))
 
 
+def terminal_lines(text):
+    r"""`text` as :func:`terminal` escapes it, but keeping its line breaks and tabs: a whole output's text.
+
+    What the command line passes everything it writes to standard output
+    through, so that no writer, present or future, sends a raw control
+    sequence (an ANSI colour, an OSC that sets the terminal's title) to the
+    terminal.  Names inside lines are escaped by :func:`terminal` (a newline
+    in an id cannot start a line).
+
+    >>> terminal_lines("a\tb\n\x1b]0;pwned\x07c\n")
+    'a\tb\n\\x1b]0;pwned\\x07c\n'
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" else _visible(ch) for ch in text)
+
+
 def markdown(text):
     """`text` safe inside Markdown prose and table cells: no markup, no HTML, no line breaks.
 
@@ -81,10 +99,38 @@ def latex(text):
     return "".join(_LATEX.get(ch, ch) for ch in terminal(text))
 
 
+def pdflatex_text(tex):
+    """LaTeX text with every character pdflatex cannot typeset written as its code point, ``[U+4E2D]``.
+
+    pdflatex (UTF-8 input, the default fonts) prints ASCII, the accented Latin
+    letters it composes and a few symbols; any other character stops the run
+    (``Unicode character 中 (U+4E2D) not set up for use with LaTeX``).
+
+    >>> print(pdflatex_text("Größe σ"))
+    Größe [U+03C3]
+    """
+    if tex.isascii():
+        return tex
+    return "".join(ch if _pdflatex_prints(ch) else f"[U+{ord(ch):04X}]" for ch in tex)
+
+
+# Besides ASCII and the accented Latin letters it composes, pdflatex (utf8, OT1 fonts) prints these.
+_PDFLATEX_EXTRA = frozenset("\u00a0¡¢£¤¥¦§¨©ª¬\u00ad®¯°±²³´µ¶·¸¹º¼½¾¿Æ×Øßæ÷øıĲĳŁłŒœ")  # tried one by one
+_ACCENTS = frozenset(map(chr, (0x300, 0x301, 0x302, 0x303, 0x304, 0x306, 0x307, 0x308, 0x30A, 0x30B, 0x30C, 0x327)))
+
+
+def _pdflatex_prints(ch):
+    if ch.isascii() or ch in _PDFLATEX_EXTRA:
+        return True
+    parts = unicodedata.normalize("NFD", ch)
+    return (ord(ch) <= 0x17F and len(parts) == 2 and parts[0].isascii() and parts[0].isalpha()
+            and parts[1] in _ACCENTS)
+
+
 def latex_math(text):
     r"""`text` printed literally inside LaTeX math mode: ``\text{…}`` around :func:`latex` (needs amsmath).
 
     >>> print(latex_math("h_1"))
     \text{h\_1}
     """
-    return r"\text{" + latex(text) + "}"
+    return r"\text{" + pdflatex_text(latex(text)) + "}"

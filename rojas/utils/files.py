@@ -6,7 +6,8 @@ parsing (``ROJAS_MAX_FILE_MB``, default 512; :mod:`rojas.utils.reading`), so ``/
 
 Writing is atomic: a temporary file beside the target, flushed and fsynced,
 renamed over it, and the directory fsynced, so a crash leaves the old file or
-the new one, never half of one.  The target keeps its permission bits, a
+the new one, never half of one; the temporary a ``kill -9`` leaves behind
+(``.NAME.PID-HEX.tmp.EXT``) is removed by the next write of that file.  The target keeps its permission bits, a
 symbolic link is written through to the file it points at (the link stays a
 link), and a target that is not a regular file (a device, a FIFO, a
 directory) is refused.  :func:`check_outputs` refuses, before any work,
@@ -16,6 +17,7 @@ outputs that would overwrite an input or each other.
 import io
 import json
 import os
+import re
 import stat
 import sys
 import uuid
@@ -151,7 +153,8 @@ def write_atomic(path, write):
     target, mode = _writable(path)
     directory = os.path.dirname(target)
     ext = os.path.splitext(target)[1]
-    tmp = os.path.join(directory, f".{os.path.basename(target)}.{uuid.uuid4().hex[:12]}.tmp{ext}")
+    _remove_stale_temporaries(directory, os.path.basename(target), ext)
+    tmp = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp{ext}")
     try:
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # ours alone, umask applied
         write(tmp)
@@ -167,6 +170,37 @@ def write_atomic(path, write):
         if os.path.lexists(tmp):
             os.remove(tmp)
     return path
+
+
+def _remove_stale_temporaries(directory, base, ext):
+    """Remove temporaries of earlier writes of `base` whose writing process is gone (killed mid-write).
+
+    Ours are named ``.BASE.PID-HEX.tmpEXT``: one whose process no longer runs
+    can only be the leftover of a ``kill -9``; one of a running process (a
+    concurrent writer) is left alone.
+    """
+    pattern = re.compile(re.escape(f".{base}.") + r"(\d+)-[0-9a-f]{12}" + re.escape(f".tmp{ext}") + r"\Z")
+    try:
+        names = [entry.name for entry in os.scandir(directory) if entry.name.startswith(f".{base}.")]
+    except OSError:
+        return
+    for name in names:
+        found = pattern.match(name)
+        if found and not _running(int(found.group(1))):
+            try:
+                os.remove(os.path.join(directory, name))
+            except OSError:
+                pass
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process (or no such number): not ours to judge
+        return True
+    return True
 
 
 def write_text_atomic(path, text):

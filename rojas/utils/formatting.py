@@ -13,6 +13,7 @@ plain ASCII (JSON-like output, LaTeX source).
 """
 
 import math
+import sys
 
 import numpy as np
 
@@ -37,7 +38,8 @@ def count_text(n):
     'about 1.335e47712 (47,713 digits)'
     """
     n = int(n)
-    if n.bit_length() <= 3300:  # up to 993 digits: all of them
+    most = getattr(sys, "get_int_max_str_digits", lambda: 0)() or 4300  # the interpreter's own limit on str()
+    if n.bit_length() <= min(3300, int((most - 1) / math.log10(2))):  # up to 993 digits: all of them
         return str(n)
     shift = n.bit_length() - 64
     log10 = math.log10(n >> shift) + shift * math.log10(2)

@@ -28,8 +28,10 @@ LIMITS = {
     "call_depth": (10_000, "file primitives calling each other, one inside the next"),
     "expression_depth": (200, "levels of the syntax tree of one expression"),
     "expression_length": (10_000, "characters in one expression"),
+    "label_length": (100, "characters of one name, id or title drawn in a figure (longer ones are shortened)"),
     "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
-                         "per generation plus one per 4,000 edges, about 20 µs each, so about 10 minutes"),
+                         "per generation plus one per 4,000 edges, reading the inputs anew half a level-step "
+                         "per input, about 20 µs each, so about 10 minutes"),
     "path_work": (1_000_000_000, "steps of a path-length table (edges of a source's cone × its path lengths "
                                  "× samples), about 10 ns each"),
     "generated_edges": (20_000_000, "edges of a network rojas generate draws (units × (fan-in + 2))"),
@@ -64,8 +66,12 @@ def too_large(what, size, name):
             f"(raise it with ROJAS_MAX_{name.upper()}=N)")
 
 
-def check_work(what, sweeps, plan):
+def check_work(what, sweeps, plan, prepares=0):
     """Refuse `sweeps` sweeps of `plan`'s network when they exceed the ``work`` limit.
+
+    `prepares` counts how many times the inputs are checked and laid out anew
+    (a training step labels its pattern afresh): each input then costs about
+    half a level-step, which on a wide network outweighs the sweep itself.
 
     Called before the loop, so that ``--epochs 1000000000000`` or ``--directions 10000000``
     is one line at once, not a run that never ends.
@@ -77,7 +83,9 @@ def check_work(what, sweeps, plan):
     rojas.errors.RojasError: rojas train plans 300 sweeps of a network of 100,000 generations and 100,000 edges (30,007,500 level-steps), over the limit of 30000000 (raise it with ROJAS_MAX_WORK=N)
     """
     levels = len(plan.levels)
-    cost = sweeps * (levels + plan.n_edges / 4000)
+    inputs = len(getattr(plan, "inputs", ()))
+    cost = sweeps * (levels + plan.n_edges / 4000) + prepares * inputs / 2
     if cost > limit("work"):
+        reads = f", reading its {inputs:,} inputs {prepares:,} times" if prepares and inputs else ""
         raise RojasError(too_large(what, f"plans {sweeps:,} sweeps of a network of {levels:,} generations and "
-                                         f"{plan.n_edges:,} edges ({cost:,.0f} level-steps)", "work"))
+                                         f"{plan.n_edges:,} edges{reads} ({cost:,.0f} level-steps)", "work"))

@@ -138,7 +138,102 @@ def files():
     out["chain38_tanh.json"] = chain_net(38)
     out["dag20_tanh.json"] = chain_net(20, complete=True)
     out["chain_data.json"] = {"inputs": {"x": 0.5}}
+    out.update(round_two())
     return out
+
+
+def renamed(d, old, new):
+    """`d` with node `old` called `new` everywhere."""
+    for n in d["nodes"]:
+        if n["id"] == old:
+            n["id"] = new
+    for e in d["edges"]:
+        for k in ("source", "target"):
+            if e[k] == old:
+                e[k] = new
+    return d
+
+
+def round_two():
+    """The cases of issue 23 (robustness, round two)."""
+    out = {}
+    # 1: a tied edge listed before an edge from an earlier node (file order ≠ NetworkX adjacency order)
+    out["tied_out_of_order.json"] = {
+        "directed": True, "multigraph": False, "graph": {"name": "tied edge out of adjacency order",
+                                                          "params": {"p": 0.5}},
+        "nodes": [{"id": "x1", "fn": "input"}, {"id": "x2", "fn": "input"}, {"id": "y", "fn": "tanh"}],
+        "edges": [{"source": "x2", "target": "y", "weight": 3.0, "name": "b"},
+                  {"source": "x1", "target": "y", "param": "p", "name": "a"}]}
+    out["tied_out_of_order.data.json"] = {"inputs": {"x1": 0.7, "x2": -0.2}, "targets": {"y": 0.1}}
+    # 2: a bias tied to a param, on a unit whose primitive uses abs (not complex-safe)
+    out["tied_bias_abs.json"] = {
+        "directed": True, "multigraph": False,
+        "graph": {"name": "tied bias on abs", "params": {"q": 0.3},
+                  "primitives": {"vabs": {"f": "abs(s)", "df": "s/abs(s)"}}},
+        "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "vabs", "bias_param": "q"},
+                  {"id": "y", "fn": "identity", "bias_param": "q"}],
+        "edges": [{"source": "x", "target": "h", "weight": 0.8, "name": "a"},
+                  {"source": "h", "target": "y", "weight": 1.0, "name": "b"}]}
+    out["tied_bias_abs.data.json"] = {"inputs": {"x": 0.5}, "targets": {"y": 0.0}}
+    # 3: sin at s = 300,000, where the step ∛ε·|s| ≈ 1.8 is larger than sin's curvature scale
+    out["sin_far.json"] = {
+        "directed": True, "multigraph": False, "graph": {"name": "sin far from 0"},
+        "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "sin"}, {"id": "y", "fn": "identity"}],
+        "edges": [{"source": "x", "target": "h", "weight": 1.0, "name": "a"},
+                  {"source": "h", "target": "y", "weight": 1.0, "name": "b"}]}
+    out["sin_far.data.json"] = {"inputs": {"x": 300000}, "targets": {"y": 0.0}}
+    # 5: every label finite, ∂z/∂w1 = 1e150, but o_x·w2 = 1e200·1e200 overflows on the way
+    out["path_overflow.json"] = {
+        "directed": True, "multigraph": False, "graph": {"name": "finite labels, overflowing partial products"},
+        "nodes": [{"id": "x", "fn": "input"}, {"id": "a", "fn": "identity"}, {"id": "b", "fn": "identity"},
+                  {"id": "z", "fn": "identity"}],
+        "edges": [{"source": "x", "target": "a", "weight": 1e-250, "name": "w1"},
+                  {"source": "a", "target": "b", "weight": 1e200, "name": "w2"},
+                  {"source": "b", "target": "z", "weight": 1e-250, "name": "w3"}]}
+    out["path_overflow.data.json"] = {"inputs": {"x": 1e200}}
+    # 8: a plain number beside a batch list
+    out["mixed_batch.data.json"] = {"inputs": {"x1": [1, 2], "x2": 3}, "targets": {"y": [0.2, 0.3]}}
+    # 9: a batch whose o_i·∂s/∂t·δ_j overflows left to right (1e200·1e150 before 1e-100), finite in truth
+    out["product_term_overflow.json"] = {
+        "directed": True, "multigraph": False, "graph": {"name": "a product term that overflows on the way"},
+        "nodes": [{"id": "a", "fn": "input"}, {"id": "b", "fn": "input"},
+                  {"id": "p", "fn": "identity", "combine": "product"}, {"id": "z", "fn": "identity"}],
+        "edges": [{"source": "a", "target": "p", "weight": 1e-300, "name": "wa"},
+                  {"source": "b", "target": "p", "weight": 1.0, "name": "wb"},
+                  {"source": "p", "target": "z", "weight": 1e-100, "name": "wz"}]}
+    out["product_term_overflow.data.json"] = {"inputs": {"a": [1e200, 1.0], "b": [1e150, 1.0]}}
+    # 10, 11: a 4,817-digit hexadecimal literal; a constant derivative
+    out["prim_hex_bigint.json"] = with_fn("m", {"m": {"f": "s + 0x" + "f" * 4000, "df": "1"}})
+    out["prim_constant_df.json"] = with_fn("m", {"m": {"f": "s", "df": "1"}})
+    # 16: ids and names the reference syntax reads another way
+    out["id_arrow.json"] = renamed(base(), "h", "a->b")
+    out["id_prefix.json"] = edited(lambda d: (d["nodes"].append({"id": "b:h", "fn": "sigmoid"}),
+                                              d["edges"].append({"source": "b:h", "target": "y", "weight": 1.0}),
+                                              d["edges"].append({"source": "x1", "target": "b:h", "weight": 1.0})))
+    out["edge_name_arrow.json"] = edited(lambda d: d["edges"][0].update(name="h->y"))
+    out["param_prefix.json"] = edited(lambda d: (d["graph"]["params"].update({"b:h": 0.2}),
+                                                 d["edges"][0].pop("weight"), d["edges"][0].update(param="b:h")))
+    # 17: an OSC that sets the terminal's title, and a forged line, in the name and an id
+    osc = "h\nrojas: error: fake\x1b]0;pwned\x07"
+    out["osc_id.json"] = renamed(edited(lambda d: d["graph"].update(name="small\nrojas: error: fake\x1b]2;x\x07")),
+                                 "h", osc)
+    rnn = files_rnn()
+    rnn["graph"]["name"] = "one recurrent unit\nrojas: error: fake\x1b]2;x\x07"
+    out["osc_rnn.json"] = renamed(rnn, "h", osc)
+    out["osc_seq.data.json"] = {"inputs": {"x": [1.0, 0.5, -0.5]}, "initial": {osc: 0.0},
+                                "targets": {osc: [0.5, 0.5, 0.0]}}
+    # 18: a non-ASCII id for pdflatex; "links" beside a different "edges"; 5,000 nested unary minuses
+    out["unicode_id.json"] = renamed(edited(lambda d: d["graph"].update(name="Größe σ")), "h", "hé_σ→中")
+    out["links_and_edges.json"] = edited(lambda d: d.update(links=d["edges"][:2]))
+    out["prim_unary_5000.json"] = with_fn("m", {"m": {"f": "-" * 5000 + "s", "df": "1"}})
+    return out
+
+
+def files_rnn():
+    return {"directed": True, "multigraph": False, "graph": {"name": "one recurrent unit"},
+            "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "tanh", "bias": 0.1}],
+            "edges": [{"source": "x", "target": "h", "weight": 0.8, "name": "u"},
+                      {"source": "h", "target": "h", "weight": 0.5, "name": "w", "delay": 1}]}
 
 
 RAW = {

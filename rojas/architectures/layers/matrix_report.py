@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ...utils.escaping import terminal
+
 __all__ = ["CONVENTION", "matrix_table", "matrix_dict", "shown_layers"]
 
 #: The convention in a few lines, as ``rojas matrix`` prints it.
@@ -79,7 +81,7 @@ def matrix_table(mp, all_layers=False):
         note = ["", f"… {skipped} not shown (rojas matrix --all shows every layer; --json has them all)"]
     obj = mp.loss.short if mp.loss.targets else f"o[{mp.objective}]"
     batch = "" if mp.batch_size is None else f", summed over a batch of {mp.batch_size}"
-    out = [f"{net.name or 'network'}: a layered network, L = {L}: {lay.summary()}",
+    out = [f"{terminal(net.name or 'network')}: a layered network, L = {L}: {lay.summary()}",
            f"objective {obj} = {fmt(mp.value)}{batch}", "", CONVENTION, ""]
     if mp.batch_size is not None:
         out += [f"Over the batch every vector below is n_l × {mp.batch_size} (a column per sample; "
