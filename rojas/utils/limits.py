@@ -28,6 +28,10 @@ LIMITS = {
     "call_depth": (10_000, "file primitives calling each other, one inside the next"),
     "expression_depth": (200, "levels of the syntax tree of one expression"),
     "expression_length": (10_000, "characters in one expression"),
+    "tensor_elements": (50_000_000, "elements of one tensor a model declares (an initializer, a constant or a "
+                                    "graph input), checked before it is read"),
+    "import_edges": (20_000_000, "edges a model imported into rojas expands to (a 784-256-256-10 MLP has "
+                                 "270,000)"),
     "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
                          "per generation plus one per 4,000 edges, about 20 µs each, so about 10 minutes"),
 }
