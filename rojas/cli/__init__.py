@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "draw",    # draw, animate
     "explore",  # explore
     "demo",    # demo
+    "import_model",  # import
 )
 
 

@@ -15,7 +15,7 @@ from ..errors import NetworkError
 from .expand import Affine, Const, Param, Units, as_affine
 
 __all__ = ["broadcast", "add", "scale", "multiply", "matmul", "reshape", "transpose", "concat", "activation",
-           "softmax", "is_computed"]
+           "softmax", "reduce", "is_computed"]
 
 
 def is_computed(value):
@@ -208,3 +208,24 @@ def softmax(g, value, axis, name):
     inv = g.units(name + ".reciprocal", total.shape, "reciprocal")
     g.edges(total.ids.ravel(), inv.ids.ravel(), 1.0, -1)
     return g.product(e, Units(np.expand_dims(inv.ids, axis)), name)
+
+
+def reduce(g, value, axes, shape, name, mean=False):
+    """The sum (or mean) of `value` over `axes` (None: all), shaped `shape` (keeping dims or not)."""
+    in_shape = tuple(value.shape)
+    axes = range(len(in_shape)) if axes is None or (hasattr(axes, "__len__") and len(axes) == 0) else \
+        [axes] if np.ndim(axes) == 0 else axes
+    axes = sorted({int(a) % max(len(in_shape), 1) for a in axes})
+    kept = tuple(1 if i in axes else d for i, d in enumerate(in_shape))
+    count = int(np.prod([in_shape[i] for i in axes], dtype=np.int64))
+    shape = kept if shape is None else tuple(shape)
+    if isinstance(value, Const):
+        out = np.sum(value.value, axis=tuple(axes), keepdims=True) / (count if mean else 1)
+        return Const(out.reshape(shape))
+    x = g.materialize(value, name + ".operand")
+    grid = np.indices(in_shape).reshape(len(in_shape), -1)
+    grid[axes] = 0
+    dst = np.ravel_multi_index(tuple(grid), kept) if in_shape else np.zeros(1, np.intp)
+    n = int(np.prod(kept, dtype=np.int64))
+    return Affine(shape, x.ids.ravel().astype(np.intp), dst, np.full(x.ids.size, 1.0 / count if mean else 1.0),
+                  np.full(x.ids.size, -1, np.intp), np.zeros(n), np.full(n, -1, np.intp))

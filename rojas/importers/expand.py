@@ -228,6 +228,25 @@ class Graph:
         for i, text in zip(ids, element_names(self.unique(name), shape, self.drop_batch)):
             self.names[i] = text
 
+    def name_outputs(self, named, inputs):
+        """Units for every ``(tensor name, value)`` in `named`, named after it: ``{name: ids}``.
+
+        Units that are this output's alone are renamed in place; an input passed
+        through, or units another output already shows, get one identity unit each.
+        """
+        claimed, outputs = set(int(i) for ids in inputs for i in np.ravel(ids)), {}
+        for name, value in named:
+            units = self.materialize(value, name)
+            ids = units.ids.ravel().tolist()
+            if claimed.isdisjoint(ids) and len(set(ids)) == len(ids):
+                self.rename(units.ids, name)
+            else:
+                units = self.units(name, units.shape, "identity")
+                self.edges(np.asarray(ids), units.ids.ravel(), 1.0, -1)
+            claimed.update(units.ids.ravel().tolist())
+            outputs[name] = units.ids
+        return outputs
+
     # ------------------------------------------------------------------ the network
     def node_link(self, outputs, graph_name, extra=None):
         """The node-link data of the grown network (see :func:`rojas.load`).

@@ -90,25 +90,6 @@ def _opset(model):
     return max([o.version for o in model.opset_import if o.domain in ("", "ai.onnx")] or [1])
 
 
-def _name_outputs(g, ctx, graph, inputs):
-    """Units for every model output, named after it (renamed in place where they are theirs alone)."""
-    claimed, outputs = set(inputs), {}
-    for out in graph.output:
-        if out.name not in ctx.values:
-            raise NetworkError(f"the model's output {out.name!r} is not computed by any node")
-        value = ctx.values[out.name]
-        units = g.materialize(value, out.name)
-        ids = units.ids.ravel().tolist()
-        if claimed.isdisjoint(ids) and len(set(ids)) == len(ids):
-            g.rename(units.ids, out.name)
-        else:  # an input passed through, or units another output shows: one identity unit each
-            units = g.units(out.name, units.shape, "identity")
-            g.edges(np.asarray(ids), units.ids.ravel(), 1.0, -1)
-        claimed.update(units.ids.ravel().tolist())
-        outputs[out.name] = units.ids
-    return outputs
-
-
 def import_onnx(source, *, batch=True, name=None):
     """Expand the model without the cross-check; an :class:`Imported`.  See :func:`from_onnx`."""
     require("onnx", "onnx")
@@ -133,7 +114,10 @@ def import_onnx(source, *, batch=True, name=None):
         for out, value in zip(node.output, handler(ctx, node, _attributes(node))):
             if out:
                 ctx.values[out] = value
-    outputs = _name_outputs(g, ctx, graph, {int(i) for ids in inputs.values() for i in ids.ravel()})
+    missing = [o.name for o in graph.output if o.name not in ctx.values]
+    if missing:
+        raise NetworkError(f"the model's output {missing[0]!r} is not computed by any node")
+    outputs = g.name_outputs([(o.name, ctx.values[o.name]) for o in graph.output], inputs.values())
     title = name or graph.name or "imported model"
     net = g.network(np.concatenate([ids.ravel() for ids in outputs.values()]), title)
     names = np.asarray(g.names, dtype=object)

@@ -136,6 +136,19 @@ def _shape_of(ctx, node, k, what):
                                                                  "must be a constant").value).ravel()]
 
 
+@op("ReduceMean", "ReduceSum")
+def _reduce(ctx, node, attrs):
+    x = ctx.get(node.input[0])
+    axes = _axes(ctx, node, attrs)
+    if axes is None and attrs.get("noop_with_empty_axes", 0):
+        return [x]
+    keep = attrs.get("keepdims", 1)
+    rank = len(x.shape)
+    axes = list(range(rank)) if axes is None else [a % rank for a in axes]
+    shape = [1 if i in axes else d for i, d in enumerate(x.shape) if keep or i not in axes]
+    return [A.reduce(ctx.g, x, axes, shape, _out(node), mean=node.op_type == "ReduceMean")]
+
+
 @op("Reshape")
 def _reshape(ctx, node, attrs):
     x = ctx.get(node.input[0])
