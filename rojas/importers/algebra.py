@@ -60,9 +60,13 @@ def add(g, a, b, name, sign=1.0):
     shape = np.broadcast_shapes(a.shape, b.shape)
     A, B = broadcast(as_affine(a), shape), broadcast(as_affine(b), shape)
     clash = ((A.bpidx >= 0) & ((B.bpidx >= 0) | (B.bconst != 0))) | ((B.bpidx >= 0) & (A.bconst != 0))
-    if clash.any():  # two biases, one of them a param: the param stays a unit's bias, the other arrives by an edge
-        b = g.materialize(b, f"{name}.addend")
-        B = broadcast(as_affine(b), shape)
+    if clash.any():  # two biases, one a param: a computed operand becomes units first, keeping its own bias
+        if isinstance(a, Affine) and len(a.src):
+            a = g.materialize(a, f"{name}.addend")
+            A = broadcast(as_affine(a), shape)
+        else:
+            b = g.materialize(b, f"{name}.addend")
+            B = broadcast(as_affine(b), shape)
     src, dst = np.concatenate([A.src, B.src]), np.concatenate([A.dst, B.dst])
     coef, pidx = np.concatenate([A.coef, B.coef]), np.concatenate([A.pidx, B.pidx])
     inverse, counts = _duplicates(src, dst, g.n_units + 1)

@@ -82,6 +82,7 @@ class Affine:
     bconst: np.ndarray
     bpidx: np.ndarray
     made: dict = field(default_factory=dict, repr=False)  # {fn: Units} already materialized
+    label: str = None  # the tensor it is, for naming its units when they are made as they are
 
     @property
     def size(self):
@@ -191,6 +192,8 @@ class Graph:
         aff = as_affine(value)
         if fn in aff.made:
             return aff.made[fn]
+        if fn == "identity" and aff.label:
+            name = aff.label
         out = self.units(name, aff.shape, fn, aff.bconst, aff.bpidx)
         self.edges(aff.src, out.ids.ravel()[aff.dst], aff.coef, aff.pidx)
         aff.made[fn] = out
@@ -227,6 +230,13 @@ class Graph:
             return
         for i, text in zip(ids, element_names(self.unique(name), shape, self.drop_batch)):
             self.names[i] = text
+
+    @staticmethod
+    def label(value, tensor):
+        """Note that `value` is the tensor `tensor` (its units are named so if made as they are)."""
+        if isinstance(value, Affine) and value.label is None:
+            value.label = tensor
+        return value
 
     def name_outputs(self, named, inputs):
         """Units for every ``(tensor name, value)`` in `named`, named after it: ``{name: ids}``.

@@ -113,7 +113,7 @@ def import_onnx(source, *, batch=True, name=None):
                                f"{', '.join(supported())}")
         for out, value in zip(node.output, handler(ctx, node, _attributes(node))):
             if out:
-                ctx.values[out] = value
+                ctx.values[out] = g.label(value, out)
     missing = [o.name for o in graph.output if o.name not in ctx.values]
     if missing:
         raise NetworkError(f"the model's output {missing[0]!r} is not computed by any node")

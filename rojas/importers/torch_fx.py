@@ -233,7 +233,7 @@ def import_torch(module, example_inputs, *, input_names=None, output_names=None,
                 values[node.name], inputs[label] = units, units.ids
                 k += 1
         elif node.op == "call_function":
-            values[node.name] = _call(ctx, node, values)
+            values[node.name] = g.label(_call(ctx, node, values), node.name)
         elif node.op == "output":
             results = node.args[0] if isinstance(node.args[0], (tuple, list)) else (node.args[0],)
             labels = output_names or [getattr(r, "name", f"output{i}") for i, r in enumerate(results)]
