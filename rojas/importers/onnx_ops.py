@@ -63,6 +63,24 @@ def _identity(ctx, node, attrs):
     return [ctx.get(node.input[0])]
 
 
+@op("Cast", "CastLike")
+def _cast(ctx, node, attrs):
+    from onnx import helper
+
+    x = ctx.get(node.input[0])
+    if node.op_type == "Cast":
+        to = np.dtype(helper.tensor_dtype_to_np_dtype(attrs["to"]))
+    else:
+        like = ctx.get(node.input[1])
+        to = np.asarray(like.value).dtype if isinstance(like, Const) else np.dtype(np.float64)
+    if isinstance(x, Const):
+        return [Const(np.asarray(x.value).astype(to))]
+    if to.kind != "f":
+        raise NetworkError(f"node {node.name!r} (Cast): a tensor computed from the inputs cast to {to} is not "
+                           "supported (rojas's units hold real numbers)")
+    return [x]  # rojas computes in float64 whatever the model's float type
+
+
 @op("Add", "Sub")
 def _add(ctx, node, attrs):
     sign = -1.0 if node.op_type == "Sub" else 1.0
