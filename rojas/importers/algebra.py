@@ -45,8 +45,9 @@ def broadcast(aff, shape):
     return Affine(shape, aff.src[term], dst, aff.coef[term], aff.pidx[term], aff.bconst[where], aff.bpidx[where])
 
 
-def _duplicates(src, dst, n):
-    key = src.astype(np.int64) * max(n, 1) + dst
+def _duplicates(src, dst, size):
+    """For every term, its (source, element) pair's index, and how many terms each pair has."""
+    key = src.astype(np.int64) * max(size, 1) + dst
     uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     return inverse, counts
 
@@ -69,7 +70,7 @@ def add(g, a, b, name, sign=1.0):
             B = broadcast(as_affine(b), shape)
     src, dst = np.concatenate([A.src, B.src]), np.concatenate([A.dst, B.dst])
     coef, pidx = np.concatenate([A.coef, B.coef]), np.concatenate([A.pidx, B.pidx])
-    inverse, counts = _duplicates(src, dst, g.n_units + 1)
+    inverse, counts = _duplicates(src, dst, int(np.prod(shape, dtype=np.int64)))
     if (counts > 1).any():
         dup = counts[inverse] > 1
         if (pidx[dup] >= 0).any():  # the same source reaches an element twice, once through a param

@@ -100,7 +100,7 @@ def compare_with_torch(module, inputs, targets, objective="squared_error", *, in
     """
     import copy
 
-    torch = require("torch", "torch")
+    torch = require("torch")
     from ..engine.labeling import label
     from .torch_fx import import_torch
 

@@ -21,14 +21,21 @@ from ..utils.limits import limit, too_large
 __all__ = ["require", "read_model", "tensor_arrays", "node_order", "declared_shape"]
 
 
-def require(module, extra):
+# What to install for each optional framework (torch is in no extra: its plain wheel is a CUDA build of GBs).
+INSTALL = {"onnx": 'pip install "rojas[onnx]"', "sklearn": 'pip install "rojas[sklearn]"',
+           "micrograd": 'pip install "rojas[micrograd]"',
+           "torch": "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"}
+
+
+def require(module):
     """Import the optional framework `module`, or refuse in one line saying what to install."""
     import importlib
 
+    top = module.split(".")[0]
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise RojasError(f"this needs the {module.split('.')[0]} package: pip install \"rojas[{extra}]\"") from None
+        raise RojasError(f"this needs the {top} package: {INSTALL.get(top, 'pip install ' + top)}") from None
 
 
 def _elements(dims, what):
@@ -102,7 +109,7 @@ def read_model(source):
     RojasError
         Naming the file, tensor or location at fault.
     """
-    onnx = require("onnx", "onnx")
+    onnx = require("onnx")
     from ..utils.reading import max_file_bytes
 
     if isinstance(source, onnx.ModelProto):

@@ -92,7 +92,7 @@ def _opset(model):
 
 def import_onnx(source, *, batch=True, name=None):
     """Expand the model without the cross-check; an :class:`Imported`.  See :func:`from_onnx`."""
-    require("onnx", "onnx")
+    require("onnx")
     model = read_model(source)
     graph = model.graph
     inits = tensor_arrays(graph)

@@ -204,7 +204,7 @@ def _op_name(target):
 
 def import_torch(module, example_inputs, *, input_names=None, output_names=None, name=None):
     """Expand `module` traced on `example_inputs` (one sample); an Imported.  See :func:`from_torch`."""
-    torch = require("torch", "torch")
+    torch = require("torch")
     from .onnx_import import Imported
 
     if not isinstance(example_inputs, (tuple, list)):

@@ -1,0 +1,89 @@
+"""scikit-learn's MLPs and micrograd's expressions as Rojas networks; their own backprop is the oracle."""
+
+import numpy as np
+import pytest
+
+import rojas
+from importers_helpers import need
+from rojas.importers.compare import named_gradients
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "logistic", "identity"])
+def test_an_mlp_regressor_gradient_is_scikit_learns_own_backprop(activation):
+    need("sklearn")
+    import warnings
+
+    from sklearn.datasets import load_linnerud
+    from sklearn.neural_network import MLPRegressor
+
+    X, Y = load_linnerud(return_X_y=True)  # 20 athletes, 3 exercises → 3 body measurements
+    X, Y = (X - X.mean(0)) / X.std(0), (Y - Y.mean(0)) / Y.std(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few iterations only: not converged, on purpose
+        est = MLPRegressor(hidden_layer_sizes=(5, 4), activation=activation, max_iter=20, random_state=0).fit(X, Y)
+    net = rojas.from_sklearn(est)
+    assert net.inputs == ["x[0]", "x[1]", "x[2]"] and net.outputs == ["y[0]", "y[1]", "y[2]"]
+    assert net.edge_name("x[2]", "h1[4]") == "coefs_0[2,4]" and net.bias_param("h2[1]") == "intercepts_1[1]"
+    lab = rojas.label(net, {f"x[{i}]": X[:, i] for i in range(3)}, {f"y[{k}]": Y[:, k] for k in range(3)})
+    np.testing.assert_allclose(lab.o_array if hasattr(lab, "o_array") else
+                               np.array([lab.o[f"y[{k}]"] for k in range(3)]).T, est.predict(X), rtol=1e-12)
+    # scikit-learn's own backward pass, without the L2 term (rojas's E has none)
+    est.alpha = 0.0
+    n_layers = len(est.coefs_) + 1
+    coef_grads = [np.empty_like(c) for c in est.coefs_]
+    intercept_grads = [np.empty_like(b) for b in est.intercepts_]
+    est._backprop(X, Y, None, [X] + [None] * (n_layers - 1), [None] * (n_layers - 1), coef_grads, intercept_grads)
+    ours = named_gradients(lab)
+    for L, (cg, ig) in enumerate(zip(coef_grads, intercept_grads)):
+        for (i, j), g in np.ndenumerate(cg):
+            assert ours[f"coefs_{L}[{i},{j}]"] == pytest.approx(len(X) * g, rel=1e-9, abs=1e-12)
+        for (j,), g in np.ndenumerate(ig):
+            assert ours[f"intercepts_{L}[{j}]"] == pytest.approx(len(X) * g, rel=1e-9, abs=1e-12)
+
+
+def test_an_unfitted_estimator_and_other_objects_are_refused():
+    need("sklearn")
+    from sklearn.linear_model import LinearRegression
+    from sklearn.neural_network import MLPRegressor
+
+    with pytest.raises(rojas.RojasError, match="not fitted"):
+        rojas.from_sklearn(MLPRegressor())
+    with pytest.raises(rojas.RojasError, match="MLPRegressor or MLPClassifier"):
+        rojas.from_sklearn(LinearRegression())
+
+
+def test_a_micrograd_mlp_gradient_is_micrograds_backward():
+    need("micrograd")
+    import random
+
+    from micrograd.nn import MLP
+    from rojas.importers.micrograd import leaf_values
+
+    random.seed(20)
+    model = MLP(3, [4, 4, 1])
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0]]
+    ys = [1.0, -1.0, -1.0]
+    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), start=0.0) * 0.5
+    params = model.parameters()
+    net = rojas.from_micrograd(loss, {p: f"p[{k}]" for k, p in enumerate(params)})
+    lab = rojas.label(net, leaf_values(net))
+    loss.backward()
+    assert lab.value == pytest.approx(loss.data, rel=1e-12)
+    for k, p in enumerate(params):
+        assert lab.input_grad[f"p[{k}]"] == pytest.approx(p.grad, rel=1e-10, abs=1e-12), k
+
+
+def test_micrograd_operands_that_repeat_and_powers():
+    need("micrograd")
+    from micrograd.engine import Value
+    from rojas.importers.micrograd import leaf_values
+
+    a, b = Value(1.5), Value(-0.7)
+    out = (a + a) * (b * b) + a ** 3 + (b + 2.0) ** -1 + (a * b).relu() + a ** 0.5
+    net = rojas.from_micrograd(out, {a: "a", b: "b"})
+    lab = rojas.label(net, leaf_values(net))
+    out.backward()
+    assert lab.value == pytest.approx(out.data, rel=1e-12)
+    assert lab.input_grad["a"] == pytest.approx(a.grad, rel=1e-12)
+    assert lab.input_grad["b"] == pytest.approx(b.grad, rel=1e-12)
+    assert rojas.check(net, leaf_values(net)).ok
