@@ -115,8 +115,11 @@ def element_names(name, shape, drop_batch):
         return [name]
     if len(shape) == 1:
         return [f"{name}[{i}]" for i in range(shape[0])]
-    cols = [c.ravel().tolist() for c in np.indices(shape)]
-    return [f"{name}[{','.join(map(str, t))}]" for t in zip(*cols)]
+    # the leading indices once per row, then the last one: a single f-string per element
+    lead = [c.ravel().tolist() for c in np.indices(shape[:-1])]
+    prefixes = [f"{name}[{','.join(map(str, t))}," for t in zip(*lead)]
+    last = [f"{j}]" for j in range(shape[-1])]
+    return [p + j for p in prefixes for j in last]
 
 
 class Graph:
