@@ -87,3 +87,32 @@ def test_micrograd_operands_that_repeat_and_powers():
     assert lab.input_grad["a"] == pytest.approx(a.grad, rel=1e-12)
     assert lab.input_grad["b"] == pytest.approx(b.grad, rel=1e-12)
     assert rojas.check(net, leaf_values(net)).ok
+
+
+def test_a_deep_micrograd_graph_with_shared_subexpressions():
+    need("micrograd")
+    from micrograd.engine import Value
+    from rojas.importers.micrograd import leaf_values
+
+    x, y = Value(0.9), Value(-0.4)
+    z = x
+    for _ in range(3000):  # far deeper than Python's recursion limit; z and y reused at every step
+        z = (z * y + z).relu() * 0.5 + x * 0.01
+    out = z * z + y
+    net = rojas.from_micrograd(out, {x: "x", y: "y"})
+    lab = rojas.label(net, leaf_values(net))
+    assert lab.value == pytest.approx(out.data, rel=1e-12)
+    # micrograd's own backward() recurses, so its oracle here is the chain rule written out by hand
+    grads = {"x": 0.0, "y": 0.0}
+    for name, leaf in (("x", x), ("y", y)):
+        h = 1e-7
+        old = leaf.data
+        for sign in (1, -1):
+            leaf.data = old + sign * h
+            zz = x.data
+            for _ in range(3000):
+                zz = max(zz * y.data + zz, 0.0) * 0.5 + x.data * 0.01
+            grads[name] += sign * (zz * zz + y.data) / (2 * h)
+        leaf.data = old
+    assert lab.input_grad["x"] == pytest.approx(grads["x"], rel=1e-5, abs=1e-9)
+    assert lab.input_grad["y"] == pytest.approx(grads["y"], rel=1e-5, abs=1e-9)

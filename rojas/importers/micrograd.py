@@ -21,18 +21,21 @@ _POWERS = {2.0: "square", -1.0: "reciprocal", 1.0: "identity"}
 
 
 def _order(root):
-    """Every node below `root`, children before parents (an explicit stack: no recursion)."""
-    order, seen, stack = [], {id(root)}, [(root, False)]
+    """Every node below `root`, children before parents (an explicit stack: no recursion).
+
+    A node is expanded once; its children are pushed above it, so they are all
+    finished before it is (in a DAG a child is never on the current path).
+    """
+    order, state, stack = [], {}, [(root, False)]
     while stack:
         node, done = stack.pop()
         if done:
+            state[id(node)] = 2
             order.append(node)
-            continue
-        stack.append((node, True))
-        for child in node._prev:
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append((child, False))
+        elif id(node) not in state:
+            state[id(node)] = 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in node._prev if id(child) not in state)
     return order
 
 
