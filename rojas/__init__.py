@@ -16,6 +16,7 @@ is labeled or a symbolic proof is asked for, so ``import rojas`` stays fast.
 from .errors import DataError, NetworkError, NumericalError, RojasError, RojasWarning
 from .network.primitives import Primitive, get_primitive, primitive_names, register_primitive
 from .network.combine import Combine, combine_names, get_combine, register_combine
+from .network.objectives import Objective, get_objective, objective_names, register_objective
 from .network import Network, from_networkx, load
 from .network.data import load_data, prepare
 from .network.examples import example_path, examples
@@ -83,6 +84,7 @@ __all__ = [
     "Network", "load", "from_networkx", "label", "evaluate", "Labeling", "load_data", "prepare",
     "register_primitive", "get_primitive", "primitive_names", "Primitive",
     "register_combine", "get_combine", "combine_names", "Combine",
+    "register_objective", "get_objective", "objective_names", "Objective",
     "example_path", "examples",
     "path_sum", "count_paths", "tangent", "symbolic_proof", "check_claim", "proof_report",
     "prove", "Proof", "ClaimSyntaxError",

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import rojas
 from rojas.engine import textbook
+from rojas.engine.objective import resolve_objective
 
 FNS = ("sigmoid", "tanh", "identity", "sin", "softplus", "gaussian")
 PROPERTY = settings(max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,8 +118,10 @@ def central_differences(net, x, t, of):
     xs = {n: np.asarray(v, dtype=float) for n, v in x.items()}
 
     def E(w=w0, b=b0, xx=xs):
-        _, _, o, _ = textbook.forward_sweep(G, net.primitive, xx, w, b)
-        return textbook.objective(o, net.outputs, t, of)[0]
+        s, _, o, _ = textbook.forward_sweep(G, net.primitive, xx, w, b)
+        loss = resolve_objective(net, t)
+        ends = net.outputs if t is not None else [of]
+        return textbook.objective(loss, o, s, lambda k: G.nodes[k]["fn"], ends, t)[0]
 
     def diff(move, value):
         h = 1e-6 * max(1.0, abs(value))

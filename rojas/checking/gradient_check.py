@@ -140,7 +140,7 @@ def _sample_budget(lab, method, directions):
                                   f"{levels:,}-generation network is slow; raise it with --sample / sample=")
 
 
-def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, atol=None,
+def check(net, inputs, targets=None, of=None, method="central", *, objective=None, rtol=None, atol=None,
           check_inputs=True, directions=DIRECTIONS, sample=None, largest=None, seed=0,
           exact_limit=EXACT_LIMIT, progress=None):
     """Check the backward sweep's gradients against numerical derivatives.
@@ -148,7 +148,7 @@ def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, at
     Parameters
     ----------
     net : Network or networkx.DiGraph
-    inputs, targets, of
+    inputs, targets, of, objective
         As for :func:`rojas.label`.
     method : {"central", "complex", "both"}, optional
         ``"central"``: central differences, step ``∛ε·max(1, |x|)``;
@@ -221,7 +221,7 @@ def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, at
     with warnings.catch_warnings(record=True) as caught, np.errstate(over="call", invalid="call", divide="call",
                                                                    under="ignore", call=record):
         warnings.simplefilter("always")
-        report = _check(net, inputs, targets, of, method, tolerances, check_inputs, directions,
+        report = _check(net, inputs, targets, of, objective, method, tolerances, check_inputs, directions,
                         sample, largest, seed, exact_limit, progress)
     said = {}
     for w in caught:  # numerical warnings become one note; anything else is passed on unchanged
@@ -240,15 +240,15 @@ def check(net, inputs, targets=None, of=None, method="central", *, rtol=None, at
     return report
 
 
-def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample, largest, seed,
+def _check(net, inputs, targets, of, objective, method, tolerances, check_inputs, k, sample, largest, seed,
            exact_limit, progress):
-    lab = label(net, inputs, targets, of)
-    pert = Perturbation(net, inputs, targets, of)
+    lab = label(net, inputs, targets, of, objective=objective)
+    pert = Perturbation(net, inputs, targets, of, objective)
     scale = max(1.0, abs(lab.value))
     primitives = check_primitives(net, lab, method, {m: tolerances[m] for m in ("central", "complex")})
     failed = {p.name: set(p.bad_nodes) for p in primitives if not p.ok}
     unsafe_nodes = [n for n in lab.plan.order if net.fn(n) != "input" and not net.primitive(net.fn(n)).complex_safe]
-    want_complex = method in ("complex", "both")
+    want_complex = method in ("complex", "both") and lab.loss.complex_safe
 
     dirs = Directions(net, lab, pert, with_inputs=check_inputs)
     layout = _Layout(net, lab, dirs, check_inputs, pert.batch)
@@ -292,6 +292,9 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
                 blame.append(localize(dirs, vectors[bad_dir.index], bad_dir, tolerances, scale, tick=b2.update))
 
     notes = []
+    if method in ("complex", "both") and not lab.loss.complex_safe:
+        notes.append(f"complex step not available through the objective {lab.loss.name!r} (not complex-safe): "
+                     "central differences used")
     if fallback.get("unsafe"):
         names = sorted({net.fn(n) for n in unsafe_nodes}, key=str)
         notes.append(f"complex step not available through {', '.join(names)} (not complex-safe; "
@@ -313,6 +316,7 @@ def _check(net, inputs, targets, of, method, tolerances, check_inputs, k, sample
                 "largest": n_largest, "directions": k, "seed": seed, "exact_limit": exact_limit,
                 "sweeps": pert.sweeps, "reason": reason}
     return CheckReport(network=net.name, objective=lab.objective, value=float(lab.value), method=method,
+                       formula=lab.objective_text(),
                        tolerances=shown, entries=entries, primitives=primitives, directions=dchecks,
                        coverage=coverage, blame=blame, notes=notes)
 

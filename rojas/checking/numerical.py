@@ -88,8 +88,8 @@ class Perturbation:
     in edge order, biases in node order, params in ``net.params`` order.
     """
 
-    def __init__(self, net, inputs, targets, of):
-        self.net = net
+    def __init__(self, net, inputs, targets, of, objective=None):
+        self.net, self.objective = net, objective
         x, t, self.batch, self.of = prepare(net, inputs, targets, of)
         self.x, self.t = x, (t or None)
         params = net.parameters()
@@ -126,9 +126,9 @@ class Perturbation:
             x, t = self.sample(sample)
             x = dict(x)
             x[index] = x[index] + delta
-            return evaluate(self.net, x, t, self.of)
+            return evaluate(self.net, x, t, self.of, objective=self.objective)
         w, b, p = self.arrays(kind, index, delta)
-        return evaluate(self.net, self.x, self.t, self.of, weights=w, biases=b, params=p)
+        return evaluate(self.net, self.x, self.t, self.of, objective=self.objective, weights=w, biases=b, params=p)
 
     def along(self, step, dw=None, db=None, dp=None, dx=None):
         """The objective at θ + step·(dw, db, dp) and inputs x + step·dx (a direction; None: 0).
@@ -141,13 +141,13 @@ class Perturbation:
         b = self.b0 if db is None else self.b0 + step * db
         p = self.p0 if dp is None else self.p0 + step * dp
         x = self.x if dx is None else {n: v + step * dx[n] if n in dx else v for n, v in self.x.items()}
-        return evaluate(self.net, x, self.t, self.of, weights=w, biases=b, params=p)
+        return evaluate(self.net, x, self.t, self.of, objective=self.objective, weights=w, biases=b, params=p)
 
     def base(self, sample=None):
         if sample not in self._e0:
             x, t = self.sample(sample)
             self.sweeps += 1
-            self._e0[sample] = evaluate(self.net, x, t, self.of)
+            self._e0[sample] = evaluate(self.net, x, t, self.of, objective=self.objective)
         return self._e0[sample]
 
     def labels_at(self, kind, index, delta, sample=None):
@@ -156,7 +156,7 @@ class Perturbation:
             x, t = self.sample(sample)
             x = dict(x)
             x[index] = x[index] + delta
-            return label(self.net, x, t, self.of)
+            return label(self.net, x, t, self.of, objective=self.objective)
         if self._scratch is None:
             scratch = self.net.copy()
             e_at = {e: i for i, e in enumerate(self.net.edges)}
@@ -168,7 +168,7 @@ class Perturbation:
         w, b, p = self.arrays(kind, index, delta)
         scratch.set_parameters(weights=w[e_perm], biases=b[n_perm],
                                params=dict(zip(self.p_names, p.tolist())))
-        return label(scratch, self.x, self.t, self.of)
+        return label(scratch, self.x, self.t, self.of, objective=self.objective)
 
 
 def _bumped(arr, index, delta):

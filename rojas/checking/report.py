@@ -169,6 +169,8 @@ class CheckReport:
     objective : str or node
         ``"E"`` or the node differentiated.
     value : float
+    formula : str
+        How the heading writes the objective (``lab.objective_text()``).
     method : {"central", "complex", "both"}
     tolerances : dict
         ``{method: (rtol, atol)}`` used.
@@ -192,6 +194,7 @@ class CheckReport:
     value: float
     method: str
     tolerances: dict
+    formula: str = ""
     entries: list = field(default_factory=list)
     primitives: list = field(default_factory=list)
     directions: list = field(default_factory=list)
@@ -296,7 +299,7 @@ class CheckReport:
         return out
 
     def __str__(self):
-        obj = "E = ½Σ(o−t)²" if self.objective == "E" else f"o[{self.objective}]"
+        obj = self.formula or f"o[{self.objective}]"
         out = [f"gradient check of {self.network or 'network'}: objective {obj} = {number_text(self.value)}",
                f"method: {self._method_words()}"]
         for m, (rtol, atol) in self.tolerances.items():

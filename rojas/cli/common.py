@@ -4,7 +4,7 @@ import argparse
 import math
 import os
 
-__all__ = ["assignment", "network_and_data", "resolve_network", "resolve_bundled", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
+__all__ = ["assignment", "objective_name", "network_and_data", "resolve_network", "resolve_bundled", "bundled_data", "add_data_options", "label_for", "same_file", "positive_float",
            "count"]
 
 
@@ -20,6 +20,20 @@ def assignment(text):
     return name, numbers[0] if len(numbers) == 1 else numbers
 
 
+def objective_name(text):
+    """``--objective NAME``: a registered objective that compares the outputs with targets."""
+    from ..network.objectives import get_objective
+    from ..errors import NetworkError
+
+    try:
+        entry = get_objective(text)
+    except NetworkError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not entry.targets:
+        raise argparse.ArgumentTypeError(f"{text!r} takes no targets: differentiate a node's value with --of NODE")
+    return text
+
+
 def network_and_data(args):
     """The network, inputs and targets named by the common options (NET.json, --data, --input, --target)."""
     from ..network.data import load_data
@@ -27,6 +41,11 @@ def network_and_data(args):
     from ..network import load
 
     net = load(args.network)
+    if getattr(args, "objective", None) is not None:
+        if getattr(args, "of", None) is not None:
+            raise DataError(f"give --objective or --of, not both (--of {args.of} differentiates that node's "
+                            "value, which has no targets)")
+        net.set_objective(args.objective)  # every labeling of this run reads it (and train saves it)
     inputs, targets = load_data(args.data) if args.data else ({}, None)
     inputs = dict(inputs)
     inputs.update(getattr(args, "input", None) or [])
@@ -100,8 +119,19 @@ def add_data_options(parser, of=True):
                         help="a target value for an output; overrides the data file")
     parser.add_argument("--no-targets", action="store_true",
                         help="ignore the data file's targets (e.g. with --of)")
+    add_objective_option(parser)
     if of:
         parser.add_argument("--of", metavar="NODE", help="differentiate this node's value (no targets)")
+
+
+def add_objective_option(parser):
+    """``--objective NAME``, naming the registry's objectives in its help."""
+    from ..network.objectives import get_objective, objective_names
+
+    names = [n for n in objective_names() if get_objective(n).targets]
+    parser.add_argument("--objective", type=objective_name, metavar="NAME",
+                        help=f"how the outputs are compared with the targets: {', '.join(names)} "
+                             "(default: the network file's field 'objective', else squared_error)")
 
 
 def label_for(args, to=None, check=None):

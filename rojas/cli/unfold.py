@@ -6,6 +6,7 @@ import numpy as np
 
 from ..errors import RojasError
 from ..utils.files import check_outputs, same_file
+from .common import add_objective_option
 from ..architectures.recurrent import fold_grad, load_recurrent, load_sequence, unfold, unfold_data
 
 
@@ -51,6 +52,8 @@ def cmd_unfold(args):
     rnet = load_recurrent(args.network)
     seq = load_sequence(args.data) if args.data else None
     net = unfold(rnet, steps=args.steps, data=seq, max_size=args.max_size)
+    if args.objective is not None:
+        net.set_objective(args.objective)  # saved with the unfolded network
     if args.out is None:
         print(json.dumps(net.to_dict(), indent=1, allow_nan=False))
     else:
@@ -82,6 +85,7 @@ def add_commands(sub):
     p.add_argument("-o", "--output", "--out", dest="out", metavar="UNFOLDED.json", help="write the unfolded network here "
                                                               "(default: print it)")
     p.add_argument("--data", metavar="SEQ.json", help="sequence data: inputs, initial states, targets per step")
+    add_objective_option(p)
     p.add_argument("--data-out", metavar="UNFOLDED.data.json",
                    help="write the unfolded network's data file here (default: beside -o, *.data.json)")
     p.add_argument("--max-size", type=int, metavar="N",

@@ -22,7 +22,7 @@ import numpy as np
 from . import sweeps
 from ..errors import DataError, NumericalError, RojasError
 from .labeling_io import LabelingExport
-from .objective import Problem, check_sums, first_bad
+from .objective import ObjectiveLabels, Problem, check_sums, first_bad
 from .plan import Plan, plan_of  # noqa: F401 (re-exported: rojas.engine.labeling.plan_of)
 from .snapshot import LabelsView, frozen_network, numbers_of
 
@@ -45,7 +45,7 @@ def _weights(plan, w, key=None):
                                                       plan.backward.linear, plan.backward.scaled)]
 
 
-def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, params=None):
+def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None, biases=None, params=None):
     """The objective's value from the forward sweep alone, optionally at other parameters.
 
     What numerical checks need: the parameters may be complex (a complex step
@@ -53,7 +53,7 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
 
     Parameters
     ----------
-    net, inputs, targets, of
+    net, inputs, targets, of, objective
         As for :func:`label`.
     weights : array_like of shape (E,), optional
         Edge weights in :attr:`Network.edges` order (tied edges take their param).
@@ -77,7 +77,7 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
     0.082167041
     """
     net = as_network(net)
-    problem = Problem(net, inputs, targets, of)
+    problem = Problem(net, inputs, targets, of, objective)
     plan = problem.plan
     w0, b0, p0, _ = numbers_of(net, plan)
     w = np.array(w0 if weights is None else weights)
@@ -95,11 +95,11 @@ def evaluate(net, inputs, targets=None, of=None, *, weights=None, biases=None, p
     b[tied] = p[plan.node_param[tied]]
     w_fl, w_fs, _, _ = _weights(plan, w)
     with np.errstate(all="ignore"):
-        _, o, _, _ = sweeps.forward(plan, w_fl, w_fs, b[plan.node_file], problem.x)
-        return problem.objective(o)[0]
+        s, o, _, _ = sweeps.forward(plan, w_fl, w_fs, b[plan.node_file], problem.x)
+        return problem.objective(o, s)[0]
 
 
-def label(net, inputs, targets=None, of=None):
+def label(net, inputs, targets=None, of=None, *, objective=None):
     """Label a network: run Rojas's forward and backward sweeps.
 
     Parameters
@@ -109,10 +109,15 @@ def label(net, inputs, targets=None, of=None):
         ``{input node: value}``; a value may be a sequence of B numbers (a batch).
     targets : mapping, optional
         ``{output node: target}`` for every output: the objective is then the
-        extended network's error ``E = ½ Σ_k (o_k − t_k)²`` (summed over a batch).
+        extended network's error E (summed over a batch), by default
+        ``E = ½ Σ_k (o_k − t_k)²``.
     of : node, optional
         Without targets: differentiate this node's value.  By default the
         single output; a network with several outputs needs targets or `of`.
+    objective : str or Objective, optional
+        How the outputs are compared with the targets: one of
+        :func:`rojas.objective_names`.  By default the network's graph field
+        ``objective``, else squared error.
 
     Returns
     -------
@@ -122,9 +127,10 @@ def label(net, inputs, targets=None, of=None):
     Raises
     ------
     DataError
-        If the inputs or targets do not fit the network.
+        If the inputs or targets do not fit the network or the objective.
     NumericalError
-        If a non-finite value arises in a sweep (naming the node).
+        If a non-finite value arises in a sweep (naming the node), or the
+        objective is not finite (naming the output and sample).
 
     Examples
     --------
@@ -139,9 +145,11 @@ def label(net, inputs, targets=None, of=None):
     >>> lab = rojas.label(net, {"x": 2.0}, {"y": 1.0})
     >>> round(lab.grad("w1"), 6)
     0.058228
+    >>> round(rojas.label(net, {"x": 2.0}, {"y": 1.0}, objective="binary_cross_entropy").grad("w1"), 6)
+    0.265441
     """
     net = as_network(net)
-    problem = Problem(net, inputs, targets, of)
+    problem = Problem(net, inputs, targets, of, objective)
     plan = problem.plan
     w, b, p, key = numbers_of(net, plan)
     w_fl, w_fs, w_bl, w_bs = _weights(plan, w, key)
@@ -149,18 +157,20 @@ def label(net, inputs, targets=None, of=None):
     with np.errstate(all="ignore"):
         s, o, d, partials = sweeps.forward(plan, w_fl, w_fs, b_sweep, problem.x)
         first_bad(plan, (("value o", o), ("derivative f'(s)", d), ("net input s", s)), "forward")
-        value, seed = problem.objective(o)
-        delta = sweeps.backward(plan, w_bl, w_bs, d, seed, partials)
+        value, seed, seed_s, terms = problem.objective(o, s)
+        problem.check(value, terms, seed, seed_s, o)
+        delta = sweeps.backward(plan, w_bl, w_bs, d, seed, partials, seed_s)
         first_bad(plan, (("delta", delta),), "backward")
         edge_grad = sweeps.edge_gradients(plan, o, delta, partials)
-        check_sums(plan, value, problem, delta, edge_grad, o)
+        check_sums(plan, delta, edge_grad)
     numbers = {"weights": plan.weights_copy(w, key), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
                "targets": problem.t}
-    arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials}
+    arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials, "seed": seed,
+              "seed_s": np.zeros_like(seed) if seed_s is None else seed_s, "error": terms}
     return Labeling(net, plan, problem, value, numbers, arrays, edge_grad)
 
 
-class Labeling(LabelingExport):
+class Labeling(LabelingExport, ObjectiveLabels):
     """The labels Rojas's sweeps leave on a network: an immutable snapshot.
 
     Attributes
@@ -172,6 +182,12 @@ class Labeling(LabelingExport):
         The compiled structure the sweeps ran on.
     objective : str or node
         ``"E"`` (the error against targets) or the node differentiated.
+    loss : rojas.network.objectives.Objective
+        The objective's registry entry (its formula, error units, seeds).
+    ends : list
+        The nodes the objective reads: the outputs, or the node differentiated.
+    fused : frozenset
+        The outputs whose seed is ``∂E/∂s`` (the objective fused with their primitive).
     value : float
         The objective's value, summed over a batch.
     batch_size : int or None
@@ -201,6 +217,8 @@ class Labeling(LabelingExport):
     def __init__(self, net, plan, problem, value, numbers, arrays, edge_grad):
         self.plan, self.value, self.arrays = plan, value, arrays
         self.objective, self.batch_size = problem.name, problem.batch
+        self.loss, self.ends = problem.loss, list(problem.outputs)
+        self.fused = frozenset(problem.outputs[k] for _, rows in problem.fused for k in rows.tolist())
         self._source, self._numbers, self._edge_grad = net, numbers, edge_grad
         t = numbers["targets"]
         self.targets = {n: (float(t[i]) if t.ndim == 1 else t[i].copy()) for i, n in enumerate(problem.targets)}

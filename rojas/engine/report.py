@@ -28,7 +28,7 @@ _table = table
 def labeling_table(lab):
     """Every node's labels (in sweep order) and every gradient of a :class:`~rojas.Labeling`."""
     net = lab.network
-    obj = "E = ½Σ(o−t)²" if lab.objective == "E" else f"o[{terminal(lab.objective)}]"
+    obj = lab.objective_text(terminal)
     batch = "" if lab.batch_size is None else f", summed over a batch of {lab.batch_size}"
     d = "∂E" if lab.objective == "E" else f"∂o[{terminal(lab.objective)}]"
     out = [f"{terminal(net.name or 'network')}: objective {obj} = {fmt(lab.value)}{batch}", ""]

@@ -119,12 +119,15 @@ def forward(plan, w_linear, w_scaled, b, x):
     return s, o, d, partials
 
 
-def linear_sweep(plan, direction, coef_linear, coef_scaled, gain, seed_in, seed_out=None):
+def linear_sweep(plan, direction, coef_linear, coef_scaled, gain, seed_in, seed_out=None, before=None):
     """``x_j = gain_j·(Σ_e coef_e·x_far(e) + seed_in_j) + seed_out_j``, generation by generation.
 
     Backward (δ): the reversed graph, ``coef`` = w (times the partial on a
-    scaled edge), ``gain`` = f'(s), ``seed_in`` = ∂objective/∂o.  Forward
+    scaled edge), ``gain`` = f'(s), ``seed_in`` = ∂objective/∂o, ``seed_out``
+    = ∂objective/∂s where the objective is fused with a primitive.  Forward
     (tangents ȯ): the same coefficients along the edges' own direction.
+    With `before` (an array shaped like the result), each row's sum before
+    the gain, ``Σ_e coef_e·x_far(e) + seed_in_j``, is kept there too (ṡ).
     """
     x = np.zeros(np.broadcast_shapes(gain.shape, seed_in.shape), np.result_type(gain, seed_in))
     part = direction.scaled
@@ -136,6 +139,8 @@ def linear_sweep(plan, direction, coef_linear, coef_scaled, gain, seed_in, seed_
             c = coef_scaled[a:z, None] if x.ndim == 2 and coef_scaled.ndim == 1 else coef_scaled[a:z]
             total += scatter(part.local[a:z], c * x[part.far[a:z]], hi - lo)
         total += seed_in[lo:hi]
+        if before is not None:
+            before[lo:hi] = total
         x[lo:hi] = gain[lo:hi] * total
         if seed_out is not None:
             x[lo:hi] += seed_out[lo:hi]
@@ -144,16 +149,17 @@ def linear_sweep(plan, direction, coef_linear, coef_scaled, gain, seed_in, seed_
     return x
 
 
-def backward(plan, w_linear, w_scaled, d, seed, partials):
+def backward(plan, w_linear, w_scaled, d, seed, partials, seed_s=None):
     """The backward sweep over the reversed graph: δ = ∂objective/∂s at every node.
 
     `w_linear`, `w_scaled` are the weights as ``plan.backward``'s parts read
-    them; `partials` as :func:`forward` returned them.
+    them; `partials` as :func:`forward` returned them; `seed` is ∂objective/∂o
+    and `seed_s` (optional) ∂objective/∂s at outputs the objective is fused with.
     """
     batched = d.ndim == 2
     term = plan.backward.term
     coef_scaled = (w_scaled[:, None] if batched else w_scaled) * partials[term]
-    return linear_sweep(plan, plan.backward, w_linear, coef_scaled, d, seed)
+    return linear_sweep(plan, plan.backward, w_linear, coef_scaled, d, seed, seed_s)
 
 
 def edge_gradients(plan, o, delta, partials):

@@ -11,14 +11,18 @@ topological order, unit j combines its incoming terms ``t_ij = w_ij·o_i``
 (a sum, or another mode of :mod:`rojas.network.combine`) into ``s_j = c(t) + b_j``;
 its right half stores ``o_j = f(s_j)`` and its left half ``f'(s_j)``.
 
-The objective is the error of the named outputs, ``E = ½ Σ_k (o_k − t_k)²``
-(Rojas's extended network: each output feeds an error unit whose
-derivative is ``o_k − t_k``), or the value of one node.
+The objective is an entry of :mod:`rojas.network.objectives` — by default
+the error of the named outputs, ``E = ½ Σ_k (o_k − t_k)²`` (Rojas's extended
+network: each output feeds an error unit whose derivative is ``o_k − t_k``),
+a cross-entropy, or the value of one node.  Its derivative by each output,
+``∂E/∂o_k``, is the *seed* of the backward sweep.
 
 On the **backward sweep** (§7.2.2) the graph is run in reverse: a unit
 collects what arrives along its out-edges — ``w_jk·(∂s_k/∂t_jk)·δ_k`` from
-every successor k — plus its own error ``o_j − t_j`` if it is an output, and
-multiplies the sum by its stored ``f'(s_j)``.  What it holds then is
+every successor k — plus its own seed ``∂E/∂o_j`` if it is an output, and
+multiplies the sum by its stored ``f'(s_j)``.  (An output whose primitive
+the objective is fused with — a sigmoid under binary cross-entropy — gets
+its seed ``∂E/∂s_j = o_j − t_j`` added after that multiplication.)  What it holds then is
 ``δ_j = ∂E/∂s_j``: the sum over every path from j to the error of the
 products of the weights and stored derivatives met on the way.  An input
 keeps the sum: ``∂E/∂x``.
@@ -109,20 +113,47 @@ def forward_sweep(G, primitive, x, w, b):
     return s, fprime, o, partial
 
 
-def objective(o, outputs, targets=None, of=None):
-    """The objective's value and its derivative by each output value (the seed of the backward sweep).
+def objective(loss, o, s, fn, ends, targets=None):
+    """The objective's value and the seeds of the backward sweep.
 
-    With `targets`: ``E = ½ Σ_k (o_k − t_k)²`` over the `outputs`, summed over a
-    batch, and ``∂E/∂o_k = o_k − t_k``.  Without: the value of node `of`.
+    Parameters
+    ----------
+    loss : rojas.network.objectives.Objective
+    o, s : dict
+        The forward sweep's values and net inputs.
+    fn : callable
+        ``fn(node)``: the node's primitive name.
+    ends : list
+        The nodes the objective reads (the outputs, or the node differentiated).
+    targets : dict, optional
+
+    Returns
+    -------
+    value : float
+        E, summed over a batch.
+    seed, seed_s : dict
+        ``∂E/∂o_k`` for each end, or ``∂E/∂s_k`` for an end whose primitive the
+        objective is fused with.
     """
-    if targets is not None:
-        seed = {k: o[k] - np.asarray(targets[k], dtype=float) for k in outputs}
-        return float(sum(0.5 * np.sum(e * e) for e in seed.values())), seed
-    return float(np.sum(o[of])), {of: 1.0}
+    O = np.array([o[k] for k in ends])
+    T = np.broadcast_to(np.array([np.asarray((targets or {}).get(k, 0.0), dtype=float) for k in ends]),
+                        O.shape)
+    terms, grads = np.array(loss.terms(O, T), dtype=float), loss.seed(O, T)
+    seed, seed_s = {}, {}
+    for i, k in enumerate(ends):
+        fused = loss.fused.get(fn(k))
+        if fused is None:
+            seed[k] = grads[i]
+        else:
+            terms[i], seed_s[k] = fused.terms(s[k], T[i]), fused.seed(s[k], T[i])
+    return float(np.sum(terms)), seed, seed_s
 
 
-def backward_sweep(G, fprime, partial, w, seed):
-    """The backward sweep over the reversed graph: δ_j = f'(s_j)·(what arrives + seed_j).
+_objective = objective  # label's keyword `objective` (a name) shadows it there
+
+
+def backward_sweep(G, fprime, partial, w, seed, seed_s=None):
+    """The backward sweep over the reversed graph: δ_j = f'(s_j)·(what arrives + seed_j) + seed_s_j.
 
     Returns
     -------
@@ -136,6 +167,7 @@ def backward_sweep(G, fprime, partial, w, seed):
         for k in R.predecessors(j):
             arriving = arriving + w[(j, k)] * partial[(j, k)] * delta[k]
         delta[j] = arriving if G.nodes[j]["fn"] == "input" else fprime[j] * arriving
+        delta[j] = delta[j] + (seed_s or {}).get(j, 0.0)
     return delta
 
 
@@ -156,7 +188,7 @@ def gradients(G, o, delta, partial):
     return weight, bias, param
 
 
-def label(net, inputs, targets=None, of=None):
+def label(net, inputs, targets=None, of=None, objective=None):
     """Both sweeps and the gradients, node by node: the specification of :func:`rojas.label`.
 
     Parameters
@@ -168,25 +200,29 @@ def label(net, inputs, targets=None, of=None):
         ``{output: target}`` for every output of ``net.outputs``.
     of : node, optional
         Without targets: the node whose value is differentiated (default: the single output).
+    objective : str, optional
+        A registered objective's name (default: the network's, else squared error).
 
     Returns
     -------
     Labels
     """
     from .labeling import as_network
+    from .objective import resolve_objective
 
     net = as_network(net)
     G = net.to_networkx()
-    outputs = net.outputs
+    loss = resolve_objective(net, targets, objective)
     if targets is None and of is None:
-        (of,) = outputs
+        (of,) = net.outputs
     values = [*inputs.values(), *(targets or {}).values()]
     batch = max((np.shape(v) for v in values), key=len)  # a number beside lists stands for every sample
     x = {n: np.broadcast_to(np.asarray(v, dtype=float), batch) if batch else float(v) for n, v in inputs.items()}
     w, b = numbers(G)
     s, fprime, o, partial = forward_sweep(G, net.primitive, x, w, b)
-    value, seed = objective(o, outputs, targets, of)
-    delta = backward_sweep(G, fprime, partial, w, seed)
+    ends = net.outputs if targets is not None else [of]
+    value, seed, seed_s = _objective(loss, o, s, lambda k: G.nodes[k]["fn"], ends, targets)
+    delta = backward_sweep(G, fprime, partial, w, seed, seed_s)
     weight, bias, param = gradients(G, o, delta, partial)
     input_grad = {n: delta[n] for n in net.inputs}
     return Labels(value, s, fprime, o, delta, weight, bias, param, input_grad)

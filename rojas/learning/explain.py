@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..network.combine import get_combine
+
 __all__ = ["ExplainedStep", "explain_step", "explain_text", "explain_markdown", "explain_latex",
            "explain_report", "EXPLAIN_ROWS_LIMIT"]
 
@@ -63,6 +65,8 @@ class ExplainedStep:
     rows: list = field(default_factory=list)
     loss_before: float = 0.0
     loss_after: float = 0.0
+    objective: str = ""
+    seeds: list = field(default_factory=list)
 
     def row(self, name):
         """The row of a weight, bias (``"bias h1"``) or param (``"param t"``) by its shown name."""
@@ -100,11 +104,11 @@ def explain_step(net, lab, old, new, on, rate, epoch, pattern, loss_after):
         if net.edge_param(u, v) is not None:
             continue
         name = net.edge_name(u, v)
-        product = net.combine(v) == "product"
+        linear = get_combine(net.combine(v)).linear
         g = grads["weights"][i]
         rows.append({"kind": "weight", "name": f"{name} ({u}->{v})" if name else f"{u}->{v}",
                      "old": w0[i], "o": o[plan.pos[u]], "delta": delta[plan.pos[v]], "grad": g,
-                     "rule": sigma + ("δ_j·∂s_j/∂w_ij" if product else "o_i·δ_j"),
+                     "rule": sigma + ("o_i·δ_j" if linear else "δ_j·∂s_j/∂w_ij"),
                      "change": w1[i] - w0[i], "new": w1[i], "frozen": not w_on[i]})
     for i, n in enumerate(net.nodes):
         if net.fn(n) == "input" or net.bias_param(n) is not None:  # a tied bias: its param's row
@@ -121,7 +125,15 @@ def explain_step(net, lab, old, new, on, rate, epoch, pattern, loss_after):
     nodes = [{k: v if k in ("node", "fn") else _plain(v) for k, v in e.items()} for e in nodes]
     rows = [{k: _plain(v) if k in ("old", "o", "delta", "grad", "change", "new") else v for k, v in r.items()}
             for r in rows]
-    return ExplainedStep(epoch, pattern, rate, nodes, rows, float(lab.value), float(loss_after))
+    # the rule the objective starts the backward sweep with, output by output
+    seeds = [dict(zip(("symbol", "text", "value"), lab.seed_rule(k)), node=k) for k in lab.ends]
+    seeds = [{**e, "value": _plain(e["value"])} for e in seeds]
+    return ExplainedStep(epoch, pattern, rate, nodes, rows, float(lab.value), float(loss_after),
+                         f"{lab.objective_text(short=False)} ({lab.loss.name})", seeds)
+
+
+def _seed_lines(step):
+    return [f"  {e['symbol']} = {e['text']} = {number(e['value'])}" for e in step.seeds]
 
 
 def _title(step, mode_words):
@@ -154,6 +166,8 @@ def explain_text(steps, lr, loss_name="E"):
     out = []
     for step in steps:
         out += [f"== {_title(step, '')} ({_rate_words(step, lr)})", "",
+                f"Objective {step.objective}; the backward sweep starts at the outputs with:",
+                *_seed_lines(step), "",
                 "Forward sweep (s, f'(s), o) and backward sweep (δ):",
                 text_table(NODE_HEADER, _node_rows(step)), "",
                 "Every weight and bias: Δw = −γ·∂E/∂w",
@@ -171,6 +185,8 @@ def explain_markdown(steps, lr, title="One training step, weight by weight", los
     out = [f"# {_md_cell(title)}", ""]
     for step in steps:
         out += [f"## {_title(step, '')}", "", f"Learning rate {_rate_words(step, lr)}.", "",
+                f"Objective {_md_cell(step.objective)}; the backward sweep starts at the outputs with:", "",
+                *[f"- {_md_cell(line.strip())}" for line in _seed_lines(step)], "",
                 "### Forward sweep (s, f'(s), o) and backward sweep (δ)", ""]
         out += _md_table(NODE_HEADER, _node_rows(step))
         out += ["", "### Every weight and bias: Δw = −γ·∂E/∂w", ""]
@@ -187,7 +203,8 @@ def _md_table(header, rows):
 _TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
         "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
 _TEX_UNICODE = {"γ": r"$\gamma$", "δ": r"$\delta$", "∂": r"$\partial$", "Δ": r"$\Delta$", "−": "-",
-                "·": r"$\cdot$", "Σ": r"$\Sigma$", "—": "---", "…": r"\dots{}", "→": r"$\to$"}
+                "·": r"$\cdot$", "Σ": r"$\Sigma$", "—": "---", "…": r"\dots{}", "→": r"$\to$",
+               "½": r"$\frac{1}{2}$", "²": r"$^2$"}
 
 
 def _tex(text):
@@ -200,6 +217,8 @@ def explain_latex(steps, lr, title="One training step, weight by weight", loss_n
            r"\usepackage[T1]{fontenc}", r"\begin{document}", rf"\section*{{{_tex(title)}}}"]
     for step in steps:
         out += [rf"\subsection*{{{_tex(_title(step, ''))}}}", _tex(f"Learning rate {_rate_words(step, lr)}.") + r"\par"]
+        out += [_tex(f"Objective {step.objective}; the backward sweep starts at the outputs with "
+                     + "; ".join(line.strip() for line in _seed_lines(step)) + ".") + r"\par"]
         for header, rows in ((NODE_HEADER, _node_rows(step)), (PARAM_HEADER, _param_rows(step))):
             out += [r"\begin{tabular}{" + "l" * len(header) + "}", " & ".join(map(_tex, header)) + r" \\ \hline"]
             out += [" & ".join(map(_tex, r)) + r" \\" for r in rows]

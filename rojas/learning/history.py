@@ -57,7 +57,7 @@ class History:
     loss : numpy.ndarray
         ``loss[k]`` is the loss on the whole data after ``k`` epochs
         (``loss[0]`` before training, ``loss[-1]`` of the returned network):
-        ``E = ½Σ(o−t)²`` summed over the data, or ``E/N`` with ``average=True``.
+        the objective E (``formula``) summed over the data, or ``E/N`` with ``average=True``.
     lr : float
     mode : {"batch", "online"}
     average : bool
@@ -67,6 +67,8 @@ class History:
         N, the number of patterns.
     seconds : float
         Wall time.
+    formula : str
+        The objective trained on, as a heading writes it (``"E = ½Σ(o−t)²"``).
     snapshots : list of Snapshot
     steps : list of ExplainedStep
         With ``explain=True``: every step weight by weight (:mod:`rojas.learning.explain`).
@@ -79,6 +81,7 @@ class History:
     epochs: int = 0
     batch_size: int = 1
     seconds: float = 0.0
+    formula: str = "E = ½Σ(o−t)²"
     snapshots: list = field(default_factory=list)
     steps: list = field(default_factory=list)
 
@@ -89,7 +92,7 @@ class History:
 
     @property
     def loss_name(self):
-        return "C = E/N = (1/2N)Σ(o−t)²" if self.average else "E = ½Σ(o−t)²"
+        return f"C = E/N, {self.formula}" if self.average else self.formula
 
     def to_dict(self):
         return {"loss": self.loss.tolist(), "lr": self.lr, "mode": self.mode,

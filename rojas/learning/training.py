@@ -25,6 +25,7 @@ from .explain import EXPLAIN_ROWS_LIMIT, explain_step
 from .history import History, Snapshot, TrainingDiverged, epochs_text
 from .initialization import XOR_EPOCHS, XOR_LR, XOR_SEED, initialize, xor_start
 from ..engine.labeling import evaluate, label
+from ..engine.objective import resolve_objective
 from ..utils.limits import check_work
 from ..engine.plan import plan_of
 from ..utils.progress import progress_bar
@@ -99,8 +100,8 @@ def _freeze_masks(net, freeze):
 
 def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, shuffle=False,
           seed=None, in_place=False, snapshot_every=None, callback=None, explain=False, progress=None,
-          max_growth=DIVERGENCE_GROWTH):
-    """Train a network by gradient descent on ``E = ½Σ(o−t)²``, with Rojas's rule Δw = −γ·o_i·δ_j.
+          max_growth=DIVERGENCE_GROWTH, objective=None):
+    """Train a network by gradient descent on its objective E, with Rojas's rule Δw = −γ·o_i·δ_j.
 
     Parameters
     ----------
@@ -116,8 +117,11 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         ``"batch"``: label all N patterns, then move every parameter by −γ
         times its gradient summed over them (one step per epoch).
         ``"online"``: one step after each pattern, in order (or shuffled).
+    objective : str, optional
+        The objective E, as for :func:`rojas.label` (default: the network's,
+        else ``E = ½Σ(o−t)²``).
     average : bool, optional
-        Minimize ``C = E/N = (1/2N)Σ(o−t)²`` instead: gradients are divided
+        Minimize ``C = E/N`` instead: gradients are divided
         by N, and so are the losses in the history.
     freeze : iterable, optional
         What not to train: edge names, ``"u->v"`` or ``(u, v)``, nodes (their
@@ -203,6 +207,7 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         raise DataError("training needs targets: give a target for every output "
                         f"({', '.join(map(repr, net.outputs))})")
     x, t, batch, _ = prepare(net, inputs, targets)
+    objective = resolve_objective(net, targets, objective)
     n = 1 if batch is None else batch
     work = net if in_place else net.copy()
     steps = epochs * (n if mode == "online" else 1)
@@ -222,7 +227,8 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
     scale = lr / n if average else lr
     per = 1.0 / n if average else 1.0
     losses = []  # after 0, 1, 2, ... epochs
-    history = History(loss=np.empty(0), lr=float(lr), mode=mode, average=average, batch_size=n)
+    history = History(loss=np.empty(0), lr=float(lr), mode=mode, average=average, batch_size=n,
+                      formula=objective.short)
     samples = None
     if mode == "online":
         pick = lambda d, i: {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in d.items()}
@@ -265,7 +271,7 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         work.set_parameters(weights=w, biases=b, params=dict(zip(names, p.tolist())))
         if explain:
             xs, ts = (x, t) if pattern is None else samples[pattern]
-            after = evaluate(work, xs, ts)
+            after = evaluate(work, xs, ts, objective=objective)
             history.steps.append(explain_step(work, lab, old, (w.copy(), b.copy(), p.copy()),
                                               (w_on, b_on, p_on), scale, epoch + 1, pattern, after))
 
@@ -273,14 +279,14 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
         if snapshot_every is None or (k % snapshot_every and k != epochs):
             return
         if lab is None:
-            lab = label(work, x, t)
+            lab = label(work, x, t, objective=objective)
         history.snapshots.append(Snapshot(k, loss, work.parameters(), lab.to_dict()))
 
     bar = progress_bar(total=epochs, desc="rojas train", unit="epoch", enabled=progress)
     try:
         for epoch in range(epochs):
             if mode == "batch":
-                lab = label(work, x, t)
+                lab = label(work, x, t, objective=objective)
                 loss = lab.value * per
                 record(loss)
                 snapshot(epoch, loss, lab)
@@ -288,17 +294,17 @@ def train(net, data, lr, epochs, mode="batch", *, average=False, freeze=None, sh
                     callback(epoch, loss)
                 step(lab, epoch)
             else:
-                loss = evaluate(work, x, t) * per
+                loss = evaluate(work, x, t, objective=objective) * per
                 record(loss)
                 snapshot(epoch, loss)
                 if callback is not None:
                     callback(epoch, loss)
                 order = rng.permutation(n) if shuffle else range(n)
                 for i in order:
-                    step(label(work, *samples[i]), epoch, int(i))
+                    step(label(work, *samples[i], objective=objective), epoch, int(i))
             bar.update()
             bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
-        record(evaluate(work, x, t) * per)
+        record(evaluate(work, x, t, objective=objective) * per)
     except TrainingDiverged:
         raise
     except NumericalError as exc:

@@ -9,8 +9,8 @@ import numpy as np
 
 from ..errors import NetworkError
 from .expressions import file_primitives
-from .checks import (EDGE_FIELDS, NODE_FIELDS, check_edge, check_extra, check_id, check_node, check_param_name,
-                     edge_label, finite_number)
+from .checks import (EDGE_FIELDS, NODE_FIELDS, check_edge, check_extra, check_id, check_node, check_objective,
+                     check_param_name, edge_label, finite_number)
 from .columns import check_outputs
 
 __all__ = ["Building"]
@@ -144,6 +144,31 @@ class Building:
         spec[name] = {"f": f, "df": df}
         self._prims = file_primitives(spec)
         self._gattrs["primitives"] = spec
+        self._structure_changes()
+        return self
+
+    def set_objective(self, name):
+        """Name the objective targets are compared by (graph field ``objective``, saved with the network).
+
+        Parameters
+        ----------
+        name : str or None
+            A registered objective that takes targets (see
+            :func:`rojas.register_objective`); None goes back to the default,
+            squared error.
+
+        Examples
+        --------
+        >>> import rojas
+        >>> net = rojas.Network().add_input("x").add_unit("y", "identity").add_edge("x", "y", weight=1.0)
+        >>> net.set_objective("softmax_cross_entropy").objective
+        'softmax_cross_entropy'
+        """
+        if name is None:
+            self._gattrs.pop("objective", None)
+        else:
+            check_objective(name, "objective")
+            self._gattrs["objective"] = name
         self._structure_changes()
         return self
 

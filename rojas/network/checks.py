@@ -17,13 +17,13 @@ from .primitives import get_primitive
 __all__ = ["COMBINES", "GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
            "RESERVED_NAMES", "MAX_NESTING", "finite_number", "edge_label", "check_id", "check_text",
            "check_node", "check_edge", "check_param_name", "check_extra", "unknown_fields",
-           "warn_unknown_fields"]
+           "warn_unknown_fields", "check_objective"]
 
 COMBINES = ("sum", "product")
 
 # The fields rojas reads or writes.  Any other field is kept and saved, and a
 # load warns about it once, unless it is a documented passthrough.
-GRAPH_FIELDS = ("name", "params", "primitives", "outputs", "unfolded")
+GRAPH_FIELDS = ("name", "params", "primitives", "outputs", "unfolded", "objective")
 NODE_FIELDS = ("id", "fn", "bias", "bias_param", "combine", "unit", "step", "role")
 EDGE_FIELDS = ("source", "target", "weight", "param", "name", "delay")
 PASSTHROUGH = ("label", "pos")
@@ -117,6 +117,29 @@ def check_param_name(name, what="param"):
     if name in RESERVED_NAMES:
         raise NetworkError(f"{what} name {name!r} is reserved: claims read {', '.join(RESERVED_NAMES)} "
                            "as the objective; rename it")
+
+
+def check_objective(name, what="graph field 'objective'"):
+    """The graph field ``objective``: the name of a registered objective that takes targets.
+
+    Examples
+    --------
+    >>> check_objective("softmax_cross_entropy")
+    >>> check_objective("hinge")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    rojas.errors.NetworkError: graph field 'objective': unknown objective 'hinge' (known: squared_error, ...
+    """
+    from .objectives import get_objective
+
+    if not isinstance(name, str):
+        raise NetworkError(f"{what} must be the name of an objective, got {_short(name)}")
+    try:
+        entry = get_objective(name)
+    except NetworkError as exc:
+        raise NetworkError(f"{what}: {exc}") from None
+    if not entry.targets:
+        raise NetworkError(f"{what}: {name!r} takes no targets; a network file names the objective "
+                           "its targets are compared by")
 
 
 def check_node(node, data, params, primitives):

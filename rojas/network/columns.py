@@ -20,7 +20,8 @@ from .expressions import file_primitives
 from .primitives import get_primitive
 from .combine import combine_names
 from .checks import (NODE_FIELDS, RESERVED_NAMES, check_edge, check_extra,
-                     check_id, check_node, check_param_name, check_text, edge_label, finite_number)
+                     check_id, check_node, check_objective, check_param_name, check_text, edge_label,
+                     finite_number)
 from .topology import check_acyclic
 
 __all__ = ["Columns", "paused_gc", "parse_graph_attrs", "parse_nodes", "parse_edges", "check_structure", "check_outputs",
@@ -78,6 +79,8 @@ def parse_graph_attrs(attrs, col):
         if not isinstance(attrs["name"], str):
             raise NetworkError(f"graph field 'name' must be a string, got {attrs['name']!r:.60}")
         check_text(attrs["name"], "graph field 'name'")
+    if "objective" in attrs:
+        check_objective(attrs["objective"])
     col.prims = file_primitives(attrs["primitives"]) if "primitives" in attrs else {}
     col.outputs = attrs.pop("outputs", None)
     for key, value in attrs.items():

@@ -153,6 +153,11 @@ class Network(Building, Numbers):
         return self._gattrs.get("name", "")
 
     @property
+    def objective(self):
+        """The objective targets are compared by (graph field ``objective``), or None: squared error."""
+        return self._gattrs.get("objective")
+
+    @property
     def nodes(self):
         """The node ids, in the order they were given."""
         return list(self._ids)

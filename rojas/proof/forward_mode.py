@@ -108,11 +108,10 @@ def tangent(lab, source):
     # The backward sweep's coefficients, read along the edges' own direction.
     scaled = plan.forward.scaled
     coef_scaled = (w[scaled.edges][:, None] if o.ndim == 2 else w[scaled.edges]) * partials
-    odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d, sdot_seed, odot_seed)
-    if lab.objective == "E":
-        outs = [pos[k] for k in lab.targets]
-        t = np.array([np.asarray(lab.targets[k], dtype=float) for k in lab.targets])
-        derivative = float(np.sum((o[outs] - t) * odot[outs]))
-    else:
-        derivative = float(np.sum(odot[pos[lab.objective]]))
+    sdot = np.zeros(np.broadcast_shapes(d.shape, sdot_seed.shape), np.result_type(d, sdot_seed))
+    odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d, sdot_seed, odot_seed,
+                        before=sdot)
+    # dE = Σ_k ∂E/∂o_k·ȯ_k (+ ∂E/∂s_k·ṡ_k at outputs the objective is fused with)
+    seed, seed_s = lab.arrays["seed"], lab.arrays["seed_s"]
+    derivative = float(np.sum(seed * odot) + np.sum(seed_s * sdot))
     return Tangents(source, derivative, pos, plan.nodes, odot)

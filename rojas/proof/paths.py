@@ -272,10 +272,9 @@ def source_value(lab, source):
         net, j = lab.network, source.node
         arriving = sum(_weight(lab, j, k) * lab.product_partial(j, k) * lab.delta[k]
                        for k in net.graph.successors(j))
-        if lab.objective == "E" and j in lab.targets:
-            arriving = arriving + lab.o[j] - lab.targets[j]
-        elif lab.objective == j:
-            arriving = arriving + 1.0
+        if j in lab.ends:  # the objective's seed ∂E/∂o_j (∂E/∂s_j / f'(s_j) where it is fused)
+            seed_o, seed_s = lab.seed(j)
+            arriving = arriving + seed_o + (np.asarray(seed_s) / lab.fprime[j] if j in lab.fused else 0.0)
         return float(np.sum(arriving))
     return float(np.sum(lab.delta[source.node]))
 
@@ -295,6 +294,18 @@ def _term_partial(lab, u, v):
     """``[(name, ∂s_v/∂(w_uv·o_u))]``, or nothing where v's combine mode makes it always 1."""
     name = get_combine(lab.network.combine(v)).partial_name(u, v)
     return [] if name is None else [(name, lab.product_partial(u, v))]
+
+
+def _seed_factors(lab, k, factors):
+    """The objective's factor at the end k of a path: ``(∂E/∂o_k)``; where the objective is fused
+    with k's primitive, ``(∂E/∂s_k)`` in place of the path's last f'(s_k)."""
+    seed_o, seed_s = lab.seed(k)
+    if k not in lab.fused:
+        return [(f"({lab.seed_name(k)})", seed_o)]
+    if factors and factors[-1][0] == f"f'(s_{k})":
+        factors.pop()
+        return [(f"({lab.seed_name(k)})", seed_s)]
+    return [(f"∂E/∂o_{k}", np.asarray(seed_s) / lab.fprime[k])]  # a path that starts at o_k itself
 
 
 def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
@@ -360,9 +371,8 @@ def path_sum(lab, source, to=None, limit=DEFAULT_LIMIT):
                 factors.append((f"f'(s_{v})", lab.fprime[v]))
             for a, b in zip(tail, tail[1:]):
                 factors.extend(_local_factors(lab, a, b))
-            if lab.objective == "E" and to is None:
-                k = tail[-1]
-                factors.append((f"(o_{k} − t_{k})", lab.o[k] - lab.targets[k]))
+            if lab.loss.targets and to is None:
+                factors.extend(_seed_factors(lab, tail[-1], factors))
             product = 1.0
             for _, value in factors:
                 product = product * np.asarray(value)  # per sample over a batch

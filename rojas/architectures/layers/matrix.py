@@ -83,9 +83,10 @@ class MatrixPass:
         ``grad_b[l] = δ^(l)`` (summed over a batch).
     """
 
-    def __init__(self, layers, problem, objective, value, batch, o, s, fprime, e, delta, grad_W, grad_b):
+    def __init__(self, layers, problem, objective, value, batch, o, s, fprime, e, delta, grad_W, grad_b, loss=None):
         self.layers, self._problem = layers, problem
         self.objective, self.value, self.batch_size = objective, value, batch
+        self.loss = loss  # the objective's registry entry
         self.o, self.s, self.fprime, self.e, self.delta = o, s, fprime, e, delta
         self.grad_W, self.grad_b = grad_W, grad_b
 
@@ -150,7 +151,7 @@ class MatrixPass:
         lay = self.layers
         net = lay.to_network()
         inputs, targets, of = self._problem
-        lab = label(net, inputs, targets, of)
+        lab = label(net, inputs, targets, of, objective=self.loss)
         at = lambda kind, nodes: lab.arrays[kind][[lab.plan.pos[n] for n in nodes]]
         pairs = {"s": [], "o": [], "f'": [], "δ": [], "∂E/∂x": [], "∂E/∂W": [], "∂E/∂b": []}
         pairs["o"].append((self.o[0], at("o", lay.nodes[0])))
@@ -195,14 +196,14 @@ class MatrixPass:
         return f"<MatrixPass of {self.layers.network.name or 'network'}: {self.objective} = {self.value:.6g}{batch}>"
 
 
-def matrix_backprop(net, inputs, targets=None, of=None):
+def matrix_backprop(net, inputs, targets=None, of=None, *, objective=None):
     """Run the forward and backward pass of a layered network as matrix products.
 
     Parameters
     ----------
     net : Network, networkx.DiGraph or Layers
         A :class:`Layers` is used with its current (possibly edited) matrices.
-    inputs, targets, of
+    inputs, targets, of, objective
         As for :func:`rojas.label`: values may be lists of B numbers (a batch).
         ``of`` must be an output (a unit of layer L).
 
@@ -232,9 +233,12 @@ def matrix_backprop(net, inputs, targets=None, of=None):
     [0.008771, 0.009954]
     """
     from ...network.data import prepare
+    from ...network import Network
+    from ...engine.objective import resolve_objective
 
     lay = net if isinstance(net, Layers) else to_layers(net)
     x_map, t_map, batch, of = prepare(lay.network, inputs, targets, of)
+    loss = resolve_objective(net if isinstance(net, Network) else lay.network, targets, objective)
     L = lay.L
     o, s, fprime = [_column(x_map, lay.nodes[0], batch)], [None], [None]
     with np.errstate(all="ignore"):
@@ -247,9 +251,14 @@ def matrix_backprop(net, inputs, targets=None, of=None):
             fprime.append(np.asarray(prim.df(s_l), dtype=float))
             for what, arr in (("net input s", s_l), ("value o", o[l]), ("derivative f'(s)", fprime[l])):
                 _refuse_nonfinite(arr, lay.nodes[l], f"{what} in layer {l}", "forward")
-        if t_map:
-            e = o[L] - _column(t_map, lay.nodes[L], batch)
-            value, objective = float(0.5 * np.sum(e ** 2)), "E"
+        fused = None
+        if t_map:  # the objective's seed e = ∂E/∂o^(L) (or δ^(L) = ∂E/∂s^(L) where it is fused with f)
+            t_L = _column(t_map, lay.nodes[L], batch)
+            e, value = loss.seed(o[L], t_L), loss.value(o[L], t_L)
+            fused = loss.fused.get(lay.fns[L])
+            if fused is not None:
+                e, value = fused.seed(s[L], t_L), np.sum(fused.terms(s[L], t_L))
+            value, objective = float(value), "E"
         else:
             if of not in lay.nodes[L]:
                 layer = next(l for l in range(L + 1) if of in lay.nodes[l])
@@ -259,7 +268,7 @@ def matrix_backprop(net, inputs, targets=None, of=None):
             e[lay.nodes[L].index(of)] = 1.0
             value, objective = float(np.sum(o[L][lay.nodes[L].index(of)])), of
         delta = [None] * (L + 1)
-        delta[L] = fprime[L] * e                                      # δ^(L) = D_L e
+        delta[L] = e if fused is not None else fprime[L] * e          # δ^(L) = D_L e
         for l in range(L - 1, 0, -1):
             delta[l] = fprime[l] * (np.asarray(lay.W[l + 1], dtype=float) @ delta[l + 1])  # D_l W_{l+1} δ^(l+1)
         delta[0] = np.asarray(lay.W[1], dtype=float) @ delta[1]      # ∂E/∂x = W_1 δ^(1)
@@ -274,7 +283,7 @@ def matrix_backprop(net, inputs, targets=None, of=None):
     if not np.isfinite(value):
         raise NumericalError(f"the objective {objective!r} is not finite ({value})")
     return MatrixPass(lay, (inputs, targets, of if not t_map else None), objective, value, batch,
-                      o, s, fprime, e, delta, grad_W, grad_b)
+                      o, s, fprime, e, delta, grad_W, grad_b, loss)
 
 
 def _refuse_nonfinite(arr, nodes, what, stage):

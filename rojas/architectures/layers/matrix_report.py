@@ -77,7 +77,7 @@ def matrix_table(mp, all_layers=False):
         gap = layers.index(None)
         skipped = f"layers {layers[gap - 1] + 1}–{layers[gap + 1] - 1}"
         note = ["", f"… {skipped} not shown (rojas matrix --all shows every layer; --json has them all)"]
-    obj = "E = ½Σ(o−t)²" if mp.objective == "E" else f"o[{mp.objective}]"
+    obj = mp.loss.short if mp.loss.targets else f"o[{mp.objective}]"
     batch = "" if mp.batch_size is None else f", summed over a batch of {mp.batch_size}"
     out = [f"{net.name or 'network'}: a layered network, L = {L}: {lay.summary()}",
            f"objective {obj} = {fmt(mp.value)}{batch}", "", CONVENTION, ""]
@@ -116,15 +116,18 @@ def matrix_table(mp, all_layers=False):
         out += ["  " + t for t in table(["node", f"b^({l})", f"s^({l})", f"o^({l})",
                                           f"f'(s^({l})) = diag of D_{l}"], rows).splitlines()]
     out += ["", "Backward pass (denominator layout, Rojas):"]
-    if mp.objective == "E":
-        out.append(f"  e = o^({L}) − t")
+    fused = mp.loss.fused.get(lay.fns[L]) if mp.loss.targets else None
+    if fused is not None:  # the objective sends ∂E/∂s^(L) itself: no multiplication by D_L
+        out.append(f"  e = ∂E/∂s^({L}) = {mp.loss.text(fused.stores)} ({mp.loss.name} on {lay.fns[L]} units)")
+    elif mp.loss.targets:
+        out.append(f"  e = ∂E/∂o^({L}) = {mp.loss.text(mp.loss.stores)} ({mp.loss.name})")
     else:
         out.append(f"  e = ∂o[{mp.objective}]/∂o^({L}) (a unit vector)")
     for l in reversed(layers):
         if l is None:
             out += ["  " + t for t in note]
             continue
-        formula = f"δ^({L}) = D_{L} e" if l == L else f"δ^({l}) = D_{l} W_{l + 1} δ^({l + 1})"
+        formula = (f"δ^({L}) = e" if fused is not None else f"δ^({L}) = D_{L} e") if l == L else f"δ^({l}) = D_{l} W_{l + 1} δ^({l + 1})"
         head = ["node"] + (["e"] if l == L else []) + [f"δ^({l})", f"∂E/∂b^({l}) = δ^({l})"]
         rows = [[n] + ([vec(mp.e[k])] if l == L else []) + [vec(mp.delta[l][k]), fmt(mp.grad_b[l][k])]
                 for k, n in enumerate(lay.nodes[l])]
