@@ -33,15 +33,21 @@ def model(nodes, inputs, outputs, inits, opset=17, name="test model"):
     return m
 
 
-def reference_error(m, feeds, targets):
-    """½ Σ (y − t)² of the ONNX reference evaluator's outputs (the oracle's objective)."""
+# the oracle's objectives, written on the reference evaluator's outputs y (probabilities for the entropies)
+LOSSES = {"squared_error": lambda y, t: 0.5 * np.sum((y - t) ** 2),
+          "cross_entropy": lambda y, t: -np.sum(t * np.log(y)),
+          "binary_cross_entropy": lambda y, t: -np.sum(t * np.log(y) + (1 - t) * np.log(1 - y))}
+
+
+def reference_error(m, feeds, targets, loss="squared_error"):
+    """The objective of the ONNX reference evaluator's outputs (the oracle's), summed over everything."""
     from onnx.reference import ReferenceEvaluator
 
     outs = ReferenceEvaluator(m).run(None, feeds)
-    return 0.5 * sum(float(np.sum((np.asarray(y, float) - t) ** 2)) for y, t in zip(outs, targets))
+    return sum(float(LOSSES[loss](np.asarray(y, float), t)) for y, t in zip(outs, targets))
 
 
-def reference_gradients(m, feeds, targets, h=1e-6):
+def reference_gradients(m, feeds, targets, h=1e-6, loss="squared_error"):
     """``{PARAM[i,…]: ∂E/∂p}`` by central differences of the reference evaluator, for every initializer element."""
     from onnx import numpy_helper
 
@@ -54,7 +60,7 @@ def reference_gradients(m, feeds, targets, h=1e-6):
                 v = value.copy()
                 v[idx] += step
                 m.graph.initializer[k].CopyFrom(numpy_helper.from_array(v, init.name))
-                est.append(reference_error(m, feeds, targets))
+                est.append(reference_error(m, feeds, targets, loss))
             m.graph.initializer[k].CopyFrom(numpy_helper.from_array(value, init.name))
             grads[f"{init.name}[{','.join(map(str, idx))}]"] = (est[0] - est[1]) / (2 * h)
     return grads

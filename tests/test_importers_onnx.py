@@ -42,13 +42,13 @@ def _targets(imported, batch=3):
     return ts, goal
 
 
-def _agree_with_reference(m, rtol=1e-6):
+def _agree_with_reference(m, rtol=1e-6, objective=None, loss="squared_error", targets=None):
     """Rojas's ∂E/∂p for every initializer element equals the reference evaluator's central differences."""
-    imported = import_onnx(m)
+    imported = import_onnx(m, objective=objective)
     feeds, inputs = _data(imported)
-    ts, goal = _targets(imported)
+    ts, goal = _targets(imported) if targets is None else targets(imported)
     ours = named_gradients(rojas.label(imported.network, inputs, goal))
-    theirs = reference_gradients(m, feeds, ts)
+    theirs = reference_gradients(m, feeds, ts, loss=loss)
     assert set(ours) == set(theirs)  # every parameter element, by the model's names
     scale = max(abs(v) for v in theirs.values())
     for key, value in theirs.items():
@@ -148,6 +148,36 @@ def test_products_of_computed_tensors_and_softmax():
     net = _agree_with_reference(m).network
     assert net.combine("p[0]") == "product" and net.fn("q[0]") == "square"
     assert net.fn("y.reciprocal") == "reciprocal" and net.combine("y[2]") == "product"
+
+
+def _classes(imported, batch=3):
+    (name, ids), = imported.outputs.items()
+    t = np.eye(ids.size)[RNG.integers(0, ids.size, batch)]  # one class per sample
+    return [t.reshape((batch,) + ids.shape[1:])], dict(zip(ids.ravel().tolist(), t.T))
+
+
+def _bits(imported, batch=3):
+    (name, ids), = imported.outputs.items()
+    t = RNG.integers(0, 2, (batch,) + ids.shape[1:]).astype(float)
+    return [t], dict(zip(ids.ravel().tolist(), t.reshape(batch, -1).T))
+
+
+def test_a_softmax_classifier_with_cross_entropy_takes_the_softmax_into_the_objective():
+    nodes = MLP[:3] + [("Softmax", ["z2"], ["p"], {"axis": -1})]
+    m = model(nodes, {"x": [2]}, ["p"], {"fc1.weight": W1, "fc1.bias": B1, "fc2.weight": W2, "fc2.bias": B2})
+    net = rojas.from_onnx(m, objective="softmax_cross_entropy")  # cross-checked: softmax(logits) = the model's
+    assert net.objective == "softmax_cross_entropy" and net.outputs == ["p[0]", "p[1]"]
+    assert len(net) == 7 and net.fn("p[0]") == "identity"  # the logits: no exp, sum or reciprocal units
+    _agree_with_reference(m, objective="softmax_cross_entropy", loss="cross_entropy", targets=_classes)
+    # without it, the same softmax as units, and the cross-entropy on their probabilities
+    _agree_with_reference(m, objective="cross_entropy", loss="cross_entropy", targets=_classes)
+
+
+def test_sigmoid_outputs_with_binary_cross_entropy():
+    m = model(MLP, {"x": [2]}, ["y"], {"fc1.weight": W1, "fc1.bias": B1, "fc2.weight": W2, "fc2.bias": B2})
+    imported = _agree_with_reference(m, objective="binary_cross_entropy", loss="binary_cross_entropy",
+                                     targets=_bits)
+    assert imported.network.objective == "binary_cross_entropy"
 
 
 def test_conv_pooling_and_batch_norm_against_the_reference():

@@ -116,3 +116,45 @@ def test_a_deep_micrograd_graph_with_shared_subexpressions():
         leaf.data = old
     assert lab.input_grad["x"] == pytest.approx(grads["x"], rel=1e-5, abs=1e-9)
     assert lab.input_grad["y"] == pytest.approx(grads["y"], rel=1e-5, abs=1e-9)
+
+
+@pytest.mark.parametrize("dataset, expected", [("iris", "softmax_cross_entropy"),
+                                               ("breast_cancer", "binary_cross_entropy")])
+def test_an_mlp_classifier_carries_its_loss_and_scikit_learns_gradient(dataset, expected):
+    need("sklearn")
+    import warnings
+
+    import sklearn.datasets
+    from sklearn.neural_network import MLPClassifier
+
+    X, labels = getattr(sklearn.datasets, f"load_{dataset}")(return_X_y=True)
+    X = ((X - X.mean(0)) / X.std(0))[::5]  # a few dozen samples of the bundled data set
+    labels = labels[::5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = MLPClassifier(hidden_layer_sizes=(6,), activation="tanh", max_iter=30, random_state=0).fit(X, labels)
+    net = rojas.from_sklearn(est)
+    assert net.objective == expected
+    T = est._label_binarizer.transform(labels).astype(float)
+    inputs = {f"x[{i}]": X[:, i] for i in range(X.shape[1])}
+    lab = rojas.label(net, inputs, {f"y[{k}]": T[:, k] for k in range(T.shape[1])})
+    proba = np.array([lab.o[f"y[{k}]"] for k in range(T.shape[1])]).T
+    if expected == "softmax_cross_entropy":  # the outputs hold the logits
+        proba = np.exp(proba - proba.max(1, keepdims=True))
+        proba /= proba.sum(1, keepdims=True)
+        np.testing.assert_allclose(proba, est.predict_proba(X), rtol=1e-10)
+    else:
+        np.testing.assert_allclose(proba[:, 0], est.predict_proba(X)[:, 1], rtol=1e-10)
+    est.alpha = 0.0
+    n_layers = len(est.coefs_) + 1
+    coef_grads = [np.empty_like(c) for c in est.coefs_]
+    intercept_grads = [np.empty_like(b) for b in est.intercepts_]
+    loss, _, _ = est._backprop(X, T, None, [X] + [None] * (n_layers - 1), [None] * (n_layers - 1), coef_grads,
+                               intercept_grads)
+    assert lab.value == pytest.approx(len(X) * loss, rel=1e-9)  # the estimator's own loss, summed
+    ours = named_gradients(lab)
+    for L, (cg, ig) in enumerate(zip(coef_grads, intercept_grads)):
+        for (i, j), g in np.ndenumerate(cg):
+            assert ours[f"coefs_{L}[{i},{j}]"] == pytest.approx(len(X) * g, rel=1e-9, abs=1e-12)
+        for (j,), g in np.ndenumerate(ig):
+            assert ours[f"intercepts_{L}[{j}]"] == pytest.approx(len(X) * g, rel=1e-9, abs=1e-12)

@@ -113,6 +113,30 @@ def test_batch_norm_in_eval_mode_and_pooling():
     assert {"bn.weight[2]", "bn.bias[0]"} <= names  # the scale and shift are params with gradients
 
 
+def _onehot(n, classes):
+    return torch.eye(classes)[torch.randint(0, classes, (n,))]
+
+
+@pytest.mark.parametrize("ends_in_softmax", [True, False])
+def test_a_softmax_classifier_with_cross_entropy(ends_in_softmax):
+    _seeded()
+    layers = [nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3)] + ([nn.Softmax(dim=1)] if ends_in_softmax else [])
+    m = nn.Sequential(*layers)
+    report = rojas.compare_with_torch(m, torch.randn(6, 4), _onehot(6, 3), "softmax_cross_entropy")
+    assert report.ok, report
+    net = rojas.from_torch(m, torch.randn(1, 4), objective="softmax_cross_entropy", output_names=["p"])
+    assert net.objective == "softmax_cross_entropy" and net.fn("p[0]") == "identity"  # logits, softmax taken in
+    assert not any(n.endswith(".sum") or ".exp[" in n for n in net.nodes)
+
+
+def test_sigmoid_outputs_with_binary_cross_entropy():
+    _seeded()
+    m = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2), nn.Sigmoid())
+    report = rojas.compare_with_torch(m, torch.randn(5, 3), torch.randint(0, 2, (5, 2)).float(),
+                                      "binary_cross_entropy")
+    assert report.ok, report
+
+
 class Wrong(torch.autograd.Function):
     """tanh with the derivative 1 − tanh instead of 1 − tanh²: a custom backward with a slip."""
 

@@ -15,9 +15,15 @@ from .onnx_graph import require
 
 __all__ = ["compare_with_torch", "Comparison", "named_gradients", "TORCH_OBJECTIVES"]
 
-# objective name → the torch loss it stands for, summed over the batch as rojas sums E.
+# objective name → the torch loss it stands for on the module's output y, summed over the batch as
+# rojas sums E; `taken` says that the module's final softmax was taken into the objective (y holds
+# probabilities then, and the loss is written on them).
 TORCH_OBJECTIVES = {
-    "squared_error": lambda torch, y, t: 0.5 * ((y - t) ** 2).sum(),
+    "squared_error": lambda torch, y, t, taken: 0.5 * ((y - t) ** 2).sum(),
+    "softmax_cross_entropy": lambda torch, y, t, taken: -(t * (torch.log(y) if taken else
+                                                               torch.log_softmax(y.flatten(1), 1).reshape(y.shape))).sum(),
+    "cross_entropy": lambda torch, y, t, taken: -(t * torch.log(y)).sum(),
+    "binary_cross_entropy": lambda torch, y, t, taken: torch.nn.functional.binary_cross_entropy(y, t, reduction="sum"),
 }
 
 
@@ -82,7 +88,10 @@ def compare_with_torch(module, inputs, targets, objective="squared_error", *, in
     targets : tensor or tuple of tensors
         One per output, shaped as the output.
     objective : str
-        ``"squared_error"``: ``½ Σ (y − t)²`` summed over the batch.
+        ``"squared_error"`` (``½ Σ (y − t)²``), ``"softmax_cross_entropy"``
+        (on logits, or on a module ending in a softmax, which is then taken into
+        the objective), ``"cross_entropy"`` (on probabilities) or
+        ``"binary_cross_entropy"`` (on sigmoid outputs); summed over the batch.
     rtol : float
         Agreement within `rtol` times the largest gradient.
 
@@ -111,7 +120,7 @@ def compare_with_torch(module, inputs, targets, objective="squared_error", *, in
                                                                   else (inputs,)))
     ts = tuple(torch.as_tensor(t, dtype=torch.float64) for t in (targets if isinstance(targets, (tuple, list))
                                                                   else (targets,)))
-    imported = import_torch(twin, xs, input_names=input_names, output_names=output_names)
+    imported = import_torch(twin, xs, input_names=input_names, output_names=output_names, objective=objective)
     batch = xs[0].shape[0]
     if len(ts) != len(imported.outputs):
         raise DataError(f"the module has {len(imported.outputs)} outputs but {len(ts)} targets were given")
@@ -127,7 +136,8 @@ def compare_with_torch(module, inputs, targets, objective="squared_error", *, in
     twin.zero_grad()
     outs = twin(*xs)
     outs = outs if isinstance(outs, (tuple, list)) else (outs,)
-    sum(TORCH_OBJECTIVES[objective](torch, y, t) for y, t in zip(outs, ts)).backward()
+    taken = bool(imported.finals)
+    sum(TORCH_OBJECTIVES[objective](torch, y, t, taken) for y, t in zip(outs, ts)).backward()
     rows = []
     for pname, p in twin.named_parameters():
         theirs = np.zeros(tuple(p.shape)) if p.grad is None else p.grad.detach().numpy()

@@ -23,7 +23,7 @@ from ..errors import NetworkError
 from .algebra import is_computed
 from .expand import Const, Graph
 from .onnx_graph import declared_shape, node_order, read_model, require, tensor_arrays
-from .onnx_ops import REGISTRY, supported
+from .onnx_ops import ABSORBED, REGISTRY, supported
 
 __all__ = ["from_onnx", "import_onnx", "Imported"]
 
@@ -37,10 +37,15 @@ class Imported:
     inputs, outputs : dict
         ``{tensor name: ndarray of node ids}`` shaped as the tensor (batch of 1 kept).
     model : onnx.ModelProto or None
+
+    finals : dict
+        ``{output: "softmax"}`` for outputs whose final softmax the objective took in
+        (the units hold the logits).
     """
 
-    def __init__(self, network, inputs, outputs, model=None):
+    def __init__(self, network, inputs, outputs, model=None, finals=None):
         self.network, self.inputs, self.outputs, self.model = network, inputs, outputs, model
+        self.finals = finals or {}
 
 
 class _Context:
@@ -90,15 +95,35 @@ def _opset(model):
     return max([o.version for o in model.opset_import if o.domain in ("", "ai.onnx")] or [1])
 
 
-def import_onnx(source, *, batch=True, name=None):
+def check_objective(objective):
+    """The objective's registry name, refused unless registered (None stays None)."""
+    if objective is None:
+        return None
+    from ..network.objectives import get_objective
+
+    return get_objective(objective).name
+
+
+def absorb(finals, out, value, axis_size, what):
+    """Take `value` (the logits) for the output `out` whose final softmax the objective takes in."""
+    size = int(np.prod(value.shape[1:], dtype=np.int64))
+    if size != axis_size:
+        raise NetworkError(f"{what}: the softmax covers {axis_size} of the output's {size} elements; the softmax "
+                           "cross-entropy takes in only a softmax over the whole output")
+    finals[out] = "softmax"
+    return value
+
+
+def import_onnx(source, *, batch=True, name=None, objective=None):
     """Expand the model without the cross-check; an :class:`Imported`.  See :func:`from_onnx`."""
     require("onnx")
+    objective = check_objective(objective)
     model = read_model(source)
     graph = model.graph
     inits = tensor_arrays(graph)
     g = Graph(drop_batch=batch)
     ctx = _Context(g, inits, _opset(model))
-    inputs = {}
+    inputs, finals, wanted = {}, {}, {o.name for o in graph.output}
     for inp in graph.input:
         if inp.name in inits:
             continue
@@ -111,6 +136,12 @@ def import_onnx(source, *, batch=True, name=None):
             domain = f" of domain {node.domain!r}" if node.domain not in ("", "ai.onnx") else ""
             raise NetworkError(f"unsupported ONNX op {node.op_type}{domain} (node {node.name!r}); rojas imports: "
                                f"{', '.join(supported())}")
+        if ABSORBED.get(objective) == node.op_type and node.output[0] in wanted and len(graph.output) == 1:
+            x = ctx.computed(node, 0)
+            axis = _attributes(node).get("axis", -1 if ctx.opset >= 13 else 1)
+            ctx.values[node.output[0]] = absorb(finals, node.output[0], x, x.shape[axis] if ctx.opset >= 13 else
+                                                int(np.prod(x.shape[axis:], dtype=np.int64)), f"node {node.name!r}")
+            continue
         for out, value in zip(node.output, handler(ctx, node, _attributes(node))):
             if out:
                 ctx.values[out] = g.label(value, out)
@@ -119,12 +150,14 @@ def import_onnx(source, *, batch=True, name=None):
         raise NetworkError(f"the model's output {missing[0]!r} is not computed by any node")
     outputs = g.name_outputs([(o.name, ctx.values[o.name]) for o in graph.output], inputs.values())
     title = name or graph.name or "imported model"
-    net = g.network(np.concatenate([ids.ravel() for ids in outputs.values()]), title)
+    net = g.network(np.concatenate([ids.ravel() for ids in outputs.values()]), title,
+                    {"objective": objective} if objective else None)
     names = np.asarray(g.names, dtype=object)
-    return Imported(net, {k: names[v] for k, v in inputs.items()}, {k: names[v] for k, v in outputs.items()}, model)
+    return Imported(net, {k: names[v] for k, v in inputs.items()}, {k: names[v] for k, v in outputs.items()}, model,
+                    finals)
 
 
-def from_onnx(source, *, check=True, batch=True, name=None, seed=0):
+def from_onnx(source, *, check=True, batch=True, name=None, seed=0, objective=None):
     """An ONNX model as Rojas's network: one unit per tensor element, one edge per weight.
 
     Parameters
@@ -142,6 +175,13 @@ def from_onnx(source, *, check=True, batch=True, name=None, seed=0):
         The network's name (default: the model graph's).
     seed : int, optional
         The seed of the cross-check's random input.
+    objective : str, optional
+        The network's objective (graph field ``objective``), a name of
+        :mod:`rojas.network.objectives`; None: the squared error.  With
+        ``"softmax_cross_entropy"`` a final Softmax over the single output is
+        taken into the objective: the output units hold the logits (the
+        cross-check applies the softmax to them), and the objective is the fused,
+        stable one.  ``"binary_cross_entropy"`` on sigmoid outputs is fused by itself.
 
     Returns
     -------
@@ -171,7 +211,7 @@ def from_onnx(source, *, check=True, batch=True, name=None, seed=0):
     >>> net.edge_name("x[1]", "y[0]"), net.bias_param("y[0]")
     ('fc.weight[0,1]', 'fc.bias[0]')
     """
-    imported = import_onnx(source, batch=batch, name=name)
+    imported = import_onnx(source, batch=batch, name=name, objective=objective)
     if check:
         from .crosscheck import check_against_reference
 

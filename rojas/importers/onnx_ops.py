@@ -14,9 +14,13 @@ from . import algebra as A
 from .convolution import batch_norm, conv, pool
 from .expand import Const
 
-__all__ = ["REGISTRY", "ACTIVATIONS", "supported"]
+__all__ = ["REGISTRY", "ACTIVATIONS", "ABSORBED", "supported"]
 
 REGISTRY = {}
+
+# objective → the final op it takes in (the model's Softmax before a softmax cross-entropy: the
+# outputs are then the logits, and the objective is the fused, stable one).
+ABSORBED = {"softmax_cross_entropy": "Softmax"}
 
 # ONNX activation → rojas primitive (and the attributes it takes as given: name → value).
 ACTIVATIONS = {"Relu": ("relu", {}), "Sigmoid": ("sigmoid", {}), "Tanh": ("tanh", {}), "Softplus": ("softplus", {}),

@@ -5,8 +5,13 @@
 them so: edges ``coefs_L[i,j]`` (from unit i of layer L to unit j of layer
 L+1) and bias params ``intercepts_L[j]``.  Inputs are ``x[i]``, hidden units
 ``hL[j]``, outputs ``y[k]``.  The objective is the estimator's own loss: the
-squared error for a regressor (rojas sums ``½(o − t)²`` over samples where
-scikit-learn averages, so rojas's gradient is n_samples times its own).
+squared error for a regressor, the binary cross-entropy on sigmoid outputs for
+a binary or multi-label classifier, the softmax cross-entropy on the logits
+(``y[k]`` then holds them) for a multi-class one.  Rojas sums over samples
+where scikit-learn averages, so rojas's gradient is n_samples times its own.
+Targets for a classifier are its binarized labels
+(``estimator._label_binarizer.transform(labels)``: one column per class, or one
+column for two classes).
 """
 
 import numpy as np
@@ -16,10 +21,15 @@ from . import algebra as A
 from .expand import Graph
 from .onnx_graph import require
 
-__all__ = ["from_sklearn", "ACTIVATIONS"]
+__all__ = ["from_sklearn", "ACTIVATIONS", "OUTPUTS"]
 
 # scikit-learn's activation names → rojas primitives.
 ACTIVATIONS = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
+# the output activation → (the output units' primitive, or None for the logits; the objective that is
+# the estimator's loss with it): squared error, binary cross-entropy (fused with the sigmoid), and the
+# softmax cross-entropy on the logits (the softmax taken into the objective, stable).
+OUTPUTS = {"identity": ("identity", "squared_error"), "logistic": ("sigmoid", "binary_cross_entropy"),
+           "softmax": (None, "softmax_cross_entropy")}
 
 
 def from_sklearn(estimator, *, name=None):
@@ -58,8 +68,10 @@ def from_sklearn(estimator, *, name=None):
         raise NetworkError(f"from_sklearn takes an MLPRegressor or MLPClassifier, got {type(estimator).__name__}")
     if not hasattr(estimator, "coefs_"):
         raise NetworkError(f"the {type(estimator).__name__} is not fitted yet (call fit first)")
-    out_fn = estimator.out_activation_
-    objective = _objective(estimator, out_fn)
+    if estimator.out_activation_ not in OUTPUTS or estimator.activation not in ACTIVATIONS:
+        raise NetworkError(f"the {type(estimator).__name__}'s activation {estimator.activation!r} / output activation "
+                           f"{estimator.out_activation_!r} is not one rojas knows")
+    out_fn, objective = OUTPUTS[estimator.out_activation_]
     g = Graph(drop_batch=False)
     for L, (W, b) in enumerate(zip(estimator.coefs_, estimator.intercepts_)):
         for what, value in ((f"coefs_{L}", W), (f"intercepts_{L}", b)):
@@ -73,15 +85,6 @@ def from_sklearn(estimator, *, name=None):
         if L < last:
             h = A.activation(g, z, ACTIVATIONS[estimator.activation], f"h{L + 1}")
         else:
-            h = z if objective is not None else A.activation(g, z, ACTIVATIONS[out_fn], "y")
+            h = z if out_fn in (None, "identity") else A.activation(g, z, out_fn, "y")
     outputs = g.name_outputs([("y", h)], [x.ids])
-    extra = {"objective": objective} if objective else None
-    return g.network(outputs["y"].ravel(), name or type(estimator).__name__, extra)
-
-
-def _objective(estimator, out_fn):
-    """The graph's objective field for the estimator's loss (None: rojas's default, the squared error)."""
-    if out_fn == "identity":
-        return None
-    raise NetworkError(f"the {type(estimator).__name__}'s output activation {out_fn!r} with its log-loss needs the "
-                       "cross-entropy objectives, which this rojas does not have yet")
+    return g.network(outputs["y"].ravel(), name or type(estimator).__name__, {"objective": objective})

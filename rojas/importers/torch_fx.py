@@ -20,9 +20,11 @@ from .convolution import batch_norm, conv, pool
 from .expand import Const, Graph
 from .onnx_graph import require
 
-__all__ = ["from_torch", "import_torch", "ATEN"]
+__all__ = ["from_torch", "import_torch", "ATEN", "ABSORBED"]
 
 ATEN = {}
+# objective → the final ATen ops it takes in (see rojas.importers.onnx_ops.ABSORBED)
+ABSORBED = {"softmax_cross_entropy": ("softmax", "_softmax")}
 
 
 def _aten(*names):
@@ -202,11 +204,23 @@ def _op_name(target):
     return getattr(packet, "__name__", str(target)).split(".")[-1]
 
 
-def import_torch(module, example_inputs, *, input_names=None, output_names=None, name=None):
+def _absorbed(program, objective):
+    """The name of the graph node whose softmax the objective takes in, or None."""
+    ops = ABSORBED.get(objective, ())
+    out = next(n for n in program.graph.nodes if n.op == "output")
+    results = out.args[0] if isinstance(out.args[0], (tuple, list)) else (out.args[0],)
+    if len(results) == 1 and getattr(results[0], "op", None) == "call_function" and \
+            _op_name(results[0].target) in ops:
+        return results[0].name
+    return None
+
+
+def import_torch(module, example_inputs, *, input_names=None, output_names=None, name=None, objective=None):
     """Expand `module` traced on `example_inputs` (one sample); an Imported.  See :func:`from_torch`."""
     torch = require("torch")
-    from .onnx_import import Imported
+    from .onnx_import import Imported, absorb, check_objective
 
+    objective = check_objective(objective)
     if not isinstance(example_inputs, (tuple, list)):
         example_inputs = (example_inputs,)
     example = tuple(torch.as_tensor(x)[:1] for x in example_inputs)
@@ -220,7 +234,8 @@ def import_torch(module, example_inputs, *, input_names=None, output_names=None,
     state = {**dict(program.named_parameters()), **dict(program.named_buffers()), **program.constants}
     g = Graph(drop_batch=True)
     ctx = _Ctx(g)
-    values, inputs, k = {}, {}, 0
+    values, inputs, k, finals = {}, {}, 0, {}
+    absorbed = _absorbed(program, objective)
     for node in program.graph.nodes:
         if node.op == "placeholder":
             if node.name in params:
@@ -232,16 +247,22 @@ def import_torch(module, example_inputs, *, input_names=None, output_names=None,
                 units = g.units(label, tuple(node.meta["val"].shape), "input")
                 values[node.name], inputs[label] = units, units.ids
                 k += 1
+        elif node.op == "call_function" and node.name == absorbed:
+            x = values[node.args[0].name]
+            values[node.name] = absorb(finals, absorbed, x, x.shape[node.args[1]], f"{node.name} (softmax)")
         elif node.op == "call_function":
             values[node.name] = g.label(_call(ctx, node, values), node.name)
         elif node.op == "output":
             results = node.args[0] if isinstance(node.args[0], (tuple, list)) else (node.args[0],)
             labels = output_names or [getattr(r, "name", f"output{i}") for i, r in enumerate(results)]
             named = [(label, _lookup(r, values)) for label, r in zip(labels, results)]
+            finals = {label: finals[r.name] for label, r in zip(labels, results) if getattr(r, "name", None) in finals}
     outputs = g.name_outputs(named, inputs.values())
-    net = g.network(np.concatenate([ids.ravel() for ids in outputs.values()]), name or type(module).__name__)
+    net = g.network(np.concatenate([ids.ravel() for ids in outputs.values()]), name or type(module).__name__,
+                    {"objective": objective} if objective else None)
     names = np.asarray(g.names, dtype=object)
-    return Imported(net, {k: names[v] for k, v in inputs.items()}, {k: names[v] for k, v in outputs.items()})
+    return Imported(net, {k: names[v] for k, v in inputs.items()}, {k: names[v] for k, v in outputs.items()},
+                    finals=finals)
 
 
 class _Ctx:
@@ -271,7 +292,7 @@ def _call(ctx, node, values):
     return handler(ctx, args, node.name, op, **kwargs)
 
 
-def from_torch(module, example_inputs, *, input_names=None, output_names=None, name=None):
+def from_torch(module, example_inputs, *, input_names=None, output_names=None, name=None, objective=None):
     """A PyTorch module as Rojas's network, traced by ``torch.export`` (no ONNX needed).
 
     Parameters
@@ -284,6 +305,10 @@ def from_torch(module, example_inputs, *, input_names=None, output_names=None, n
         Names of the input and output units' tensors (default: the forward's
         argument names and the traced graph's output names).
     name : str, optional
+    objective : str, optional
+        As for :func:`~rojas.importers.onnx_import.from_onnx`: with
+        ``"softmax_cross_entropy"`` a final softmax is taken into the objective
+        (the output units hold the logits).
 
     Returns
     -------
@@ -299,5 +324,5 @@ def from_torch(module, example_inputs, *, input_names=None, output_names=None, n
     >>> net.inputs, net.outputs, net.edge_name("x[1]", "y[0]")
     (['x[0]', 'x[1]'], ['y[0]'], 'weight[0,1]')
     """
-    return import_torch(module, example_inputs, input_names=input_names, output_names=output_names,
-                        name=name).network
+    return import_torch(module, example_inputs, input_names=input_names, output_names=output_names, name=name,
+                        objective=objective).network
