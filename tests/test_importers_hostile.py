@@ -148,3 +148,19 @@ def test_a_missing_framework_is_one_line_saying_what_to_install(tmp_path, capsys
     onnx.save(model(GEMM, {"x": [2]}, ["y"], {"fc.weight": W, "fc.bias": B}), str(tmp_path / "model.onnx"))
     monkeypatch.setitem(sys.modules, "onnx", None)
     _refused(tmp_path, capsys, None, 'pip install "rojas[onnx]"', save=False)
+
+
+def test_import_with_an_objective_and_an_unknown_one(tmp_path, capsys):
+    import json
+
+    m = model(GEMM + [("Softmax", ["y"], ["p"], {"axis": -1})], {"x": [2]}, ["p"], {"fc.weight": W, "fc.bias": B})
+    path, out = str(tmp_path / "model.onnx"), str(tmp_path / "net.json")
+    onnx.save(m, path)
+    assert main(["import", path, "-o", out, "--objective", "softmax_cross_entropy"]) == 0
+    saved = json.load(open(out))
+    assert saved["graph"]["objective"] == "softmax_cross_entropy" and len(saved["nodes"]) == 4
+    capsys.readouterr()
+    os.remove(out)
+    assert main(["import", path, "-o", out, "--objective", "hinge"]) == 2
+    err = capsys.readouterr().err
+    assert "hinge" in err and "softmax_cross_entropy" in err and not os.path.exists(out)

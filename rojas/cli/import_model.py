@@ -10,7 +10,7 @@ def cmd_import(args):
     from ..importers.onnx_import import import_onnx
 
     check_outputs(reads=[("MODEL", args.model)], writes=[("-o", args.out)])
-    imported = import_onnx(args.model, batch=not args.no_batch, name=args.name)
+    imported = import_onnx(args.model, batch=not args.no_batch, name=args.name, objective=args.objective)
     net = imported.network
     agreement = None if args.no_check else check_against_reference(imported, seed=args.seed)
     net.save(args.out)  # only now: a refusal above leaves no file
@@ -33,6 +33,10 @@ def add_commands(sub):
     p.add_argument("model", metavar="MODEL.onnx", help="the model (external data only from its own folder)")
     p.add_argument("-o", "--out", metavar="NET.json", required=True, help="the network file to write ('-': stdout)")
     p.add_argument("--name", help="the network's name (default: the model graph's)")
+    p.add_argument("--objective", metavar="NAME",
+                   help="the network's objective (graph field; default the squared error): softmax_cross_entropy "
+                        "takes a final Softmax in (the outputs hold the logits), binary_cross_entropy fuses with "
+                        "sigmoid outputs")
     p.add_argument("--no-batch", action="store_true",
                    help="the inputs' leading dimension is not a batch: expand it and keep it in the names")
     p.add_argument("--no-check", action="store_true", help="skip the comparison with onnx's reference evaluator")
