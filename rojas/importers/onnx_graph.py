@@ -113,7 +113,8 @@ def read_model(source):
     from ..utils.reading import max_file_bytes
 
     if isinstance(source, onnx.ModelProto):
-        model, base = source, None
+        model, base = onnx.ModelProto(), None
+        model.CopyFrom(source)  # the caller's model is never changed
     else:
         path = os.fspath(source)
         if not os.path.isfile(path):
@@ -129,6 +130,9 @@ def read_model(source):
     for inp in model.graph.input:
         dims = [d.dim_value if d.HasField("dim_value") else 1 for d in inp.type.tensor_type.shape.dim]
         _elements(dims, f"graph input {inp.name!r}")
+    for k, node in enumerate(model.graph.node):  # messages name every node, unnamed ones by place and output
+        if not node.name:
+            node.name = f"#{k} ({node.op_type} -> {node.output[0] if node.output else ''})"
     reads = _plan_external(model, base)
     from onnx import TensorProto
 
@@ -221,7 +225,7 @@ def declared_shape(value_info, batch):
         if i == 0 and batch:
             if fixed and d.dim_value not in (0, 1):
                 raise NetworkError(f"graph input {value_info.name!r} has a fixed batch dimension of {d.dim_value}; "
-                                   "rojas expands one sample (export with a batch of 1, or import with batch=False)")
+                                   "rojas expands one sample (export with a batch of 1, or import with batch=False, --no-batch)")
             shape.append(1)
         elif fixed:
             shape.append(int(d.dim_value))
