@@ -164,3 +164,9 @@ def test_import_with_an_objective_and_an_unknown_one(tmp_path, capsys):
     assert main(["import", path, "-o", out, "--objective", "hinge"]) == 2
     err = capsys.readouterr().err
     assert "hinge" in err and "softmax_cross_entropy" in err and not os.path.exists(out)
+
+
+def test_a_malformed_node_is_one_line(tmp_path, capsys):
+    m = model(GEMM + [("Transpose", ["y"], ["t"], {"perm": [0, 1, 2]})], {"x": [2]}, ["t"],
+              {"fc.weight": W, "fc.bias": B})
+    _refused(tmp_path, capsys, m, "(Transpose) cannot be expanded")

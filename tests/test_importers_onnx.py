@@ -180,6 +180,16 @@ def test_sigmoid_outputs_with_binary_cross_entropy():
     assert imported.network.objective == "binary_cross_entropy"
 
 
+def test_activations_with_other_slopes_are_built_from_relu_and_exp_units():
+    nodes = [("Gemm", ["x", "fc.weight", "fc.bias"], ["z"], {"transB": 1}),
+             ("LeakyRelu", ["z"], ["a"], {"alpha": 0.2}), ("Elu", ["a"], ["e"], {"alpha": 0.5}),
+             ("PRelu", ["e", "act.weight"], ["y"])]
+    m = model(nodes, {"x": [2]}, ["y"], {"fc.weight": W1, "fc.bias": B1, "act.weight": np.array([0.25, -0.1, 0.4])})
+    net = _agree_with_reference(m).network
+    assert net.fn("a.relu[0]") == "relu" and net.fn("e.exp[0]") == "exp"
+    assert net.edge_name("y.negative[1]", "y[1]") == "act.weight[1]"  # PRelu's slope: a param, an edge each
+
+
 def test_conv_pooling_and_batch_norm_against_the_reference():
     k = RNG.standard_normal((2, 1, 2, 2))
     nodes = [("Conv", ["x", "conv.weight", "conv.bias"], ["c"], {"pads": [1, 1, 1, 1], "strides": [1, 2]}),
@@ -213,7 +223,8 @@ DATA = os.path.join(os.path.dirname(onnx.__file__), "backend", "test", "data", "
 SHIPPED = ["test_Linear", "test_Conv1d_dilated", "test_Conv1d_groups", "test_Conv1d_stride", "test_Conv2d_groups",
            "test_Conv2d_strided", "test_Conv2d_padding", "test_Conv2d_depthwise_with_multiplier", "test_AvgPool2d_stride",
            "test_MaxPool2d", "test_BatchNorm2d_eval", "test_Softmax", "test_Sigmoid", "test_Tanh", "test_LeakyReLU",
-           "test_Softplus", "test_PixelShuffle"]
+           "test_Softplus", "test_PixelShuffle", "test_ELU", "test_LeakyReLU_with_negval", "test_PReLU_2d_multiparam",
+           "test_SELU", "test_Conv3d_dilated_strided", "test_BatchNorm1d_3d_input_eval"]
 
 
 @pytest.mark.parametrize("case", SHIPPED)

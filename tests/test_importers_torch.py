@@ -113,6 +113,15 @@ def test_batch_norm_in_eval_mode_and_pooling():
     assert {"bn.weight[2]", "bn.bias[0]"} <= names  # the scale and shift are params with gradients
 
 
+def test_activations_with_other_slopes_and_a_learned_one():
+    _seeded()
+    m = nn.Sequential(nn.Linear(3, 4), nn.LeakyReLU(0.2), nn.Linear(4, 4), nn.ELU(0.5), nn.Linear(4, 3), nn.PReLU(3),
+                      nn.SELU())
+    report = rojas.compare_with_torch(m, torch.randn(5, 3), torch.randn(5, 3))
+    assert report.ok, report
+    assert {"5.weight[0]", "5.weight[2]"} <= {r[0] for r in report.rows}  # PReLU's slopes, with their gradients
+
+
 def _onehot(n, classes):
     return torch.eye(classes)[torch.randint(0, classes, (n,))]
 

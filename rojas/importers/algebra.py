@@ -15,7 +15,7 @@ from ..errors import NetworkError
 from .expand import Affine, Const, Param, Units, as_affine
 
 __all__ = ["broadcast", "add", "scale", "multiply", "matmul", "reshape", "transpose", "concat", "activation",
-           "softmax", "reduce", "is_computed"]
+           "softmax", "reduce", "leaky", "elu", "prelu", "is_computed"]
 
 
 def is_computed(value):
@@ -234,3 +234,32 @@ def reduce(g, value, axes, shape, name, mean=False):
     n = int(np.prod(kept, dtype=np.int64))
     return Affine(shape, x.ids.ravel().astype(np.intp), dst, np.full(x.ids.size, 1.0 / count if mean else 1.0),
                   np.full(x.ids.size, -1, np.intp), np.zeros(n), np.full(n, -1, np.intp))
+
+
+def leaky(g, value, alpha, name):
+    """LeakyRelu with slope `alpha` below zero: ``α·z + (1 − α)·relu(z)`` -- a relu unit beside z, exactly."""
+    z = g.materialize(value, name + ".input")
+    r = activation(g, z, "relu", name + ".relu")
+    return add(g, scale(g, z, Const(np.asarray(alpha)), name), scale(g, r, Const(np.asarray(1.0 - alpha)), name), name)
+
+
+def _negative_part(g, z, name):
+    """Units ``min(z, 0) = −relu(−z)``."""
+    below = activation(g, scale(g, z, Const(np.asarray(-1.0)), name), "relu", name + ".below")
+    return g.materialize(scale(g, below, Const(np.asarray(-1.0)), name), name + ".negative")
+
+
+def elu(g, value, alpha, name):
+    """Elu with any α: ``relu(z) + α·(exp(min(z, 0)) − 1)``, from relu and exp units."""
+    z = g.materialize(value, name + ".input")
+    r = activation(g, z, "relu", name + ".relu")
+    e = activation(g, _negative_part(g, z, name), "exp", name + ".exp")
+    out = add(g, r, scale(g, e, Const(np.asarray(alpha)), name), name)
+    return add(g, out, Const(np.asarray(-float(alpha))), name)
+
+
+def prelu(g, value, slope, name):
+    """PRelu: ``relu(z) + slope·min(z, 0)``; a slope that is a param stays one (the weight of an edge)."""
+    z = g.materialize(value, name + ".input")
+    r = activation(g, z, "relu", name + ".relu")
+    return add(g, r, multiply(g, _negative_part(g, z, name), slope, name), name)

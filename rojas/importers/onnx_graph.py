@@ -225,7 +225,8 @@ def declared_shape(value_info, batch):
         if i == 0 and batch:
             if fixed and d.dim_value not in (0, 1):
                 raise NetworkError(f"graph input {value_info.name!r} has a fixed batch dimension of {d.dim_value}; "
-                                   "rojas expands one sample (export with a batch of 1, or import with batch=False, --no-batch)")
+                                   "rojas expands one sample (export with a batch of 1, or import with batch=False, "
+                                   "--no-batch)")
             shape.append(1)
         elif fixed:
             shape.append(int(d.dim_value))

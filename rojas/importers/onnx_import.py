@@ -19,7 +19,7 @@ Before it returns, the network's forward sweep is compared with
 
 import numpy as np
 
-from ..errors import NetworkError
+from ..errors import NetworkError, RojasError
 from .algebra import is_computed
 from .expand import Const, Graph
 from .onnx_graph import declared_shape, node_order, read_model, require, tensor_arrays
@@ -142,7 +142,13 @@ def import_onnx(source, *, batch=True, name=None, objective=None):
             ctx.values[node.output[0]] = absorb(finals, node.output[0], x, x.shape[axis] if ctx.opset >= 13 else
                                                 int(np.prod(x.shape[axis:], dtype=np.int64)), f"node {node.name!r}")
             continue
-        for out, value in zip(node.output, handler(ctx, node, _attributes(node))):
+        try:
+            results = handler(ctx, node, _attributes(node))
+        except RojasError:
+            raise
+        except (ValueError, IndexError, KeyError, TypeError) as exc:  # a malformed node: shapes, attributes
+            raise NetworkError(f"node {node.name!r} ({node.op_type}) cannot be expanded: {str(exc)[:200]}") from None
+        for out, value in zip(node.output, results):
             if out:
                 ctx.values[out] = g.label(value, out)
     missing = [o.name for o in graph.output if o.name not in ctx.values]

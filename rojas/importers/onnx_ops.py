@@ -46,14 +46,36 @@ def _out(node):
     return node.output[0]
 
 
+# An activation whose attribute differs from its primitive's is built from relu and exp units instead.
+COMPOSED = {"LeakyRelu": A.leaky, "Elu": A.elu}
+
+
 def _activation(ctx, node, attrs):
     fn, fixed = ACTIVATIONS[node.op_type]
+    x = ctx.computed(node, 0)
     for key, want in fixed.items():
         got = attrs.get(key, want)
-        if abs(got - want) > 1e-7 * abs(want):
-            raise NetworkError(f"node {node.name or node.op_type!r} ({node.op_type}): {key}={got:g} is not supported "
-                               f"(rojas's {fn} primitive has {key}={want:g})")
-    return [A.activation(ctx.g, ctx.computed(node, 0), fn, _out(node))]
+        if abs(got - want) > 1e-7 * abs(want):  # float32 attributes: 0.01 is 0.0099999998
+            return [COMPOSED[node.op_type](ctx.g, x, got, _out(node))]
+    return [A.activation(ctx.g, x, fn, _out(node))]
+
+
+@op("PRelu")
+def _prelu(ctx, node, attrs):
+    x, slope = ctx.computed(node, 0), ctx.get(node.input[1])
+    try:
+        np.broadcast_shapes(x.shape, slope.shape)
+    except ValueError:  # an older opset's slope per channel (axis 1)
+        if len(slope.shape) == 1 and len(x.shape) > 2 and slope.shape[0] == x.shape[1]:
+            slope = A.reshape(slope, (slope.shape[0],) + (1,) * (len(x.shape) - 2))
+    return [A.prelu(ctx.g, x, slope, _out(node))]
+
+
+@op("Selu")
+def _selu(ctx, node, attrs):
+    alpha, gamma = attrs.get("alpha", 1.67326319217681884765625), attrs.get("gamma", 1.05070102214813232421875)
+    y = A.elu(ctx.g, ctx.computed(node, 0), alpha, _out(node))
+    return [A.scale(ctx.g, y, Const(np.asarray(gamma)), _out(node))]
 
 
 for _name in ACTIVATIONS:

@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from ..errors import NetworkError
+from ..errors import NetworkError, RojasError
 from . import algebra as A
 from .convolution import batch_norm, conv, pool
 from .expand import Const, Graph
@@ -45,9 +45,32 @@ def _activation(ctx, args, name, op):
     fn = _ACTIVATIONS[op]
     extra = tuple(float(a) for a in args[1:])
     want = _DEFAULTS.get(op, ())
-    if op == "softplus" and extra[:1] not in ((), (1.0,)) or op != "softplus" and extra != want[:len(extra)]:
+    if op == "leaky_relu" and extra and extra[0] != want[0]:
+        return A.leaky(ctx.g, args[0], extra[0], name)
+    if op == "elu" and extra and extra != want[:len(extra)]:
+        alpha, scale, input_scale = (extra + want[len(extra):])[:3]
+        if input_scale != 1.0:
+            raise NetworkError(f"{name} (elu): input_scale={input_scale:g} is not supported")
+        return A.scale(ctx.g, A.elu(ctx.g, args[0], alpha, name), Const(np.asarray(scale)), name)
+    if op == "softplus" and extra[:1] not in ((), (1.0,)) or op not in ("softplus", "elu") and \
+            extra != want[:len(extra)]:
         raise NetworkError(f"{name} ({op}): arguments {list(extra)} are not supported (rojas's {fn} has {list(want)})")
     return A.activation(ctx.g, args[0], fn, name)
+
+
+@_aten("prelu", "_prelu_kernel")
+def _prelu(ctx, args, name, op):
+    x, w = args[0], args[1]
+    if len(x.shape) > 2 and len(w.shape) == 1 and w.shape[0] > 1:  # one slope per channel (axis 1)
+        shape = (w.shape[0],) + (1,) * (len(x.shape) - 2)
+        w = A.reshape(w, shape)
+    return A.prelu(ctx.g, x, w, name)
+
+
+@_aten("selu")
+def _selu(ctx, args, name, op):
+    y = A.elu(ctx.g, args[0], 1.6732632423543772, name)
+    return A.scale(ctx.g, y, Const(np.asarray(1.0507009873554805)), name)
 
 
 for _op in _ACTIVATIONS:
@@ -289,7 +312,12 @@ def _call(ctx, node, values):
         kwargs["alpha"] = node.kwargs["alpha"]
     if handler in (_rename, _reduce):
         kwargs["shape"] = tuple(node.meta["val"].shape)
-    return handler(ctx, args, node.name, op, **kwargs)
+    try:
+        return handler(ctx, args, node.name, op, **kwargs)
+    except RojasError:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError) as exc:  # arguments rojas did not expect
+        raise NetworkError(f"{node.name} ({op}) cannot be expanded: {str(exc)[:200]}") from None
 
 
 def from_torch(module, example_inputs, *, input_names=None, output_names=None, name=None, objective=None):
