@@ -48,7 +48,7 @@ def reference_error(m, feeds, targets, loss="squared_error"):
 
 
 def reference_gradients(m, feeds, targets, h=1e-6, loss="squared_error"):
-    """``{PARAM[i,…]: ∂E/∂p}`` by central differences of the reference evaluator, for every initializer element."""
+    """``{PARAM[i,…]: ∂E/∂p}``: central differences of the reference evaluator, every initializer element."""
     from onnx import numpy_helper
 
     grads = {}

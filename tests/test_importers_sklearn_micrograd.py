@@ -8,6 +8,15 @@ from importers_helpers import need
 from rojas.importers.compare import named_gradients
 
 
+def backprop(est, X, y, *lists):
+    """scikit-learn's own backward pass; its signature gained ``sample_weight`` in version 1.7."""
+    import inspect
+
+    if "sample_weight" in inspect.signature(est._backprop).parameters:
+        return est._backprop(X, y, None, *lists)
+    return est._backprop(X, y, *lists)
+
+
 @pytest.mark.parametrize("activation", ["tanh", "relu", "logistic", "identity"])
 def test_an_mlp_regressor_gradient_is_scikit_learns_own_backprop(activation):
     need("sklearn")
@@ -32,7 +41,7 @@ def test_an_mlp_regressor_gradient_is_scikit_learns_own_backprop(activation):
     n_layers = len(est.coefs_) + 1
     coef_grads = [np.empty_like(c) for c in est.coefs_]
     intercept_grads = [np.empty_like(b) for b in est.intercepts_]
-    est._backprop(X, Y, None, [X] + [None] * (n_layers - 1), [None] * (n_layers - 1), coef_grads, intercept_grads)
+    backprop(est, X, Y, [X] + [None] * (n_layers - 1), [None] * (n_layers - 1), coef_grads, intercept_grads)
     ours = named_gradients(lab)
     for L, (cg, ig) in enumerate(zip(coef_grads, intercept_grads)):
         for (i, j), g in np.ndenumerate(cg):
@@ -149,8 +158,8 @@ def test_an_mlp_classifier_carries_its_loss_and_scikit_learns_gradient(dataset, 
     n_layers = len(est.coefs_) + 1
     coef_grads = [np.empty_like(c) for c in est.coefs_]
     intercept_grads = [np.empty_like(b) for b in est.intercepts_]
-    loss, _, _ = est._backprop(X, T, None, [X] + [None] * (n_layers - 1), [None] * (n_layers - 1), coef_grads,
-                               intercept_grads)
+    loss, _, _ = backprop(est, X, T, [X] + [None] * (n_layers - 1), [None] * (n_layers - 1), coef_grads,
+                          intercept_grads)
     assert lab.value == pytest.approx(len(X) * loss, rel=1e-9)  # the estimator's own loss, summed
     ours = named_gradients(lab)
     for L, (cg, ig) in enumerate(zip(coef_grads, intercept_grads)):

@@ -20,8 +20,8 @@ __all__ = ["compare_with_torch", "Comparison", "named_gradients", "TORCH_OBJECTI
 # probabilities then, and the loss is written on them).
 TORCH_OBJECTIVES = {
     "squared_error": lambda torch, y, t, taken: 0.5 * ((y - t) ** 2).sum(),
-    "softmax_cross_entropy": lambda torch, y, t, taken: -(t * (torch.log(y) if taken else
-                                                               torch.log_softmax(y.flatten(1), 1).reshape(y.shape))).sum(),
+    "softmax_cross_entropy": lambda torch, y, t, taken: -(t * (
+        torch.log(y) if taken else torch.log_softmax(y.flatten(1), 1).reshape(y.shape))).sum(),
     "cross_entropy": lambda torch, y, t, taken: -(t * torch.log(y)).sum(),
     "binary_cross_entropy": lambda torch, y, t, taken: torch.nn.functional.binary_cross_entropy(y, t, reduction="sum"),
 }

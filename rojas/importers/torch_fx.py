@@ -306,7 +306,8 @@ def _call(ctx, node, values):
         return args[0][args[1]]
     handler = ATEN.get(op)
     if handler is None:
-        raise NetworkError(f"unsupported PyTorch op {op} (node {node.name!r}); rojas imports: {', '.join(sorted(ATEN))}")
+        raise NetworkError(f"unsupported PyTorch op {op} (node {node.name!r}); rojas imports: "
+                           f"{', '.join(sorted(ATEN))}")
     kwargs = {}
     if op in ("add", "sub") and "alpha" in node.kwargs:
         kwargs["alpha"] = node.kwargs["alpha"]
