@@ -32,7 +32,7 @@ def evaluate(g, value, o):
     return out.reshape(value.shape)
 
 
-def setup(seed):
+def _setup(seed):
     rng = np.random.default_rng(seed)
     g = Graph(drop_batch=False)
     x = g.units("x", (2, 3), "input")
@@ -58,7 +58,7 @@ def network_agrees(g, value, o, x):
 @given(st.integers(0, 10**6), st.sampled_from(["skip", "residual", "scaled", "bias_on_bias", "product",
                                                "transpose", "concat", "reduce", "broadcast"]))
 def test_operations_agree_with_numpy(seed, case):
-    g, x, o, W, b, rng = setup(seed)
+    g, x, o, W, b, rng = _setup(seed)
     X, Wv, bv = o[x.ids], evaluate(g, W, o), evaluate(g, b, o)
     lin = A.add(g, A.matmul(g, x, W, "lin"), b, "lin")  # (2, 3)
     L = X @ Wv + bv
