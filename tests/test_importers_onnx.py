@@ -190,6 +190,24 @@ def test_activations_with_other_slopes_are_built_from_relu_and_exp_units():
     assert net.edge_name("y.negative[1]", "y[1]") == "act.weight[1]"  # PRelu's slope: a param, an edge each
 
 
+def test_selections_pick_elements_and_keep_the_params():
+    # Slice, Gather, Split, Pad, Concat of an affine map whose weights are params: no unit for any of them
+    from onnx import helper
+
+    nodes = [("MatMul", ["x", "w"], ["a"]), ("Add", ["a", "b"], ["z"]),
+             ("Slice", ["z", "starts", "ends", "axes"], ["s"]), ("Gather", ["z", "idx"], ["g"], {"axis": 1}),
+             ("Split", ["z"], ["p", "q"], {"axis": 1, "num_outputs": 2}), ("Pad", ["q", "pads", "fill"], ["r"]),
+             ("Concat", ["s", "g", "p", "r"], ["c"], {"axis": 1}), ("Tanh", ["c"], ["y"])]
+    m = model(nodes, {"x": [3]}, ["y"], {"w": RNG.standard_normal((3, 4)), "b": RNG.standard_normal(4)}, opset=18)
+    for name, v in (("starts", [1]), ("ends", [4]), ("axes", [1]), ("idx", [3, 0, 3]), ("pads", [0, 1, 0, 2])):
+        m.graph.node.insert(0, helper.make_node("Constant", [], [name], value=helper.make_tensor(
+            name, onnx.TensorProto.INT64, [len(v)], v)))
+    m.graph.node.insert(0, _constant("fill", 0.5))
+    net = _agree_with_reference(m).network
+    assert len(net) == 3 + 3 + 3 + 2 + 5  # inputs, then one tanh unit per output element
+    assert net.edge_param("x[2]", "y[3]") == "w[2,3]"  # z[3] picked twice (Slice, Gather): a tied param
+
+
 def test_conv_pooling_and_batch_norm_against_the_reference():
     k = RNG.standard_normal((2, 1, 2, 2))
     nodes = [("Conv", ["x", "conv.weight", "conv.bias"], ["c"], {"pads": [1, 1, 1, 1], "strides": [1, 2]}),
@@ -225,7 +243,8 @@ SHIPPED = ["test_Linear", "test_Conv1d_dilated", "test_Conv1d_groups", "test_Con
            "test_AvgPool2d_stride",
            "test_MaxPool2d", "test_BatchNorm2d_eval", "test_Softmax", "test_Sigmoid", "test_Tanh", "test_LeakyReLU",
            "test_Softplus", "test_PixelShuffle", "test_ELU", "test_LeakyReLU_with_negval", "test_PReLU_2d_multiparam",
-           "test_SELU", "test_Conv3d_dilated_strided", "test_BatchNorm1d_3d_input_eval"]
+           "test_SELU", "test_Conv3d_dilated_strided", "test_BatchNorm1d_3d_input_eval", "test_GLU_dim",
+           "test_ReflectionPad2d", "test_ConstantPad2d"]
 
 
 @pytest.mark.parametrize("case", SHIPPED)

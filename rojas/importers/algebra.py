@@ -15,7 +15,7 @@ from ..errors import NetworkError
 from .expand import Affine, Const, Param, Units, as_affine
 
 __all__ = ["broadcast", "add", "scale", "multiply", "matmul", "reshape", "transpose", "concat", "activation",
-           "softmax", "reduce", "leaky", "elu", "prelu", "is_computed"]
+           "softmax", "reduce", "leaky", "elu", "prelu", "take", "positions", "is_computed"]
 
 
 def is_computed(value):
@@ -29,20 +29,48 @@ def _positions(shape, out_shape):
     return np.broadcast_to(np.arange(size).reshape(shape), out_shape).ravel()
 
 
-def broadcast(aff, shape):
-    """The affine map `aff` broadcast to `shape` (NumPy's rules): terms repeated for each copy."""
-    shape = tuple(shape)
-    if tuple(aff.shape) == shape:
-        return aff
-    where = _positions(aff.shape, shape)
-    order = np.argsort(where, kind="stable")
-    counts = np.bincount(where, minlength=aff.size)
+def _take(aff, where, shape, fill=0.0):
+    """New element p is `aff`'s element ``where[p]`` (its terms repeated for every copy), or `fill` where -1."""
+    where = np.asarray(where, dtype=np.intp).ravel()
+    hit = where >= 0
+    src_of = np.where(hit, where, 0)
+    order = np.flatnonzero(hit)[np.argsort(where[hit], kind="stable")]
+    counts = np.bincount(where[hit], minlength=aff.size)
     starts = np.cumsum(counts) - counts
     rep = counts[aff.dst]
     term = np.repeat(np.arange(len(aff.dst)), rep)
     within = np.arange(len(term)) - np.repeat(np.cumsum(rep) - rep, rep)
     dst = order[starts[aff.dst][term] + within]
-    return Affine(shape, aff.src[term], dst, aff.coef[term], aff.pidx[term], aff.bconst[where], aff.bpidx[where])
+    return Affine(tuple(shape), aff.src[term], dst, aff.coef[term], aff.pidx[term],
+                  np.where(hit, aff.bconst[src_of], fill), np.where(hit, aff.bpidx[src_of], -1))
+
+
+def broadcast(aff, shape):
+    """The affine map `aff` broadcast to `shape` (NumPy's rules): terms repeated for each copy."""
+    shape = tuple(shape)
+    if tuple(aff.shape) == shape:
+        return aff
+    return _take(aff, _positions(aff.shape, shape), shape)
+
+
+def take(value, where, shape, fill=0.0):
+    """Elements picked by position: new element p is old element ``where[p]``, or `fill` where it is -1.
+
+    Slice, Gather, Split and Pad are all this; units and params are only re-indexed, an
+    affine map repeats its terms for every copy.
+    """
+    where = np.asarray(where, dtype=np.intp).reshape(-1)
+    if (where < 0).any() or isinstance(value, Affine):
+        if isinstance(value, Const):
+            flat = np.asarray(value.value, float).ravel()
+            return Const(np.where(where >= 0, flat[np.maximum(where, 0)], fill).reshape(shape))
+        return _take(as_affine(value), where, shape, fill)
+    return _permuted(value, where, tuple(shape))
+
+
+def positions(shape):
+    """The flat position of every element of `shape`, shaped so: index it as the tensor is indexed."""
+    return np.arange(int(np.prod(shape, dtype=np.int64))).reshape(shape)
 
 
 def _duplicates(src, dst, size):

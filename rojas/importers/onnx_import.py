@@ -1,7 +1,7 @@
 """``from_onnx``: an ONNX model as Rojas's unit-level network, checked against the model.
 
 One walk over the model's nodes in order, each expanded by its entry in
-:data:`rojas.importers.onnx_ops.REGISTRY`; then the outputs are named after
+:data:`rojas.importers.onnx_registry.REGISTRY`; then the outputs are named after
 the model's outputs and the network is built once.  The naming contract:
 
 * input units ``NAME[i,j,…]`` and output units ``NAME[k,…]`` after the model's
@@ -23,7 +23,8 @@ from ..errors import NetworkError, RojasError
 from .algebra import is_computed
 from .expand import Const, Graph
 from .onnx_graph import declared_shape, node_order, read_model, require, tensor_arrays
-from .onnx_ops import ABSORBED, REGISTRY, supported
+from . import onnx_ops, onnx_shapes  # noqa: F401  (their entries fill the registry)
+from .onnx_registry import ABSORBED, REGISTRY, supported
 
 __all__ = ["from_onnx", "import_onnx", "Imported"]
 

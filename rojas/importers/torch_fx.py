@@ -23,7 +23,7 @@ from .onnx_graph import require
 __all__ = ["from_torch", "import_torch", "ATEN", "ABSORBED"]
 
 ATEN = {}
-# objective → the final ATen ops it takes in (see rojas.importers.onnx_ops.ABSORBED)
+# objective → the final ATen ops it takes in (see rojas.importers.onnx_registry.ABSORBED)
 ABSORBED = {"softmax_cross_entropy": ("softmax", "_softmax")}
 
 
