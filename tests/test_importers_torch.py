@@ -212,3 +212,21 @@ def test_onnx_export_without_optimization_keeps_batch_norm_and_every_name(tmp_pa
         for idx in np.ndindex(*p.shape):
             key = f"{name}[{','.join(map(str, idx))}]"
             assert ours[key] == pytest.approx(float(p.grad[idx]), rel=1e-10, abs=1e-13), key
+
+
+class Picks(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc, self.out = nn.Linear(3, 6), nn.Linear(9, 2)
+
+    def forward(self, x):
+        z = self.fc(x)
+        a, b = z.chunk(2, dim=1)
+        padded = nn.functional.pad(torch.tanh(b[:, 1:]), (1, 2), value=0.5)
+        return self.out(torch.cat([a * torch.sigmoid(b), padded, z[:, 4:5] - z[:, 0:1]], dim=1))
+
+
+def test_slicing_chunking_and_padding():
+    _seeded()
+    report = rojas.compare_with_torch(Picks(), torch.randn(4, 3), torch.randn(4, 2))
+    assert report.ok, report
