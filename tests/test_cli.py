@@ -17,7 +17,7 @@ MAZUR = rojas.example_path("mazur")
 MAZUR_DATA = rojas.example_path("mazur", "data")
 XOR = rojas.example_path("xor")
 
-TOP_KEYS = {"network", "objective", "value", "nodes", "edges", "biases", "params", "inputs"}
+TOP_KEYS = {"network", "objective", "rule", "formula", "value", "nodes", "edges", "biases", "params", "inputs"}
 INPUT_KEYS = {"value", "delta"}
 UNIT_KEYS = {"net", "value", "derivative", "delta"}
 EDGE_KEYS = {"source", "target", "name", "weight", "grad"}
@@ -92,6 +92,7 @@ def mazur(as_json):
 def test_json_layout(mazur):
     assert set(mazur) == TOP_KEYS
     assert mazur["objective"] == "E"
+    assert (mazur["rule"], mazur["formula"]) == ("squared_error", "E = ½ Σ_k (o_k − t_k)²")
     assert mazur["network"] == rojas.load(MAZUR).name
     for name, labels in mazur["nodes"].items():
         assert set(labels) == (INPUT_KEYS if name in ("i1", "i2") else UNIT_KEYS), name

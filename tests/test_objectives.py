@@ -256,3 +256,79 @@ def test_a_registered_objective_runs_through_the_sweeps():
     with pytest.raises(NetworkError, match="already registered"):
         rojas.register_objective("squared_error", terms=abs, seed=abs, formula="", unit="", stores="",
                                  replace=True)
+
+
+# ---------------------------------------------------------------- every labeling command takes --objective
+TARGET_OBJECTIVES = [n for n in rojas.objective_names() if rojas.get_objective(n).targets]
+
+
+@pytest.fixture(scope="module")
+def classifier_files(tmp_path_factory):
+    """softmax_xor with sigmoid outputs (probabilities for every objective) and no objective of its own,
+    and a one-unit recurrent network with a sigmoid unit and targets that are a probability vector."""
+    where = tmp_path_factory.mktemp("objectives")
+    data = json.loads(open(rojas.example_path("softmax_xor")).read())
+    del data["graph"]["objective"]
+    for node in data["nodes"]:
+        if node["id"] in ("y0", "y1"):
+            node["fn"] = "sigmoid"
+    (where / "net.json").write_text(json.dumps(data))
+    (where / "net.data.json").write_text(open(rojas.example_path("softmax_xor", "data")).read())
+    recurrent = {"directed": True, "multigraph": False, "graph": {"name": "one sigmoid unit"},
+                 "nodes": [{"id": "x", "fn": "input"}, {"id": "h", "fn": "sigmoid", "bias": 0.1}],
+                 "edges": [{"source": "x", "target": "h", "weight": 0.8, "name": "u"},
+                           {"source": "h", "target": "h", "weight": 0.5, "name": "w", "delay": 1}]}
+    (where / "rnn.json").write_text(json.dumps(recurrent))
+    (where / "seq.json").write_text(json.dumps({"inputs": {"x": [1.0, 0.5, -0.5, 0.0]}, "initial": {"h": 0.0},
+                                                "targets": {"h": [0.25, 0.25, 0.25, 0.25]}}))
+    return where
+
+
+@pytest.mark.parametrize("name", TARGET_OBJECTIVES)
+def test_every_labeling_command_takes_every_objective(name, classifier_files, capsys):
+    from rojas.cli import main
+
+    d = classifier_files
+    net, data = str(d / "net.json"), ["--data", str(d / "net.data.json"), "--objective", name]
+    lab = rojas.label(rojas.load(net), *rojas.load_data(d / "net.data.json"), objective=name)
+    runs = {
+        "grad": ["grad", net, *data], "paths": ["paths", net, *data, "--from", "u1"],
+        "claim": ["claim", net, *data, "dE/du1 = dE/dy1 * dy1/du1"],
+        "prove": ["prove", net, *data, "--wrt", "u", "-o", str(d / f"{name}.md"), "--quiet"],
+        "check": ["check", net, *data], "train": ["train", net, *data, "--lr", "0.1", "--epochs", "2", "--explain",
+                                                  "-o", str(d / f"{name}.trained.json"), "--quiet"],
+        "draw": ["draw", net, *data, "-o", str(d / f"{name}.png"), "--quiet"],
+        "animate": ["animate", net, *data, "-o", str(d / f"{name}.gif"), "--dpi", "40", "--quiet"],
+        "explore": ["explore", net, *data, "-o", str(d / f"{name}.html")],
+        "matrix": ["matrix", "mazur", "--objective", name, "--target", "o1=0.25", "--target", "o2=0.75"],
+        "unfold": ["unfold", str(d / "rnn.json"), "--data", str(d / "seq.json"), "--objective", name,
+                   "-o", str(d / f"{name}.unfolded.json")],
+    }
+    for command, argv in runs.items():
+        assert main(argv) == 0, (command, capsys.readouterr().err)
+        out = capsys.readouterr().out
+        if command == "grad":
+            assert f"objective {lab.objective_text()} = {lab.value:.9g}" in out
+        elif command == "paths":
+            assert f"Backward sweep:  {lab.grad('u1')!r}"[:30] in out
+        elif command == "claim":
+            assert "Verdict: RIGHT" in out and f"{lab.grad('u1'):.12g}" in out
+        elif command == "train":
+            assert lab.loss.formula in out  # --explain names the rule
+    assert json.loads((d / f"{name}.trained.json").read_text())["graph"]["objective"] == name
+    assert json.loads((d / f"{name}.unfolded.json").read_text())["graph"]["objective"] == name
+    assert f"Objective ({name})" in (d / f"{name}.md").read_text()
+
+
+def test_command_line_refusals_are_one_line(classifier_files, capsys):
+    from rojas.cli import main
+
+    net = str(classifier_files / "net.json")
+    assert main(["grad", net, "--input", "x1=1", "--input", "x2=0", "--target", "y0=0.5", "--target", "y1=0.7",
+                 "--objective", "softmax_cross_entropy"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "sum to 1.2, not 1" in err and "'y0', 'y1'" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["grad", net, "--input", "x1=1", "--input", "x2=0", "--objective", "hinge"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1 and "known: squared_error" in err

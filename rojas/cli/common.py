@@ -111,7 +111,7 @@ def add_data_options(parser, of=True):
     """The options every command that labels a network takes."""
     parser.add_argument("network", metavar="NET.json",
                         help="network file (node-link JSON), or a bundled example's name "
-                             "(mazur, skip_product, xor: its data come along)")
+                             "(mazur, skip_product, softmax_xor, xor: its data come along)")
     parser.add_argument("--data", metavar="DATA.json", help="data file with inputs and targets")
     parser.add_argument("--input", metavar="NAME=V", action="append", type=assignment,
                         help="an input value (V1,V2,... for a batch); overrides the data file")

@@ -60,10 +60,12 @@ def _caption_node(scene, n, backward):
     v = scene.values
     if isinstance(n, ObjectiveNode):
         if n.role == "error":
+            stored = v["stores"][n]  # "∂E/∂o = o − t": the objective's seed, as its registry entry writes it
+            unit = scene.error_texts.get("unit", "its error")
             if backward:
-                return f"error unit of {n.output}: the 1 times its stored derivative o − t = {num(v['delta'][n])}"
-            return (f"error unit of {n.output}: ½(o − t)² = {num(v['o'][n])}, stores its derivative "
-                    f"o − t = {num(v['fprime'][n])}")
+                return f"error unit of {n.output}: the 1 times its stored derivative {stored} = {num(v['delta'][n])}"
+            return (f"error unit of {n.output}: {unit} = {num(v['o'][n])}, stores its derivative "
+                    f"{stored} = {num(v['fprime'][n])}")
         if backward:
             return "a 1 enters at E: the backward sweep starts"
         return f"E adds the errors: E = {num(v['o'][n])}"
@@ -111,7 +113,9 @@ def sweep_steps(drawing):
         fill(todo, fwd[n])
     if objective:
         E = objective[-1]
-        todo = tl.step(f"forward sweep · the error units compute ½(o − t)² and store o − t; E adds them: "
+        texts = scene.error_texts
+        todo = tl.step(f"forward sweep · the error units compute {texts.get('unit')} and store "
+                       f"{texts.get('stores')}; E adds them: "
                        f"E = {num(scene.values['o'][E])}", xy("forward", E))
         for n in objective:
             fill(todo, fwd[n])
@@ -130,7 +134,8 @@ def sweep_steps(drawing):
             for (a, b), art in ebwd.items():
                 if a == n:
                     tl.change(todo, art.arrow, "color", GREY, COLORS["backward"])
-        tl.steps[-1] = (tl.steps[-1][0] + " · the error units pass on 1·(o − t)", tl.steps[-1][1], todo)
+        tl.steps[-1] = (tl.steps[-1][0] + f" · the error units pass on 1·({scene.error_texts.get('stores')})",
+                        tl.steps[-1][1], todo)
     for n in reversed(order):
         unit = bwd[n]
         todo = tl.step("backward sweep · " + _caption_node(scene, n, True), xy("backward", n))

@@ -21,7 +21,7 @@ def explanation(scene, panel):
     if panel == "forward":
         text = "right half: o = f(s) · left half: the stored f′(s) · edges: the weights"
         if any(n.kind == "error" for n in scene.nodes.values()):
-            text += " · dashed: the error E = ½Σ(o−t)²"
+            text += f" · dashed: the error {scene.error_texts.get('formula', 'E')}"
         return text
     text = (f"a 1 enters at {obj if obj == 'E' else scene.objective} · Σ: what arrives from the right, "
             f"the sum of ×w·δ over the edges out · δ = f′(s)·Σ · edges: ×w, what the sweep multiplies by, "

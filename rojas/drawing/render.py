@@ -76,8 +76,8 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     each unit shows what arrives from the right (Σ), the f'(s) it multiplies
     by and the δ it sends on, and each edge the weight the sweep multiplies by
     and the gradient ∂E/∂w.  With targets, Rojas's extended network is drawn
-    too: an error unit ½(o − t)² per output (storing o − t) and their sum E,
-    where the 1 enters.
+    too: an error unit per output (for squared error ½(o − t)², storing o − t:
+    the objective registry's texts) and their sum E, where the 1 enters.
 
     Parameters
     ----------

@@ -6,8 +6,9 @@ stored derivative f'(s)), its right half (the function and o = f(s)) and the
 tags above and below it, on the forward and on the backward sweep; for each
 edge its weight (forward) and its gradient o_i·δ_j (backward).  With targets
 Rojas's *extended network* is drawn too: one error unit per output computing
-½(o − t)² and storing its derivative o − t, and a unit E adding them up, where
-the backward sweep's 1 enters.
+its share of the objective (``½(o − t)²`` for squared error, as the
+objective's registry entry writes it) and storing its derivative (``o − t``),
+and a unit E adding them up, where the backward sweep's 1 enters.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import RojasError
+from ..network.combine import get_combine
 from .style import fn_symbol, literal, num
 
 __all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
@@ -99,6 +101,8 @@ class Scene:
     params: list = field(default_factory=list)   # tied params: (name, value text, gradient text, where)
     products: bool = False       # some unit combines its terms otherwise than by a sum
     rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
+    # the objective's registry texts: its heading formula, one error unit's value and what it stores
+    error_texts: dict = field(default_factory=dict)  # {"formula": …, "unit": …, "stores": …}
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -172,7 +176,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     G = net.graph
     nodes, edges, values = {}, [], {"o": {}, "fprime": {}, "delta": {}, "arriving": {}, "s": {},
                                       "grad": {}, "weight": {}}
-    has_targets = lab is not None and lab.objective == "E"
+    has_targets = lab is not None and lab.loss.targets
     obj = None if lab is None else ("E" if has_targets else f"o({literal(lab.objective)})")
 
     def val(mapping, n):
@@ -198,7 +202,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                 spec.backward["below"] = f"∂{obj}/∂{name} = {num(d)}"
             nodes[n] = spec
             continue
-        spec = NodeSpec(n, "unit", name, output=n in outputs, product=combine != "sum")
+        spec = NodeSpec(n, "unit", name, output=n in outputs, product=not get_combine(combine).linear)
         sym = fn_symbol(fn, combine)
         bias = net.bias(n)
         # "bias", not "b": an edge may be named b; a tied bias says its param (its total gradient is in the heading)
@@ -214,21 +218,22 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
             arriving = 0.0
             for m in G.successors(n):
                 arriving += net.weight(n, m) * partial(n, m) * val(lab.delta, m)
-            if has_targets and n in lab.targets:
-                arriving += o - (_pick(lab.targets[n], k) if k is not None else float(np.sum(lab.targets[n])))
-            elif lab.objective == n:
-                arriving += 1.0
+            if n in lab.ends:  # the objective's ∂E/∂o_n (an output it is fused with gets ∂E/∂s_n past f')
+                arriving += val({n: lab.seed(n)[0]}, n)
             values["o"][n], values["fprime"][n], values["s"][n] = o, d, s
             values["delta"][n], values["arriving"][n] = delta, arriving
             spec.forward.update(left=num(d), right=num(o))
-            spec.backward.update(left=num(d), right=num(arriving), below=f"δ = {num(delta)}")
+            below = f"δ = {num(delta)}"
+            if n in lab.fused:  # the objective's ∂E/∂s_n joins past the left half: δ = f′·Σ + ∂E/∂s
+                below = f"δ = f′·Σ + ({lab.seed_name(n, subscript=False)}) = {num(delta)}"
+            spec.backward.update(left=num(d), right=num(arriving), below=below)
         nodes[n] = spec
 
     for u, v in net.edges:
         w = net.weight(u, v)
         gname = _grad_name(net, u, v)
         e = EdgeSpec(u, v, forward=_edge_text(net, u, v), name=gname if gname != "w" else "", weight=num(w),
-                     product=net.combine(v) != "sum")
+                     product=not get_combine(net.combine(v)).linear)
         values["weight"][(u, v)] = w
         if lab is not None:
             if k is None:
@@ -251,21 +256,26 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     if lab is not None and has_targets and objective_nodes:
         total = 0.0
         E = ObjectiveNode("sum")
-        for out in lab.targets:
-            t = _pick(lab.targets[out], k) if k is not None else float(lab.targets[out])
-            o = values["o"][out]
+        loss = lab.loss
+        for out in lab.ends:  # the objective's error units, as its registry entry writes them
+            t = val(lab.targets, out)
+            share, (_, _, seed) = val({out: lab.error(out)}, out), lab.seed_rule(out)
+            seed = val({out: seed}, out)
+            stored = lab.seed_rule(out)[0].split("_")[0]  # "∂E/∂o", or "∂E/∂s" where fused: short enough for a half
             err = ObjectiveNode("error", out)
-            total += 0.5 * (o - t) ** 2
-            spec = NodeSpec(err, "error", f"½(o−t)² of {literal(out)}")
-            spec.forward = {"left_head": "o−t", "left": num(o - t), "right_head": "½(·)²",
-                            "right": num(0.5 * (o - t) ** 2), "above": f"t = {num(t)}", "below": None}
-            spec.backward = {"left_head": "o−t", "left": num(o - t), "right_head": "Σ", "right": "1",
-                             "above": f"t = {num(t)}", "below": f"δ = {num(o - t)}"}
-            values["o"][err], values["fprime"][err] = 0.5 * (o - t) ** 2, o - t
-            values["delta"][err], values["arriving"][err] = o - t, 1.0
+            total += share
+            spec = NodeSpec(err, "error", f"{loss.text(loss.unit)} of {literal(out)}")
+            spec.forward = {"left_head": stored, "left": num(seed), "right_head": loss.symbol,
+                            "right": num(share), "above": f"t = {num(t)}", "below": None}
+            spec.backward = {"left_head": stored, "left": num(seed), "right_head": "Σ", "right": "1",
+                             "above": f"t = {num(t)}", "below": f"δ = {num(seed)}"}
+            values["o"][err], values["fprime"][err] = share, seed
+            values["delta"][err], values["arriving"][err] = seed, 1.0
+            values.setdefault("stores", {})[err] = f"{stored} = {lab.seed_name(out, subscript=False)}"
             nodes[err] = spec
             order.append(err)
-            edges.append(EdgeSpec(out, err, objective=True))
+            # a joint objective (a softmax) reads every output in each error unit
+            edges.extend(EdgeSpec(src, err, objective=True) for src in (lab.ends if loss.joint else [out]))
             edges.append(EdgeSpec(err, E, objective=True))
         spec = NodeSpec(E, "sum", "E")
         spec.forward = {"left_head": "f′", "left": "1", "right_head": "+", "right": num(total),
@@ -307,9 +317,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                     f"{len(net.edges)} edges")
     else:
         if has_targets:
-            value = sum(0.5 * (values["o"][o] - (_pick(lab.targets[o], k) if k is not None
-                                                  else float(lab.targets[o]))) ** 2 for o in lab.targets)
-            subtitle = f"E = ½Σ(o−t)² = {num(value)}"
+            value = sum(val({o: lab.error(o)}, o) for o in lab.ends)
+            subtitle = f"{lab.objective_text()} = {num(value)}"
         else:
             subtitle = f"objective: the value of {literal(lab.objective)} = {num(values['o'][lab.objective])}"
         if k is not None:
@@ -322,4 +331,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
                  values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
-                 params=params, products=any(e.product for e in edges), rules=_rules(net))
+                 params=params, products=any(e.product for e in edges), rules=_rules(net),
+                 error_texts={} if lab is None or not has_targets else
+                 {"formula": lab.objective_text(), "unit": lab.loss.text(lab.loss.unit),
+                  "stores": lab.loss.text(lab.loss.stores)})

@@ -18,7 +18,6 @@ __all__ = [
     "NOTE_FONT",
     "PATH_COLORS",
     "PATH_DASHES",
-    "SYMBOLS",
     "TABLE_FONT",
     "Geometry",
     "factor",
@@ -52,27 +51,21 @@ COLORS = {
 PATH_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
 PATH_DASHES = ("-", "--", ":", "-.")
 
-SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
-           "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}
 SYMBOL_MEANING = {"σ": "σ = logistic sigmoid", "s+": "s+ = softplus log(1 + eˢ)", "id": "id = identity",
                   "Π": "Π = product unit"}
 
 
 def fn_symbol(fn, combine="sum"):
-    """How a unit's primitive is written in its right half (``Π`` marks a product unit).
+    """How a unit's primitive is written in its right half: the registries' symbols (``Π`` marks a product unit).
 
     Examples
     --------
     >>> fn_symbol("sigmoid"), fn_symbol("identity", "product"), fn_symbol("tanh", "product")
     ('σ', 'Π', 'Π tanh')
     """
-    sym = SYMBOLS.get(fn, str(fn))
-    if combine != "sum":  # the combine mode's own symbol, from the registry (Π for a product)
-        from ..network.combine import get_combine
+    from ..network.combine import unit_symbol
 
-        mode = get_combine(combine).symbol
-        return mode if fn == "identity" else f"{mode} {sym}"
-    return sym
+    return unit_symbol(fn, combine)
 
 
 def num(value, digits=4):

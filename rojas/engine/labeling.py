@@ -166,7 +166,7 @@ def label(net, inputs, targets=None, of=None, *, objective=None):
     numbers = {"weights": plan.weights_copy(w, key), "biases": b.copy(), "params": p.copy(), "inputs": problem.x,
                "targets": problem.t}
     arrays = {"s": s, "o": o, "fprime": d, "delta": delta, "partials": partials, "seed": seed,
-              "seed_s": np.zeros_like(seed) if seed_s is None else seed_s, "error": terms}
+              "seed_s": seed_s, "error": terms}  # seed_s: None when no output is fused
     return Labeling(net, plan, problem, value, numbers, arrays, edge_grad)
 
 

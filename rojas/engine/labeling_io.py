@@ -89,6 +89,7 @@ class LabelingExport:
     def _head(self):
         return {"network": self.plan.name,
                 "objective": self.objective if self.objective == "E" else str(self.objective),
+                "rule": self.loss.name, "formula": self.objective_text(short=False),
                 "value": self.value}
 
     def _tail(self):
@@ -183,7 +184,7 @@ class LabelingExport:
         >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
         ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
         >>> print(lab.summary(top=2))
-        2-2-2 (Matt Mazur's worked example, 2015): objective E = 0.298371109
+        2-2-2 (Matt Mazur's worked example, 2015): objective E = ½Σ(o−t)² = 0.298371109
         6 nodes (2 inputs, 4 units), 8 edges, 0 params
         The 2 largest |∂E/∂w| of 8:
           h2->o1 (w6)  0.0826676278
@@ -194,8 +195,7 @@ class LabelingExport:
         plan = self.plan
         d = "∂E" if self.objective == "E" else f"∂o[{self.objective}]"
         batch = "" if self.batch_size is None else f", summed over a batch of {self.batch_size}"
-        obj = "E" if self.objective == "E" else f"o[{self.objective}]"
-        lines = [f"{plan.name or 'network'}: objective {obj} = {fmt(self.value)}{batch}",
+        lines = [f"{plan.name or 'network'}: objective {self.objective_text()} = {fmt(self.value)}{batch}",
                  f"{plan.n_nodes} nodes ({len(plan.inputs)} inputs, {plan.n_nodes - len(plan.inputs)} units), "
                  f"{plan.n_edges} edges, {len(plan.param_names)} params"]
         k = min(top, plan.n_edges)

@@ -195,7 +195,8 @@ class ObjectiveLabels:
         ``δ = f'(s)·(arriving + ∂E/∂o) + ∂E/∂s``.  Per sample in a batch.
         """
         row = self.plan.pos[self.ends[self._end(node)]]
-        pair = self.arrays["seed"][row], self.arrays["seed_s"][row]
+        seed_s = self.arrays["seed_s"]
+        pair = self.arrays["seed"][row], (0.0 * self.arrays["seed"][row] if seed_s is None else seed_s[row])
         return tuple(float(v) if np.ndim(v) == 0 else v.copy() for v in pair)
 
     def objective_text(self, name=str, short=True):
@@ -211,7 +212,7 @@ class ObjectiveLabels:
             return f"o[{name(self.objective)}]"
         return self.loss.short if short else self.loss.formula
 
-    def seed_name(self, node, subscript=True):
+    def seed_name(self, node, subscript=True, name=str):
         """How reports write the seed of output `node`: its error unit's ``stores`` text.
 
         The fused entry's text (``∂E/∂s``) for an output in :attr:`fused`, else
@@ -225,7 +226,7 @@ class ObjectiveLabels:
         """
         loss = self.loss
         template = loss.fused[self.plan.fn_of(self.plan.pos[node])].stores if node in self.fused else loss.stores
-        return loss.text(template, node if subscript else None)
+        return loss.text(template, name(node) if subscript else None)
 
     def seed_rule(self, node):
         """``(symbol, text, value)`` of what output `node` receives: ``("∂E/∂o_y", "o_y − t_y", 0.2)``,
@@ -234,6 +235,20 @@ class ObjectiveLabels:
         fused = node in self.fused
         symbol = f"∂{self.objective if not self.loss.targets else 'E'}/∂{'s' if fused else 'o'}_{node}"
         return symbol, self.seed_name(node), (seed_s if fused else seed_o)
+
+    def output_derivative(self, node):
+        """``∂E/∂o`` of output `node`, the other outputs held fixed (per sample in a batch).
+
+        Where the objective is fused with the node's primitive this is
+        ``(∂E/∂s)/f'(s)`` (0 where f'(s) is 0: the output has saturated and
+        nothing reaches E through its value).
+        """
+        seed_o, seed_s = self.seed(node)
+        if node not in self.fused:
+            return seed_o
+        fp = np.asarray(self.arrays["fprime"][self.plan.pos[node]])
+        value = np.divide(seed_s, fp, out=np.zeros(np.broadcast_shapes(np.shape(seed_s), fp.shape)), where=fp != 0)
+        return float(value) if np.ndim(value) == 0 else value
 
     def end_factor(self, node):
         """What the objective contributes to δ of output `node`: ``f'(s)·∂E/∂o + ∂E/∂s``.

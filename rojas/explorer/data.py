@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import RojasError
+from ..network.combine import get_combine, unit_symbol
 from ..proof.paths import path_counts
 from .geometry import geometry
 from .steps import g9, sweep_steps
@@ -23,15 +24,8 @@ __all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data", "check_size"]
 PATH_LIMIT = 64        # list the paths behind a weight up to this many; over it, the factoring
 MAX_NODES = 3000       # the page's default size limit (nodes plus edges / 10)
 
-_SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
-            "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}
-
-
 def _symbol(fn, combine):
-    sym = _SYMBOLS.get(fn, str(fn))
-    if combine == "product":
-        return "Π" if fn == "identity" else f"Π {sym}"
-    return sym
+    return unit_symbol(fn, combine)  # the primitive and combine registries' symbols
 
 
 def _samples(value):
@@ -95,7 +89,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     if batch is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < batch):
         raise RojasError(f"sample {sample!r}: choose 0 ... {batch - 1} (the batch has {batch} samples)")
     k = int(k)
-    has_targets = lab.objective == "E"
+    has_targets = lab.loss.targets
     obj = "E" if has_targets else f"o_{lab.objective}"
     ids = net.nodes
     index = {n: i for i, n in enumerate(ids)}
@@ -104,7 +98,8 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     for n in ids:
         fn, combine = net.fn(n), net.combine(n)
         entry = {"id": str(n), "kind": "input" if fn == "input" else "unit", "fn": fn,
-                 "sym": _symbol(fn, combine), "fsym": _symbol(fn, "sum"), "product": combine == "product", "output": n in outputs,
+                 "sym": _symbol(fn, combine), "fsym": _symbol(fn, "sum"), "product": not get_combine(combine).linear,
+                 "msym": get_combine(combine).symbol, "combine": combine, "output": n in outputs,
                  "oS": _samples(lab.o[n]), "deltaS": _samples(lab.delta[n])}
         if fn != "input":
             entry.update(sS=_samples(lab.s[n]), fpS=_samples(lab.fprime[n]), bias=net.bias(n),
@@ -130,17 +125,26 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     order = [index[n] for gen in nx.topological_generations(_structure(net)) for n in gen]
     errors, E = [], None
     if has_targets:
-        for o_id, t in lab.targets.items():
+        loss = lab.loss
+        for o_id in lab.ends:  # the objective's error units, as its registry entry writes them
             i = index[o_id]
-            t_s = _samples(t)
+            t_s = _samples(lab.targets[o_id])
             t_k = t_s[min(k, len(t_s) - 1)]
-            diff = [o - tt for o, tt in zip(nodes[i]["oS"], t_s * (len(nodes[i]["oS"]) // len(t_s)))]
-            err = {"id": f"½(o−t)² of {nodes[i]['id']}", "kind": "error", "of": i, "target": t_k,
-                   "targetS": t_s, "errS": diff, "fp": diff[k], "o": 0.5 * diff[k] ** 2, "delta": diff[k],
-                   "sigma": 1.0, "deltaS": diff, "oS": [0.5 * d * d for d in diff]}
+            symbol, _, seed = lab.seed_rule(o_id)
+            seed_s, share_s = _samples(seed), _samples(lab.error(o_id))
+            fused = o_id in lab.fused
+            err = {"id": f"{loss.text(loss.unit)} of {nodes[i]['id']}", "kind": "error", "of": i, "target": t_k,
+                   "targetS": t_s, "errS": seed_s, "fp": seed_s[k], "o": share_s[k], "delta": seed_s[k],
+                   "sigma": 1.0, "deltaS": seed_s, "oS": share_s, "fused": fused,
+                   "head": symbol.split("_")[0], "sym": loss.symbol, "unitText": loss.text(loss.unit),
+                   "stores": lab.seed_name(o_id, subscript=False),
+                   "factor": f"({lab.seed_name(o_id, name=lambda n: nodes[index[n]]['id'])})"}
             errors.append(len(nodes))
             nodes[i]["err"] = len(nodes)
-            sigma_terms[i].append((None, diff[k]))
+            if fused:  # ∂E/∂s joins δ past the left half: δ = f′·Σ + seed
+                nodes[i]["fusedSeed"] = seed_s[k]
+            else:
+                sigma_terms[i].append((None, seed_s[k]))
             nodes.append(err)
         E = len(nodes)
         total = sum(nodes[i]["o"] for i in errors)
@@ -153,6 +157,10 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
             for a, b in ((nodes[i]["of"], i), (i, E)):
                 out[a].append(len(edges))
                 edges.append({"u": a, "v": b, "obj": True, "w": 1.0})
+            if lab.loss.joint:  # a softmax: each error unit reads every output too
+                for j in errors:
+                    if j != i:
+                        edges.append({"u": nodes[j]["of"], "v": i, "obj": True, "joint": True, "w": 0.0})
     else:
         sigma_terms[index[lab.objective]].append((None, 1.0))
     for i, n in enumerate(nodes[:len(ids)]):
@@ -162,7 +170,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
             "errors": errors, "E": E, "seed": seed, "obj": obj, "into": into, "out": out,
             "sigma_terms": sigma_terms}
     steps = sweep_steps(info)
-    ends = list(lab.targets) if has_targets else [lab.objective]
+    ends = list(lab.ends)
     counts = path_counts(net, ends)
     for n in ids:
         nodes[index[n]]["count"] = str(counts[n])
@@ -180,7 +188,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
               for p, value in net.params.items()]
     name = title if title is not None else (net.name or "network")
     if has_targets:
-        subtitle = f"E = ½Σ(o−t)² = {g9(lab.value)}"
+        subtitle = f"{lab.objective_text()} = {g9(lab.value)}"
     else:
         subtitle = f"objective: the value of {lab.objective} = {g9(lab.value)}"
     if batch is not None:
@@ -189,7 +197,7 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
     return {"title": name, "labeled": True, "subtitle": subtitle, "obj": obj, "objective": "E" if has_targets else
             index[lab.objective], "batch": batch, "sample": k, "nodes": nodes, "edges": edges, "steps": steps,
             "ends": [index[n] for n in ends], "params": params, "pathLimit": PATH_LIMIT,
-            "seed": seed, "E": E}
+            "seed": seed, "E": E, "formula": lab.objective_text() if has_targets else ""}
 
 
 def check_size(net, max_nodes):
@@ -211,7 +219,7 @@ def network_data(net, title=None):
     outputs = set(net.outputs)
     counts = path_counts(net, net.outputs)
     nodes = [{"id": str(n), "kind": "input" if net.fn(n) == "input" else "unit", "fn": net.fn(n),
-              "sym": _symbol(net.fn(n), net.combine(n)), "product": net.combine(n) == "product",
+              "sym": _symbol(net.fn(n), net.combine(n)), "product": not get_combine(net.combine(n)).linear,
               "output": n in outputs, "bias": net.bias(n), "hasBias": net.fn(n) != "input" and net.bias(n) != 0,
               "count": str(counts[n])} for n in ids]
     edges = [{"u": index[u], "v": index[v], "name": net.edge_name(u, v), "param": net.edge_param(u, v),

@@ -69,7 +69,7 @@
       mk("circle", {"class": "outline", cx: x, cy: y, r: R}, null, g);
       if (n.output) mk("circle", {"class": "ring", cx: x, cy: y, r: R + 4}, null, g);
       var hy = y - R * 0.42, vy = y + R * 0.2, lx = x - R / 2, rx = x + R / 2;
-      var heads = n.kind === "unit" ? ["f\u2032", n.sym] : n.kind === "error" ? ["o\u2212t", "\u00bd(\u00b7)\u00b2"] : ["f\u2032", "+"];
+      var heads = n.kind === "unit" ? ["f\u2032", n.sym] : n.kind === "error" ? [n.head, n.sym] : ["f\u2032", "+"];
       mk("text", {"class": "head", x: lx, y: hy}, heads[0], g);
       mk("text", {"class": "head fonly", x: rx, y: hy}, heads[1], g);
       mk("text", {"class": "head bonly", x: rx, y: hy}, "\u03a3", g);
@@ -279,7 +279,7 @@
   // ---------------------------------------------------------------- paths (display of Rojas's theorem)
   var outEdges = D.nodes.map(function () { return []; }), objEdge = {};
   D.edges.forEach(function (e, j) {
-    if (e.obj) objEdge[e.u] = j; else outEdges[e.u].push(j);
+    if (e.obj) { if (!e.joint && !(e.u in objEdge)) objEdge[e.u] = j; } else outEdges[e.u].push(j);
   });
   var isEnd = {};
   D.ends.forEach(function (i) { isEnd[i] = true; });
@@ -294,7 +294,10 @@
       f.push(["f\u2032(s_" + v.id + ")", v.fpS]);
     });
     n = D.nodes[D.edges[path[path.length - 1]].v];
-    if (OBJ === "E") f.push(["(o_" + n.id + " \u2212 t_" + n.id + ")", D.nodes[n.err].errS]);
+    if (n.err !== undefined) {  // the objective's seed: ∂E/∂o, or ∂E/∂s in place of the last f′ where fused
+      if (D.nodes[n.err].fused) f.pop();
+      f.push([D.nodes[n.err].factor, D.nodes[n.err].errS]);
+    }
     return f;
   }
   function product(f) {  // per sample, left to right as Python multiplies them, then summed over the batch
@@ -384,9 +387,9 @@
       return out;
     }
     if (n.kind !== "unit") {
-      out.push(h("h2", {}, [n.kind === "sum" ? "E, the error: \u00bd\u03a3(o\u2212t)\u00b2" : "error unit of " + nid(n.of)]));
-      if (n.kind === "error") out.push(table([row("target t", fmt(n.target), "t"), row("o \u2212 t (stored derivative)", fmt(n.fp), "fp"),
-        row("\u00bd(o \u2212 t)\u00b2", fmt(n.o), "o"), row("\u03a3 arriving from E", "1"), row("\u03b4 = (o \u2212 t)\u00b71", fmt(n.delta), "delta")]));
+      out.push(h("h2", {}, [n.kind === "sum" ? "E, the error: " + D.formula : "error unit of " + nid(n.of)]));
+      if (n.kind === "error") out.push(table([row("target t", fmt(n.target), "t"), row(n.head + " = " + n.stores + " (stored derivative)", fmt(n.fp), "fp"),
+        row(n.unitText, fmt(n.o), "o"), row("\u03a3 arriving from E", "1"), row("\u03b4 = (" + n.stores + ")\u00b71", fmt(n.delta), "delta")]));
       else out.push(table([row("E (this sample)", fmt(n.o), "o"), row("objective (summed over the batch)", fmt(n.value), "value"),
         row("the backward sweep starts with", "1", "delta")]));
       return out;
@@ -394,7 +397,7 @@
     out.push(h("h2", {}, ["unit " + n.id + (n.output ? " (output)" : "")]));
     out.push(table([
       row("primitive", n.fn + (n.product ? " of a product" : "") + "  (" + n.sym + ")", "fn"),
-      row("s = " + (n.product ? "\u03a0" : "\u03a3") + " w\u00b7o + b", fmt(n.s), "s"),
+      row("s = " + n.msym + " w\u00b7o + b", fmt(n.s), "s"),
       row("f\u2032(s), left half", fmt(n.fp), "fp"),
       row("o = f(s), right half", fmt(n.o), "o"),
       row("\u03a3 arriving (backward)", fmt(n.sigma), "sigma"),
@@ -454,7 +457,8 @@
   function factoring(j) {
     var e = D.edges[j], u = D.nodes[e.u], v = D.nodes[e.v], out = [];
     out.push(h("p", {}, ["\u2202" + OBJ + "/\u2202" + e.label + " = o_" + u.id + "\u00b7\u03b4_" + v.id + " = " + fmt(u.o) + " \u00d7 " + fmt(v.delta) +
-      (v.product ? " \u00d7 " + fmt(e.partial) : "") + "; \u03b4_" + v.id + " = f\u2032(s_" + v.id + ")\u00b7\u03a3 = " + fmt(v.fp) + " \u00d7 " + fmt(v.sigma) +
+      (v.product ? " \u00d7 " + fmt(e.partial) : "") + "; \u03b4_" + v.id + " = f\u2032(s_" + v.id + ")\u00b7\u03a3" + (v.fusedSeed !== undefined ? " + " + D.nodes[v.err].factor : "") +
+      " = " + fmt(v.fp) + " \u00d7 " + fmt(v.sigma) + (v.fusedSeed !== undefined ? " + " + fmt(v.fusedSeed) : "") +
       " stands for " + v.count + " paths. \u03a3 is what arrives from:"]));
     var rows = [h("tr", {}, [h("th", {}, ["from"]), h("th", {"class": "num"}, ["w"]), h("th", {"class": "num"}, ["\u03b4"]), h("th", {"class": "num"}, ["paths"])])];
     outEdges[e.v].slice(0, 24).forEach(function (k) {

@@ -9,6 +9,8 @@ o_i·δ_j on the edges into the unit.  Every number in a sentence is a label the
 Python sweeps computed; nothing is recomputed here but the display of sums.
 """
 
+from ..network.combine import get_combine
+
 __all__ = ["g9", "sweep_steps"]
 
 _SHOWN_TERMS = 4   # a sum with more terms is written with Σ
@@ -86,12 +88,10 @@ def sweep_steps(info):
         into = info["into"][i]
         if not into:
             terms, how = [], "b"
-        elif n["product"]:
-            terms = [f"({_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['u']]['o'])})" for e in into]
-            how = "·".join(terms) if 0 < len(terms) <= _SHOWN_TERMS else f"Π of its {len(terms)} terms w·o"
-        else:
+        else:  # the combine registry writes the terms: a sum, a product, or its symbol applied to them
             terms = [f"{_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['u']]['o'])}" for e in into]
-            how = " + ".join(terms) if 0 < len(terms) <= _SHOWN_TERMS else f"Σ of its {len(terms)} terms w·o"
+            how = get_combine(n["combine"]).written(terms) if len(terms) <= _SHOWN_TERMS else \
+                f"{n['msym']} of its {len(terms)} terms w·o"
         if not terms:
             how += f" = {g9(n['bias'])}" if n["bias"] != n["s"] else ""
         elif n["bias"] != 0:
@@ -100,9 +100,9 @@ def sweep_steps(info):
                         f"o = {n['fsym']}(s) = {g9(n['o'])}, the left half stores f′(s) = {g9(n['fp'])}.", i)
     for i in info["errors"]:
         n, out = nodes[i], nodes[nodes[i]["of"]]
-        n["f"] = st.add(f"Forward sweep · the error unit of {out['id']}: o − t = {g9(out['o'])} − "
-                        f"{g9(n['target'])} = {g9(n['fp'])} is stored (its derivative); ½(o − t)² = "
-                        f"{g9(n['o'])}.", i)
+        n["f"] = st.add(f"Forward sweep · the error unit of {out['id']} (o = {g9(out['o'])}, t = {g9(n['target'])}): "
+                        f"{n['unitText']} = {g9(n['o'])}; it stores its derivative {n['head']} = {n['stores']} = "
+                        f"{g9(n['fp'])}.", i)
     if info["E"] is not None:
         E = nodes[info["E"]]
         parts = [g9(nodes[i]["o"]) for i in info["errors"]]
@@ -120,7 +120,8 @@ def sweep_steps(info):
         for i in info["errors"]:
             n, out = nodes[i], nodes[nodes[i]["of"]]
             n["b"] = st.add(f"Backward sweep · the error unit of {out['id']}: Σ = 1 arrives from E; "
-                            f"δ = (o − t)·1 = {g9(n['delta'])} goes back to {out['id']}.", i)
+                            f"δ = ({n['stores']})·1 = {g9(n['delta'])} goes back to {out['id']}"
+                            + (" and joins its δ past the left half (fused)." if n["fused"] else "."), i)
     for i in reversed(info["order"]):
         n = nodes[i]
         if n["kind"] == "input":
@@ -129,7 +130,7 @@ def sweep_steps(info):
         parts = []
         for e, value in terms:
             if e is None:
-                parts.append("1" if info["E"] is None else f"{g9(value)} (o − t)")
+                parts.append("1" if info["E"] is None else f"{g9(value)} ({nodes[n['err']]['stores']})")
             else:
                 parts.append(f"{_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['v']]['delta'])}"
                              + (f"·{_p9(edges[e]['partial'])}" if nodes[edges[e]['v']]["product"] else ""))
@@ -137,9 +138,16 @@ def sweep_steps(info):
         how = (" + ".join(parts) + " = ") if shown else ""
         where = "" if parts else " (no path leads from it to the objective)"
         if len(terms) == 1 and terms[0][0] is None:
-            where = " from its error unit (o − t)" if info["E"] is not None else " (the 1 that starts the sweep)"
-        n["b"] = st.add(f"Backward sweep · {n['id']}: Σ = {how}{g9(n['sigma'])} arrives{where}; δ = f′(s)·Σ = "
-                        f"{g9(n['fp'])} × {_p9(n['sigma'])} = {g9(n['delta'])}.", i, info["out"][i])
+            where = (f" from its error unit ({nodes[n['err']]['stores']})" if info["E"] is not None
+                     else " (the 1 that starts the sweep)")
+        if "fusedSeed" in n:  # the objective's ∂E/∂s joins past the left half
+            e = nodes[n["err"]]
+            rule = (f"δ = f′(s)·Σ + ({e['stores']}) = {g9(n['fp'])} × {_p9(n['sigma'])} + {_p9(n['fusedSeed'])} = "
+                    f"{g9(n['delta'])}")
+        else:
+            rule = f"δ = f′(s)·Σ = {g9(n['fp'])} × {_p9(n['sigma'])} = {g9(n['delta'])}"
+        n["b"] = st.add(f"Backward sweep · {n['id']}: Σ = {how}{g9(n['sigma'])} arrives{where}; {rule}.",
+                        i, info["out"][i])
         for e in info["out"][i]:
             edges[e]["r"] = n["b"]
         into = info["into"][i]

@@ -14,7 +14,7 @@ One idea per module:
 """
 
 from ..utils.files import write_json_atomic, write_text_atomic
-from .checks import (COMBINES, EDGE_FIELDS, GRAPH_FIELDS, MAX_NESTING, NODE_FIELDS, PASSTHROUGH,
+from .checks import (EDGE_FIELDS, GRAPH_FIELDS, MAX_NESTING, NODE_FIELDS, PASSTHROUGH,
                      PASSTHROUGH_PREFIX, RESERVED_NAMES, check_text, edge_label, finite_number,
                      warn_unknown_fields)
 from .model import Network
@@ -27,5 +27,5 @@ _edge_label = edge_label
 
 __all__ = ["Network", "load", "from_networkx", "from_dict", "node_link_dict", "read_json",
            "write_json_atomic", "write_text_atomic", "finite_number", "edge_label", "check_text", "warn_unknown_fields",
-           "max_file_bytes", "DEFAULT_MAX_FILE_MB", "MAX_FILE_ENV", "COMBINES", "GRAPH_FIELDS", "NODE_FIELDS",
+           "max_file_bytes", "DEFAULT_MAX_FILE_MB", "MAX_FILE_ENV", "GRAPH_FIELDS", "NODE_FIELDS",
            "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX", "RESERVED_NAMES", "MAX_NESTING"]

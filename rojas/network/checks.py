@@ -14,12 +14,10 @@ from ..errors import NetworkError, RojasWarning
 from .combine import combine_names
 from .primitives import get_primitive
 
-__all__ = ["COMBINES", "GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
+__all__ = ["GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
            "RESERVED_NAMES", "MAX_NESTING", "finite_number", "edge_label", "check_id", "check_text",
            "check_node", "check_edge", "check_param_name", "check_extra", "unknown_fields",
            "warn_unknown_fields", "check_objective"]
-
-COMBINES = ("sum", "product")
 
 # The fields rojas reads or writes.  Any other field is kept and saved, and a
 # load warns about it once, unless it is a documented passthrough.

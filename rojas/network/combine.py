@@ -50,7 +50,8 @@ import numpy as np
 
 from ..errors import NetworkError
 
-__all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product"]
+__all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product",
+           "unit_symbol"]
 
 
 class Segments:
@@ -117,6 +118,9 @@ class Combine:
         ``(values per segment, partials per term)`` for many units at once
         (``partials`` may be None when they are all 1).  None: ``value`` and
         ``partials`` unit by unit.
+    operator : str or None
+        How worked arithmetic joins a unit's terms (``" + "``, ``"·"``); None:
+        written as the mode's symbol applied to them, ``Σ²(t1, t2)`` (see :meth:`written`).
     """
 
     name: str
@@ -127,6 +131,17 @@ class Combine:
     linear: bool = False
     sympy: Callable | None = None
     segments: Callable | None = field(default=None, repr=False)
+    operator: str | None = None
+
+    def written(self, terms):
+        """A unit's net input before its bias, as worked arithmetic writes it from the terms' texts.
+
+        >>> get_combine("sum").written(["2·3", "1·4"]), get_combine("product").written(["2·3", "1·4"])
+        ('2·3 + 1·4', '(2·3)·(1·4)')
+        """
+        if self.operator is None:
+            return f"{self.symbol}({', '.join(terms)})"
+        return self.operator.join(terms if self.linear else [f"({t})" for t in terms])
 
     @property
     def empty(self):
@@ -183,7 +198,7 @@ _REGISTRY: dict = {}
 
 
 def register_combine(name, value, partials, *, symbol, rule=None, linear=False, sympy=None,
-                     segments=None, replace=False):
+                     segments=None, operator=None, replace=False):
     """Add a combine mode to the registry.
 
     Parameters
@@ -200,6 +215,8 @@ def register_combine(name, value, partials, *, symbol, rule=None, linear=False, 
         Declare that every partial is 1.
     sympy, segments : callable, optional
         See :class:`Combine`.
+    operator : str, optional
+        See :class:`Combine` (default: the symbol applied to the terms).
     replace : bool, optional
         Allow replacing an existing entry (never a built-in).
 
@@ -219,7 +236,7 @@ def register_combine(name, value, partials, *, symbol, rule=None, linear=False, 
     if name in _REGISTRY and (not replace or name in BUILTIN_NAMES):
         raise NetworkError(f"combine {name!r} is already registered")
     mode = Combine(name, value, partials, symbol, rule or "∂E/∂w_ij = δ_j·∂s_j/∂w_ij",
-                   linear=linear, sympy=sympy, segments=segments)
+                   linear=linear, sympy=sympy, segments=segments, operator=operator)
     _REGISTRY[name] = mode
     return mode
 
@@ -248,6 +265,22 @@ def get_combine(name):
 def combine_names():
     """The names of the registered modes: the built-ins first, then in registration order."""
     return list(_REGISTRY)
+
+
+def unit_symbol(fn, combine="sum"):
+    """How a unit's right half is marked: its primitive's symbol, after its mode's where the mode is
+    not linear (an identity product unit is just ``Π``).
+
+    >>> unit_symbol("sigmoid"), unit_symbol("identity", "product"), unit_symbol("tanh", "product")
+    ('σ', 'Π', 'Π tanh')
+    """
+    from .primitives import primitive_symbol
+
+    sym = primitive_symbol(fn)
+    mode = get_combine(combine)
+    if mode.linear:
+        return sym
+    return mode.symbol if fn == "identity" else f"{mode.symbol} {sym}"
 
 
 # ---------------------------------------------------------------------------- the built-ins
@@ -357,11 +390,11 @@ def _product_partials(terms):
 _REGISTRY["sum"] = Combine(
     "sum", value=lambda t: np.sum(t, axis=0), partials=np.ones_like, symbol="Σ",
     rule="∂E/∂w_ij = o_i·δ_j", linear=True, sympy=lambda sp, terms: sp.Add(*terms),
-    segments=_sum_segments)
+    segments=_sum_segments, operator=" + ")
 _REGISTRY["product"] = Combine(
     "product", value=_product_value, partials=_product_partials, symbol="Π",
     rule="∂E/∂w_ij = δ_j·∂s_j/∂w_ij = o_i·δ_j·Π_{m≠i} w_mj·o_m",
-    sympy=lambda sp, terms: sp.Mul(*terms), segments=_product_segments)
+    sympy=lambda sp, terms: sp.Mul(*terms), segments=_product_segments, operator="·")
 
 
 def _max_segments(terms, layout):

@@ -90,6 +90,8 @@ class Objective:
         ``E`` as proofs and figures write it (``"E = ½ Σ_k (o_k − t_k)²"``).
     short : str
         The same in a report's heading (``"E = ½Σ(o−t)²"``; default: `formula`).
+    symbol : str
+        The mark in the right half of an error unit in a figure (``"½(·)²"``; default: the name).
     unit : str
         What the error unit of one output computes, as the extended network
         draws it (``"½({o} − {t})²"``): ``{o}``, ``{t}``, ``{s}`` and ``{k}``
@@ -131,10 +133,13 @@ class Objective:
     domain: str = ""
     complex_safe: bool = True
     short: str = ""
+    symbol: str = ""
 
     def __post_init__(self):
         if not self.short:
             object.__setattr__(self, "short", self.formula)
+        if not self.symbol:
+            object.__setattr__(self, "symbol", self.name)
 
     def text(self, template, k=None):
         """`template` (:attr:`unit`, :attr:`stores`, a :class:`Fused`'s ``stores``) for output `k`.
@@ -167,7 +172,8 @@ _REGISTRY: dict = {}
 
 
 def register_objective(name, terms, seed, *, formula, unit, stores, sympy=None, targets=True, check=None,
-                       fused=None, joint=False, domain="", complex_safe=True, short="", replace=False):
+                       fused=None, joint=False, domain="", complex_safe=True, short="", symbol="",
+                       replace=False):
     """Add an objective to the registry.
 
     Parameters
@@ -179,7 +185,7 @@ def register_objective(name, terms, seed, *, formula, unit, stores, sympy=None, 
         ``terms(o, t)`` and ``seed(o, t) = ∂E/∂o``, NumPy-vectorized over
         arrays with one row per output (see :class:`Objective`).  ``seed`` is
         taken as given; ``rojas check`` verifies it.
-    formula, unit, stores, short : str
+    formula, unit, stores, short, symbol : str
         The texts reports and figures show (see :class:`Objective`).
     sympy, check : callable, optional
     fused : dict, optional
@@ -209,7 +215,7 @@ def register_objective(name, terms, seed, *, formula, unit, stores, sympy=None, 
             raise NetworkError(f"objective {name!r}: fused[{prim!r}] must be a rojas.network.objectives.Fused")
     entry = Objective(name, terms, seed, formula, unit, stores, sympy=sympy, targets=targets, check=check,
                       fused=dict(fused or {}), joint=joint, domain=domain, complex_safe=complex_safe,
-                      short=short)
+                      short=short, symbol=symbol)
     _REGISTRY[name] = entry
     return entry
 
@@ -309,16 +315,16 @@ def _softmax_ce_sympy(sp, o, t):
 _REGISTRY["squared_error"] = Objective(
     "squared_error", terms=lambda o, t: 0.5 * (o - t) ** 2, seed=lambda o, t: o - t,
     formula="E = ½ Σ_k (o_k − t_k)²", unit="½({o} − {t})²", stores="{o} − {t}",
-    short="E = ½Σ(o−t)²", sympy=lambda sp, o, t: sp.Rational(1, 2) * sp.Add(*[(a - b) ** 2 for a, b in zip(o, t)]))
+    short="E = ½Σ(o−t)²", symbol="½(·)²", sympy=lambda sp, o, t: sp.Rational(1, 2) * sp.Add(*[(a - b) ** 2 for a, b in zip(o, t)]))
 _REGISTRY["softmax_cross_entropy"] = Objective(
     "softmax_cross_entropy", terms=_softmax_ce_terms, seed=_softmax_ce_seed,
     formula="E = −Σ_k t_k·log softmax(o)_k", unit="−{t}·log softmax(o)_{k}",
-    stores="softmax(o)_{k} − {t}", short="E = −Σt·log softmax(o)",
+    stores="softmax(o)_{k} − {t}", short="E = −Σt·log softmax(o)", symbol="−t·log sm",
     sympy=_softmax_ce_sympy, check=_probability_vector, joint=True)
 _REGISTRY["cross_entropy"] = Objective(
     "cross_entropy", terms=lambda o, t: -_xlogy(t, o), seed=lambda o, t: -_over(t, o),
     formula="E = −Σ_k t_k·log o_k", unit="−{t}·log {o}", stores="−{t}/{o}",
-    short="E = −Σt·log o",
+    short="E = −Σt·log o", symbol="−t·log",
     sympy=lambda sp, o, t: sp.Add(*[-b * sp.log(a) for a, b in zip(o, t)]), check=_probabilities,
     domain="cross-entropy takes probabilities: o > 0 wherever t > 0")
 _REGISTRY["binary_cross_entropy"] = Objective(
@@ -326,6 +332,7 @@ _REGISTRY["binary_cross_entropy"] = Objective(
     seed=lambda o, t: _over(1.0 - t, 1.0 - o) - _over(t, o),
     formula="E = −Σ_k [t_k·log o_k + (1 − t_k)·log(1 − o_k)]", unit="−[{t}·log {o} + (1 − {t})·log(1 − {o})]",
     stores="({o} − {t})/({o}·(1 − {o}))", short="E = −Σ[t·log o + (1−t)·log(1−o)]",
+    symbol="bce",
     sympy=lambda sp, o, t: sp.Add(*[-(b * sp.log(a) + (1 - b) * sp.log(1 - a)) for a, b in zip(o, t)]),
     check=_probabilities, domain="binary cross-entropy takes probabilities: 0 < o < 1 where 0 < t < 1, "
     "o > 0 where t = 1, o < 1 where t = 0",
@@ -334,7 +341,7 @@ _REGISTRY["binary_cross_entropy"] = Objective(
                             stores="{o} − {t}")})
 _REGISTRY["value"] = Objective(
     "value", terms=lambda o, t: 1.0 * o, seed=lambda o, t: np.ones_like(o),
-    formula="the value of one node", unit="{o}", stores="1",
+    formula="the value of one node", unit="{o}", stores="1", symbol="o",
     sympy=lambda sp, o, t: sp.Add(*o), targets=False)
 
 BUILTIN_NAMES = frozenset(_REGISTRY)

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import NetworkError
 
 __all__ = ["Primitive", "register_primitive", "get_primitive", "primitive_names", "function_table",
-           "EXTRA_FUNCTIONS", "RESERVED_NAMES"]
+           "primitive_symbol", "EXTRA_FUNCTIONS", "RESERVED_NAMES"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Primitive:
     program : rojas.network.expressions.FilePrograms or None
         For a file primitive: its compiled expressions, which any backend
         (NumPy, SymPy) evaluates with ``program.evaluate(name, "f" or "df", arg, backend)``.
+    symbol : str
+        How figures and pages write it in a unit's right half (``"σ"``); "" for its name.
     """
 
     name: str
@@ -54,6 +56,7 @@ class Primitive:
     source: tuple | None = None
     f_df: Callable | None = None
     program: object = None
+    symbol: str = ""
 
     def __call__(self, s):
         return self.f(s)
@@ -68,7 +71,7 @@ class Primitive:
 _REGISTRY: dict = {}
 
 
-def register_primitive(name, f, df, *, complex_safe=False, sympy=None, replace=False):
+def register_primitive(name, f, df, *, complex_safe=False, sympy=None, symbol="", replace=False):
     """Add a primitive function to the registry.
 
     Parameters
@@ -82,6 +85,8 @@ def register_primitive(name, f, df, *, complex_safe=False, sympy=None, replace=F
         Declare that ``f`` and ``df`` accept complex arrays and ``f`` is analytic.
     sympy : callable, optional
         ``sympy(sp, s)`` returning the SymPy form of ``f``.
+    symbol : str, optional
+        How figures write it (default: its name).
     replace : bool, optional
         Allow replacing an existing entry (never a built-in).
 
@@ -111,7 +116,7 @@ def register_primitive(name, f, df, *, complex_safe=False, sympy=None, replace=F
     old = _REGISTRY.get(name)
     if old is not None and (not replace or name in BUILTIN_NAMES):
         raise NetworkError(f"primitive {name!r} is already registered")
-    prim = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy)
+    prim = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy, symbol=symbol)
     _REGISTRY[name] = prim
     return prim
 
@@ -137,11 +142,11 @@ def primitive_names():
     return sorted(_REGISTRY)
 
 
-def _builtin(name, complex_safe=True, sympy=None):
+def _builtin(name, complex_safe=True, sympy=None, symbol=""):
     def decorate(make):
         f, df, *fused = make()
         _REGISTRY[name] = Primitive(name, f, df, complex_safe=complex_safe, sympy=sympy,
-                                    f_df=fused[0] if fused else None)
+                                    f_df=fused[0] if fused else None, symbol=symbol)
         return make
 
     return decorate
@@ -165,12 +170,12 @@ def softplus(s):
     return np.where(pos, s, 0.0) + np.log1p(np.exp(np.where(pos, -s, s)))
 
 
-@_builtin("identity", sympy=lambda sp, s: s)
+@_builtin("identity", symbol="id", sympy=lambda sp, s: s)
 def _identity():
     return (lambda s: 1.0 * s), (lambda s: np.ones_like(s))
 
 
-@_builtin("sigmoid", sympy=lambda sp, s: 1 / (1 + sp.exp(-s)))
+@_builtin("sigmoid", symbol="σ", sympy=lambda sp, s: 1 / (1 + sp.exp(-s)))
 def _sigmoid():
     def dsigmoid(s):
         y = sigmoid(s)
@@ -196,7 +201,7 @@ def _tanh():
     return np.tanh, (lambda s: 1.0 - np.tanh(s) ** 2), tanh_and_derivative
 
 
-@_builtin("relu", complex_safe=False, sympy=lambda sp, s: sp.Max(s, 0))
+@_builtin("relu", symbol="ReLU", complex_safe=False, sympy=lambda sp, s: sp.Max(s, 0))
 def _relu():
     # f'(0) is taken as 0, the subgradient most libraries use.
     return (lambda s: np.where(np.real(s) > 0, s, 0.0 * s)), (
@@ -204,7 +209,7 @@ def _relu():
     )
 
 
-@_builtin("softplus", sympy=lambda sp, s: sp.log(1 + sp.exp(s)))
+@_builtin("softplus", symbol="s+", sympy=lambda sp, s: sp.log(1 + sp.exp(s)))
 def _softplus():
     return softplus, sigmoid
 
@@ -224,12 +229,12 @@ def _exp():
     return np.exp, np.exp
 
 
-@_builtin("square", sympy=lambda sp, s: s**2)
+@_builtin("square", symbol="x²", sympy=lambda sp, s: s**2)
 def _square():
     return (lambda s: s * s), (lambda s: 2.0 * s)
 
 
-@_builtin("gaussian", sympy=lambda sp, s: sp.exp(-(s**2)))
+@_builtin("gaussian", symbol="e^−s²", sympy=lambda sp, s: sp.exp(-(s**2)))
 def _gaussian():
     return (lambda s: np.exp(-s * s)), (lambda s: -2.0 * s * np.exp(-s * s))
 
@@ -268,6 +273,16 @@ EXTRA_FUNCTIONS = {
     "abs": Primitive("abs", np.abs, np.sign, complex_safe=False, sympy=lambda sp, s: sp.Abs(s)),
 }
 RESERVED_NAMES = frozenset({"input", "s", *EXTRA_FUNCTIONS})
+
+
+def primitive_symbol(fn):
+    """How figures and pages write the primitive `fn`: its entry's symbol, else its name.
+
+    >>> primitive_symbol("sigmoid"), primitive_symbol("tanh"), primitive_symbol("my_own")
+    ('σ', 'tanh', 'my_own')
+    """
+    prim = _REGISTRY.get(fn) if isinstance(fn, str) else None
+    return (prim.symbol or prim.name) if prim is not None else str(fn)
 
 
 def function_table():

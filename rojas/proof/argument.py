@@ -63,7 +63,7 @@ def finite_difference(lab, source):
             b2[net.nodes.index(source.node)] += shift
         else:
             x2[source.node] = np.asarray(x2[source.node]) + shift
-        return evaluate(net, x2, targets, of, weights=w2, biases=b2, params=p2)
+        return evaluate(net, x2, targets, of, objective=lab.loss, weights=w2, biases=b2, params=p2)
 
     if source.kind == "weight":
         base = lab.weight(*source.edges[0])
@@ -204,9 +204,12 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
              f"of what arrives by its stored derivative. What a unit then holds is δ = ∂{obj}/∂s, and "
              f"the derivative by a weight w_ij is o_i·δ_j. Unrolled, δ is a sum over paths; "
              f"this report checks that on this network, for {src.label}, in five independent ways.")
-    if lab.objective == "E":
-        doc.para("Objective: E = ½ Σ_k (o_k − t_k)² over the outputs"
-                 + (f", summed over a batch of {lab.batch_size}." if lab.batch_size else "."))
+    if lab.loss.targets:
+        seeds = "; ".join(f"{symbol} = {text}" for symbol, text, _ in map(lab.seed_rule, lab.ends))
+        doc.para(f"Objective ({lab.loss.name}): {lab.loss.formula} over the outputs"
+                 + (f", summed over a batch of {lab.batch_size}" if lab.batch_size else "")
+                 + f". It sends into the outputs {seeds}"
+                 + (" (∂E/∂s: added to δ past the multiplication by f′(s))" if lab.fused else "") + ".")
 
     doc.heading("1. Forward sweep: the two halves of every unit")
     rows = []
@@ -227,17 +230,18 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         parts = [f"{display_id(edge_label(net, n, k))}·δ_{display_id(k)}"
                  + ("" if get_combine(net.combine(k)).linear else f"·∂s_{display_id(k)}/∂({d})")
                  for k in G.successors(n)]
-        if lab.objective == "E" and n in lab.targets:
-            parts.append(f"(o_{d} − t_{d})")
-        elif lab.objective == n:
-            parts.append("1")
+        fused = ""
+        if n in lab.ends and n in lab.fused:  # the objective's ∂E/∂s_n, past the left half
+            fused = f" + ({lab.seed_name(n, name=display_id)})"
+        elif n in lab.ends:
+            parts.append(f"({lab.seed_name(n, name=display_id)})" if lab.loss.targets else "1")
         arriving = " + ".join(parts) if parts else "0"
         if len(parts) > 1:
             arriving = f"({arriving})"
         if net.fn(n) == "input":
             rows.append([d, f"∂{obj}/∂{d} = {arriving}", number_text(lab.delta[n])])
         else:
-            rows.append([d, f"δ_{d} = f′(s_{d})·{arriving}", number_text(lab.delta[n])])
+            rows.append([d, f"δ_{d} = f′(s_{d})·{arriving}{fused}", number_text(lab.delta[n])])
     doc.table(["unit", "what arrives, times the stored derivative", "value"], rows)
 
     doc.heading("3. The gradient")

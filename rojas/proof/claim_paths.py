@@ -79,7 +79,7 @@ def station(q):
 
 
 def _objective_ends(lab):
-    return list(lab.targets) if lab.objective == "E" else [lab.objective]
+    return list(lab.ends)
 
 
 def paths_between(lab, start, end, limit=None):

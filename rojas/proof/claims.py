@@ -6,7 +6,7 @@ edge names, tied params, and ``E`` or ``L`` for the objective.  Each factor
 means the derivative of A's value with respect to B.  Where it runs along one
 edge it is the partial derivative, everything else held fixed:
 ``∂o_j/∂o_i = f'(s_j)·w_ij`` for an edge i→j, ``∂o_j/∂w_ij = f'(s_j)·o_i``,
-``∂E/∂o_k = o_k − t_k``.  Otherwise it is the total derivative, through every
+``∂E/∂o_k`` the objective's seed (``o_k − t_k`` for squared error).  Otherwise it is the total derivative, through every
 path from B to A (:mod:`rojas.proof.claim_paths`).
 
 A product of factors stands for a set of paths (each factor covers the paths
@@ -142,7 +142,7 @@ def check_claim(lab, claim, limit=10_000):
     net = lab.network
     source = resolve_source(net, x.ref if x.kind in ("edge", "param") else
                             (f"o:{x.ref}" if x.kind == "node" else x.ref))
-    ends = list(lab.targets) if lab.objective == "E" else [lab.objective]
+    ends = list(lab.ends)
     n_paths = count_paths(net, source, ends)
     if n_paths > limit:
         raise RojasError(f"{count_text(n_paths)} paths from {spelled.get(x, x.ref)} to the objective: more than the "
@@ -318,7 +318,7 @@ def _factor_values(lab, a, b, tangent):
     if a.kind in ("edge", "param", "input") or b.kind == "E":
         return None
     if along_one_edge(lab, b, a) and a.kind == "E":  # an output into E, everything else held fixed
-        return lab.o[b.ref] - lab.targets[b.ref]
+        return lab.output_derivative(b.ref)
     if along_one_edge(lab, b, a) and a.kind == "node":
         # One edge, everything else held fixed: f'(s_a)·w_ba, or f'(s_a)·o_u for a weight u→a.
         u = b.ref[0] if b.kind == "edge" else b.ref
@@ -327,9 +327,7 @@ def _factor_values(lab, a, b, tangent):
     ref = b.ref if b.kind in ("edge", "param", "input") else f"o:{b.ref}"
     odot = tangent(lab, ref)
     if a.kind == "E":
-        if lab.objective != "E":
-            return odot[lab.objective]
-        return sum((lab.o[k] - lab.targets[k]) * odot[k] for k in lab.targets)
+        return sum(np.asarray(lab.output_derivative(k)) * odot[k] for k in lab.ends)
     return odot[a.ref]
 
 

@@ -108,10 +108,11 @@ def tangent(lab, source):
     # The backward sweep's coefficients, read along the edges' own direction.
     scaled = plan.forward.scaled
     coef_scaled = (w[scaled.edges][:, None] if o.ndim == 2 else w[scaled.edges]) * partials
-    sdot = np.zeros(np.broadcast_shapes(d.shape, sdot_seed.shape), np.result_type(d, sdot_seed))
+    seed, seed_s = lab.arrays["seed"], lab.arrays["seed_s"]
+    sdot = None if seed_s is None else \
+        np.zeros(np.broadcast_shapes(d.shape, sdot_seed.shape), np.result_type(d, sdot_seed))
     odot = linear_sweep(plan, plan.forward, w[plan.forward.linear.edges], coef_scaled, d, sdot_seed, odot_seed,
                         before=sdot)
     # dE = Σ_k ∂E/∂o_k·ȯ_k (+ ∂E/∂s_k·ṡ_k at outputs the objective is fused with)
-    seed, seed_s = lab.arrays["seed"], lab.arrays["seed_s"]
-    derivative = float(np.sum(seed * odot) + np.sum(seed_s * sdot))
+    derivative = float(np.sum(seed * odot) + (0.0 if seed_s is None else np.sum(seed_s * sdot)))
     return Tangents(source, derivative, pos, plan.nodes, odot)

@@ -120,9 +120,7 @@ def path_ends(lab, to=None):
     """The nodes where `lab`'s paths end: the outputs with targets, the differentiated node, or `to`."""
     if to is not None:
         return [to]
-    if lab.objective == "E":
-        return list(lab.targets)
-    return [lab.objective]
+    return list(lab.ends)
 
 
 def path_counts(net, ends):

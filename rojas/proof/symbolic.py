@@ -282,10 +282,22 @@ def _prove(sp, lab, source, tr, limit, ends):
         variables = [syms["biases"][source.node]]
     else:
         variables = [syms["weights"][e] for e in source.edges] + [syms["biases"][n] for n in source.biases]
-    if lab.objective == "E":
-        function = sp.Rational(1, 2) * sp.Add(*[(o[k] - syms["targets"][k]) ** 2 for k in lab.targets])
-    else:
-        function = o[lab.objective]
+    # The objective from its registry entry, in dummy output symbols: E itself, and each output's
+    # seed ∂E/∂o_k (the path's last factor) by differentiating it, then the outputs' expressions put in.
+    dummies = sp.symbols(f"_o0:{len(lab.ends)}")
+    targets = [syms["targets"][k] if lab.loss.targets else sp.Integer(0) for k in lab.ends]
+    at_outputs = dict(zip(dummies, [o[k] for k in lab.ends]))
+    in_dummies = lab.loss.symbolic(sp, dummies, targets)
+    function = in_dummies.subs(at_outputs, simultaneous=True)
+    seeds = {k: sp.diff(in_dummies, d).subs(at_outputs, simultaneous=True) for k, d in zip(lab.ends, dummies)}
+    # Where the objective is fused with an output's primitive the path ends in ∂E/∂s_k itself (the
+    # engine's o_k − t_k), which replaces the path's last f'(s_k): E differentiated through o_k = f(s_k).
+    fused = {}
+    for k, d in zip(lab.ends, dummies):
+        if k in lab.fused:
+            z = sp.Dummy("s")
+            through = in_dummies.subs(d, tr.f(net.fn(k), z)).subs(at_outputs, simultaneous=True)
+            fused[k] = sp.diff(through, z).subs(z, s[k])
     derivative = sp.Add(*[sp.diff(function, var) for var in variables])
 
     G = net.graph
@@ -302,8 +314,10 @@ def _prove(sp, lab, source, tr, limit, ends):
             for a, b in zip(path, path[1:]):
                 factors += [syms["weights"][(a, b)], _others(sp, G, syms, o, a, b, net),
                             tr.df(net.fn(b), s[b])]
-            if lab.objective == "E":
-                factors.append(o[path[-1]] - syms["targets"][path[-1]])
+            if lab.loss.targets and path[-1] in fused and len(factors) > 0:
+                factors[-1] = fused[path[-1]]  # ∂E/∂s_k in place of f'(s_k)·∂E/∂o_k
+            elif lab.loss.targets and path[-1] in seeds:
+                factors.append(seeds[path[-1]])  # ∂E/∂o_k
             terms.append(sp.Mul(*factors))
     path_sum = sp.Add(*terms)
     proof = SymbolicProof(source, derivative, path_sum, s=s, order=list(nx.topological_sort(G)),

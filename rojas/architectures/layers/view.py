@@ -8,6 +8,7 @@ writes edited matrices back.
 
 import numpy as np
 
+from ...network.combine import get_combine
 from ...errors import NetworkError
 
 __all__ = ["Layers", "to_layers", "from_layers"]
@@ -196,9 +197,9 @@ def to_layers(net):
         raise NetworkError(f"not a layered network: {reason}")
 
     for n in net.nodes:
-        if net.fn(n) != "input" and net.combine(n) == "product":
-            refuse(f"unit {n!r} is a product unit (combine 'product'): its net input is no row "
-                   "of a matrix product W_lᵀ o^(l-1)")
+        if net.fn(n) != "input" and not get_combine(net.combine(n)).linear:
+            refuse(f"unit {n!r} is a {net.combine(n)} unit (combine {net.combine(n)!r}): its net input is no "
+                   "row of a matrix product W_lᵀ o^(l-1)")
     levels = [plan.order[lev.lo:lev.hi] for lev in plan.levels]
     constant = [n for n in levels[0] if net.fn(n) != "input"]
     if constant:
