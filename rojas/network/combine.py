@@ -49,6 +49,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import NetworkError
+from .max_combine import MAX_FIELDS
 
 __all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product",
            "unit_symbol"]
@@ -383,8 +384,7 @@ def _product_value(terms):
 
 
 def _product_partials(terms):
-    values, partials = _product_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))
-    return partials
+    return _product_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))[1]
 
 
 _REGISTRY["sum"] = Combine(
@@ -395,34 +395,6 @@ _REGISTRY["product"] = Combine(
     "product", value=_product_value, partials=_product_partials, symbol="Π",
     rule="∂E/∂w_ij = δ_j·∂s_j/∂w_ij = o_i·δ_j·Π_{m≠i} w_mj·o_m",
     sympy=lambda sp, terms: sp.Mul(*terms), segments=_product_segments, operator="·")
-
-
-def _max_segments(terms, layout):
-    """Each unit's largest term and, per term, 1 for the unit's (first) arg-max and 0 elsewhere."""
-    real = np.real(terms)
-    table = np.full((len(layout), layout.width) + terms.shape[1:], -np.inf)
-    table[layout.index, layout.col] = real
-    best = np.argmax(table, axis=1)  # (units,) or (units, B)
-    hit = layout.col.reshape((-1,) + (1,) * (terms.ndim - 1)) == best[layout.index]
-    values = np.zeros((len(layout),) + terms.shape[1:], terms.dtype)
-    np.add.at(values, layout.index, np.where(hit, terms, 0))
-    return values, hit.astype(float)
-
-
-def _max_value(terms):
-    if len(terms) == 0:
-        return np.zeros(terms.shape[1:], terms.dtype)[()]
-    return _max_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))[0][0]
-
-
-def _max_partials(terms):
-    return _max_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))[1]
-
-
-# Max pooling (rojas.importers): s = max_i t_i; the derivative routes to the arg-max (the first, on a tie).
-_REGISTRY["max"] = Combine(
-    "max", value=_max_value, partials=_max_partials, symbol="max",
-    rule="∂E/∂w_ij = o_i·δ_j for the arg-max i, 0 for the others",
-    sympy=lambda sp, terms: sp.Max(*terms), segments=_max_segments)
+_REGISTRY["max"] = Combine("max", **MAX_FIELDS)  # max pooling (rojas.importers); see .max_combine
 
 BUILTIN_NAMES = frozenset(_REGISTRY)
