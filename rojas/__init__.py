@@ -46,12 +46,15 @@ _LAZY = {
     "fold_grad": "architectures.recurrent", "load_recurrent": "architectures.recurrent",
     "load_sequence": "architectures.recurrent", "unfold": "architectures.recurrent",
     "unfold_data": "architectures.recurrent",
+    # networks of other frameworks (each framework imported on first use)
+    "from_onnx": "importers.onnx_import", "from_torch": "importers.torch_fx", "from_sklearn": "importers.sklearn_mlp",
+    "from_micrograd": "importers.micrograd", "compare_with_torch": "importers.compare",
 }
 # Subpackages, and the short names modules had before the package was grouped by domain
 # (``rojas.paths``, ``rojas.testing``, …): {attribute: module}.
 _SUBMODULES = {
     **{name: name for name in ("utils", "network", "engine", "proof", "checking", "learning", "drawing",
-                               "explorer", "architectures", "cli")},
+                               "explorer", "architectures", "importers", "cli")},
     "testing": "checking.testing", "paths": "proof.paths", "forward_mode": "proof.forward_mode",
     "symbolic": "proof.symbolic", "claims": "proof.claims", "training": "learning.training",
     "loss_plot": "learning.loss_plot", "layers": "architectures.layers",
@@ -90,5 +93,6 @@ __all__ = [
     "draw", "animate", "save_drawing", "explore",
     "to_layers", "from_layers", "matrix_backprop", "Layers", "MatrixPass", "MatrixCheck",
     "Recurrent", "load_recurrent", "load_sequence", "unfold", "unfold_data", "fold_grad", "RecurrentGrad",
+    "from_onnx", "from_torch", "from_sklearn", "from_micrograd", "compare_with_torch",
     "RojasError", "NetworkError", "DataError", "NumericalError", "RojasWarning",
 ]

@@ -123,7 +123,8 @@ CASES = [
          net=edit(lambda d: d["edges"][1].update(name="w1"))),
     # ---- nodes
     Case("unknown fn", NetworkError, ("'h'", "sigmoidd"), net=edit(lambda d: node(d, "h").update(fn="sigmoidd"))),
-    Case("unknown combine", NetworkError, ("'h'", "'max'"), net=edit(lambda d: node(d, "h").update(combine="max"))),
+    Case("unknown combine", NetworkError, ("'h'", "'median'"),
+         net=edit(lambda d: node(d, "h").update(combine="median"))),
     Case("node without fn", NetworkError, ("'h'", "fn"), net=edit(lambda d: node(d, "h").pop("fn"))),
     Case("input node with incoming edge", NetworkError, ("'x3'",),
          net=edit(lambda d: (d["nodes"].append({"id": "x3", "fn": "input"}),

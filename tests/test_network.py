@@ -323,7 +323,7 @@ def test_set_parameters_refuses_a_bias_on_an_input():
     (lambda G: G.edges[2, 11].update(weight=float("nan")), "finite"),
     (lambda G: G.edges[1, 21].update(param="zzz"), "zzz"),
     (lambda G: G.nodes[1].update(bias=0.5), "bias"),
-    (lambda G: G.nodes[10].update(combine="max"), "max"),
+    (lambda G: G.nodes[10].update(combine="median"), "median"),
     (lambda G: G.nodes[10].pop("fn"), "fn"),
 ])
 def test_malformed_networks_are_refused(mutate, mention):

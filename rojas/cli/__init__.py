@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "explore",  # explore
     "demo",    # demo
     "generate",  # generate
+    "import_model",  # import
 )
 
 

@@ -49,6 +49,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import NetworkError
+from .max_combine import MAX_FIELDS
 
 __all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product",
            "unit_symbol"]
@@ -384,8 +385,7 @@ def _product_value(terms):
 
 
 def _product_partials(terms):
-    values, partials = _product_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))
-    return partials
+    return _product_segments(terms, Segments(np.zeros(len(terms), dtype=np.intp)))[1]
 
 
 _REGISTRY["sum"] = Combine(
@@ -396,5 +396,6 @@ _REGISTRY["product"] = Combine(
     "product", value=_product_value, partials=_product_partials, symbol="Π",
     rule="∂E/∂w_ij = δ_j·∂s_j/∂w_ij = o_i·δ_j·Π_{m≠i} w_mj·o_m",
     sympy=lambda sp, terms: sp.Mul(*terms), segments=_product_segments, operator="·")
+_REGISTRY["max"] = Combine("max", **MAX_FIELDS)  # max pooling (rojas.importers); see .max_combine
 
 BUILTIN_NAMES = frozenset(_REGISTRY)

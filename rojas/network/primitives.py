@@ -264,10 +264,35 @@ def _gaussian():
     return (lambda s: np.exp(-s * s)), (lambda s: -2.0 * s * np.exp(-s * s))
 
 
+# The activations framework models use (rojas.importers maps ONNX and PyTorch ops onto them).
+@_builtin("leaky_relu", complex_safe=False, sympy=lambda sp, s: sp.Max(s, s / 100))
+def _leaky_relu():
+    # PyTorch's and ONNX's default slope 0.01 below zero; f'(0) is taken as 0.01, as torch does.
+    return (lambda s: np.where(np.real(s) > 0, s, 0.01 * s)), (lambda s: np.where(np.real(s) > 0, 1.0, 0.01))
+
+
+@_builtin("elu", complex_safe=False, sympy=lambda sp, s: sp.Piecewise((s, s > 0), (sp.exp(s) - 1, True)))
+def _elu():
+    # α = 1 (the default of PyTorch and ONNX); expm1 keeps small negative arguments exact.
+    def f(s):
+        return np.where(np.real(s) > 0, s, np.expm1(np.minimum(np.real(s), 0.0)))
+
+    return f, (lambda s: np.where(np.real(s) > 0, 1.0, np.exp(np.minimum(np.real(s), 0.0))))
+
+
+@_builtin("log", sympy=lambda sp, s: sp.log(s))
+def _log():
+    return np.log, (lambda s: 1.0 / s)
+
+
+@_builtin("reciprocal", sympy=lambda sp, s: 1 / s)
+def _reciprocal():
+    return (lambda s: 1.0 / s), (lambda s: -1.0 / (s * s))
+
+
 BUILTIN_NAMES = frozenset(_REGISTRY)
 # Functions a file expression may call besides the primitives; a primitive may not take their names.
 EXTRA_FUNCTIONS = {
-    "log": Primitive("log", np.log, lambda s: 1.0 / s, complex_safe=True, sympy=lambda sp, s: sp.log(s)),
     "sqrt": Primitive("sqrt", np.sqrt, lambda s: 0.5 / np.sqrt(s), complex_safe=True,
                       sympy=lambda sp, s: sp.sqrt(s)),
     "abs": Primitive("abs", np.abs, np.sign, complex_safe=False, sympy=lambda sp, s: sp.Abs(s)),
@@ -293,6 +318,6 @@ def function_table():
     the same for the sweeps and the symbolic proof.
 
     >>> sorted(set(function_table()) - set(primitive_names()))
-    ['abs', 'log', 'sqrt']
+    ['abs', 'sqrt']
     """
     return {**_REGISTRY, **EXTRA_FUNCTIONS}

@@ -29,6 +29,10 @@ LIMITS = {
     "expression_depth": (200, "levels of the syntax tree of one expression"),
     "expression_length": (10_000, "characters in one expression"),
     "label_length": (100, "characters of one name, id or title drawn in a figure (longer ones are shortened)"),
+    "tensor_elements": (50_000_000, "elements of one tensor a model declares (an initializer, a constant or a "
+                                    "graph input), checked before it is read"),
+    "import_edges": (20_000_000, "edges a model imported into rojas expands to (a 784-256-256-10 MLP has "
+                                 "270,000)"),
     "work": (30_000_000, "level-steps of the sweeps one check or training run plans: a sweep costs one "
                          "per generation plus one per 4,000 edges, reading the inputs anew half a level-step "
                          "per input, about 20 µs each, so about 10 minutes"),
