@@ -89,7 +89,7 @@ def sweep_steps(drawing):
     def xy(panel, n):
         return d.place(n, panel)
 
-    from ..engine.labeling import plan_of
+    from ..engine.plan import plan_of
 
     order = [n for n in plan_of(net).order if net.fn(n) != "input"]
     objective = [n for n in scene.order if isinstance(n, ObjectiveNode)]

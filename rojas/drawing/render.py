@@ -163,7 +163,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     if isinstance(obj, Labeling):  # its plan has the counts: the labeling's network copy is made only if drawn
         net, lab, compiled = None, obj, obj.plan
     else:
-        from ..engine.labeling import plan_of
+        from ..engine.plan import plan_of
 
         net, lab = split_object(obj)
         compiled = plan_of(net)

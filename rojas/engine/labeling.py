@@ -24,10 +24,9 @@ from ..errors import DataError, NumericalError, RojasError
 from ..network import as_network
 from .labeling_io import LabelingExport
 from .objective import ObjectiveLabels, Problem, check_sums, first_bad
-from .plan import Plan, plan_of  # noqa: F401 (re-exported: rojas.engine.labeling.plan_of)
 from .snapshot import LabelsView, frozen_network, numbers_of
 
-__all__ = ["label", "evaluate", "Labeling", "Plan", "plan_of"]
+__all__ = ["label", "evaluate", "Labeling"]
 
 
 def _weights(plan, w, key=None):
@@ -36,8 +35,7 @@ def _weights(plan, w, key=None):
                                                       plan.backward.linear, plan.backward.scaled)]
 
 
-def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None, biases=None, params=None,
-             problem=None):
+def evaluate(net, inputs, targets=None, of=None, *, objective=None, weights=None, biases=None, params=None, problem=None):
     """The objective's value from the forward sweep alone, optionally at other parameters.
 
     What numerical checks need: the parameters may be complex (a complex step

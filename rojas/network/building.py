@@ -13,7 +13,30 @@ from .checks import (EDGE_FIELDS, NODE_FIELDS, check_edge, check_extra, check_id
                      check_param_name, edge_label, finite_number)
 from .columns import check_outputs
 
-__all__ = ["Building"]
+__all__ = ["Building", "Column"]
+
+
+class Column:
+    """A NumPy array that grows at its end in amortized O(1) (the builder's appends)."""
+
+    __slots__ = ("buf", "n")
+
+    def __init__(self, values, dtype):
+        self.buf = np.array(values, dtype=dtype)
+        self.n = len(self.buf)
+
+    def append(self, value):
+        if self.n == len(self.buf):
+            grown = np.empty(max(8, 2 * self.n), dtype=self.buf.dtype)
+            grown[:self.n] = self.buf[:self.n]
+            self.buf = grown
+        self.buf[self.n] = value
+        self.n += 1
+
+    @property
+    def a(self):
+        """The values: a view of the first n entries."""
+        return self.buf[:self.n]
 
 
 class Building:

@@ -51,8 +51,7 @@ import numpy as np
 from ..errors import NetworkError
 from .max_combine import MAX_FIELDS
 
-__all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product",
-           "unit_symbol"]
+__all__ = ["Combine", "Segments", "register_combine", "get_combine", "combine_names", "carried_product", "unit_symbol"]
 
 
 class Segments:

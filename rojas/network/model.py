@@ -14,36 +14,13 @@ import numpy as np
 
 from ..errors import NetworkError
 from .primitives import get_primitive
-from .building import Building
+from .building import Building, Column
 from .numbers import Numbers
 from .checks import edge_reference
 from .columns import check_structure
 from .graphview import build_graph, ordered_dicts, sync_numbers
 
 __all__ = ["Network", "Column"]
-
-
-class Column:
-    """A NumPy array that grows at its end in amortized O(1) (the builder's appends)."""
-
-    __slots__ = ("buf", "n")
-
-    def __init__(self, values, dtype):
-        self.buf = np.array(values, dtype=dtype)
-        self.n = len(self.buf)
-
-    def append(self, value):
-        if self.n == len(self.buf):
-            grown = np.empty(max(8, 2 * self.n), dtype=self.buf.dtype)
-            grown[:self.n] = self.buf[:self.n]
-            self.buf = grown
-        self.buf[self.n] = value
-        self.n += 1
-
-    @property
-    def a(self):
-        """The values: a view of the first n entries."""
-        return self.buf[:self.n]
 
 
 class Network(Building, Numbers):

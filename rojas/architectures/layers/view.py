@@ -188,7 +188,7 @@ def to_layers(net):
     ...
     rojas.errors.NetworkError: not a layered network: unit 'p' is a product unit (combine 'product'): its net input is no row of a matrix product W_lᵀ o^(l-1)
     """
-    from ...engine.labeling import plan_of
+    from ...engine.plan import plan_of
     from ...network import as_network
 
     net = as_network(net)
