@@ -346,3 +346,22 @@ def test_the_sympy_backend_takes_huge_powers_of_numbers_in_floating_point():
     expr = prim.program.evaluate("m", "f", s, rojas.network.expressions.sympy_backend(sp))
     small = expr - s
     assert small.is_Float and small.is_positive and str(small).endswith("e-1000000000"), small
+
+
+def test_the_sympy_backend_keeps_constants_exact_only_within_a_float64s_range():
+    sp = pytest.importorskip("sympy")
+    from rojas.network.backends import MAX_EXACT_BITS
+    spec = {"exact": {"f": "s + 1/(2**64 * 2**60) + 3**64", "df": "1"},
+            "tower": {"f": "s + 1/((((3**64)**64)**64)**64)", "df": "1"},
+            "product": {"f": "s + 1/((3**64)**64 * (3**64)**64 * (3**64)**64)", "df": "1"}}
+    prims = file_primitives(spec)
+    s = sp.Symbol("s")
+    backend = rojas.network.expressions.sympy_backend(sp)
+    const = {name: prims[name].program.evaluate(name, "f", s, backend) - s for name in spec}
+    assert MAX_EXACT_BITS == 1024  # 2**1024: just past the largest float64
+    assert const["exact"] == sp.Rational(1, 2 ** 124) + sp.Integer(3) ** 64  # small: exact, as written
+    # 3**(64**4) and 3**(3*64**2) have 125,075 and 5,864 digits: Floats (no printer meets them), of the
+    # right size: log10 of the reciprocal is the exponent times log10(3)
+    for name, power in (("tower", 64 ** 4), ("product", 3 * 64 ** 2)):
+        assert const[name].is_Float and const[name].is_positive, const[name]
+        assert float(-sp.log(const[name], 10)) == pytest.approx(power * math.log10(3), rel=1e-9)

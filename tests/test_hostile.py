@@ -198,6 +198,12 @@ CASES = [
     # ---- symbolic work bounded (the proof's SymPy section skipped, the rest written)
     Case("prove with (1/10)**(10**9) in a primitive",
          ["prove", "prim_rational_power.json", "--data", "base.data.json", "--wrt", "w1"], OK, timeout=20),
+    Case("prove with an exact integer power tower in a primitive",
+         ["prove", "prim_power_tower.json", "--data", "base.data.json", "--wrt", "w1"], OK, timeout=30,
+         check=_stdout_has(r"the symbolic identity holds")),
+    Case("prove with a product of huge exact integers in a primitive",
+         ["prove", "prim_big_product.json", "--data", "base.data.json", "--wrt", "w1"], OK, timeout=30,
+         check=_stdout_has(r"the symbolic identity holds")),
     Case("prove on a complete DAG of 20 tanh units", ["prove", "dag20_tanh.json", *PROVE_CHAIN], EITHER,
          r"limit", timeout=20),
     Case("prove on a chain of 38 tanh units", ["prove", "chain38_tanh.json", *PROVE_CHAIN], OK, timeout=20),

@@ -16,9 +16,11 @@ runs, the loader checks each expression's length, depth and literals, the
 size each primitive expands to (each call counting its callee's size) and how
 deeply the primitives call each other (see :mod:`rojas.utils.limits`).
 
-One interpreter serves every kind of number through a :class:`Backend`: :data:`NUMPY` for real and complex
-arrays (the sweeps and the complex-step check), :func:`sympy_backend` for the symbolic proof.  Both read
-the one function table :func:`rojas.network.primitives.function_table`.
+One interpreter serves every kind of number through a
+:class:`~rojas.network.backends.Backend` (:mod:`rojas.network.backends`):
+:data:`NUMPY` for real and complex arrays (the sweeps and the complex-step
+check), :func:`sympy_backend` for the symbolic proof.  Both read the one
+function table :func:`rojas.network.primitives.function_table`.
 """
 
 import ast
@@ -26,13 +28,13 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-from typing import Callable
 
 import networkx as nx
 import numpy as np
 
-from ..errors import NetworkError, RojasError
+from ..errors import NetworkError
 from ..utils.limits import limit, too_large
+from .backends import NUMPY, Backend, sympy_backend  # noqa: F401 (the interpreter's backends, re-exported)
 from .primitives import RESERVED_NAMES, Primitive, function_table
 
 __all__ = ["parse_expression", "file_primitives", "FilePrograms", "Backend", "NUMPY", "sympy_backend"]
@@ -41,72 +43,6 @@ MAX_INT_DIGITS = 308  # an integer literal must fit a float64 (about 1.8e308)
 _BINARY_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _UNARY_OPS = {ast.USub: "neg", ast.UAdd: "pos"}
 _S, _CONST, _BIN, _UN, _CALL, _FCALL = range(6)  # operation codes
-
-
-@dataclass(frozen=True)
-class Backend:
-    """How the interpreter computes with one kind of value.
-
-    Attributes
-    ----------
-    name : str
-    constant : callable
-        A Python int or float from the expression to the backend's number.
-    binary : dict
-        ``{"+", "-", "*", "/", "**"}`` to two-argument callables.
-    unary : dict
-        ``{"neg", "pos"}`` to one-argument callables.
-    function : callable
-        ``function(name)`` returns the callable for a function of
-        :func:`~rojas.network.primitives.function_table` (not a file primitive: the
-        interpreter runs those itself).
-    """
-
-    name: str
-    constant: Callable
-    binary: dict
-    unary: dict
-    function: Callable
-
-
-# NUMPY serves real and complex arrays alike: the sweeps and the complex-step check.
-NUMPY = Backend("numpy", float,
-                {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power},
-                {"neg": np.negative, "pos": np.positive}, lambda name: function_table()[name].f)
-
-
-def sympy_backend(sp):
-    """A :class:`Backend` building SymPy expressions with module `sp` (``import sympy as sp``).
-
-    Integers stay exact; a power of a number to an integer exponent beyond ±64
-    is taken in floating point, so ``(1/10)**(10**9)`` is a tiny Float instead
-    of an exact rational with a billion digits.
-
-    >>> import sympy as sp
-    >>> from rojas.network.expressions import file_primitives, sympy_backend
-    >>> prim = file_primitives({"m": {"f": "2*sigmoid(s) - 1", "df": "2*m(s)"}})["m"]
-    >>> s = sp.Symbol("s")
-    >>> prim.program.evaluate("m", "f", s, sympy_backend(sp))
-    -1 + 2/(1 + exp(-s))
-    """
-    def power(a, b):
-        if getattr(b, "is_Integer", False) and abs(int(b)) > 64 and getattr(a, "is_Number", False):
-            a = sp.Float(a)
-        return a ** b
-
-    def function(name):
-        prim = function_table()[name]
-        if prim.sympy is None:
-            raise RojasError(f"primitive {name!r} has no SymPy form: register it with sympy=...")
-        return lambda arg: prim.sympy(sp, arg)
-
-    def constant(value):
-        return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
-
-    return Backend("sympy", constant,
-                   {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-                    "/": lambda a, b: a / b, "**": power},
-                   {"neg": lambda a: -a, "pos": lambda a: a}, function)
 
 
 def _show(text, width=60):

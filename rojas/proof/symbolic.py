@@ -21,6 +21,7 @@ from ..network.combine import get_combine
 from .document import tex_name
 from ..errors import RojasError
 from .paths import all_paths, path_counts, path_ends, resolve_source
+from .symbolic_compact import compact, compact_net_inputs
 from .symbolic_limits import (DEFAULT_EXPRESSION_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, DEFAULT_TIME_BUDGET,
                               expression_size, run_guarded)
 from .symbolic_identity import difference as _difference, evaluate as _evaluate, numbers as _numbers
@@ -123,7 +124,7 @@ class SymbolicProof:
     def __init__(self, source, derivative, path_sum, s=None, order=(), latex_names=None):
         self.source, self.derivative, self.path_sum = source, derivative, path_sum
         self.latex_names = dict(latex_names or {})
-        self.net_inputs = _compact_net_inputs(s or {}, order, self.latex_names)
+        self.net_inputs = compact_net_inputs(s or {}, order, self.latex_names)
         self.compact_derivative, self.compact_path_sum = self.compact(derivative), self.compact(path_sum)
         self.difference, self.holds = None, None
         self.derivative_value = self.path_sum_value = None
@@ -164,13 +165,7 @@ class SymbolicProof:
 
     def compact(self, expr):
         """`expr` written with the units' net inputs ``s_j`` instead of their expansions."""
-        for sym, full in reversed(self._full):
-            expr = expr.subs(full, sym)
-        return expr
-
-    @property
-    def _full(self):
-        return [(sym, full) for sym, _, full in self.net_inputs]
+        return compact(expr, self.net_inputs)
 
     def latex(self, compact=True):
         """``(derivative, path sum)`` in LaTeX, by default in terms of the net inputs ``s_j``."""
@@ -187,27 +182,6 @@ class SymbolicProof:
     def definitions_latex(self):
         """The net inputs ``s_j = …`` the compact forms use, in LaTeX."""
         return [f"{self._latex(sym)} = {self._latex(short)}" for sym, short, _ in self.net_inputs]
-
-
-def _compact_net_inputs(s, order, latex_names):
-    """``[(s_j symbol, s_j written with earlier s symbols, s_j in full)]`` in topological order.
-
-    Adds each s_j's LaTeX to `latex_names`.
-    """
-    if not s:
-        return []
-    sp = _sympy()
-    out = []
-    for n in order:
-        if n not in s:
-            continue
-        short = s[n]
-        for sym, _, full in reversed(out):  # the latest (largest) expansions first
-            short = short.subs(full, sym)
-        sym = sp.Symbol(f"s_{n}", real=True)
-        latex_names[sym] = f"s_{{{tex_name(n)}}}"
-        out.append((sym, short, s[n]))
-    return out
 
 
 def symbolic_proof(lab, source, limit=DEFAULT_SIZE_LIMIT, path_limit=DEFAULT_PATH_LIMIT,

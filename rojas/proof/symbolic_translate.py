@@ -18,7 +18,7 @@ whose tree has ``k`` nodes besides ``m`` occurrences of its argument A has
 import dataclasses
 
 from ..errors import RojasError
-from ..network.expressions import sympy_backend
+from ..network.backends import sympy_backend
 
 __all__ = ["SympyPrimitives", "tree_size", "SIZE_CAP"]
 
@@ -53,11 +53,12 @@ def tree_size(expr, symbol=None):
 def _backend(sp):
     """The interpreter's SymPy backend, with every large integer power taken in floating point."""
     backend = sympy_backend(sp)
+    exact_power = backend.binary["**"]  # numbers past a float64's range as Floats
 
     def power(a, b):
         if getattr(b, "is_Integer", False) and abs(int(b)) > _EXACT_POWER:
-            b = sp.Float(int(b))  # (s/10)**(10**9) would distribute an exact 10**(10**9) over its factors
-        return a ** b
+            return a ** sp.Float(int(b))  # (s/10)**(10**9) would distribute an exact 10**(10**9) over its factors
+        return exact_power(a, b)
 
     return dataclasses.replace(backend, binary={**backend.binary, "**": power})
 

@@ -85,6 +85,11 @@ def files():
         out[f"prim_chain{n}.json"] = with_fn(f"p{n - 1}", prims)
     out["prim_bigint.json"] = with_fn("m", {"m": {"f": "s + " + "7" * 400, "df": "1"}})
     out["prim_rational_power.json"] = with_fn("m", {"m": {"f": "s + (1/10)**(10**9)", "df": "1"}})
+    # exact integers past a float64's range: the SymPy backend takes them as Floats, so no printer meets
+    # a 125,000-digit rational (a plain ValueError from Python's integer-to-text limit, until it did)
+    out["prim_power_tower.json"] = with_fn("m", {"m": {"f": "s + 1/((((3**64)**64)**64)**64)", "df": "1"}})
+    out["prim_big_product.json"] = with_fn("m", {"m": {"f": "s + 1/((3**64)**64 * (3**64)**64 * (3**64)**64)",
+                                                       "df": "1"}})
     out["param_list.json"] = edited(lambda d: d["edges"][1].update(param=["p"]))
     out["param_dict.json"] = edited(lambda d: d["edges"][1].update(param={"p": 1}))
     out["surrogate_id.json"] = edited(lambda d: (d["nodes"][2].update(id="h\ud800"),
