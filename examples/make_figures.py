@@ -26,7 +26,7 @@ import sys
 
 import rojas
 from rojas.drawing import GALLERY, make_gallery
-from rojas.drawing.style import num
+from rojas.utils.formatting import FIGURE_DIGITS, fmt
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,7 +46,7 @@ def main(argv=None):
                       *rojas.load_data(rojas.example_path("mazur", "data")))
     drawing = rojas.drawing.draw(lab)
     text = drawing.edges["backward"]["h1", "o1"].label.get_text()
-    assert text.split("\n")[-1] == f"∂E/∂w5 = {num(lab.grad('w5'))}", text
+    assert text.split("\n")[-1] == f"∂E/∂w5 = {fmt(lab.grad('w5'), FIGURE_DIGITS)}", text
     print(f"{len(written)} figures written; e.g. the backward sweep's edge h1→o1 reads {text!r}")
 
 

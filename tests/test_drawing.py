@@ -332,9 +332,9 @@ def test_paths_of_w1_two_colours_and_their_sum():
     by_hand = sorted(0.05 * o["h1"] * (1 - o["h1"]) * w * o[k] * (1 - o[k]) * (o[k] - t[k])
                      for w, k in ((0.4, "o1"), (0.5, "o2")))
     assert products == pytest.approx(by_hand, rel=1e-12)
-    from rojas.drawing.style import num
+    from rojas.utils.formatting import fmt
 
-    assert num(sum(by_hand), 6) in legend[2]
+    assert fmt(sum(by_hand), 6) in legend[2]
     assert "backward sweep" in legend[2]
     assert_labels_apart(d)
     # the legend sits below the graph, covering none of it

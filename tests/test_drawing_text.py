@@ -4,8 +4,8 @@ The networks (tests/drawing_nets.py): a 3-4-4-2 sigmoid net, a 9-unit skip net
 with a 4-parent unit, random DAGs of up to 30 nodes.  The SVG is parsed as XML:
 its text elements are the figure's text (svg.fonttype "none"), their font sizes
 and the canvas size are read from the file itself.  Numbers are formatted with
-the drawings' one formatter, :func:`rojas.drawing.style.num`, the same way the
-figure does; the values come from the labeling.
+the one formatter, :func:`rojas.utils.formatting.fmt` at the figures' digits, the same
+way the figure does; the values come from the labeling.
 """
 
 import re
@@ -22,10 +22,15 @@ from hypothesis import strategies as st
 import rojas
 from rojas import RojasError
 from rojas.drawing import draw, save_drawing
-from rojas.drawing.style import MAX_SIDE_PT, MIN_FONT, PATH_COLORS, num
+from rojas.drawing.style import MAX_SIDE_PT, MIN_FONT, PATH_COLORS
+from rojas.utils.formatting import FIGURE_DIGITS, fmt
 
 SVG = "{http://www.w3.org/2000/svg}"
-NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:e−?\d+)?")
+NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
+
+
+def num(value):
+    return fmt(value, FIGURE_DIGITS)
 
 
 def svg_texts(path):

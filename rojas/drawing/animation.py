@@ -14,7 +14,8 @@ import os
 
 from ..errors import RojasError
 from .scene import ObjectiveNode
-from .style import COLORS, num
+from ..utils.formatting import fmt
+from .style import COLORS
 
 __all__ = ["animate", "sweep_steps"]
 
@@ -56,6 +57,9 @@ def _set(artist, attr, value):
 
 
 def _caption_node(scene, n, backward):
+    def num(value):
+        return fmt(value, scene.digits)
+
     spec = scene.nodes[n]
     v = scene.values
     if isinstance(n, ObjectiveNode):
@@ -112,7 +116,7 @@ def sweep_steps(drawing):
     if objective:
         E = objective[-1]
         todo = tl.step(f"forward sweep · the error units compute ½(o − t)² and store o − t; E adds them: "
-                       f"E = {num(scene.values['o'][E])}", xy("forward", E))
+                       f"E = {fmt(scene.values['o'][E], scene.digits)}", xy("forward", E))
         for n in objective:
             fill(todo, fwd[n])
     seed = scene.seed_node

@@ -11,7 +11,8 @@ import numpy as np
 from ..errors import RojasError
 from ..proof.paths import path_sum
 from .scene import ObjectiveNode
-from .style import COLORS, PATH_COLORS, PATH_DASHES, factor, literal, num
+from ..utils.formatting import FIGURE_DIGITS, factor, fmt
+from .style import COLORS, PATH_COLORS, PATH_DASHES, literal
 
 __all__ = ["MAX_PATHS", "highlight_paths", "path_legend", "path_style", "path_table"]
 
@@ -67,7 +68,7 @@ def _pretty(name):
 LEGEND_FONT = 8.5
 
 
-def path_legend(ax, ps):
+def path_legend(ax, ps, digits=FIGURE_DIGITS):
     """The legend of the paths of `ps`, below `ax`: each path's route, factors and product,
     then their sum beside the backward sweep's value."""
     from matplotlib.lines import Line2D
@@ -77,17 +78,17 @@ def path_legend(ax, ps):
     for i, p in enumerate(ps.paths):
         route = " → ".join(literal(n) for n in p["nodes"])
         names = " · ".join(_pretty(name) for name, _ in p["factors"])
-        values = " · ".join(factor(v) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
+        values = " · ".join(factor(v, digits) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
         color, dash = path_style(i)
         handles.append(Line2D([], [], color=color, linewidth=3.5, linestyle=dash, marker=f"${i + 1}$",
                               markersize=9, markerfacecolor=COLORS["ink"], markeredgecolor=COLORS["ink"]))
-        labels.append(f"path {i + 1}: {route}:  {names}\n= {values} = {num(p['product'])}")
+        labels.append(f"path {i + 1}: {route}:  {names}\n= {values} = {fmt(p['product'], digits)}")
     obj = "E" if ps.target == "E" else f"o({literal(ps.target)})"
     ok = abs(ps.difference) <= 1e-12 * max(1.0, abs(ps.backprop))
     handles.append(Patch(facecolor="none", edgecolor="none"))
-    labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {num(ps.total, 6)}\n"
+    labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {fmt(ps.total, digits + 2)}\n"
                   f"{'=' if ok else '≠'} ∂{obj}/∂{literal(ps.source.label)} by the backward sweep = "
-                  f"{num(ps.backprop, 6)}")
+                  f"{fmt(ps.backprop, digits + 2)}")
     legend = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                        bbox_transform=ax.transAxes, fontsize=LEGEND_FONT, frameon=True, framealpha=1.0,
                        edgecolor="#cccccc", title=f"∂{obj}/∂{literal(ps.source.label)} as a sum over paths "

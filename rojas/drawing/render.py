@@ -190,7 +190,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     if ps is not None and legend and not own:
         from .highlight import path_legend
 
-        user_legend = path_legend(ax, ps)  # the legend goes inside the axes' place, the drawing above it
+        user_legend = path_legend(ax, ps, scene.digits)  # the legend goes inside the axes' place, the drawing above it
         fig = ax.figure
         lh = user_legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
         bb = ax.get_position()
@@ -300,7 +300,7 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     if ps is not None and legend:
         from .highlight import path_legend
 
-        drawing.legend = user_legend if user_legend is not None else (ax.get_legend() or path_legend(ax, ps))
+        drawing.legend = user_legend if user_legend is not None else (ax.get_legend() or path_legend(ax, ps, scene.digits))
     if plan.mode == "table" and not own:
         bb = ax.get_position()
         frac = (tw_pt / 72) / fig.get_size_inches()[0]

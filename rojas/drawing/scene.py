@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import RojasError
-from .style import fn_symbol, literal, num
+from ..utils.formatting import FIGURE_DIGITS, fmt
+from .style import fn_symbol, literal
 
 __all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
 
@@ -99,6 +100,7 @@ class Scene:
     params: list = field(default_factory=list)   # tied params: (name, value text, gradient text, where)
     products: bool = False       # some unit combines its terms otherwise than by a sum
     rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
+    digits: int = FIGURE_DIGITS  # significant digits of its numbers
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -116,9 +118,9 @@ def _pick(value, sample):
     return float(value)
 
 
-def _edge_text(net, u, v):
+def _edge_text(net, u, v, digits):
     name, param = literal(net.edge_name(u, v)), net.edge_param(u, v)
-    value = num(net.weight(u, v))
+    value = fmt(net.weight(u, v), digits)
     if param is not None:
         param = literal(param)
         return f"{name} = {param} = {value}" if name and name != param else f"{param} = {value}"
@@ -138,7 +140,7 @@ def _rules(net):
     return {get_combine(m).symbol: get_combine(m).rule for m in sorted(modes)}
 
 
-def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
+def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGURE_DIGITS):
     """The texts of a drawing of `net`, labeled by `lab` (optional) at `sample`.
 
     Parameters
@@ -149,6 +151,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         For a labeling of a batch: which sample to show (default 0).
     objective_nodes : bool
         With targets, add the error units and E (Rojas's extended network).
+    digits : int
+        Significant digits of every number (:func:`rojas.utils.formatting.fmt`).
 
     Returns
     -------
@@ -159,6 +163,9 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     RojasError
         If `sample` is out of range, or given for a labeling of no batch.
     """
+    def num(value):
+        return fmt(value, digits)
+
     batch = None if lab is None else lab.batch_size
     if batch is None:
         if sample not in (None, 0):
@@ -227,7 +234,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     for u, v in net.edges:
         w = net.weight(u, v)
         gname = _grad_name(net, u, v)
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v), name=gname if gname != "w" else "", weight=num(w),
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits), name=gname if gname != "w" else "", weight=num(w),
                      product=net.combine(v) != "sum")
         values["weight"][(u, v)] = w
         if lab is not None:
@@ -322,4 +329,4 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
                  values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
-                 params=params, products=any(e.product for e in edges), rules=_rules(net))
+                 params=params, products=any(e.product for e in edges), rules=_rules(net), digits=digits)

@@ -1,4 +1,5 @@
-"""Colours, symbols, font sizes and the one number format of the drawings (no Matplotlib here).
+"""Colours, symbols and font sizes of the drawings (no Matplotlib here; numbers are written by
+:func:`rojas.utils.formatting.fmt`, the one formatter).
 
 The geometry of a drawing is expressed in units of the unit-circle radius R;
 a drawing's *scale* is how many points one R is on the page.  Font sizes are
@@ -21,13 +22,10 @@ __all__ = [
     "SYMBOLS",
     "TABLE_FONT",
     "Geometry",
-    "factor",
     "fn_symbol",
     "literal",
-    "num",
 ]
 
-import math
 from dataclasses import dataclass
 
 COLORS = {
@@ -73,51 +71,6 @@ def fn_symbol(fn, combine="sum"):
         mode = get_combine(combine).symbol
         return mode if fn == "identity" else f"{mode} {sym}"
     return sym
-
-
-def num(value, digits=4):
-    """The drawings' one number format: `digits` significant digits, a true minus sign.
-
-    Plain notation from 0.001 to 10⁴ (never fewer digits for a longer
-    number, and a rounded number keeps its trailing zeros, so numbers side
-    by side read alike; an exact short number such as a given weight 0.15
-    stays short), scientific beyond.
-
-    Examples
-    --------
-    >>> [num(v) for v in (0.15, 0.593269992, 0.000438567734, -12.5, 0.0, 8.0, 123456.0, -0.002274, -0.0226041)]
-    ['0.15', '0.5933', '4.386e−4', '−12.5', '0', '8', '1.235e5', '−0.002274', '−0.02260']
-    """
-    value = float(value)
-    if value == 0:
-        return "0"
-    if math.isnan(value) or math.isinf(value):
-        return str(value)
-    mag = abs(value)
-    if 1e-3 <= mag < 1e4:
-        text = f"{value:.{digits}g}"
-        if "e" in text:  # .4g writes 1.235e+03 for 1234.5
-            text = f"{value:.0f}"
-        elif float(text) != value:  # rounded: show every significant digit, trailing zeros too
-            text = f"{value:#.{digits}g}".rstrip(".")
-    else:
-        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-        if "." in mantissa:
-            mantissa = mantissa.rstrip("0").rstrip(".")
-        text = f"{mantissa}e{int(exponent)}"
-    return text.replace("-", "−")
-
-
-def factor(value, digits=4):
-    """A number written as a factor of a product: negative ones in brackets.
-
-    Examples
-    --------
-    >>> factor(0.25), factor(-0.2171)
-    ('0.25', '(−0.2171)')
-    """
-    text = num(value, digits)
-    return f"({text})" if text.startswith("−") else text
 
 
 def literal(text):

@@ -11,7 +11,8 @@ summarized in about a second; the figure has a fixed size.
 import numpy as np
 
 from .sizing import FULL_MAX_NODES, TABLE_MAX_EDGES, TABLE_MAX_NODES
-from .style import COLORS, FONT, NOTE_FONT, literal, num
+from ..utils.formatting import FIGURE_DIGITS, fmt
+from .style import COLORS, FONT, NOTE_FONT, literal
 
 __all__ = ["MAX_BINS", "SUMMARY_SIZE", "draw_summary", "level_stats"]
 
@@ -96,7 +97,7 @@ def draw_summary(drawing, plan, lab, ax, own, sample=None, reason=""):
     facts = (f"{n:,} nodes ({int(plan.is_input.sum()):,} inputs, {len(plan.outputs):,} outputs), {m:,} edges, "
              f"{n_levels:,} levels (the sweep's generations), widest level {int(widths.max(initial=0)):,} units")
     if lab is not None:
-        facts += f"; objective {('E' if lab.objective == 'E' else literal(lab.objective))} = {num(lab.value)}"
+        facts += f"; objective {('E' if lab.objective == 'E' else literal(lab.objective))} = {fmt(lab.value, FIGURE_DIGITS)}"
     note = (f"Summary: {reason or 'too many units to draw one by one'} (full detail up to {FULL_MAX_NODES} nodes, "
             f"numbered tables up to {TABLE_MAX_NODES} nodes and {TABLE_MAX_EDGES} edges).  Shown: the width of "
             "every level" + (", and how |δ| and |∂E/∂w| spread over the levels" if lab is not None else "") +

@@ -16,12 +16,16 @@ import numpy as np
 from ..errors import RojasError
 from ..proof.paths import path_counts
 from .geometry import geometry
-from .steps import g9, sweep_steps
+from ..drawing.style import PATH_COLORS
+from ..utils.formatting import FIGURE_DIGITS, REPORT_DIGITS, fmt
+from .steps import sweep_steps
 
 __all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data", "check_size"]
 
 PATH_LIMIT = 64        # list the paths behind a weight up to this many; over it, the factoring
 MAX_NODES = 3000       # the page's default size limit (nodes plus edges / 10)
+# What the page shows as the figures do: their digits and the paths' colours (path 1 the same colour in both).
+SHOWN = {"digits": {"figure": FIGURE_DIGITS, "report": REPORT_DIGITS}, "palette": list(PATH_COLORS)}
 
 _SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
             "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}
@@ -180,16 +184,16 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
               for p, value in net.params.items()]
     name = title if title is not None else (net.name or "network")
     if has_targets:
-        subtitle = f"E = ½Σ(o−t)² = {g9(lab.value)}"
+        subtitle = f"E = ½Σ(o−t)² = {fmt(lab.value)}"
     else:
-        subtitle = f"objective: the value of {lab.objective} = {g9(lab.value)}"
+        subtitle = f"objective: the value of {lab.objective} = {fmt(lab.value)}"
     if batch is not None:
         subtitle += (f" (summed over a batch of {batch}); the graph and the steps show sample {k + 1} of {batch}, "
                      "the details panel every sample")
     return {"title": name, "labeled": True, "subtitle": subtitle, "obj": obj, "objective": "E" if has_targets else
             index[lab.objective], "batch": batch, "sample": k, "nodes": nodes, "edges": edges, "steps": steps,
             "ends": [index[n] for n in ends], "params": params, "pathLimit": PATH_LIMIT,
-            "seed": seed, "E": E}
+            "seed": seed, "E": E, **SHOWN}
 
 
 def check_size(net, max_nodes):
@@ -235,7 +239,7 @@ def network_data(net, title=None):
             "obj": "the outputs", "objective": None, "batch": None, "sample": 0, "nodes": nodes, "edges": edges,
             "steps": [{"text": text, "focus": -1, "edges": [], "phase": "reset"}],
             "ends": [index[n] for n in net.outputs], "params": params, "pathLimit": PATH_LIMIT,
-            "seed": -1, "E": None}
+            "seed": -1, "E": None, **SHOWN}
 
 
 def _bias_ties(net, index):
