@@ -30,12 +30,13 @@ def _labeling_or_network(args, to=None):
 
 
 def cmd_draw(args):
-    from ..drawing.output import image_format, save_drawing
+    from ..drawing.formats import figure_format
+    from ..drawing.output import save_drawing
     from ..utils.files import check_outputs
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
 
-    image_format(args.output)
+    fmt = figure_format(args.output)
     to = None
     if args.to is not None:
         from ..network.data import lookup_node
@@ -48,9 +49,15 @@ def cmd_draw(args):
     with warnings.catch_warnings():  # what was left out is said once, below, not as a Python warning
         warnings.simplefilter("ignore", UserWarning)
         drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
-                               paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
-    w, h = drawing.figure.get_size_inches()
-    size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if args.output.lower().endswith(".png") else ""
+                               paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title,
+                               digits=args.digits)
+    size = ""
+    if drawing.ax is not None:
+        w, h = drawing.figure.get_size_inches()
+        size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
+    if drawing.mode == "graphviz":
+        print(f"wrote {args.output} (Graphviz dot: render with `dot -Tpdf {args.output} -o FILE.pdf`)")
+        return 0
     sweeps = f", {' and '.join(drawing.panels)} sweep{'s' * (len(drawing.panels) > 1)}" if drawing.panels else ""
     print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")
     for item in drawing.left_out:
@@ -76,10 +83,14 @@ def cmd_animate(args):
 
 def add_commands(sub):
 
-    draw = sub.add_parser("draw", help="draw a network (labeled, with --data) as Rojas does: PNG, SVG or PDF")
+    from ..drawing.formats import FIGURE_FORMATS
+
+    kinds = "; ".join(f".{s} {f.description}" for s, f in FIGURE_FORMATS.items())
+    draw = sub.add_parser("draw", help="draw a network (labeled, with --data) as Rojas does: PNG, SVG, PDF, "
+                                       "TikZ or Graphviz")
     add_data_options(draw)
     draw.add_argument("-o", "--output", required=True, metavar="FILE",
-                      help="the image: .png, .svg or .pdf (the format comes from the extension)")
+                      help=f"the figure, its format from the extension: {kinds}")
     draw.add_argument("--sweep", choices=("forward", "backward", "both"),
                       help="which sweep to draw (default: both with data, forward without)")
     draw.add_argument("--paths", metavar="SRC",
@@ -93,6 +104,7 @@ def add_commands(sub):
     draw.add_argument("--size", type=_size, metavar="W,H", help="image size in inches (default: what fits)")
     draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
     draw.add_argument("--title", help="instead of the network's name")
+    draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")
     draw.set_defaults(run=cmd_draw)
 
     anim = sub.add_parser("animate", help="animate both sweeps of a labeled network into a GIF")

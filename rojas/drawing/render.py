@@ -65,7 +65,7 @@ def new_figure(size, pyplot):
 
 
 def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-         title=None, legend=True):
+         title=None, legend=True, digits=None):
     """Draw a network, or a labeled network, as Rojas draws it.
 
     Every unit is a circle split vertically: the left half holds the stored
@@ -107,6 +107,9 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
         Instead of the network's name (written literally).
     legend : bool
         Draw the legend of the highlighted paths.
+    digits : int, optional
+        Significant digits of every number (default
+        :data:`rojas.utils.formatting.FIGURE_DIGITS`, 4).
 
     Returns
     -------
@@ -133,7 +136,18 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     '×w5 = 0.4\\n∂E/∂w5 = 0.08217'
     """
     return make_drawing(obj, ax, pyplot=True, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
-                        figsize=figsize, title=title, legend=legend)
+                        figsize=figsize, title=title, legend=legend, digits=digits)
+
+
+def check_digits(digits):
+    """The significant digits asked for: an integer from 1 to 17 (None: the figures' 4)."""
+    from ..utils.formatting import FIGURE_DIGITS
+
+    if digits is None:
+        return FIGURE_DIGITS
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise RojasError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+    return digits
 
 
 def _check(lab, sweep, detail, paths, figsize):
@@ -156,7 +170,7 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None):
+                 title=None, legend=True, dpi=None, digits=None):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -169,6 +183,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         compiled = plan_of(net)
     sweep = sweep or ("both" if lab is not None else "forward")
     figsize = _check(lab, sweep, detail, paths, figsize)
+    digits = check_digits(digits)
     n_nodes, n_edges = compiled.n_nodes, len(compiled.src)
     modes = modes_for(n_nodes, n_edges, detail)  # the size decides first: nothing is laid out yet
     panels = ["forward", "backward"] if sweep == "both" else [sweep]
@@ -184,7 +199,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         from .highlight import path_table
 
         ps = path_table(lab, paths, to)
-    scene = build_scene(net, lab, sample)
+    scene = build_scene(net, lab, sample, digits=digits)
     scene.title = title_text
     user_legend = None
     if ps is not None and legend and not own:
