@@ -48,9 +48,18 @@ def cmd_draw(args):
 
     with warnings.catch_warnings():  # what was left out is said once, below, not as a Python warning
         warnings.simplefilter("ignore", UserWarning)
+        width = None
+        if args.width is not None or args.page is not None:
+            from ..drawing.page import page_width, parse_width
+
+            if args.width is not None and args.page is not None:
+                raise RojasError("give --width or --page, not both")
+            if args.size is not None:
+                raise RojasError("give --width (or --page) or --size, not both: the height follows the width")
+            width = parse_width(args.width) if args.width is not None else page_width(args.page)
         drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
                                paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title,
-                               digits=args.digits)
+                               digits=args.digits, **({"width": width} if width is not None else {}))
     size = ""
     if drawing.ax is not None:
         w, h = drawing.figure.get_size_inches()
@@ -101,7 +110,13 @@ def add_commands(sub):
                       help="every number on the graph (full), ids on the graph and the numbers in numbered tables "
                            "(table), or levels and spreads (summary; bare is its old name); default: the most "
                            "detailed that fits 2000 pt a side")
-    draw.add_argument("--size", type=_size, metavar="W,H", help="image size in inches (default: what fits)")
+    draw.add_argument("--size", type=_size, metavar="W,H",
+                      help="image size in inches (default: what fits); refused if it would set text under 7 pt")
+    draw.add_argument("--width", metavar="W", help="a fixed width (6.5in, 16cm, 468pt): no text under 7 pt, "
+                                                   "what does not fit goes to numbered tables below the graph")
+    from ..drawing.page import PAGES
+
+    draw.add_argument("--page", choices=list(PAGES), help="the width of a page's text block or of a slide")
     draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
     draw.add_argument("--title", help="instead of the network's name")
     draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")

@@ -65,7 +65,7 @@ def new_figure(size, pyplot):
 
 
 def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-         title=None, legend=True, digits=None):
+         title=None, legend=True, digits=None, width=None):
     """Draw a network, or a labeled network, as Rojas draws it.
 
     Every unit is a circle split vertically: the left half holds the stored
@@ -110,6 +110,9 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     digits : int, optional
         Significant digits of every number (default
         :data:`rojas.utils.formatting.FIGURE_DIGITS`, 4).
+    width : float, optional
+        A fixed width in points (a page's or a slide's, see :mod:`rojas.drawing.page`), when `ax`
+        is None: no text shrinks; what does not fit goes to the numbered tables below the graph.
 
     Returns
     -------
@@ -136,7 +139,7 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     '×w5 = 0.4\\n∂E/∂w5 = 0.08217'
     """
     return make_drawing(obj, ax, pyplot=True, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
-                        figsize=figsize, title=title, legend=legend, digits=digits)
+                        figsize=figsize, title=title, legend=legend, digits=digits, width=width)
 
 
 def check_digits(digits):
@@ -170,7 +173,7 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None, digits=None):
+                 title=None, legend=True, dpi=None, digits=None, width=None):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -184,6 +187,10 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     sweep = sweep or ("both" if lab is not None else "forward")
     figsize = _check(lab, sweep, detail, paths, figsize)
     digits = check_digits(digits)
+    if width is not None and (ax is not None or figsize is not None):
+        raise RojasError("give a width or a size (or axes), not both: the height follows the width")
+    if width is not None and not (isinstance(width, (int, float)) and 144 <= width <= MAX_SIDE_PT):
+        raise RojasError(f"width must be from 144 to {MAX_SIDE_PT:.0f} points, got {width!r}")
     n_nodes, n_edges = compiled.n_nodes, len(compiled.src)
     modes = modes_for(n_nodes, n_edges, detail)  # the size decides first: nothing is laid out yet
     panels = ["forward", "backward"] if sweep == "both" else [sweep]
@@ -212,10 +219,10 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         cut = min(lh + 0.01, bb.height * 0.6)
         ax.set_position([bb.x0, bb.y0 + cut, bb.width, bb.height - cut])
     box = None if own else ax.get_position()
-    room = room_of(ax, figsize)
+    room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
     fig = None
     drawing = None
-    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None):
+    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
             _remove(drawing)
             if box is not None:
@@ -238,10 +245,20 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             fw, _ = fig.get_size_inches()
             ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fw, 1])
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
-        too_big = own and figsize is None and max(drawing.figure.get_size_inches()) * 72 > MAX_SIDE_PT * 1.05
+        if width is not None:
+            from .page import settle
+
+            settle(drawing, width)
+        too_big = own and figsize is None and width is None and max(drawing.figure.get_size_inches()) * 72 > MAX_SIDE_PT * 1.05
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
     _say_left_out(drawing, sweep, panels, detail, warn=not own)
+    if own and figsize is not None and drawing.font_factor < 1:  # a size too small for 7 pt: refused
+        from .page import check_size_keeps_text
+
+        natural = make_drawing(obj, None, False, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
+                               title=title, legend=legend, digits=digits).figure.get_size_inches()
+        check_size_keeps_text(drawing, figsize, natural)
     return drawing
 
 
