@@ -173,7 +173,7 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None, digits=None, width=None):
+                 title=None, legend=True, dpi=None, digits=None, width=None, _probe=False):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -253,12 +253,20 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
     _say_left_out(drawing, sweep, panels, detail, warn=not own)
-    if own and figsize is not None and drawing.font_factor < 1:  # a size too small for 7 pt: refused
+    if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
         from .page import check_size_keeps_text
 
-        natural = make_drawing(obj, None, False, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
-                               title=title, legend=legend, digits=digits).figure.get_size_inches()
-        check_size_keeps_text(drawing, figsize, natural)
+        def attempt(size):
+            return make_drawing(obj, None, False, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
+                                title=title, legend=legend, digits=digits, figsize=size, _probe=True)
+
+        natural = attempt(None).figure.get_size_inches()
+        size = [math.ceil((v + 8 / 72) * 10) / 10 for v in natural]  # the room is the size less 8 pt
+        for _ in range(8):  # the smallest size that sets every text at its own size, to 0.1 in
+            if attempt(tuple(size)).font_factor >= 1:
+                break
+            size = [math.ceil(v * 10.5) / 10 for v in size]
+        check_size_keeps_text(drawing, figsize, size)
     return drawing
 
 
