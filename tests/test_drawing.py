@@ -542,7 +542,17 @@ def test_gallery_and_animation(tmp_path, capsys):
             durations.append(im.info["duration"])
     # the inputs, 4 units, the error, the 1 entering, 4 units back, the inputs, the gradients
     assert frames == 13
-    assert 4000 <= sum(durations) <= 15000  # a few seconds
+    # Review fault 10: every step stayed 0.5 s, too short to read its sentence.  Now each stays as long as
+    # its sentence takes to read at 15 characters a second (and at least 0.5 s).
+    from rojas.drawing.animation import sweep_steps
+    from rojas.drawing.render import make_drawing
+
+    steps = [s for s, _, _ in sweep_steps(make_drawing(labeled("mazur"), None, pyplot=False)).steps]
+    assert len(steps) == 12
+    for sentence, ms in zip(steps, durations):
+        assert ms >= 1000 * len(sentence) / 15 - 10 and ms >= 500, (sentence, ms)
+    assert max(durations[:12]) > 2 * min(durations[:12])  # long sentences stay longer
+    assert sum(durations) <= 120_000
 
 
 def test_animation_steps_follow_the_sweeps():

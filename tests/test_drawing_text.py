@@ -235,11 +235,10 @@ def test_paths_layout_is_the_same_whichever_parameter():
     assert all(c.upper() in PATH_COLORS for c in colours)  # Okabe–Ito
 
 
-def test_more_than_eight_paths_differ_in_dashes_and_numbers():
-    from rojas.drawing.highlight import path_style
+def test_every_path_has_a_dash_pattern_of_its_own():
+    from rojas.drawing.highlight import MAX_PATHS, path_style
 
-    styles = {path_style(i) for i in range(16)}
-    assert len(styles) == 16 and len(PATH_COLORS) == 8
+    assert len({path_style(i)[1] for i in range(MAX_PATHS)}) == MAX_PATHS and len(PATH_COLORS) == 6
 
 
 # ---------------------------------------------------------------------------- large networks

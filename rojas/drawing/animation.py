@@ -17,7 +17,7 @@ from .scene import ObjectiveNode
 from ..utils.formatting import fmt
 from .style import COLORS
 
-__all__ = ["animate", "sweep_steps"]
+__all__ = ["READING_SPEED", "animate", "step_seconds", "sweep_steps"]
 
 GREY = "#c8c8c8"
 
@@ -157,6 +157,20 @@ def sweep_steps(drawing):
     return tl
 
 
+READING_SPEED = 15.0  # characters a second: a caption read while looking at the picture it describes
+
+
+def step_seconds(sentence, fps=2.0):
+    """How long a step of the GIF stays: the time to read its sentence, at least ``1/fps`` seconds.
+
+    Examples
+    --------
+    >>> step_seconds("E adds the errors: E = 0.2984"), step_seconds("")
+    (1.93, 0.5)
+    """
+    return round(max(1.0 / fps, len(sentence or "") / READING_SPEED), 2)
+
+
 def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     """Animate both sweeps of a labeled network; write a GIF when `path` is given.
 
@@ -166,7 +180,8 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     path : str or os.PathLike, optional
         A ``.gif`` file (Pillow writer), written atomically.
     fps : float
-        Frames (steps) per second.
+        The fastest pace, in steps per second: each step stays at least ``1/fps`` seconds, and
+        longer while its sentence needs reading (:func:`step_seconds`).
     dpi : float
         Pixels per inch: at the default 100 the smallest text (7 pt) is
         about 10 pixels high, and a small network's GIF a few hundred kilobytes.
@@ -271,6 +286,12 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
                 self._frames.append(self._frames[-1])
                 return
             super().grab_frame(**savefig_kwargs)
+
+        def finish(self):  # each step as long as its sentence takes to read
+            durations = [round(1000 * step_seconds(tl.steps[k][0], fps)) if k < len(tl.steps) else 1000
+                         for k in range(len(self._frames))]  # then the finished drawing, held a second a frame
+            self._frames[0].save(self.outfile, save_all=True, append_images=self._frames[1:], duration=durations,
+                                 loop=0)
 
     def write(tmp):
         writer = Writer(fps=fps)

@@ -11,6 +11,7 @@ and :func:`rojas.drawing.save_drawing` only look names up here.
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from ..errors import RojasError
@@ -83,6 +84,11 @@ def _matplotlib(suffix):
             raise RojasError(f"the image would be {round(w * dpi)}×{round(h * dpi)} px, over the limit of "
                              f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or "
                              "summary")
+        if suffix == "svg":
+            from .output import editable_svg
+
+            write_atomic(path, lambda tmp: Path(tmp).write_bytes(editable_svg(drawing, dpi)))
+            return drawing
         with text_as_text():
             write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=suffix, dpi=dpi,
                                                                   metadata=metadata(suffix)))

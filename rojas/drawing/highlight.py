@@ -22,8 +22,15 @@ RIBBON = 9.0  # points: all the lanes of one edge together stay this wide, insid
 
 
 def path_style(i):
-    """Path i's colour and dash pattern: Okabe–Ito colours, then the same colours dashed, dotted, …"""
-    return PATH_COLORS[i % len(PATH_COLORS)], PATH_DASHES[(i // len(PATH_COLORS)) % len(PATH_DASHES)]
+    """Path i's colour and dash pattern (:data:`~rojas.drawing.style.PATH_COLORS`, ``PATH_DASHES``): a dash
+    pattern of its own for every path up to :data:`MAX_PATHS`.
+
+    Examples
+    --------
+    >>> path_style(0), path_style(1)[1]
+    (('#0072B2', '-'), (0, (6, 2)))
+    """
+    return PATH_COLORS[i % len(PATH_COLORS)], PATH_DASHES[i % len(PATH_DASHES)]
 
 
 def path_table(lab, source, to=None, limit=MAX_PATHS):

@@ -249,7 +249,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             from .page import settle
 
             settle(drawing, width)
-        too_big = own and figsize is None and width is None and max(drawing.figure.get_size_inches()) * 72 > MAX_SIDE_PT * 1.05
+        too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * 1.05
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
     _say_left_out(drawing, sweep, panels, detail, warn=not own)
@@ -268,6 +268,16 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             size = [math.ceil(v * 10.5) / 10 for v in size]
         check_size_keeps_text(drawing, figsize, size)
     return drawing
+
+
+def _drawn_size(drawing):
+    """The figure's size in points without the legend of the paths: the level of detail does not depend
+    on which paths are highlighted (the legend adds its height below whatever was chosen)."""
+    w, h = (v * 72 for v in drawing.figure.get_size_inches())
+    if drawing.legend is not None:
+        fig = drawing.figure
+        h -= drawing.legend.get_window_extent(fig.canvas.get_renderer()).height * 72 / fig.dpi
+    return w, h
 
 
 def _say_left_out(drawing, sweep, panels, detail, warn=True):

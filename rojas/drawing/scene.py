@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import RojasError
-from ..utils.formatting import FIGURE_DIGITS, fmt
+from ..utils.formatting import FIGURE_DIGITS, factor, fmt
 from .style import fn_symbol, literal
 
 __all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
@@ -249,7 +249,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
                 values.setdefault("partial", {})[(u, v)] = p
                 factor_text = f"×{gname}·{fn_symbol('identity', net.combine(v))}′ = {num(w * p)}"
             else:
-                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{num(w)}"
+                # an unnamed edge's factor in brackets when negative: "×(−0.249)" never reads as a subtraction
+                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{factor(w, digits)}"
             e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
         edges.append(e)
 

@@ -45,10 +45,17 @@ COLORS = {
     "panel": "#fafafa",
 }
 
-# Path highlights: the Okabe–Ito palette (Okabe & Ito 2008), told apart under the common colour-vision
-# deficiencies; every path also carries a numbered marker, and beyond eight paths a dash pattern.
-PATH_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
-PATH_DASHES = ("-", "--", ":", "-.")
+# Path highlights: six colours of the Okabe–Ito palette (Okabe & Ito 2008) — not its yellow, which vanishes
+# on white and in grey, nor its black, the colour of the edges — and a dash pattern of its own for every
+# path: under deuteranopia, protanopia or in grayscale several of the colours have the same lightness, so
+# the dashes (and each path's numbered badge) tell the paths apart, not colour alone.
+# tests/test_drawing_style.py measures it by simulation.
+PATH_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
+_BASE_DASHES = ((), (6, 2), (1.2, 1.6), (6, 2, 1.2, 2), (10, 3), (6, 2, 1.2, 2, 1.2, 2), (3, 3), (12, 2, 3, 2),
+                (1.2, 4), (3, 1.5, 3, 5), (12, 5), (6, 2, 6, 2, 1.2, 2))
+# Matplotlib dash tuples (offset, on/off lengths in line widths): twelve patterns, then the same twice as long
+PATH_DASHES = tuple((0, d) if d else "-" for d in _BASE_DASHES) + \
+    tuple((0, tuple(2 * v for v in d)) for d in _BASE_DASHES if d) + ((0, (24, 6)),)
 
 SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
            "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}

@@ -126,7 +126,10 @@ class _Writer:
             opts.append(f"fill={_colour(fill)}" + _opacity(alpha_f, "fill"))
         if stroke is not None and lw > 0:
             opts.append(f"draw={_colour(stroke)}, line width={lw:.2f}bp" + _opacity(alpha_s, "draw"))
-            if style in _DASH:
+            if isinstance(style, tuple) and style[1]:  # the artist's own dash pattern, in points
+                opts.append("dash pattern=" + " ".join(f"{'on' if k % 2 == 0 else 'off'} {v:.2f}bp"
+                                                       for k, v in enumerate(style[1])))
+            elif style in _DASH:
                 opts.append(_DASH[style])
         elif fill is None:
             return
@@ -143,7 +146,7 @@ class _Writer:
         self.path(p.get_path(), p.get_transform(), face, edge, p.get_linewidth(),
                   alpha if alpha is not None else (face[3] if face is not None else None),
                   alpha if alpha is not None else (edge[3] if edge is not None else None),
-                  p.get_linestyle(), comment)
+                  getattr(p, "_dash_pattern", None) or p.get_linestyle(), comment)
 
     def line(self, ln, comment):
         from matplotlib.path import Path
@@ -153,7 +156,7 @@ class _Writer:
             from matplotlib.transforms import IdentityTransform
 
             self.path(Path(xy), IdentityTransform(), None, ln.get_color(), ln.get_linewidth(), None,
-                      ln.get_alpha(), ln.get_linestyle(), comment)
+                      ln.get_alpha(), getattr(ln, "_dash_pattern", None) or ln.get_linestyle(), comment)
         marker = ln.get_marker()
         every = ln.get_markevery()
         if isinstance(every, (list, tuple)) and all(isinstance(i, int) for i in every):
