@@ -26,6 +26,7 @@ WIDTH = 6.5 * 72  # 468 pt: a 6.5 in text block
 def texts_inside(drawing):
     """Every visible text of the drawing lies inside the figure (its whole box, not only its anchor)."""
     fig = drawing.figure
+    fig.canvas.draw()  # as saved: a legend places its texts when drawn
     renderer = fig.canvas.get_renderer()
     W, H = fig.bbox.width, fig.bbox.height
     out = []

@@ -26,7 +26,7 @@ _CHARS = {
     "′": "$'$", "½": "$\\frac{1}{2}$", "…": "\\ldots{}", "—": "---", "–": "--", "‖": "$\\|$", "√": "$\\surd$",
     "∑": "$\\Sigma$", "∏": "$\\Pi$", "≈": "$\\approx$", "∞": "$\\infty$", "∈": "$\\in$", "°": "$^\\circ$",
     "ˢ": "$^s$", "ᵀ": "$^T$", "⊙": "$\\odot$", "⁺": "$^+$", "§": "\\S{}", "‘": "`", "’": "'", "“": "``",
-    "”": "''", "✓": "$\\surd$", "✗": "$\\times$", "■": "$\\bullet$", "•": "$\\bullet$", "\u00a0": "~",
+    "”": "''", "✓": "$\\surd$", "✗": "$\\times$", "■": "$\\bullet$", "─": "-", "│": "|", "•": "$\\bullet$", "\u00a0": "~",
 }
 _LATIN_CAPITALS = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I", "Kappa": "K",
                    "Mu": "M", "Nu": "N", "Rho": "P", "Tau": "T", "Chi": "X"}
@@ -222,9 +222,9 @@ class _Writer:
             ("\\ttfamily" if mono else "") + ("\\bfseries" if t.get_fontweight() in ("bold", 700, "heavy") else "")
         lines = content.split("\n")
         if mono:  # a table: its columns are made of spaces, kept in a fixed-width font
-            body = "\\\\".join(latex_text(line).replace(" ", "\\ ") or "\\strut" for line in lines)
-        else:
-            body = "\\\\".join(latex_text(line) for line in lines)
+            body = "\\\\{}".join(latex_text(line).replace(" ", "\\ ") or "\\strut" for line in lines)
+        else:  # "\\{}": a line that starts with "[" is not the line break's optional argument
+            body = "\\\\{}".join(latex_text(line) for line in lines)
         align = {"left": "left", "right": "right"}.get(t._multialignment or ha, "center")
         opts = [f"anchor={anchor}", "inner sep=0pt", f"font={font}", f"text={_colour(t.get_color())}"]
         if len(lines) > 1:
