@@ -51,10 +51,12 @@ def test_fault_2_svg_text_keeps_its_spaces_and_every_unit_is_a_group(tmp_path):
 
 
 def test_fault_3_the_level_of_detail_does_not_depend_on_the_paths():
-    """A 12-unit DAG was drawn in full without paths but as tables with them (the legend's height counted)."""
-    lab = labeled(*random_dag(12, 1))
+    """A 13-unit DAG was drawn in full without paths but as tables with the 13 paths from x0->n1
+    (the legend's height counted against the size limit)."""
+    lab = labeled(*random_dag(13, 1))
     plain = make_drawing(lab, None, pyplot=False)
-    with_paths = make_drawing(lab, None, pyplot=False, paths=few_paths(lab))
+    with_paths = make_drawing(lab, None, pyplot=False, paths="x0->n1")
+    assert rojas.path_sum(lab, "x0->n1").count == 13
     assert plain.mode == with_paths.mode == "full" and with_paths.panels == plain.panels
 
 
