@@ -26,7 +26,7 @@ from .fitting import fit
 from .panels import Context, draw_full
 from .scene import build_scene
 from .sizing import DETAILS, modes_for, plans, room_of
-from .style import MAX_SIDE_PT, literal
+from .style import MAX_SIDE_PT, MAX_SIDE_SLACK, literal
 from .tables import compact_extras, draw_compact
 from .units import Measure
 
@@ -249,7 +249,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             from .page import settle
 
             settle(drawing, width)
-        too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * 1.05
+        too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
     _say_left_out(drawing, sweep, panels, detail, warn=not own)

@@ -14,6 +14,7 @@ __all__ = [
     "FONT",
     "FULL",
     "MAX_SIDE_PT",
+    "MAX_SIDE_SLACK",
     "MAX_SIDE_PX",
     "MIN_FONT",
     "NOTE_FONT",
@@ -126,4 +127,5 @@ MIN_FONT = 7.0         # no text in a drawing is smaller than this
 TABLE_FONT = 7.5       # the tables beside a compact drawing
 NOTE_FONT = 8.0
 MAX_SIDE_PT = 2000.0   # a full or table drawing is at most this many points a side (else: less detail)
+MAX_SIDE_SLACK = 1.05  # … give or take this factor: a drawing measures itself only once drawn
 MAX_SIDE_PX = 4000     # no image is larger than this many pixels a side

@@ -159,9 +159,12 @@ def compact_extras(ctx):
                          linespacing=1.25, parse_math=False)
         d.tables.append(t)
     d.table = d.tables[0] if d.tables else None
-    where = "below" if below is not None else "beside"
-    note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
-            f"ids and every number is in the numbered tables {where} it (rojas grad prints them too)")
+    if below is not None:
+        note = (f"at this width ({below / 72:.3g} in) the numbers do not fit on the graph at 7 pt or more, so the "
+                "units are named by their ids and every number is in the numbered tables below it")
+    else:
+        note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
+                "ids and every number is in the numbered tables beside it (rojas grad prints them too)")
     # The note goes under the tables: the graph's axes keep their scale.
     d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 120), NOTE_FONT * ctx.plan.font_factor), (0.0, 0.0),
                           xycoords="axes fraction", xytext=(8, 5), textcoords="offset points", ha="left",
