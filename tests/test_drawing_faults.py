@@ -70,3 +70,29 @@ def test_fault_7_an_unnamed_edge_writes_a_negative_factor_in_brackets():
     edge = build_scene(net, lab).edges[0]
     assert edge.backward.split("\n")[0] == "×(−0.249)"
     assert np.isclose(lab.weight("x", "y"), -0.249)
+
+
+def test_fault_4_the_summary_says_how_many_zeros_its_log_scale_leaves_out():
+    """A 300-unit net with dead ReLUs: 79 δ and 306 ∂E/∂w were 0 and left off the log scale unsaid."""
+    rng = np.random.default_rng(5)
+    net = rojas.Network(name="dead ReLUs")
+    xs = [f"x{i}" for i in range(10)]
+    for x in xs:
+        net.add_input(x)
+    hidden = [f"h{j}" for j in range(200)]
+    for j, h in enumerate(hidden):
+        net.add_unit(h, "relu", bias=-1.5 if j % 3 == 0 else 0.2)  # every third unit dead
+        for x in rng.choice(xs, 3, replace=False):
+            net.add_edge(str(x), h, weight=float(rng.normal(0, 0.3)))
+    net.add_unit("y", "sigmoid")
+    for h in hidden:
+        net.add_edge(h, "y", weight=float(rng.normal(0, 0.3)))
+    lab = rojas.label(net, {x: float(rng.uniform(0, 1)) for x in xs}, {"y": 0.9})
+    zero_delta = sum(1 for n in net.nodes if lab.delta[n] == 0)
+    zero_grad = sum(1 for g in lab.weight_grad.values() if g == 0)
+    assert zero_delta > 0 and zero_grad > 0
+    d = make_drawing(lab, None, pyplot=False)
+    assert d.mode == "summary"
+    titles = [a.get_title(loc="left") for a in d.summary_axes]
+    assert f"{zero_delta:,} of the {len(net):,} δ are 0" in titles[1]
+    assert f"{zero_grad:,} of the {len(net.edges):,} ∂E/∂w are 0" in titles[2]

@@ -110,3 +110,20 @@ def test_cli_width_and_page(tmp_path):
     assert pdf_size(tmp_path / "s.pdf")[0] == pytest.approx(PAGES["slide-16:9"][0], rel=0.01)
     both = _cli(tmp_path / "skip.json", "--width", "6in", "--size", "6,4", "-o", tmp_path / "x.svg")
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_slides_one_numbered_file_per_step(tmp_path):
+    """``rojas animate … -o frames/``: a step a slide, each with its sentence and numbers as text."""
+    out = tmp_path / "frames"
+    proc = subprocess.run([sys.executable, "-m", "rojas", "animate", "mazur", "--data",
+                           rojas.example_path("mazur", "data"), "-o", f"{out}/", "--frames", "pdf"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(out.iterdir())
+    assert [f.name for f in files] == [f"step-{k:02d}.pdf" for k in range(1, 13)]
+    assert "wrote 12 steps" in proc.stdout
+    lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+                      *rojas.load_data(rojas.example_path("mazur", "data")))
+    from rojas.utils.formatting import fmt
+
+    assert f"E = {fmt(lab.value, 4)}" in pdf_text(files[5]).replace("\n", " ")  # the error units and E: step 6

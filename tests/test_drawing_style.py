@@ -67,3 +67,22 @@ def test_every_pair_of_path_styles_stays_apart(view):
         assert seen[0] <= 75, colour  # visible on white paper, in every view
         for edge in (COLORS["forward"], COLORS["ink"]):  # never the colour of the edges it runs along
             assert np.linalg.norm(views(edge)[view] - seen) >= DISTINCT, (colour, edge)
+
+
+def test_the_print_style_is_grey_and_tells_paths_apart_by_dashes(tmp_path):
+    import rojas
+    from rojas.drawing import draw
+
+    styles = [path_style(i, "print") for i in range(MAX_PATHS)]
+    for colour, _ in styles:
+        lab_colour = views(colour)["normal"]
+        assert np.hypot(lab_colour[1], lab_colour[2]) < 1 and lab_colour[0] <= 50  # a dark grey
+    assert len({dash for _, dash in styles}) == MAX_PATHS
+    lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+                      *rojas.load_data(rojas.example_path("mazur", "data")))
+    d = draw(lab, paths="w1", style="print")
+    drawn = [lines[0] for _, lines in d.paths]
+    assert [line.get_color().upper() for line in drawn] == [path_style(i, "print")[0] for i in range(2)]
+    assert drawn[0].get_linestyle() != drawn[1].get_linestyle()
+    with pytest.raises(rojas.RojasError, match="unknown style"):
+        draw(lab, paths="w1", style="sepia")

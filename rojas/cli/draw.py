@@ -59,7 +59,7 @@ def cmd_draw(args):
             width = parse_width(args.width) if args.width is not None else page_width(args.page)
         drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
                                paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title,
-                               digits=args.digits, **({"width": width} if width is not None else {}))
+                               digits=args.digits, style=args.style, **({"width": width} if width is not None else {}))
     size = ""
     if drawing.ax is not None:
         w, h = drawing.figure.get_size_inches()
@@ -80,12 +80,19 @@ def cmd_animate(args):
     from ..utils.files import check_outputs
     from ..engine.labeling import Labeling
 
-    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
-    image_format(args.output, ("gif",))
+    folder = os.path.isdir(args.output) or args.output.endswith(("/", os.sep))
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)],
+                  writes=[] if folder else [("-o", args.output)])
+    if not folder:
+        image_format(args.output, ("gif",))
     obj = _labeling_or_network(args)
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs the inputs (and targets): give --data DATA.json or --input NAME=V")
-    path = animate(obj, args.output, fps=args.fps, dpi=args.dpi, sample=args.sample)
+    path = animate(obj, args.output, fps=args.fps, dpi=args.dpi, sample=args.sample, frames=args.frames)
+    if folder:
+        print(f"wrote {len(path)} steps into {args.output}: {os.path.basename(path[0])} … "
+              f"{os.path.basename(path[-1])} (one a slide)")
+        return 0
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} kB)")
     return 0
 
@@ -120,12 +127,19 @@ def add_commands(sub):
     draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
     draw.add_argument("--title", help="instead of the network's name")
     draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")
+    draw.add_argument("--style", choices=("default", "print"), default="default",
+                      help="the paths' colours: print sets them in greys, told apart by dashes and numbers")
     draw.set_defaults(run=cmd_draw)
 
     anim = sub.add_parser("animate", help="animate both sweeps of a labeled network into a GIF")
     add_data_options(anim)
-    anim.add_argument("-o", "--output", required=True, metavar="FILE.gif", help="the GIF to write")
+    anim.add_argument("-o", "--output", required=True, metavar="FILE.gif",
+                      help="the GIF to write, or a folder (ending in /) for one numbered file per step")
+    anim.add_argument("--frames", choices=("png", "pdf"), default="png",
+                      help="with -o FOLDER/: the steps as PNG or PDF files (default png)")
     anim.add_argument("--sample", type=int, metavar="K", help="for a batch: animate sample K (from 0)")
-    anim.add_argument("--fps", type=float, default=2.0, help="steps per second (default 2)")
+    anim.add_argument("--fps", type=float, default=2.0,
+                      help="the fastest pace in steps per second (default 2); each step stays as long as its "
+                           "sentence takes to read")
     anim.add_argument("--dpi", type=float, default=100, help="pixels per inch (default 100: 7 pt is 10 px)")
     anim.set_defaults(run=cmd_animate)

@@ -171,14 +171,20 @@ def step_seconds(sentence, fps=2.0):
     return round(max(1.0 / fps, len(sentence or "") / READING_SPEED), 2)
 
 
-def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
+FRAME_FORMATS = ("png", "pdf")
+
+
+def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="png"):
     """Animate both sweeps of a labeled network; write a GIF when `path` is given.
 
     Parameters
     ----------
     obj : Labeling
     path : str or os.PathLike, optional
-        A ``.gif`` file (Pillow writer), written atomically.
+        A ``.gif`` file (Pillow writer), written atomically; or a folder (an existing one, or a path
+        ending in ``/``): one numbered file per step, ``step-01.png`` …, for slides.
+    frames : {"png", "pdf"}
+        The format of the steps written into a folder.
     fps : float
         The fastest pace, in steps per second: each step stays at least ``1/fps`` seconds, and
         longer while its sentence needs reading (:func:`step_seconds`).
@@ -192,9 +198,9 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
 
     Returns
     -------
-    matplotlib.animation.FuncAnimation or str
+    matplotlib.animation.FuncAnimation, str or list of str
         Without `path`, the animation (``anim.to_jshtml()`` shows it in a
-        notebook); with `path`, the path of the GIF written.
+        notebook); with `path`, the path of the GIF written, or the paths of the steps.
 
     Raises
     ------
@@ -225,7 +231,10 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs a labeled network (rojas.label(net, inputs, targets)), "
                          f"got {type(obj).__name__}")
-    if path is not None:
+    folder = path is not None and (os.path.isdir(path) or os.fspath(path).endswith(("/", os.sep)))
+    if folder and frames not in FRAME_FORMATS:
+        raise RojasError(f"unknown frame format {frames!r} (use " + " or ".join(FRAME_FORMATS) + ")")
+    if path is not None and not folder:
         image_format(path, ("gif",))
     if not (isinstance(fps, (int, float)) and 0.2 <= fps <= 30):
         raise RojasError(f"fps must be between 0.2 and 30, got {fps!r}")
@@ -271,6 +280,18 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
             spot.set_visible(True)
         return []
 
+    if folder:  # one file per step: slides, a step a slide
+        from .output import text_as_text
+
+        os.makedirs(path, exist_ok=True)
+        written = []
+        with text_as_text():
+            for k in range(len(tl.steps)):
+                update(k)
+                out = os.path.join(path, f"step-{k + 1:02d}.{frames}")
+                write_atomic(out, lambda tmp: fig.savefig(tmp, format=frames, dpi=dpi))
+                written.append(out)
+        return written
     if path is None:
         update(0)
         anim = FuncAnimation(fig, update, frames=frames, interval=1000 / fps, blit=False, repeat=True)

@@ -72,7 +72,10 @@ def dot_source(scene, ps=None, *, styles=None):
     True
     """
     if styles is None:
-        from .highlight import path_style as styles
+        from .highlight import path_style
+
+        def styles(i):
+            return path_style(i, scene.style)
     ids = {n: f"n{i}" for i, n in enumerate(scene.order)}
     lines = [f'digraph "{_quoted(scene.title)}" {{',
              f'  graph [rankdir=LR, labelloc=t, labeljust=l, nodesep=0.35, ranksep=1.1, fontname="Helvetica", '

@@ -125,6 +125,11 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
     scene = build_scene(net, lab, options.get("sample"), digits=check_digits(options.get("digits")))
     if options.get("title") is not None:
         scene.title = str(options["title"])
+    scene.style = options.get("style") or "default"
+    from .style import PATH_STYLES
+
+    if scene.style not in PATH_STYLES:
+        raise RojasError(f"unknown style {scene.style!r} (use " + " or ".join(PATH_STYLES) + ")")
     write_text_atomic(path, dot_source(scene, ps))
     drawing = Drawing(None)
     drawing.mode, drawing.scene, drawing.path_sum = "graphviz", scene, ps

@@ -12,7 +12,7 @@ from ..errors import RojasError
 from ..proof.paths import path_sum
 from .scene import ObjectiveNode
 from ..utils.formatting import FIGURE_DIGITS, factor, fmt
-from .style import COLORS, PATH_COLORS, PATH_DASHES, literal
+from .style import COLORS, PATH_DASHES, PATH_STYLES, literal
 
 __all__ = ["MAX_PATHS", "highlight_paths", "path_legend", "path_style", "path_table"]
 
@@ -21,16 +21,18 @@ LANE = 5.5  # points between the lanes of paths sharing an edge
 RIBBON = 9.0  # points: all the lanes of one edge together stay this wide, inside the edge's own room
 
 
-def path_style(i):
+def path_style(i, style="default"):
     """Path i's colour and dash pattern (:data:`~rojas.drawing.style.PATH_COLORS`, ``PATH_DASHES``): a dash
-    pattern of its own for every path up to :data:`MAX_PATHS`.
+    pattern of its own for every path up to :data:`MAX_PATHS`; `style` names an entry of
+    :data:`~rojas.drawing.style.PATH_STYLES` (``"print"``: greys, the dashes and numbers tell paths apart).
 
     Examples
     --------
     >>> path_style(0), path_style(1)[1]
     (('#0072B2', '-'), (0, (6, 2)))
     """
-    return PATH_COLORS[i % len(PATH_COLORS)], PATH_DASHES[i % len(PATH_DASHES)]
+    colors = PATH_STYLES[style]
+    return colors[i % len(colors)], PATH_DASHES[i % len(PATH_DASHES)]
 
 
 def path_table(lab, source, to=None, limit=MAX_PATHS):
@@ -75,7 +77,7 @@ def _pretty(name):
 LEGEND_FONT = 8.5
 
 
-def path_legend(ax, ps, digits=FIGURE_DIGITS):
+def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default"):
     """The legend of the paths of `ps`, below `ax`: each path's route, factors and product,
     then their sum beside the backward sweep's value."""
     from matplotlib.lines import Line2D
@@ -86,7 +88,7 @@ def path_legend(ax, ps, digits=FIGURE_DIGITS):
         route = " → ".join(literal(n) for n in p["nodes"])
         names = " · ".join(_pretty(name) for name, _ in p["factors"])
         values = " · ".join(factor(v, digits) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
-        color, dash = path_style(i)
+        color, dash = path_style(i, style)
         handles.append(Line2D([], [], color=color, linewidth=3.5, linestyle=dash, marker=f"${i + 1}$",
                               markersize=9, markerfacecolor=COLORS["ink"], markeredgecolor=COLORS["ink"]))
         labels.append(f"path {i + 1}: {route}:  {names}\n= {values} = {fmt(p['product'], digits)}")
@@ -131,7 +133,7 @@ def highlight_paths(ctx, ps):
             users.setdefault(e, []).append(i)
     full = d.mode == "full"
     for i, (p, chain) in enumerate(zip(ps.paths, chains)):
-        color, dash = path_style(i)
+        color, dash = path_style(i, ctx.scene.style)
         lines = []
         for panel in d.panels:
             drawn = d.edges.get(panel, {})

@@ -65,7 +65,7 @@ def new_figure(size, pyplot):
 
 
 def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-         title=None, legend=True, digits=None, width=None):
+         title=None, legend=True, digits=None, width=None, style="default"):
     """Draw a network, or a labeled network, as Rojas draws it.
 
     Every unit is a circle split vertically: the left half holds the stored
@@ -110,6 +110,9 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     digits : int, optional
         Significant digits of every number (default
         :data:`rojas.utils.formatting.FIGURE_DIGITS`, 4).
+    style : {"default", "print"}
+        The paths' colours: "print" sets them in black and greys (a grey page), told apart by
+        their dash patterns and numbered badges.
     width : float, optional
         A fixed width in points (a page's or a slide's, see :mod:`rojas.drawing.page`), when `ax`
         is None: no text shrinks; what does not fit goes to the numbered tables below the graph.
@@ -139,7 +142,8 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     '×w5 = 0.4\\n∂E/∂w5 = 0.08217'
     """
     return make_drawing(obj, ax, pyplot=True, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
-                        figsize=figsize, title=title, legend=legend, digits=digits, width=width)
+                        figsize=figsize, title=title, legend=legend, digits=digits, width=width,
+                        style=style)
 
 
 def check_digits(digits):
@@ -173,7 +177,7 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None, digits=None, width=None, _probe=False):
+                 title=None, legend=True, dpi=None, digits=None, width=None, style="default", _probe=False):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -187,6 +191,10 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     sweep = sweep or ("both" if lab is not None else "forward")
     figsize = _check(lab, sweep, detail, paths, figsize)
     digits = check_digits(digits)
+    from .style import PATH_STYLES
+
+    if style not in PATH_STYLES:
+        raise RojasError(f"unknown style {style!r} (use " + " or ".join(PATH_STYLES) + ")")
     if width is not None and (ax is not None or figsize is not None):
         raise RojasError("give a width or a size (or axes), not both: the height follows the width")
     if width is not None and not (isinstance(width, (int, float)) and 144 <= width <= MAX_SIDE_PT):
@@ -207,12 +215,12 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
 
         ps = path_table(lab, paths, to)
     scene = build_scene(net, lab, sample, digits=digits)
-    scene.title = title_text
+    scene.title, scene.style = title_text, style
     user_legend = None
     if ps is not None and legend and not own:
         from .highlight import path_legend
 
-        user_legend = path_legend(ax, ps, scene.digits)  # the legend goes inside the axes' place, the drawing above it
+        user_legend = path_legend(ax, ps, scene.digits, scene.style)  # inside the axes' place, the drawing above it
         fig = ax.figure
         lh = user_legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
         bb = ax.get_position()
@@ -350,7 +358,7 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     if ps is not None and legend:
         from .highlight import path_legend
 
-        drawing.legend = user_legend if user_legend is not None else (ax.get_legend() or path_legend(ax, ps, scene.digits))
+        drawing.legend = user_legend if user_legend is not None else (ax.get_legend() or path_legend(ax, ps, scene.digits, scene.style))
     if plan.mode == "table" and not own:
         bb = ax.get_position()
         frac = (tw_pt / 72) / fig.get_size_inches()[0]

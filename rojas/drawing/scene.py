@@ -101,6 +101,7 @@ class Scene:
     products: bool = False       # some unit combines its terms otherwise than by a sum
     rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
     digits: int = FIGURE_DIGITS  # significant digits of its numbers
+    style: str = "default"       # the paths' style, an entry of style.PATH_STYLES
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""

@@ -20,6 +20,7 @@ __all__ = [
     "NOTE_FONT",
     "PATH_COLORS",
     "PATH_DASHES",
+    "PATH_STYLES",
     "SYMBOLS",
     "TABLE_FONT",
     "Geometry",
@@ -57,6 +58,9 @@ _BASE_DASHES = ((), (6, 2), (1.2, 1.6), (6, 2, 1.2, 2), (10, 3), (6, 2, 1.2, 2, 
 # Matplotlib dash tuples (offset, on/off lengths in line widths): twelve patterns, then the same twice as long
 PATH_DASHES = tuple((0, d) if d else "-" for d in _BASE_DASHES) + \
     tuple((0, tuple(2 * v for v in d)) for d in _BASE_DASHES if d) + ((0, (24, 6)),)
+# The styles of the paths, by name (``--style``): "default" on screen, "print" for a grey page — the paths in
+# black and dark greys, told apart by their dash patterns and numbered badges only.
+PATH_STYLES = {"default": PATH_COLORS, "print": ("#000000", "#404040", "#6b6b6b")}
 
 SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
            "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}
