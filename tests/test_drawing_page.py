@@ -120,8 +120,8 @@ def test_slides_one_numbered_file_per_step(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     files = sorted(out.iterdir())
-    assert [f.name for f in files] == [f"step-{k:02d}.pdf" for k in range(1, 13)]
-    assert "wrote 12 steps" in proc.stdout
+    assert [f.name for f in files] == [f"step-{k:02d}.pdf" for k in range(1, 14)]
+    assert "wrote 13 steps" in proc.stdout
     lab = rojas.label(rojas.load(rojas.example_path("mazur")),
                       *rojas.load_data(rojas.example_path("mazur", "data")))
     from rojas.utils.formatting import fmt
