@@ -234,6 +234,7 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="pn
     folder = path is not None and (os.path.isdir(path) or os.fspath(path).endswith(("/", os.sep)))
     if folder and frames not in FRAME_FORMATS:
         raise RojasError(f"unknown frame format {frames!r} (use " + " or ".join(FRAME_FORMATS) + ")")
+    frame_format = frames
     if path is not None and not folder:
         image_format(path, ("gif",))
     if not (isinstance(fps, (int, float)) and 0.2 <= fps <= 30):
@@ -288,8 +289,8 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="pn
         with text_as_text():
             for k in range(len(tl.steps)):
                 update(k)
-                out = os.path.join(path, f"step-{k + 1:02d}.{frames}")
-                write_atomic(out, lambda tmp: fig.savefig(tmp, format=frames, dpi=dpi))
+                out = os.path.join(path, f"step-{k + 1:02d}.{frame_format}")
+                write_atomic(out, lambda tmp: fig.savefig(tmp, format=frame_format, dpi=dpi))
                 written.append(out)
         return written
     if path is None:
