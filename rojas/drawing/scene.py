@@ -10,6 +10,7 @@ Rojas's *extended network* is drawn too: one error unit per output computing
 the backward sweep's 1 enters.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,7 @@ from ..errors import RojasError
 from ..utils.formatting import FIGURE_DIGITS, factor, fmt
 from .style import fn_symbol, literal
 
-__all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
+__all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "book_name", "build_scene"]
 
 
 class ObjectiveNode:
@@ -119,17 +120,29 @@ def _pick(value, sample):
     return float(value)
 
 
-def _edge_text(net, u, v, digits):
-    name, param = literal(net.edge_name(u, v)), net.edge_param(u, v)
+def book_name(text):
+    """An unfolded network's id as a book writes it: the copy at step t of ``h1`` or ``w`` (``h1@2``,
+    ``w@2``) is ``h1(2)``, ``w(2)``.
+
+    Examples
+    --------
+    >>> book_name("h1@2"), book_name("a11@1"), book_name("h@3:out"), book_name("x")
+    ('h1(2)', 'a11(1)', 'h(3):out', 'x')
+    """
+    return re.sub(r"@(\d+)", r"(\1)", literal(text))
+
+
+def _edge_text(net, u, v, digits, show=literal):
+    name, param = show(net.edge_name(u, v)), net.edge_param(u, v)
     value = fmt(net.weight(u, v), digits)
     if param is not None:
-        param = literal(param)
+        param = show(param)
         return f"{name} = {param} = {value}" if name and name != param else f"{param} = {value}"
     return f"{name} = {value}" if name else value
 
 
-def _grad_name(net, u, v):
-    name = literal(net.edge_name(u, v) or net.edge_param(u, v))
+def _grad_name(net, u, v, show=literal):
+    name = show(net.edge_name(u, v) or net.edge_param(u, v))
     return name if name else "w"
 
 
@@ -167,6 +180,11 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     def num(value):
         return fmt(value, digits)
 
+    from .timeline import time_steps
+
+    steps = time_steps(net.graph)
+    show = book_name if steps else literal  # unfolded in time: h1@2 is written h1(2)
+
     batch = None if lab is None else lab.batch_size
     if batch is None:
         if sample not in (None, 0):
@@ -193,7 +211,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     outputs = set(net.outputs)
     for n in net.nodes:
         fn, combine = net.fn(n), net.combine(n)
-        name = literal(n)
+        name = show(n)
         if fn == "input":
             spec = NodeSpec(n, "input", name)
             spec.forward = {"value": None}
@@ -211,7 +229,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
         bias = net.bias(n)
         # "bias", not "b": an edge may be named b; a tied bias says its param (its total gradient is in the heading)
         tied_bias = net.bias_param(n)
-        bias_text = f"bias {literal(tied_bias)} = {num(bias)}" if tied_bias is not None else \
+        bias_text = f"bias {show(tied_bias)} = {num(bias)}" if tied_bias is not None else \
             f"bias = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
         spec.forward = {"left_head": "f′", "left": None, "right_head": sym, "right": None,
                         "above": name, "below": bias_text}
@@ -234,8 +252,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
 
     for u, v in net.edges:
         w = net.weight(u, v)
-        gname = _grad_name(net, u, v)
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits), name=gname if gname != "w" else "", weight=num(w),
+        gname = _grad_name(net, u, v, show)
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits, show), name=gname if gname != "w" else "", weight=num(w),
                      product=net.combine(v) != "sum")
         values["weight"][(u, v)] = w
         if lab is not None:
@@ -265,7 +283,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
             o = values["o"][out]
             err = ObjectiveNode("error", out)
             total += 0.5 * (o - t) ** 2
-            spec = NodeSpec(err, "error", f"½(o−t)² of {literal(out)}")
+            spec = NodeSpec(err, "error", f"½(o−t)² of {show(out)}")
             spec.forward = {"left_head": "o−t", "left": num(o - t), "right_head": "½(·)²",
                             "right": num(0.5 * (o - t) ** 2), "above": f"t = {num(t)}", "below": None}
             spec.backward = {"left_head": "o−t", "left": num(o - t), "right_head": "Σ", "right": "1",
@@ -309,7 +327,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
                 if k is not None else num(lab.param_grad[p])
         where = [f"{len(edges_of)} edge{'s' * (len(edges_of) != 1)}"] * bool(edges_of) + \
             [f"{len(units_of)} unit{'s' * (len(units_of) != 1)}' bias{'es' * (len(units_of) != 1)}"] * bool(units_of)
-        params.append((literal(p), num(value), grad, " and ".join(where)))
+        params.append((show(p), num(value), grad, " and ".join(where)))
     if lab is None:
         n_in, n_out = len(net.inputs), len(net.outputs)
         subtitle = (f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
@@ -322,13 +340,11 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
         else:
             subtitle = f"objective: the value of {literal(lab.objective)} = {num(values['o'][lab.objective])}"
         if k is not None:
-            xs = ", ".join(f"{literal(n)} = {num(values['o'][n])}" for n in net.inputs)
+            xs = ", ".join(f"{show(n)} = {num(values['o'][n])}" for n in net.inputs)
             subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {num(lab.value)})" \
                 if has_targets else f"   (sample {k + 1} of {batch}: {xs})"
-    from .timeline import time_steps
-
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=steps,
                  params=params, products=any(e.product for e in edges), rules=_rules(net), digits=digits)
