@@ -282,7 +282,7 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="pn
         return []
 
     if folder:  # one file per step: slides, a step a slide
-        from .output import text_as_text
+        from .formats import text_as_text
 
         os.makedirs(path, exist_ok=True)
         written = []

@@ -9,6 +9,7 @@ Graphviz to lay out (:mod:`.dot`).  :func:`register_format` adds one; the CLI
 and :func:`rojas.drawing.save_drawing` only look names up here.
 """
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Callable
 from ..errors import RojasError
 from ..utils.files import write_atomic, write_text_atomic
 
-__all__ = ["FigureFormat", "FIGURE_FORMATS", "figure_format", "register_format"]
+__all__ = ["FigureFormat", "FIGURE_FORMATS", "editable_svg", "figure_format", "metadata", "register_format",
+           "text_as_text"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,6 @@ def figure_format(path, allowed=None):
 
 def _matplotlib(suffix):
     def write(obj, path, dpi=110, figsize=None, **options):
-        from .output import metadata, text_as_text
         from .style import MAX_SIDE_PX
         from .render import make_drawing
 
@@ -85,8 +86,6 @@ def _matplotlib(suffix):
                              f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or "
                              "summary")
         if suffix == "svg":
-            from .output import editable_svg
-
             write_atomic(path, lambda tmp: Path(tmp).write_bytes(editable_svg(drawing, dpi)))
             return drawing
         with text_as_text():
@@ -135,6 +134,58 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
     drawing.mode, drawing.scene, drawing.path_sum = "graphviz", scene, ps
     drawing.panels = ["forward and backward labels on one graph"] if lab is not None else []
     return drawing
+
+
+def text_as_text():
+    """The rc settings under which figures are written: SVG keeps its text as text (searchable,
+    editable), PDF embeds TrueType fonts (Type 42), not Type 3."""
+    import matplotlib
+
+    return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42})
+
+
+def editable_svg(drawing, dpi=72):
+    """The SVG of a drawing, ready to edit: its text keeps its spaces (``xml:space="preserve"``: the
+    tables' columns), and every artist of a unit or an edge sits in a ``<g>`` carrying
+    ``data-node="ID"`` or ``data-edge="U->V"`` and ``data-panel`` (the explorer's DOM contract), so an
+    author can select and restyle one unit in Inkscape."""
+    import re
+    from xml.sax.saxutils import quoteattr
+
+    from .scene import ObjectiveNode
+
+    owner = {}
+    for kind, groups in (("node", drawing.nodes), ("edge", drawing.edges)):
+        for panel, items in groups.items():
+            for key, arts in items.items():
+                if kind == "node":
+                    name = ("E" if key.role == "sum" else f"error:{key.output}") if isinstance(key, ObjectiveNode) \
+                        else str(key)
+                else:
+                    name = "->".join("E" if isinstance(n, ObjectiveNode) and n.role == "sum" else
+                                     f"error:{n.output}" if isinstance(n, ObjectiveNode) else str(n) for n in key)
+                for a in arts.artists():
+                    if a is not None:
+                        k = f"rojas{len(owner)}"
+                        a.set_gid(k)
+                        owner[k] = f"data-{kind}={quoteattr(name)} data-panel={quoteattr(panel)}"
+    buf = io.BytesIO()
+    with text_as_text():
+        drawing.figure.savefig(buf, format="svg", dpi=dpi, metadata=metadata("svg"))
+    text = buf.getvalue().decode("utf-8")
+    text = text.replace("<svg ", '<svg xml:space="preserve" ', 1)
+    text = re.sub(r'<g id="(rojas\d+)">', lambda m: f'<g id="{m.group(1)}" {owner[m.group(1)]}>', text)
+    return text.encode("utf-8")
+
+
+def metadata(fmt):
+    # Reproducible files: no creation dates in SVG/PDF, no software version churn.
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None, "ModDate": None}
+    return None
+
 
 
 for _suffix, _what in (("png", "a PNG image"), ("svg", "an SVG image (text as text)"),

@@ -77,9 +77,9 @@ def _pretty(name):
 LEGEND_FONT = 8.5
 
 
-def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default"):
+def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default", width_pt=None):
     """The legend of the paths of `ps`, below `ax`: each path's route, factors and product,
-    then their sum beside the backward sweep's value."""
+    then their sum beside the backward sweep's value; its lines wrapped to `width_pt` points if given."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -98,10 +98,19 @@ def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default"):
     labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {fmt(ps.total, digits + 2)}\n"
                   f"{'=' if ok else '≠'} ∂{obj}/∂{literal(ps.source.label)} by the backward sweep = "
                   f"{fmt(ps.backprop, digits + 2)}")
+    title = (f"∂{obj}/∂{literal(ps.source.label)} as a sum over paths (Rojas 1996, §7.2): each path numbered, "
+             "in its colour")
+    if width_pt is not None:  # a page's width: long routes and products wrap, never run off the page
+        import textwrap
+
+        chars = max(int((width_pt - 70) / (0.56 * LEGEND_FONT)), 30)
+        labels = ["\n".join(w for line in text.split("\n")
+                            for w in textwrap.wrap(line, chars, subsequent_indent="    ", break_on_hyphens=False))
+                  for text in labels]
+        title = "\n".join(textwrap.wrap(title, chars, break_on_hyphens=False))
     legend = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                        bbox_transform=ax.transAxes, fontsize=LEGEND_FONT, frameon=True, framealpha=1.0,
-                       edgecolor="#cccccc", title=f"∂{obj}/∂{literal(ps.source.label)} as a sum over paths "
-                                                  "(Rojas 1996, §7.2): each path numbered, in its colour",
+                       edgecolor="#cccccc", title=title,
                        title_fontsize=LEGEND_FONT + 0.5, handlelength=2.2, labelspacing=0.7,
                        borderaxespad=0.2)
     legend.set_zorder(9)

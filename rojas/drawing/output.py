@@ -11,9 +11,9 @@ import io
 import os
 
 from ..errors import RojasError
-from .style import MAX_SIDE_PX
+from .formats import metadata, text_as_text
 
-__all__ = ["FORMATS", "editable_svg", "image_format", "metadata", "repr_png", "repr_svg", "save_drawing", "text_as_text"]
+__all__ = ["FORMATS", "image_format", "repr_png", "repr_svg", "save_drawing", "text_as_text"]
 
 FORMATS = ("png", "svg", "pdf", "tex", "tikz", "dot")  # the entries of formats.FIGURE_FORMATS
 
@@ -82,57 +82,6 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
         raise RojasError(f"dpi must be a number between 10 and 1200, got {dpi!r}")
     return fmt.write(obj, path, dpi=dpi, figsize=figsize, **options)
-
-
-def text_as_text():
-    """The rc settings under which figures are written: SVG keeps its text as text (searchable,
-    editable), PDF embeds TrueType fonts (Type 42), not Type 3."""
-    import matplotlib
-
-    return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42})
-
-
-def editable_svg(drawing, dpi=72):
-    """The SVG of a drawing, ready to edit: its text keeps its spaces (``xml:space="preserve"``: the
-    tables' columns), and every artist of a unit or an edge sits in a ``<g>`` carrying
-    ``data-node="ID"`` or ``data-edge="U->V"`` and ``data-panel`` (the explorer's DOM contract), so an
-    author can select and restyle one unit in Inkscape."""
-    import re
-    from xml.sax.saxutils import quoteattr
-
-    from .scene import ObjectiveNode
-
-    owner = {}
-    for kind, groups in (("node", drawing.nodes), ("edge", drawing.edges)):
-        for panel, items in groups.items():
-            for key, arts in items.items():
-                if kind == "node":
-                    name = ("E" if key.role == "sum" else f"error:{key.output}") if isinstance(key, ObjectiveNode) \
-                        else str(key)
-                else:
-                    name = "->".join("E" if isinstance(n, ObjectiveNode) and n.role == "sum" else
-                                     f"error:{n.output}" if isinstance(n, ObjectiveNode) else str(n) for n in key)
-                for a in arts.artists():
-                    if a is not None:
-                        k = f"rojas{len(owner)}"
-                        a.set_gid(k)
-                        owner[k] = f"data-{kind}={quoteattr(name)} data-panel={quoteattr(panel)}"
-    buf = io.BytesIO()
-    with text_as_text():
-        drawing.figure.savefig(buf, format="svg", dpi=dpi, metadata=metadata("svg"))
-    text = buf.getvalue().decode("utf-8")
-    text = text.replace("<svg ", '<svg xml:space="preserve" ', 1)
-    text = re.sub(r'<g id="(rojas\d+)">', lambda m: f'<g id="{m.group(1)}" {owner[m.group(1)]}>', text)
-    return text.encode("utf-8")
-
-
-def metadata(fmt):
-    # Reproducible files: no creation dates in SVG/PDF, no software version churn.
-    if fmt == "svg":
-        return {"Date": None}
-    if fmt == "pdf":
-        return {"CreationDate": None, "ModDate": None}
-    return None
 
 
 def _figure_bytes(obj, fmt, dpi):

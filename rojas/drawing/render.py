@@ -215,7 +215,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
 
         ps = path_table(lab, paths, to)
     scene = build_scene(net, lab, sample, digits=digits)
-    scene.title, scene.style = title_text, style
+    scene.title, scene.style, scene.page_width = title_text, style, width
     user_legend = None
     if ps is not None and legend and not own:
         from .highlight import path_legend
@@ -358,7 +358,8 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     if ps is not None and legend:
         from .highlight import path_legend
 
-        drawing.legend = user_legend if user_legend is not None else (ax.get_legend() or path_legend(ax, ps, scene.digits, scene.style))
+        drawing.legend = user_legend if user_legend is not None else \
+            (ax.get_legend() or path_legend(ax, ps, scene.digits, scene.style, scene.page_width))
     if plan.mode == "table" and not own:
         bb = ax.get_position()
         frac = (tw_pt / 72) / fig.get_size_inches()[0]

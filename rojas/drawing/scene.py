@@ -103,6 +103,7 @@ class Scene:
     rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
     digits: int = FIGURE_DIGITS  # significant digits of its numbers
     style: str = "default"       # the paths' style, an entry of style.PATH_STYLES
+    page_width: float = None     # a fixed width in points (the legend wraps to it)
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
