@@ -72,7 +72,7 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     >>> from rojas.drawing import save_drawing
     >>> net = rojas.load(rojas.example_path("xor"))
     >>> path = os.path.join(tempfile.mkdtemp(), "xor.png")
-    >>> d = save_drawing(net, path, dpi=50, figsize=(8, 4))
+    >>> d = save_drawing(net, path, dpi=50)
     >>> open(path, "rb").read(8) == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """

@@ -25,7 +25,8 @@ __all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data", "check_size"]
 PATH_LIMIT = 64        # list the paths behind a weight up to this many; over it, the factoring
 MAX_NODES = 3000       # the page's default size limit (nodes plus edges / 10)
 # What the page shows as the figures do: their digits and the paths' colours (path 1 the same colour in both).
-SHOWN = {"digits": {"figure": FIGURE_DIGITS, "report": REPORT_DIGITS}, "palette": list(PATH_COLORS)}
+# The details panel shows 12 digits: enough to check a sum of paths against the sweep by eye.
+SHOWN = {"digits": {"figure": FIGURE_DIGITS, "report": REPORT_DIGITS, "details": 12}, "palette": list(PATH_COLORS)}
 
 _SYMBOLS = {"sigmoid": "σ", "identity": "id", "tanh": "tanh", "relu": "ReLU", "softplus": "s+",
             "sin": "sin", "cos": "cos", "exp": "exp", "square": "x²", "gaussian": "e^−s²"}

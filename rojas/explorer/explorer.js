@@ -20,7 +20,7 @@
   // rojas.utils.formatting.fmt's rule: p significant digits (Python's g rule: plain from 1e-4 to 10^p, else
   // ×10ⁿ), a rounded number keeps its trailing zeros, an exact one stays short, a true minus sign.
   function fmt(v, p) {
-    p = p || D.digits.report;
+    p = p || D.digits.details;
     if (v === null || v === undefined) return "";
     if (isNaN(v)) return "nan";
     if (!isFinite(v)) return v > 0 ? "inf" : "\u2212inf";
