@@ -217,7 +217,13 @@ def test_edge_order_is_file_order(as_json):
 
 # ---- demo and help
 
-NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+NUMBER = re.compile(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:(?:[eE][-+]?|×10)[-⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
+_PLAIN = str.maketrans("−⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "--0123456789")
+
+
+def number(text):
+    """A number as rojas prints it (true minus, ×10⁻⁵) read back."""
+    return float(text.translate(_PLAIN).replace("×10", "e"))
 
 
 def test_demo_prints_every_example(runs):
@@ -228,7 +234,7 @@ def test_demo_prints_every_example(runs):
     names = [s.split(":", 1)[0] for s in sections]
     assert names == rojas.examples()
     for name, text in zip(names, sections):
-        printed = [float(t) for t in NUMBER.findall(text)]
+        printed = [number(t) for t in NUMBER.findall(text)]
         lab = rojas.label(rojas.load(rojas.example_path(name)), *rojas.load_data(rojas.example_path(name, "data")))
         # totals with 9 significant digits, the samples of a batch with 4
         expected = [(x, 1e-8) for x in (lab.value, *lab.weight_grad.values(), *lab.bias_grad.values(),

@@ -332,9 +332,9 @@ def test_paths_of_w1_two_colours_and_their_sum():
     by_hand = sorted(0.05 * o["h1"] * (1 - o["h1"]) * w * o[k] * (1 - o[k]) * (o[k] - t[k])
                      for w, k in ((0.4, "o1"), (0.5, "o2")))
     assert products == pytest.approx(by_hand, rel=1e-12)
-    from rojas.drawing.style import num
+    from rojas.utils.formatting import fmt
 
-    assert num(sum(by_hand), 6) in legend[2]
+    assert fmt(sum(by_hand), 6) in legend[2]
     assert "backward sweep" in legend[2]
     assert_labels_apart(d)
     # the legend sits below the graph, covering none of it
@@ -405,11 +405,11 @@ def test_save_each_format(tmp_path, ext, magic):
     from rojas.drawing import save_drawing
 
     path = tmp_path / f"mazur.{ext}"
-    save_drawing(labeled("mazur"), path, dpi=60, figsize=(9, 7))
+    save_drawing(labeled("mazur"), path, dpi=60, figsize=(14, 11))  # room for every text at 7 pt
     data = path.read_bytes()
     assert data.startswith(magic) and len(data) > 5000
     if ext == "png":
-        assert png_size(data) == (540, 420)
+        assert png_size(data) == (840, 660)
     if ext == "svg":
         assert b"<svg" in data
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
@@ -472,7 +472,7 @@ def test_too_many_paths_are_refused_with_their_count():
 def cli_runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("draw")
     commands = {
-        "png": ["draw", MAZUR, "--data", MAZUR_DATA, "--size", "9,6", "--dpi", "50", "-o", tmp / "m.png"],
+        "png": ["draw", MAZUR, "--data", MAZUR_DATA, "--size", "14,10.5", "--dpi", "50", "-o", tmp / "m.png"],
         "svg paths": ["draw", MAZUR, "--data", MAZUR_DATA, "--paths", "w1", "--sweep", "forward",
                       "-o", tmp / "p.svg"],
         "pdf net": ["draw", MAZUR, "-o", tmp / "n.pdf"],
@@ -492,8 +492,8 @@ def test_cli_draw_writes_each_format(cli_runs):
     for key in ("png", "svg paths", "pdf net"):
         assert runs[key].returncode == 0, runs[key].stderr
         assert runs[key].stderr == ""
-    assert png_size((tmp / "m.png").read_bytes()) == (450, 300)
-    assert "wrote" in runs["png"].stdout and "450×300 px" in runs["png"].stdout
+    assert png_size((tmp / "m.png").read_bytes()) == (700, 525)
+    assert "wrote" in runs["png"].stdout and "700×525 px" in runs["png"].stdout
     svg = (tmp / "p.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert (tmp / "n.pdf").read_bytes().startswith(b"%PDF")
@@ -542,7 +542,17 @@ def test_gallery_and_animation(tmp_path, capsys):
             durations.append(im.info["duration"])
     # the inputs, 4 units, the error, the 1 entering, 4 units back, the inputs, the gradients
     assert frames == 13
-    assert 4000 <= sum(durations) <= 15000  # a few seconds
+    # Review fault 10: every step stayed 0.5 s, too short to read its sentence.  Now each stays as long as
+    # its sentence takes to read at 15 characters a second (and at least 0.5 s).
+    from rojas.drawing.animation import sweep_steps
+    from rojas.drawing.render import make_drawing
+
+    steps = [s for s, _, _ in sweep_steps(make_drawing(labeled("mazur"), None, pyplot=False)).steps]
+    assert len(steps) == frames  # the finished drawing's held frames merge into the last step's
+    for sentence, ms in zip(steps, durations):
+        assert ms >= 1000 * len(sentence) / 15 - 10 and ms >= 500, (sentence, ms)
+    assert max(durations[:-1]) > 2 * min(durations[:-1])  # long sentences stay longer
+    assert sum(durations) <= 120_000
 
 
 def test_animation_steps_follow_the_sweeps():

@@ -335,3 +335,32 @@ def test_a_network_without_data(browser, tmp_path):
     p.page.click('[data-node="h1"]')
     assert p.field("bias") == 0.35 and p.field("count") == 2
     p.close()
+
+
+def test_the_page_writes_numbers_and_path_colours_as_the_figures_do(browser, mazur_page):
+    """Review fault 9: the page showed 3 significant digits where the figures show 4, path 1 was blue on
+    the page and orange in the figures, and a long Σ value crossed the unit's divider ("0.2314−0.001749")."""
+    from rojas.drawing.highlight import path_style
+    from rojas.utils.formatting import FIGURE_DIGITS, fmt
+
+    p = Page(browser, mazur_page)
+    values = [0.15, 0.593269992, 0.000438567734, 4.38567734e-5, -0.0226041, -12.5, 8.0, 123456.0, 1e-300,
+              -0.0380982365, 0.392500000001, 2.0 / 3.0, 1234.5678, 0.1 + 0.2, -7.25e21]
+    for digits in (FIGURE_DIGITS, 9, 3):
+        shown = p.page.evaluate("([vs, d]) => vs.map(v => window.rojasFormat(v, d))", [values, digits])
+        assert shown == [fmt(v, digits) for v in values], digits
+    lab = _labeled("mazur")
+    h1 = p.page.locator('[data-node="h1"] .val.fv').first.text_content()
+    assert h1 == fmt(lab.fprime["h1"], FIGURE_DIGITS)   # 4 digits: 0.2413, not 0.241
+    p.page.click('[data-edge="i1->h1"]')
+    badge = p.page.locator("[data-panel=details] .badge").first
+    colour = badge.evaluate("b => getComputedStyle(b).backgroundColor")
+    want = path_style(0)[0]
+    assert colour == "rgb({}, {}, {})".format(*(int(want[k:k + 2], 16) for k in (1, 3, 5)))
+    # every number inside a split unit stays on its side of the divider
+    crossing = p.page.evaluate("""() => Array.from(document.querySelectorAll('[data-node] .val')).filter(t => {
+        const line = t.parentNode.querySelector('.divider'); if (!line) return false;
+        const x = Number(line.getAttribute('x1')), b = t.getBBox();
+        return b.width > 0 && b.x < x && b.x + b.width > x; }).map(t => t.textContent)""")
+    assert crossing == []
+    p.close()

@@ -593,7 +593,7 @@ def test_a_large_table_is_summarized_unless_all(tmp_path, capsys):
     g = lab._edge_grad  # the chain's last edges carry the largest gradients
     assert "151 nodes (1 inputs, 150 units), 150 edges" in out and "--all" in out and "--json" in out
     assert "The 10 largest |∂o[n149]/∂w| of 150:" in out
-    assert f"n148->n149  {rojas.engine.report.fmt(float(g[-1]))}" in out
+    assert f"n148->n149  {rojas.utils.formatting.fmt(float(g[-1]))}" in out
     assert len(out.splitlines()) < 20
     assert main(["grad", path, "--input", "x=0.5", "--all"]) == 0
     full = capsys.readouterr().out

@@ -350,6 +350,14 @@ def test_cli_matrix_has_no_seed_wording_and_names_the_layouts():
     assert "Numerator vs denominator layout" in convention and "row-vector I × W convention" in convention
 
 
+_PLAIN = str.maketrans("−⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "--0123456789")
+
+
+def _number(text):
+    """A number as rojas prints it (true minus sign, ×10⁻⁶) read back."""
+    return float(text.translate(_PLAIN).replace("×10", "e"))
+
+
 def test_cli_matrix_on_a_100000_layer_chain_is_linear(tmp_path):
     """x → n0 → … → n99999, tanh units: a layered network of 100,000 one-unit layers.
 
@@ -380,9 +388,9 @@ def test_cli_matrix_on_a_100000_layer_chain_is_linear(tmp_path):
         delta = fp[k] * w * delta
         deltas.append(delta)
     out = proc.stdout
-    value = float(re.search(r"objective E = ½Σ\(o−t\)² = (\S+)", out).group(1).replace("−", "-"))
+    value = _number(re.search(r"objective E = ½Σ\(o−t\)² = (\S+)", out).group(1))
     assert value == pytest.approx(E, rel=1e-8)
     assert "they agree to 1e-12" in out and "layers 4–99997 not shown" in out
     # δ of node n99997 (layer N − 2), in the backward pass's table of that layer (δ_1 underflows to 0)
     row = re.search(rf"δ\^\({N - 2}\) = D_{N - 2} W_{N - 1} δ\^\({N - 1}\):\n.*\n.*\n\s+n{N - 3}\s+(\S+)", out)
-    assert deltas[2] != 0 and float(row.group(1).replace("−", "-")) == pytest.approx(deltas[2], rel=1e-8)
+    assert deltas[2] != 0 and _number(row.group(1)) == pytest.approx(deltas[2], rel=1e-8)

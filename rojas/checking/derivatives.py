@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .report import name_list, number_text
+from .report import name_list
+from ..utils.formatting import fmt
 from .numerical import CBRT_EPS, COMPLEX_STEP
 
 __all__ = ["PrimitiveCheck", "check_primitives", "KINK_JUMP"]
@@ -79,8 +80,8 @@ class PrimitiveCheck:
         w = self.worst
         return (f"primitive {self.name!r}{where}: its claimed derivative df disagrees with the "
                 f"derivative of its f at {self.bad} of {self.points} net inputs s the sweep met "
-                f"(worst at node {w['node']!r}, s = {number_text(w['s'], 6)}: claimed f'(s) = "
-                f"{number_text(w['claimed'], 6)}, numerical {number_text(w['numerical'], 6)}); "
+                f"(worst at node {w['node']!r}, s = {fmt(w['s'], 6)}: claimed f'(s) = "
+                f"{fmt(w['claimed'], 6)}, numerical {fmt(w['numerical'], 6)}); "
                 f"nodes using it: {name_list(self.nodes)}")
 
     def to_dict(self):

@@ -17,7 +17,8 @@ parameters still disagree is ``k``.  ``log₂ N`` restricted checks name it.
 import numpy as np
 
 from .derivatives import KINK_JUMP
-from .report import DirectionCheck, number_text
+from .report import DirectionCheck
+from ..utils.formatting import fmt
 from .numerical import CBRT_EPS, COMPLEX_STEP, agree, rel_error, smaller_steps, tolerance_used
 
 __all__ = ["Directions", "directional_checks", "localize"]
@@ -117,7 +118,7 @@ def _kink(check, backward, fwd, bwd, atol):
     if jump and min(fwd, bwd) - slack <= backward <= max(fwd, bwd) + slack:
         check.status = "kink"
         check.note = (f"a kink of a non-analytic unit lies within the step: one-sided derivatives "
-                      f"{number_text(bwd, 6)} (left) and {number_text(fwd, 6)} (right); the backward value "
+                      f"{fmt(bwd, 6)} (left) and {fmt(fwd, 6)} (right); the backward value "
                       "takes one side")
     return check
 

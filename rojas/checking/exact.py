@@ -11,7 +11,8 @@ with one side, it is a ``kink``, not a failure.
 import numpy as np
 
 from .derivatives import KINK_JUMP
-from .report import GradientEntry, number_text
+from .report import GradientEntry
+from ..utils.formatting import fmt
 from ..errors import RojasError
 from .numerical import CBRT_EPS, COMPLEX_STEP, agree, central_step, rel_error, smaller_steps, tolerance_used
 
@@ -202,7 +203,7 @@ def _kink(net, helpers, pert, kind, index, sample, feeds, h, e_plus, e_minus, ba
     lo, hi = min(fwd, bwd), max(fwd, bwd)
     slack = 1e-4 * max(1.0, abs(backward)) + atol
     where = ", ".join(f"{net.fn(n)} at node {n!r}" for n in jumped[:4])
-    sides = f"one-sided derivatives {number_text(bwd, 6)} (left) and {number_text(fwd, 6)} (right)"
+    sides = f"one-sided derivatives {fmt(bwd, 6)} (left) and {fmt(fwd, 6)} (right)"
     if lo - slack <= backward <= hi + slack:
         return "kink", f"a kink ({where}) lies within the step; {sides}; the backward value takes one side"
     return "FAIL", f"a kink ({where}) lies within the step, and the backward value is outside the {sides}"

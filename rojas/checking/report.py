@@ -14,19 +14,10 @@ import numpy as np
 
 from .numerical import COMPLEX_STEP, rel_error
 from ..utils.escaping import terminal
-from ..utils.formatting import table
+from ..utils.formatting import fmt, table
 
-__all__ = ["CheckReport", "GradientEntry", "DirectionCheck", "number_text", "name_list", "text_table",
+__all__ = ["CheckReport", "GradientEntry", "DirectionCheck", "name_list", "text_table",
            "json_safe"]
-
-
-def number_text(value, digits=9):
-    """A number with `digits` significant digits ("" for None, "inf"/"nan" as such, never "-0")."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not np.isfinite(value):
-        return str(value)
-    return f"{value + 0.0:.{digits}g}"
 
 
 def json_safe(value):
@@ -302,7 +293,7 @@ class CheckReport:
     def __str__(self):
         obj = self.formula or f"o[{self.objective}]"
         out = [f"gradient check of {terminal(self.network or 'network')}: objective {terminal(obj)} = "
-               f"{number_text(self.value)}",
+               f"{fmt(self.value)}",
                f"method: {self._method_words()}"]
         for m, (rtol, atol) in self.tolerances.items():
             step = ("h = ∛ε·max(1,|x|)" if m == "central" else f"h = {COMPLEX_STEP:g}")
@@ -314,11 +305,11 @@ class CheckReport:
             out += ["Primitives: claimed f'(s) vs the numerical derivative of f at the s values met",
                     text_table(["primitive", "nodes", "points", "method", "max rel err", "status"], rows), ""]
         if self.directions:
-            rows = [[d.index + 1, d.over, d.method, number_text(d.backward), number_text(d.numerical),
+            rows = [[d.index + 1, d.over, d.method, fmt(d.backward), fmt(d.numerical),
                      f"{d.rel_error:.1e}", d.status] for d in self.directions]
             out += ["Directions: ⟨∇E, v⟩ of the backward sweep vs the derivative of E(θ + εv)",
                     text_table(["v", "over", "method", "backward", "numerical", "rel err", "status"], rows), ""]
-        rows = [[e.kind, e.name, number_text(e.backward), number_text(e.numerical), f"{e.rel_error:.1e}",
+        rows = [[e.kind, e.name, fmt(e.backward), fmt(e.numerical), f"{e.rel_error:.1e}",
                  e.status] for e in self.entries]
         out += ["Gradients: backward sweep vs numerical",
                 text_table(["kind", "name", "backward", "numerical", "rel err", "status"], rows)]
@@ -339,13 +330,13 @@ class CheckReport:
         """What disagrees, for an assertion: the summary and the failing entries."""
         lines = [self.summary()]
         for e in self.failures[:limit]:
-            lines.append(f"  {terminal(e.name)}: backward {number_text(e.backward)} vs numerical "
-                         f"{number_text(e.numerical)} (rel err {e.rel_error:.2e})" + (f" [{e.note}]" if e.note else ""))
+            lines.append(f"  {terminal(e.name)}: backward {fmt(e.backward)} vs numerical "
+                         f"{fmt(e.numerical)} (rel err {e.rel_error:.2e})" + (f" [{e.note}]" if e.note else ""))
         if len(self.failures) > limit:
             lines.append(f"  … and {len(self.failures) - limit} more")
         for d in self.failed_directions:
-            lines.append(f"  direction {d.index + 1} ({d.method}): ⟨∇E, v⟩ {number_text(d.backward)} vs "
-                         f"numerical {number_text(d.numerical)} (rel err {d.rel_error:.2e})")
+            lines.append(f"  direction {d.index + 1} ({d.method}): ⟨∇E, v⟩ {fmt(d.backward)} vs "
+                         f"numerical {fmt(d.numerical)} (rel err {d.rel_error:.2e})")
         return "\n".join(lines)
 
     def to_dict(self):

@@ -76,7 +76,7 @@ def matrix_section(out_dir):
     from ..network.data import load_data
     from ..network.examples import example_path
     from ..network import load
-    from ..engine.report import fmt
+    from ..utils.formatting import fmt
 
     net = load(example_path("mazur"))
     mp = matrix_backprop(net, *load_data(example_path("mazur", "data")))

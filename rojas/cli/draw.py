@@ -30,12 +30,13 @@ def _labeling_or_network(args, to=None):
 
 
 def cmd_draw(args):
-    from ..drawing.output import image_format, save_drawing
+    from ..drawing.formats import figure_format
+    from ..drawing.output import save_drawing
     from ..utils.files import check_outputs
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
 
-    image_format(args.output)
+    fmt = figure_format(args.output)
     if args.focus is not None:
         return _draw_focus(args)
     to = None
@@ -50,10 +51,25 @@ def cmd_draw(args):
     with warnings.catch_warnings():  # what was left out is said once, below, not as a Python warning
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("always", RojasWarning)  # but text drawn shortened is said, as a warning line
+        width = None
+        if args.width is not None or args.page is not None:
+            from ..drawing.page import page_width, parse_width
+
+            if args.width is not None and args.page is not None:
+                raise RojasError("give --width or --page, not both")
+            if args.size is not None:
+                raise RojasError("give --width (or --page) or --size, not both: the height follows the width")
+            width = parse_width(args.width) if args.width is not None else page_width(args.page)
         drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
-                               paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title)
-    w, h = drawing.figure.get_size_inches()
-    size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if args.output.lower().endswith(".png") else ""
+                               paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title,
+                               digits=args.digits, style=args.style, **({"width": width} if width is not None else {}))
+    size = ""
+    if drawing.ax is not None:
+        w, h = drawing.figure.get_size_inches()
+        size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
+    if drawing.mode == "graphviz":
+        print(f"wrote {args.output} (Graphviz dot: render with `dot -Tpdf {args.output} -o FILE.pdf`)")
+        return 0
     sweeps = f", {' and '.join(drawing.panels)} sweep{'s' * (len(drawing.panels) > 1)}" if drawing.panels else ""
     print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")
     for item in drawing.left_out:
@@ -85,22 +101,33 @@ def cmd_animate(args):
     from ..utils.files import check_outputs
     from ..engine.labeling import Labeling
 
-    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
-    image_format(args.output, ("gif",))
+    folder = os.path.isdir(args.output) or args.output.endswith(("/", os.sep))
+    check_outputs(reads=[("NET.json", args.network), ("--data", args.data)],
+                  writes=[] if folder else [("-o", args.output)])
+    if not folder:
+        image_format(args.output, ("gif",))
     obj = _labeling_or_network(args)
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs the inputs (and targets): give --data DATA.json or --input NAME=V")
-    path = animate(obj, args.output, fps=args.fps, dpi=args.dpi, sample=args.sample)
+    path = animate(obj, args.output, fps=args.fps, dpi=args.dpi, sample=args.sample, frames=args.frames)
+    if folder:
+        print(f"wrote {len(path)} steps into {args.output}: {os.path.basename(path[0])} … "
+              f"{os.path.basename(path[-1])} (one a slide)")
+        return 0
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} kB)")
     return 0
 
 
 def add_commands(sub):
 
-    draw = sub.add_parser("draw", help="draw a network (labeled, with --data) as Rojas does: PNG, SVG or PDF")
+    from ..drawing.formats import FIGURE_FORMATS
+
+    kinds = "; ".join(f".{s} {f.description}" for s, f in FIGURE_FORMATS.items())
+    draw = sub.add_parser("draw", help="draw a network (labeled, with --data) as Rojas does: PNG, SVG, PDF, "
+                                       "TikZ or Graphviz")
     add_data_options(draw)
     draw.add_argument("-o", "--output", required=True, metavar="FILE",
-                      help="the image: .png, .svg or .pdf (the format comes from the extension)")
+                      help=f"the figure, its format from the extension: {kinds}")
     draw.add_argument("--sweep", choices=("forward", "backward", "both"),
                       help="which sweep to draw (default: both with data, forward without)")
     draw.add_argument("--paths", metavar="SRC",
@@ -114,15 +141,29 @@ def add_commands(sub):
                       help="every number on the graph (full), ids on the graph and the numbers in numbered tables "
                            "(table), or levels and spreads (summary; bare is its old name); default: the most "
                            "detailed that fits 2000 pt a side")
-    draw.add_argument("--size", type=_size, metavar="W,H", help="image size in inches (default: what fits)")
+    draw.add_argument("--size", type=_size, metavar="W,H",
+                      help="image size in inches (default: what fits); refused if it would set text under 7 pt")
+    draw.add_argument("--width", metavar="W", help="a fixed width (6.5in, 16cm, 468pt): no text under 7 pt, "
+                                                   "what does not fit goes to numbered tables below the graph")
+    from ..drawing.page import PAGES
+
+    draw.add_argument("--page", choices=list(PAGES), help="the width of a page's text block or of a slide")
     draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
     draw.add_argument("--title", help="instead of the network's name")
+    draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")
+    draw.add_argument("--style", choices=("default", "print"), default="default",
+                      help="the paths' colours: print sets them in greys, told apart by dashes and numbers")
     draw.set_defaults(run=cmd_draw)
 
     anim = sub.add_parser("animate", help="animate both sweeps of a labeled network into a GIF")
     add_data_options(anim)
-    anim.add_argument("-o", "--output", required=True, metavar="FILE.gif", help="the GIF to write")
+    anim.add_argument("-o", "--output", required=True, metavar="FILE.gif",
+                      help="the GIF to write, or a folder (ending in /) for one numbered file per step")
+    anim.add_argument("--frames", choices=("png", "pdf"), default="png",
+                      help="with -o FOLDER/: the steps as PNG or PDF files (default png)")
     anim.add_argument("--sample", type=int, metavar="K", help="for a batch: animate sample K (from 0)")
-    anim.add_argument("--fps", type=float, default=2.0, help="steps per second (default 2)")
+    anim.add_argument("--fps", type=float, default=2.0,
+                      help="the fastest pace in steps per second (default 2); each step stays as long as its "
+                           "sentence takes to read")
     anim.add_argument("--dpi", type=float, default=100, help="pixels per inch (default 100: 7 pt is 10 px)")
     anim.set_defaults(run=cmd_animate)

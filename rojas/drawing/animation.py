@@ -14,9 +14,10 @@ import os
 
 from ..errors import RojasError
 from .scene import ObjectiveNode
-from .style import COLORS, num
+from ..utils.formatting import fmt
+from .style import COLORS
 
-__all__ = ["animate", "sweep_steps"]
+__all__ = ["READING_SPEED", "animate", "step_seconds", "sweep_steps"]
 
 GREY = "#c8c8c8"
 
@@ -56,6 +57,9 @@ def _set(artist, attr, value):
 
 
 def _caption_node(scene, n, backward):
+    def num(value):
+        return fmt(value, scene.digits)
+
     spec = scene.nodes[n]
     v = scene.values
     if isinstance(n, ObjectiveNode):
@@ -116,7 +120,7 @@ def sweep_steps(drawing):
         texts = scene.error_texts
         todo = tl.step(f"forward sweep · the error units compute {texts.get('unit')} and store "
                        f"{texts.get('stores')}; E adds them: "
-                       f"E = {num(scene.values['o'][E])}", xy("forward", E))
+                       f"E = {fmt(scene.values['o'][E], scene.digits)}", xy("forward", E))
         for n in objective:
             fill(todo, fwd[n])
     seed = scene.seed_node
@@ -158,16 +162,37 @@ def sweep_steps(drawing):
     return tl
 
 
-def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
+READING_SPEED = 15.0  # characters a second: a caption read while looking at the picture it describes
+
+
+def step_seconds(sentence, fps=2.0):
+    """How long a step of the GIF stays: the time to read its sentence, at least ``1/fps`` seconds.
+
+    Examples
+    --------
+    >>> step_seconds("E adds the errors: E = 0.2984"), step_seconds("")
+    (1.93, 0.5)
+    """
+    return round(max(1.0 / fps, len(sentence or "") / READING_SPEED), 2)
+
+
+FRAME_FORMATS = ("png", "pdf")
+
+
+def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="png"):
     """Animate both sweeps of a labeled network; write a GIF when `path` is given.
 
     Parameters
     ----------
     obj : Labeling
     path : str or os.PathLike, optional
-        A ``.gif`` file (Pillow writer), written atomically.
+        A ``.gif`` file (Pillow writer), written atomically; or a folder (an existing one, or a path
+        ending in ``/``): one numbered file per step, ``step-01.png`` …, for slides.
+    frames : {"png", "pdf"}
+        The format of the steps written into a folder.
     fps : float
-        Frames (steps) per second.
+        The fastest pace, in steps per second: each step stays at least ``1/fps`` seconds, and
+        longer while its sentence needs reading (:func:`step_seconds`).
     dpi : float
         Pixels per inch: at the default 100 the smallest text (7 pt) is
         about 10 pixels high, and a small network's GIF a few hundred kilobytes.
@@ -178,9 +203,9 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
 
     Returns
     -------
-    matplotlib.animation.FuncAnimation or str
+    matplotlib.animation.FuncAnimation, str or list of str
         Without `path`, the animation (``anim.to_jshtml()`` shows it in a
-        notebook); with `path`, the path of the GIF written.
+        notebook); with `path`, the path of the GIF written, or the paths of the steps.
 
     Raises
     ------
@@ -211,7 +236,11 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs a labeled network (rojas.label(net, inputs, targets)), "
                          f"got {type(obj).__name__}")
-    if path is not None:
+    folder = path is not None and (os.path.isdir(path) or os.fspath(path).endswith(("/", os.sep)))
+    if folder and frames not in FRAME_FORMATS:
+        raise RojasError(f"unknown frame format {frames!r} (use " + " or ".join(FRAME_FORMATS) + ")")
+    frame_format = frames
+    if path is not None and not folder:
         image_format(path, ("gif",))
     if not (isinstance(fps, (int, float)) and 0.2 <= fps <= 30):
         raise RojasError(f"fps must be between 0.2 and 30, got {fps!r}")
@@ -257,6 +286,18 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
             spot.set_visible(True)
         return []
 
+    if folder:  # one file per step: slides, a step a slide
+        from .formats import text_as_text
+
+        os.makedirs(path, exist_ok=True)
+        written = []
+        with text_as_text():
+            for k in range(len(tl.steps)):
+                update(k)
+                out = os.path.join(path, f"step-{k + 1:02d}.{frame_format}")
+                write_atomic(out, lambda tmp: fig.savefig(tmp, format=frame_format, dpi=dpi))
+                written.append(out)
+        return written
     if path is None:
         update(0)
         anim = FuncAnimation(fig, update, frames=frames, interval=1000 / fps, blit=False, repeat=True)
@@ -272,6 +313,12 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4):
                 self._frames.append(self._frames[-1])
                 return
             super().grab_frame(**savefig_kwargs)
+
+        def finish(self):  # each step as long as its sentence takes to read
+            durations = [round(1000 * step_seconds(tl.steps[k][0], fps)) if k < len(tl.steps) else 1000
+                         for k in range(len(self._frames))]  # then the finished drawing, held a second a frame
+            self._frames[0].save(self.outfile, save_all=True, append_images=self._frames[1:], duration=durations,
+                                 loop=0)
 
     def write(tmp):
         writer = Writer(fps=fps)

@@ -94,3 +94,6 @@ def fit(drawing, own, ppu):
     if drawing.table_ax is not None:
         drawing.table_ax.set_position([(left + w_in) / total_w, legend_h / total_h, table_w / total_w,
                                        h_in / total_h])
+    if drawing.legend is not None:  # centred on the figure, under the drawing: never off its left edge
+        drawing.legend.set_bbox_to_anchor((0.5, legend_h / total_h), transform=fig.transFigure)
+        drawing.legend.set_loc("upper center")

@@ -6,6 +6,7 @@
 ``one_epoch_8_-4.png``      the 2-2-1 network on the observation [8, −4]
 ``skip_product.png``        skip connections, a product unit (Π) and a tied weight
 ``skip_net_paths.png``      a 9-unit network that is not layered, the paths from one input
+``skip_net_6.5in.png``      the same network at a 6.5 in text width, its numbers in tables below
 ``xor.png``                 XOR, one of its four patterns, both sweeps
 ``mazur_sweeps.gif``        Mazur's network: the forward sweep unit by unit, then back
 ``recurrent_unfolded.png``  one recurrent unit unfolded over 5 steps: both sweeps in time
@@ -25,6 +26,8 @@ GALLERY = {
     "skip_product.png": "skip connections drawn as arcs, a product unit (Π) and a tied weight",
     "skip_net_paths.png": "a 9-unit network that is not layered (long skips, a unit with four parents): "
                           "every path from the input a to E, numbered",
+    "skip_net_6.5in.png": "the same 9-unit network at a book's 6.5 in text width: the graph named, every "
+                          "number in the numbered tables below it, no text under 7 pt",
     "xor.png": "XOR (half trained), the pattern x = (1, 0): both sweeps",
     "mazur_sweeps.gif": "Mazur's network: the forward sweep unit by unit, the backward sweep, the gradients",
     "recurrent_unfolded.png": "one recurrent unit (Rojas 7.4.1) unfolded over 5 steps, a column per step: "
@@ -120,6 +123,8 @@ def make_gallery(out_dir, *, verbose=True):
         "skip_product.png": lambda p: save_drawing(_labeled("skip_product"), p, sweep="both"),
         "skip_net_paths.png": lambda p: save_drawing(label(skip_net(), SKIP_NET["inputs"], SKIP_NET["targets"]),
                                                      p, sweep="both", paths="a"),
+        "skip_net_6.5in.png": lambda p: save_drawing(label(skip_net(), SKIP_NET["inputs"], SKIP_NET["targets"]),
+                                                     p, sweep="both", width=6.5 * 72),
         "xor.png": lambda p: save_drawing(xor, p, sweep="both", sample=xor_sample),
         "mazur_sweeps.gif": lambda p: animate(mazur, p),
         "recurrent_unfolded.png": lambda p: save_drawing(recurrent_unfolded(), p, sweep="both"),

@@ -11,7 +11,8 @@ import numpy as np
 from ..errors import RojasError
 from ..proof.paths import path_sum
 from .scene import ObjectiveNode
-from .style import COLORS, PATH_COLORS, PATH_DASHES, factor, literal, num
+from ..utils.formatting import FIGURE_DIGITS, factor, fmt
+from .style import COLORS, PATH_DASHES, PATH_STYLES, literal
 
 __all__ = ["MAX_PATHS", "highlight_paths", "path_legend", "path_style", "path_table"]
 
@@ -20,9 +21,18 @@ LANE = 5.5  # points between the lanes of paths sharing an edge
 RIBBON = 9.0  # points: all the lanes of one edge together stay this wide, inside the edge's own room
 
 
-def path_style(i):
-    """Path i's colour and dash pattern: Okabe–Ito colours, then the same colours dashed, dotted, …"""
-    return PATH_COLORS[i % len(PATH_COLORS)], PATH_DASHES[(i // len(PATH_COLORS)) % len(PATH_DASHES)]
+def path_style(i, style="default"):
+    """Path i's colour and dash pattern (:data:`~rojas.drawing.style.PATH_COLORS`, ``PATH_DASHES``): a dash
+    pattern of its own for every path up to :data:`MAX_PATHS`; `style` names an entry of
+    :data:`~rojas.drawing.style.PATH_STYLES` (``"print"``: greys, the dashes and numbers tell paths apart).
+
+    Examples
+    --------
+    >>> path_style(0), path_style(1)[1]
+    (('#0072B2', '-'), (0, (6, 2)))
+    """
+    colors = PATH_STYLES[style]
+    return colors[i % len(colors)], PATH_DASHES[i % len(PATH_DASHES)]
 
 
 def path_table(lab, source, to=None, limit=MAX_PATHS):
@@ -67,9 +77,9 @@ def _pretty(name):
 LEGEND_FONT = 8.5
 
 
-def path_legend(ax, ps):
+def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default", width_pt=None):
     """The legend of the paths of `ps`, below `ax`: each path's route, factors and product,
-    then their sum beside the backward sweep's value."""
+    then their sum beside the backward sweep's value; its lines wrapped to `width_pt` points if given."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -77,21 +87,30 @@ def path_legend(ax, ps):
     for i, p in enumerate(ps.paths):
         route = " → ".join(literal(n) for n in p["nodes"])
         names = " · ".join(_pretty(name) for name, _ in p["factors"])
-        values = " · ".join(factor(v) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
-        color, dash = path_style(i)
+        values = " · ".join(factor(v, digits) if np.ndim(v) == 0 else "[…]" for _, v in p["factors"])
+        color, dash = path_style(i, style)
         handles.append(Line2D([], [], color=color, linewidth=3.5, linestyle=dash, marker=f"${i + 1}$",
                               markersize=9, markerfacecolor=COLORS["ink"], markeredgecolor=COLORS["ink"]))
-        labels.append(f"path {i + 1}: {route}:  {names}\n= {values} = {num(p['product'])}")
+        labels.append(f"path {i + 1}: {route}:  {names}\n= {values} = {fmt(p['product'], digits)}")
     obj = "E" if ps.target == "E" else f"o({literal(ps.target)})"
     ok = abs(ps.difference) <= 1e-12 * max(1.0, abs(ps.backprop))
     handles.append(Patch(facecolor="none", edgecolor="none"))
-    labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {num(ps.total, 6)}\n"
+    labels.append(f"Σ over the {ps.count} path{'s' * (ps.count != 1)} = {fmt(ps.total, digits + 2)}\n"
                   f"{'=' if ok else '≠'} ∂{obj}/∂{literal(ps.source.label)} by the backward sweep = "
-                  f"{num(ps.backprop, 6)}")
+                  f"{fmt(ps.backprop, digits + 2)}")
+    title = (f"∂{obj}/∂{literal(ps.source.label)} as a sum over paths (Rojas 1996, §7.2): each path numbered, "
+             "in its colour")
+    if width_pt is not None:  # a page's width: long routes and products wrap, never run off the page
+        import textwrap
+
+        chars = max(int((width_pt - 70) / (0.56 * LEGEND_FONT)), 30)
+        labels = ["\n".join(w for line in text.split("\n")
+                            for w in textwrap.wrap(line, chars, subsequent_indent="    ", break_on_hyphens=False))
+                  for text in labels]
+        title = "\n".join(textwrap.wrap(title, chars, break_on_hyphens=False))
     legend = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                        bbox_transform=ax.transAxes, fontsize=LEGEND_FONT, frameon=True, framealpha=1.0,
-                       edgecolor="#cccccc", title=f"∂{obj}/∂{literal(ps.source.label)} as a sum over paths "
-                                                  "(Rojas 1996, §7.2): each path numbered, in its colour",
+                       edgecolor="#cccccc", title=title,
                        title_fontsize=LEGEND_FONT + 0.5, handlelength=2.2, labelspacing=0.7,
                        borderaxespad=0.2)
     legend.set_zorder(9)
@@ -123,7 +142,7 @@ def highlight_paths(ctx, ps):
             users.setdefault(e, []).append(i)
     full = d.mode == "full"
     for i, (p, chain) in enumerate(zip(ps.paths, chains)):
-        color, dash = path_style(i)
+        color, dash = path_style(i, ctx.scene.style)
         lines = []
         for panel in d.panels:
             drawn = d.edges.get(panel, {})

@@ -1,7 +1,8 @@
 """Drawings into files and into notebooks, without pyplot and without a display.
 
-:func:`save_drawing` writes PNG, SVG or PDF (the format from the extension)
-through a temporary file and a rename, so a crash never leaves half an image;
+:func:`save_drawing` writes PNG, SVG, PDF, TikZ (``.tex``, ``.tikz``) or Graphviz
+(``.dot``), the writer looked up by the extension in :mod:`.formats`, through a
+temporary file and a rename, so a crash never leaves half an image;
 :func:`repr_png` and :func:`repr_svg` give what a notebook shows for a network
 or a labeling.
 """
@@ -10,12 +11,11 @@ import io
 import os
 
 from ..errors import RojasError
-from ..utils.files import write_atomic
-from .style import MAX_SIDE_PX
+from .formats import metadata, text_as_text
 
 __all__ = ["FORMATS", "image_format", "repr_png", "repr_svg", "save_drawing", "text_as_text"]
 
-FORMATS = ("png", "svg", "pdf")
+FORMATS = ("png", "svg", "pdf", "tex", "tikz", "dot")  # the entries of formats.FIGURE_FORMATS
 
 
 def image_format(path, allowed=FORMATS):
@@ -45,14 +45,15 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     ----------
     obj : Labeling, Network or networkx.DiGraph
     path : str or os.PathLike
-        Ending in ``.png``, ``.svg`` or ``.pdf``.
+        Ending in ``.png``, ``.svg``, ``.pdf``, ``.tex``, ``.tikz`` or ``.dot``
+        (:data:`rojas.drawing.formats.FIGURE_FORMATS`).
     dpi : float
         Pixels per inch of a PNG.
     figsize : (float, float), optional
         The image's size in inches (a PNG is then figsize × dpi pixels); by
         default the size the drawing needs.
     **options
-        Passed to :func:`rojas.draw` (sweep, paths, to, sample, detail, title).
+        Passed to :func:`rojas.draw` (sweep, paths, to, sample, detail, title, digits).
 
     SVG keeps its text as text and PDF embeds TrueType fonts (see :func:`text_as_text`).
 
@@ -71,40 +72,16 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     >>> from rojas.drawing import save_drawing
     >>> net = rojas.load(rojas.example_path("xor"))
     >>> path = os.path.join(tempfile.mkdtemp(), "xor.png")
-    >>> d = save_drawing(net, path, dpi=50, figsize=(8, 4))
+    >>> d = save_drawing(net, path, dpi=50)
     >>> open(path, "rb").read(8) == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
-    from .render import make_drawing
+    from .formats import figure_format
 
-    fmt = image_format(path)
+    fmt = figure_format(path)
     if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
         raise RojasError(f"dpi must be a number between 10 and 1200, got {dpi!r}")
-    drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
-    w, h = drawing.figure.get_size_inches()
-    if max(w, h) * dpi > MAX_SIDE_PX and fmt == "png":
-        raise RojasError(f"the image would be {round(w * dpi)}×{round(h * dpi)} px, over the limit of "
-                         f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or summary")
-    with text_as_text():
-        write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt)))
-    return drawing
-
-
-def text_as_text():
-    """The rc settings under which figures are written: SVG keeps its text as text (searchable,
-    editable), PDF embeds TrueType fonts (Type 42), not Type 3."""
-    import matplotlib
-
-    return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42})
-
-
-def _metadata(fmt):
-    # Reproducible files: no creation dates in SVG/PDF, no software version churn.
-    if fmt == "svg":
-        return {"Date": None}
-    if fmt == "pdf":
-        return {"CreationDate": None, "ModDate": None}
-    return None
+    return fmt.write(obj, path, dpi=dpi, figsize=figsize, **options)
 
 
 def _figure_bytes(obj, fmt, dpi):
@@ -116,7 +93,7 @@ def _figure_bytes(obj, fmt, dpi):
         return None
     buf = io.BytesIO()
     with text_as_text():
-        drawing.figure.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+        drawing.figure.savefig(buf, format=fmt, dpi=dpi, metadata=metadata(fmt))
     return buf.getvalue()
 
 

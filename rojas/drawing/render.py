@@ -26,7 +26,7 @@ from .fitting import fit
 from .panels import Context, draw_full
 from .scene import build_scene
 from .sizing import DETAILS, modes_for, plans, room_of
-from .style import MAX_SIDE_PT, literal
+from .style import MAX_SIDE_PT, MAX_SIDE_SLACK, literal
 from .tables import compact_extras, draw_compact
 from .units import Measure
 
@@ -65,7 +65,7 @@ def new_figure(size, pyplot):
 
 
 def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-         title=None, legend=True):
+         title=None, legend=True, digits=None, width=None, style="default"):
     """Draw a network, or a labeled network, as Rojas draws it.
 
     Every unit is a circle split vertically: the left half holds the stored
@@ -107,6 +107,15 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
         Instead of the network's name (written literally).
     legend : bool
         Draw the legend of the highlighted paths.
+    digits : int, optional
+        Significant digits of every number (default
+        :data:`rojas.utils.formatting.FIGURE_DIGITS`, 4).
+    style : {"default", "print"}
+        The paths' colours: "print" sets them in black and greys (a grey page), told apart by
+        their dash patterns and numbered badges.
+    width : float, optional
+        A fixed width in points (a page's or a slide's, see :mod:`rojas.drawing.page`), when `ax`
+        is None: no text shrinks; what does not fit goes to the numbered tables below the graph.
 
     Returns
     -------
@@ -133,7 +142,19 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     '×w5 = 0.4\\n∂E/∂w5 = 0.08217'
     """
     return make_drawing(obj, ax, pyplot=True, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
-                        figsize=figsize, title=title, legend=legend)
+                        figsize=figsize, title=title, legend=legend, digits=digits, width=width,
+                        style=style)
+
+
+def check_digits(digits):
+    """The significant digits asked for: an integer from 1 to 17 (None: the figures' 4)."""
+    from ..utils.formatting import FIGURE_DIGITS
+
+    if digits is None:
+        return FIGURE_DIGITS
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise RojasError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+    return digits
 
 
 def _check(lab, sweep, detail, paths, figsize):
@@ -156,7 +177,7 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None):
+                 title=None, legend=True, dpi=None, digits=None, width=None, style="default", _probe=False):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -169,6 +190,15 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         compiled = plan_of(net)
     sweep = sweep or ("both" if lab is not None else "forward")
     figsize = _check(lab, sweep, detail, paths, figsize)
+    digits = check_digits(digits)
+    from .style import PATH_STYLES
+
+    if style not in PATH_STYLES:
+        raise RojasError(f"unknown style {style!r} (use " + " or ".join(PATH_STYLES) + ")")
+    if width is not None and (ax is not None or figsize is not None):
+        raise RojasError("give a width or a size (or axes), not both: the height follows the width")
+    if width is not None and not (isinstance(width, (int, float)) and 144 <= width <= MAX_SIDE_PT):
+        raise RojasError(f"width must be from 144 to {MAX_SIDE_PT:.0f} points, got {width!r}")
     n_nodes, n_edges = compiled.n_nodes, len(compiled.src)
     modes = modes_for(n_nodes, n_edges, detail)  # the size decides first: nothing is laid out yet
     panels = ["forward", "backward"] if sweep == "both" else [sweep]
@@ -184,23 +214,23 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         from .highlight import path_table
 
         ps = path_table(lab, paths, to)
-    scene = build_scene(net, lab, sample)
-    scene.title = title_text
+    scene = build_scene(net, lab, sample, digits=digits)
+    scene.title, scene.style, scene.page_width = title_text, style, width
     user_legend = None
     if ps is not None and legend and not own:
         from .highlight import path_legend
 
-        user_legend = path_legend(ax, ps)  # the legend goes inside the axes' place, the drawing above it
+        user_legend = path_legend(ax, ps, scene.digits, scene.style)  # inside the axes' place, the drawing above it
         fig = ax.figure
         lh = user_legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
         bb = ax.get_position()
         cut = min(lh + 0.01, bb.height * 0.6)
         ax.set_position([bb.x0, bb.y0 + cut, bb.width, bb.height - cut])
     box = None if own else ax.get_position()
-    room = room_of(ax, figsize)
+    room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
     fig = None
     drawing = None
-    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None):
+    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
             _remove(drawing)
             if box is not None:
@@ -223,11 +253,39 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             fw, _ = fig.get_size_inches()
             ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fw, 1])
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
-        too_big = own and figsize is None and max(drawing.figure.get_size_inches()) * 72 > MAX_SIDE_PT * 1.05
+        if width is not None:
+            from .page import settle
+
+            settle(drawing, width)
+        too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
     _say_left_out(drawing, sweep, panels, detail, warn=not own)
+    if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
+        from .page import check_size_keeps_text
+
+        def attempt(size):
+            return make_drawing(obj, None, False, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
+                                title=title, legend=legend, digits=digits, figsize=size, _probe=True)
+
+        natural = attempt(None).figure.get_size_inches()
+        size = [math.ceil((v + 8 / 72) * 10) / 10 for v in natural]  # the room is the size less 8 pt
+        for _ in range(8):  # the smallest size that sets every text at its own size, to 0.1 in
+            if attempt(tuple(size)).font_factor >= 1:
+                break
+            size = [math.ceil(v * 10.5) / 10 for v in size]
+        check_size_keeps_text(drawing, figsize, size)
     return drawing
+
+
+def _drawn_size(drawing):
+    """The figure's size in points without the legend of the paths: the level of detail does not depend
+    on which paths are highlighted (the legend adds its height below whatever was chosen)."""
+    w, h = (v * 72 for v in drawing.figure.get_size_inches())
+    if drawing.legend is not None:
+        fig = drawing.figure
+        h -= drawing.legend.get_window_extent(fig.canvas.get_renderer()).height * 72 / fig.dpi
+    return w, h
 
 
 def _say_left_out(drawing, sweep, panels, detail, warn=True):
@@ -300,7 +358,8 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     if ps is not None and legend:
         from .highlight import path_legend
 
-        drawing.legend = user_legend if user_legend is not None else (ax.get_legend() or path_legend(ax, ps))
+        drawing.legend = user_legend if user_legend is not None else \
+            (ax.get_legend() or path_legend(ax, ps, scene.digits, scene.style, scene.page_width))
     if plan.mode == "table" and not own:
         bb = ax.get_position()
         frac = (tw_pt / 72) / fig.get_size_inches()[0]

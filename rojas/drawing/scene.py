@@ -11,15 +11,17 @@ objective's registry entry writes it) and storing its derivative (``o − t``),
 and a unit E adding them up, where the backward sweep's 1 enters.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import RojasError
 from ..network.combine import get_combine
-from .style import fn_symbol, literal, num
+from ..utils.formatting import FIGURE_DIGITS, factor, fmt
+from .style import fn_symbol, literal
 
-__all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "build_scene"]
+__all__ = ["EdgeSpec", "NodeSpec", "ObjectiveNode", "Scene", "book_name", "build_scene"]
 
 
 class ObjectiveNode:
@@ -103,6 +105,9 @@ class Scene:
     rules: dict = field(default_factory=dict)    # {symbol: gradient rule} of the combine modes other than sum
     # the objective's registry texts: its heading formula, one error unit's value and what it stores
     error_texts: dict = field(default_factory=dict)  # {"formula": …, "unit": …, "stores": …}
+    digits: int = FIGURE_DIGITS  # significant digits of its numbers
+    style: str = "default"       # the paths' style, an entry of style.PATH_STYLES
+    page_width: float = None     # a fixed width in points (the legend wraps to it)
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -120,17 +125,29 @@ def _pick(value, sample):
     return float(value)
 
 
-def _edge_text(net, u, v):
-    name, param = literal(net.edge_name(u, v)), net.edge_param(u, v)
-    value = num(net.weight(u, v))
+def book_name(text):
+    """An unfolded network's id as a book writes it: the copy at step t of ``h1`` or ``w`` (``h1@2``,
+    ``w@2``) is ``h1(2)``, ``w(2)``.
+
+    Examples
+    --------
+    >>> book_name("h1@2"), book_name("a11@1"), book_name("h@3:out"), book_name("x")
+    ('h1(2)', 'a11(1)', 'h(3):out', 'x')
+    """
+    return re.sub(r"@(\d+)", r"(\1)", literal(text))
+
+
+def _edge_text(net, u, v, digits, show=literal):
+    name, param = show(net.edge_name(u, v)), net.edge_param(u, v)
+    value = fmt(net.weight(u, v), digits)
     if param is not None:
-        param = literal(param)
+        param = show(param)
         return f"{name} = {param} = {value}" if name and name != param else f"{param} = {value}"
     return f"{name} = {value}" if name else value
 
 
-def _grad_name(net, u, v):
-    name = literal(net.edge_name(u, v) or net.edge_param(u, v))
+def _grad_name(net, u, v, show=literal):
+    name = show(net.edge_name(u, v) or net.edge_param(u, v))
     return name if name else "w"
 
 
@@ -138,11 +155,11 @@ def _rules(net):
     """The gradient rule of every combine mode but the sum the network uses, from the combine registry."""
     from ..network.combine import get_combine
 
-    modes = {net.combine(n) for n in net.nodes if net.fn(n) != "input"} - {"sum"}
+    modes = {m for m in {net.combine(n) for n in net.nodes if net.fn(n) != "input"} if not get_combine(m).linear}
     return {get_combine(m).symbol: get_combine(m).rule for m in sorted(modes)}
 
 
-def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
+def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGURE_DIGITS):
     """The texts of a drawing of `net`, labeled by `lab` (optional) at `sample`.
 
     Parameters
@@ -153,6 +170,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         For a labeling of a batch: which sample to show (default 0).
     objective_nodes : bool
         With targets, add the error units and E (Rojas's extended network).
+    digits : int
+        Significant digits of every number (:func:`rojas.utils.formatting.fmt`).
 
     Returns
     -------
@@ -163,6 +182,14 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     RojasError
         If `sample` is out of range, or given for a labeling of no batch.
     """
+    def num(value):
+        return fmt(value, digits)
+
+    from .timeline import time_steps
+
+    steps = time_steps(net.graph)
+    show = book_name if steps else literal  # unfolded in time: h1@2 is written h1(2)
+
     batch = None if lab is None else lab.batch_size
     if batch is None:
         if sample not in (None, 0):
@@ -189,7 +216,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
     outputs = set(net.outputs)
     for n in net.nodes:
         fn, combine = net.fn(n), net.combine(n)
-        name = literal(n)
+        name = show(n)
         if fn == "input":
             spec = NodeSpec(n, "input", name)
             spec.forward = {"value": None}
@@ -207,7 +234,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         bias = net.bias(n)
         # "bias", not "b": an edge may be named b; a tied bias says its param (its total gradient is in the heading)
         tied_bias = net.bias_param(n)
-        bias_text = f"bias {literal(tied_bias)} = {num(bias)}" if tied_bias is not None else \
+        bias_text = f"bias {show(tied_bias)} = {num(bias)}" if tied_bias is not None else \
             f"bias = {num(bias)}" if (bias != 0 or "bias" in G.nodes[n]) else None
         spec.forward = {"left_head": "f′", "left": None, "right_head": sym, "right": None,
                         "above": name, "below": bias_text}
@@ -231,9 +258,9 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
 
     for u, v in net.edges:
         w = net.weight(u, v)
-        gname = _grad_name(net, u, v)
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v), name=gname if gname != "w" else "", weight=num(w),
-                     product=not get_combine(net.combine(v)).linear)
+        gname = _grad_name(net, u, v, show)
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits, show), name=gname if gname != "w" else "",
+                     weight=num(w), product=not get_combine(net.combine(v)).linear)
         values["weight"][(u, v)] = w
         if lab is not None:
             if k is None:
@@ -247,7 +274,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                 values.setdefault("partial", {})[(u, v)] = p
                 factor_text = f"×{gname}·{fn_symbol('identity', net.combine(v))}′ = {num(w * p)}"
             else:
-                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{num(w)}"
+                # an unnamed edge's factor in brackets when negative: "×(−0.249)" never reads as a subtraction
+                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{factor(w, digits)}"
             e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
         edges.append(e)
 
@@ -264,7 +292,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
             stored = lab.seed_rule(out)[0].split("_")[0]  # "∂E/∂o", or "∂E/∂s" where fused: short enough for a half
             err = ObjectiveNode("error", out)
             total += share
-            spec = NodeSpec(err, "error", f"{loss.text(loss.unit)} of {literal(out)}")
+            spec = NodeSpec(err, "error", f"{loss.text(loss.unit)} of {show(out)}")
             spec.forward = {"left_head": stored, "left": num(seed), "right_head": loss.symbol,
                             "right": num(share), "above": f"t = {num(t)}", "below": None}
             spec.backward = {"left_head": stored, "left": num(seed), "right_head": "Σ", "right": "1",
@@ -310,7 +338,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
                 if k is not None else num(lab.param_grad[p])
         where = [f"{len(edges_of)} edge{'s' * (len(edges_of) != 1)}"] * bool(edges_of) + \
             [f"{len(units_of)} unit{'s' * (len(units_of) != 1)}' bias{'es' * (len(units_of) != 1)}"] * bool(units_of)
-        params.append((literal(p), num(value), grad, " and ".join(where)))
+        params.append((show(p), num(value), grad, " and ".join(where)))
     if lab is None:
         n_in, n_out = len(net.inputs), len(net.outputs)
         subtitle = (f"{len(net)} nodes ({n_in} input{'s' * (n_in != 1)}, {n_out} output{'s' * (n_out != 1)}), "
@@ -322,16 +350,14 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True):
         else:
             subtitle = f"objective: the value of {literal(lab.objective)} = {num(values['o'][lab.objective])}"
         if k is not None:
-            xs = ", ".join(f"{literal(n)} = {num(values['o'][n])}" for n in net.inputs)
+            xs = ", ".join(f"{show(n)} = {num(values['o'][n])}" for n in net.inputs)
             subtitle += f"   (sample {k + 1} of {batch}: {xs}; batch total {lab.objective} = {num(lab.value)})" \
                 if has_targets else f"   (sample {k + 1} of {batch}: {xs})"
-    from .timeline import time_steps
-
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=time_steps(G),
-                 params=params, products=any(e.product for e in edges), rules=_rules(net),
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=steps,
+                 params=params, products=any(e.product for e in edges), rules=_rules(net), digits=digits,
                  error_texts={} if lab is None or not has_targets else
                  {"formula": lab.objective_text(), "unit": lab.loss.text(lab.loss.unit),
                   "stores": lab.loss.text(lab.loss.stores)})

@@ -151,15 +151,27 @@ class Plan:
             self.height = (ymax - ymin) + 2.6
             self.extra_h_pt = 48.0  # the heading: two lines of fixed size
         self.table_rows = table_rows(scene) if mode == "table" else 0
+        self.below = None  # a fixed width in points: the tables go below the graph, across that width
 
     def size_pt(self):
-        """(width, height) of the whole drawing in points, the table beside included."""
+        """(width, height) of the whole drawing in points, the table beside (or below) included."""
+        if self.below is not None:
+            return self.below, self.height * self.scale + self.extra_h_pt + self.tables_below_pt()[1]
         tw, th = self.table_size()
         return self.total_width * self.scale + tw, max(self.height * self.scale + self.extra_h_pt, th)
 
+    def tables_below_pt(self):
+        """(columns, height in points) of the tables set below the graph across the fixed width."""
+        if self.mode != "table":
+            return 0, 0.0
+        chars = 62 if self.scene.labeled else 36
+        cols = max(1, int((self.below - 8) // (TABLE_FONT * 0.62 * chars + 16)))
+        rows = math.ceil(self.table_rows / cols)
+        return cols, TABLE_FONT * 1.55 * (rows + 6) + 24 + 48
+
     def table_size(self):
         """(width, height) of the tables beside a compact drawing, in points."""
-        if self.mode != "table":
+        if self.mode != "table" or self.below is not None:
             return 0.0, 0.0
         blocks = max(1, math.ceil(self.table_rows / TABLE_BLOCK_ROWS))
         rows = min(self.table_rows, TABLE_BLOCK_ROWS)
@@ -297,7 +309,7 @@ def room_of(ax, figsize):
     return MAX_SIDE_PT, MAX_SIDE_PT
 
 
-def plans(scene, panels, modes, room, fixed):
+def plans(scene, panels, modes, room, fixed, width=None):
     """The plans worth trying, most detailed first.
 
     A full drawing takes the scale its texts need and grows; it is tried with
@@ -305,7 +317,9 @@ def plans(scene, panels, modes, room, fixed):
     `room` is skipped (unless it is the last chance or the mode was asked for:
     it is then drawn at the size it needs and the caller says so).  With
     `fixed` room (the user's axes or figure size) the drawing is scaled to fit
-    it, and a full drawing whose texts no longer fit moves to the next mode.
+    it, and a full drawing whose texts no longer fit moves to the next mode.  With a fixed `width`
+    (points) no text shrinks: a full drawing is kept only if it is no wider, else the graph of the
+    table level is shrunk to the width and its tables set below it.
     """
     n_modes = len(modes)
     for i, mode in enumerate(modes):
@@ -330,6 +344,17 @@ def plans(scene, panels, modes, room, fixed):
             plan = Plan(mode, geom, scene, mode_panels, layout_for(scene, geom, mode, mode_panels, widen, scale),
                         scale, room)
             w, h = plan.size_pt()
+            if width is not None:
+                if mode == "full":
+                    if w > width and not last_mode:
+                        break
+                    plan.widen = widen
+                    yield plan
+                    continue
+                plan.below = width
+                plan.scale = max(min(scale, (width - 16) / plan.width), 1.0)
+                yield plan
+                break
             if mode == "table":  # shrink the graph (not its texts) to the room left beside the tables
                 tw, th = plan.table_size()
                 if fixed:  # in the user's axes the tables' texts shrink to fit too (the drawing says so)

@@ -1,4 +1,5 @@
-"""Colours, symbols, font sizes and the one number format of the drawings (no Matplotlib here).
+"""Colours, symbols and font sizes of the drawings (no Matplotlib here; numbers are written by
+:func:`rojas.utils.formatting.fmt`, the one formatter).
 
 The geometry of a drawing is expressed in units of the unit-circle radius R;
 a drawing's *scale* is how many points one R is on the page.  Font sizes are
@@ -13,20 +14,19 @@ __all__ = [
     "FONT",
     "FULL",
     "MAX_SIDE_PT",
+    "MAX_SIDE_SLACK",
     "MAX_SIDE_PX",
     "MIN_FONT",
     "NOTE_FONT",
     "PATH_COLORS",
     "PATH_DASHES",
+    "PATH_STYLES",
     "TABLE_FONT",
     "Geometry",
-    "factor",
     "fn_symbol",
     "literal",
-    "num",
 ]
 
-import math
 import warnings
 from dataclasses import dataclass
 
@@ -50,10 +50,20 @@ COLORS = {
     "panel": "#fafafa",
 }
 
-# Path highlights: the Okabe–Ito palette (Okabe & Ito 2008), told apart under the common colour-vision
-# deficiencies; every path also carries a numbered marker, and beyond eight paths a dash pattern.
-PATH_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
-PATH_DASHES = ("-", "--", ":", "-.")
+# Path highlights: six colours of the Okabe–Ito palette (Okabe & Ito 2008) — not its yellow, which vanishes
+# on white and in grey, nor its black, the colour of the edges — and a dash pattern of its own for every
+# path: under deuteranopia, protanopia or in grayscale several of the colours have the same lightness, so
+# the dashes (and each path's numbered badge) tell the paths apart, not colour alone.
+# tests/test_drawing_style.py measures it by simulation.
+PATH_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
+_BASE_DASHES = ((), (6, 2), (1.2, 1.6), (6, 2, 1.2, 2), (10, 3), (6, 2, 1.2, 2, 1.2, 2), (3, 3), (12, 2, 3, 2),
+                (1.2, 4), (3, 1.5, 3, 5), (12, 5), (6, 2, 6, 2, 1.2, 2))
+# Matplotlib dash tuples (offset, on/off lengths in line widths): twelve patterns, then the same twice as long
+PATH_DASHES = tuple((0, d) if d else "-" for d in _BASE_DASHES) + \
+    tuple((0, tuple(2 * v for v in d)) for d in _BASE_DASHES if d) + ((0, (24, 6)),)
+# The styles of the paths, by name (``--style``): "default" on screen, "print" for a grey page — the paths in
+# black and dark greys, told apart by their dash patterns and numbered badges only.
+PATH_STYLES = {"default": PATH_COLORS, "print": ("#000000", "#404040", "#6b6b6b")}
 
 SYMBOL_MEANING = {"σ": "σ = logistic sigmoid", "s+": "s+ = softplus log(1 + eˢ)", "id": "id = identity",
                   "Π": "Π = product unit"}
@@ -70,51 +80,6 @@ def fn_symbol(fn, combine="sum"):
     from ..network.combine import unit_symbol
 
     return unit_symbol(fn, combine)
-
-
-def num(value, digits=4):
-    """The drawings' one number format: `digits` significant digits, a true minus sign.
-
-    Plain notation from 0.001 to 10⁴ (never fewer digits for a longer
-    number, and a rounded number keeps its trailing zeros, so numbers side
-    by side read alike; an exact short number such as a given weight 0.15
-    stays short), scientific beyond.
-
-    Examples
-    --------
-    >>> [num(v) for v in (0.15, 0.593269992, 0.000438567734, -12.5, 0.0, 8.0, 123456.0, -0.002274, -0.0226041)]
-    ['0.15', '0.5933', '4.386e−4', '−12.5', '0', '8', '1.235e5', '−0.002274', '−0.02260']
-    """
-    value = float(value)
-    if value == 0:
-        return "0"
-    if math.isnan(value) or math.isinf(value):
-        return str(value)
-    mag = abs(value)
-    if 1e-3 <= mag < 1e4:
-        text = f"{value:.{digits}g}"
-        if "e" in text:  # .4g writes 1.235e+03 for 1234.5
-            text = f"{value:.0f}"
-        elif float(text) != value:  # rounded: show every significant digit, trailing zeros too
-            text = f"{value:#.{digits}g}".rstrip(".")
-    else:
-        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-        if "." in mantissa:
-            mantissa = mantissa.rstrip("0").rstrip(".")
-        text = f"{mantissa}e{int(exponent)}"
-    return text.replace("-", "−")
-
-
-def factor(value, digits=4):
-    """A number written as a factor of a product: negative ones in brackets.
-
-    Examples
-    --------
-    >>> factor(0.25), factor(-0.2171)
-    ('0.25', '(−0.2171)')
-    """
-    text = num(value, digits)
-    return f"({text})" if text.startswith("−") else text
 
 
 def literal(text):
@@ -173,4 +138,5 @@ MIN_FONT = 7.0         # no text in a drawing is smaller than this
 TABLE_FONT = 7.5       # the tables beside a compact drawing
 NOTE_FONT = 8.0
 MAX_SIDE_PT = 2000.0   # a full or table drawing is at most this many points a side (else: less detail)
+MAX_SIDE_SLACK = 1.05  # … give or take this factor: a drawing measures itself only once drawn
 MAX_SIDE_PX = 4000     # no image is larger than this many pixels a side

@@ -11,7 +11,8 @@ summarized in about a second; the figure has a fixed size.
 import numpy as np
 
 from .sizing import FULL_MAX_NODES, TABLE_MAX_EDGES, TABLE_MAX_NODES
-from .style import COLORS, FONT, NOTE_FONT, literal, num
+from ..utils.formatting import FIGURE_DIGITS, fmt
+from .style import COLORS, FONT, NOTE_FONT, literal
 
 __all__ = ["MAX_BINS", "SUMMARY_SIZE", "draw_summary", "level_stats"]
 
@@ -62,6 +63,15 @@ def _plan_arrays(plan, lab, sample):
     return widths, level, edge_level, delta, grads
 
 
+def _zeros(values, label):
+    """What a log scale cannot show, said: how many of the values are 0 (say, dead ReLUs)."""
+    a = np.abs(np.asarray(values, dtype=float))
+    zeros = int(np.count_nonzero(~(a >= np.finfo(float).tiny) & np.isfinite(a)))
+    if not zeros:
+        return ""
+    return f"; {zeros:,} of the {a.size:,} {label} are 0, not on this log scale"
+
+
 def _band(ax, lo, stats, color, label):
     _, mn, q10, med, q90, mx = stats
     if not len(lo):
@@ -96,7 +106,7 @@ def draw_summary(drawing, plan, lab, ax, own, sample=None, reason=""):
     facts = (f"{n:,} nodes ({int(plan.is_input.sum()):,} inputs, {len(plan.outputs):,} outputs), {m:,} edges, "
              f"{n_levels:,} levels (the sweep's generations), widest level {int(widths.max(initial=0)):,} units")
     if lab is not None:
-        facts += f"; objective {('E' if lab.objective == 'E' else literal(lab.objective))} = {num(lab.value)}"
+        facts += f"; objective {('E' if lab.objective == 'E' else literal(lab.objective))} = {fmt(lab.value, FIGURE_DIGITS)}"
     note = (f"Summary: {reason or 'too many units to draw one by one'} (full detail up to {FULL_MAX_NODES} nodes, "
             f"numbered tables up to {TABLE_MAX_NODES} nodes and {TABLE_MAX_EDGES} edges).  Shown: the width of "
             "every level" + (", and how |δ| and |∂E/∂w| spread over the levels" if lab is not None else "") +
@@ -142,12 +152,14 @@ def draw_summary(drawing, plan, lab, ax, own, sample=None, reason=""):
     if lab is not None:
         stats = level_stats(level, delta, n_levels)
         _band(axes[1], stats[0], stats, COLORS["backward"], "|δ|")
-        axes[1].set_title("|δ| = |∂E/∂s| per level (the backward sweep)", fontsize=FONT["subtitle"], loc="left")
+        axes[1].set_title("|δ| = |∂E/∂s| per level (the backward sweep)" + _zeros(delta, "δ"),
+                          fontsize=FONT["subtitle"], loc="left")
         if axes[1].get_legend_handles_labels()[0]:
             axes[1].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
         stats = level_stats(edge_level, grads, n_levels)
         _band(axes[2], stats[0], stats, COLORS["input_edge"], "|∂E/∂w|")
-        axes[2].set_title("|∂E/∂w| per level of the edge's target", fontsize=FONT["subtitle"], loc="left")
+        axes[2].set_title("|∂E/∂w| per level of the edge's target" + _zeros(grads, "∂E/∂w"),
+                          fontsize=FONT["subtitle"], loc="left")
         if axes[2].get_legend_handles_labels()[0]:
             axes[2].legend(fontsize=FONT["explain"], loc="upper right", ncol=3)
     axes[-1].set_xlabel("level (generation of the forward sweep, inputs at 0)", fontsize=FONT["explain"])

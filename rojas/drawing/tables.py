@@ -137,10 +137,16 @@ def compact_extras(ctx):
     lay = ctx.layout
     order.sort(key=lambda k: (lay.column[k], -lay.pos[k][1]))  # as drawn: by column, top to bottom
     lines = table_lines(scene, order)
-    blocks = [lines[i:i + TABLE_BLOCK_ROWS] for i in range(0, len(lines), TABLE_BLOCK_ROWS)]
+    below = ctx.plan.below
+    if below is not None:  # a fixed width: the blocks side by side across it, below the graph
+        cols = ctx.plan.tables_below_pt()[0]
+        rows = math.ceil(len(lines) / cols)
+        blocks = [lines[i:i + rows] for i in range(0, len(lines), rows)]
+    else:
+        blocks = [lines[i:i + TABLE_BLOCK_ROWS] for i in range(0, len(lines), TABLE_BLOCK_ROWS)]
     bb = ax.get_position(original=True)  # the box given, not the one the aspect shrank
     fw, _ = fig.get_size_inches()
-    tw_pt, _ = ctx.plan.table_size()
+    tw_pt = below if below is not None else ctx.plan.table_size()[0]
     tax = fig.add_axes([bb.x1, bb.y0, (tw_pt / 72) / fw, bb.height])
     tax.set_axis_off()
     d.table_ax = tax
@@ -153,8 +159,12 @@ def compact_extras(ctx):
                          linespacing=1.25, parse_math=False)
         d.tables.append(t)
     d.table = d.tables[0] if d.tables else None
-    note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
-            f"ids and every number is in the numbered tables beside it (rojas grad prints them too)")
+    if below is not None:
+        note = (f"at this width ({below / 72:.3g} in) the numbers do not fit on the graph at 7 pt or more, so the "
+                "units are named by their ids and every number is in the numbered tables below it")
+    else:
+        note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
+                "ids and every number is in the numbered tables beside it (rojas grad prints them too)")
     # The note goes under the tables: the graph's axes keep their scale.
     d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 120), NOTE_FONT * ctx.plan.font_factor), (0.0, 0.0),
                           xycoords="axes fraction", xytext=(8, 5), textcoords="offset points", ha="left",

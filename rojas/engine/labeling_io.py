@@ -190,7 +190,7 @@ class LabelingExport:
           h2->o1 (w6)  0.0826676278
           h1->o1 (w5)  0.0821670406
         """
-        from .report import fmt
+        from ..utils.formatting import fmt
 
         plan = self.plan
         d = "∂E" if self.objective == "E" else f"∂o[{self.objective}]"

@@ -1,24 +1,15 @@
 """Plain-text reports of labelings, for the terminal.
 
 Tables are written by :func:`rojas.utils.formatting.table` (every cell escaped for
-the terminal); the numbers are the labeling's own (its snapshot).
+the terminal) and numbers by :func:`rojas.utils.formatting.fmt`; the numbers are the
+labeling's own (its snapshot).
 """
-
-import numpy as np
 
 from ..network.combine import get_combine
 from ..utils.escaping import terminal
-from ..utils.formatting import table
+from ..utils.formatting import fmt, table
 
-__all__ = ["labeling_table", "fmt"]
-
-
-def fmt(value, digits=9):
-    """A number, or the samples of a batch, compactly."""
-    if isinstance(value, np.ndarray):
-        shown = ", ".join(fmt(v, 4) for v in value[:4])
-        return f"[{shown}{', …' if value.size > 4 else ''}]"
-    return f"{value:.{digits}g}"
+__all__ = ["labeling_table"]
 
 
 def labeling_table(lab):

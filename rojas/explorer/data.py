@@ -18,12 +18,17 @@ from ..network.combine import carried_product, get_combine, unit_symbol
 from ..proof.paths import path_counts
 from ..utils.formatting import count_text
 from .geometry import geometry
-from .steps import g9, sweep_steps
+from ..drawing.style import PATH_COLORS
+from ..utils.formatting import FIGURE_DIGITS, REPORT_DIGITS, fmt
+from .steps import sweep_steps
 
 __all__ = ["PATH_LIMIT", "MAX_NODES", "page_data", "network_data", "check_size"]
 
 PATH_LIMIT = 64        # list the paths behind a weight up to this many; over it, the factoring
 MAX_NODES = 3000       # the page's default size limit (nodes plus edges / 10)
+# What the page shows as the figures do: their digits and the paths' colours (path 1 the same colour in both).
+# The details panel shows 12 digits: enough to check a sum of paths against the sweep by eye.
+SHOWN = {"digits": {"figure": FIGURE_DIGITS, "report": REPORT_DIGITS, "details": 12}, "palette": list(PATH_COLORS)}
 
 def _symbol(fn, combine):
     return unit_symbol(fn, combine)  # the primitive and combine registries' symbols
@@ -191,16 +196,16 @@ def page_data(lab, sample=None, title=None, max_nodes=MAX_NODES):
               for p, value in net.params.items()]
     name = title if title is not None else (net.name or "network")
     if has_targets:
-        subtitle = f"{lab.objective_text()} = {g9(lab.value)}"
+        subtitle = f"{lab.objective_text()} = {fmt(lab.value)}"
     else:
-        subtitle = f"objective: the value of {lab.objective} = {g9(lab.value)}"
+        subtitle = f"objective: the value of {lab.objective} = {fmt(lab.value)}"
     if batch is not None:
         subtitle += (f" (summed over a batch of {batch}); the graph and the steps show sample {k + 1} of {batch}, "
                      "the details panel every sample")
     return {"title": name, "labeled": True, "subtitle": subtitle, "obj": obj, "objective": "E" if has_targets else
             index[lab.objective], "batch": batch, "sample": k, "nodes": nodes, "edges": edges, "steps": steps,
             "ends": [index[n] for n in ends], "params": params, "pathLimit": PATH_LIMIT,
-            "seed": seed, "E": E, "formula": lab.objective_text() if has_targets else ""}
+            "seed": seed, "E": E, "formula": lab.objective_text() if has_targets else "", **SHOWN}
 
 
 def check_size(net, max_nodes):
@@ -249,7 +254,7 @@ def network_data(net, title=None):
             "obj": "the outputs", "objective": None, "batch": None, "sample": 0, "nodes": nodes, "edges": edges,
             "steps": [{"text": text, "focus": -1, "edges": [], "phase": "reset"}],
             "ends": [index[n] for n in net.outputs], "params": params, "pathLimit": PATH_LIMIT,
-            "seed": -1, "E": None}
+            "seed": -1, "E": None, **SHOWN}
 
 
 def _bias_ties(net, index):

@@ -11,21 +11,35 @@
   var readout = document.querySelector("[data-step]"), caption = document.getElementById("caption");
   var phaseEl = document.getElementById("phase"), playBtn = document.querySelector("[data-action=play]");
   var R = 40, BW = 96, BH = 60, K = D.steps.length - 1, OBJ = D.obj, LAB = D.labeled;
-  // Okabe & Ito's colour-blind-safe palette (yellow last: it is pale on white).
-  var PAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"];
+  // The paths' colours and the digits are the static figures' (rojas.drawing.style, rojas.utils.formatting).
+  var PAL = D.palette;
   var nodeEls = [], edgeEls = [], labels = [], state = {k: K, timer: null, sel: null, x: 0, y: 0, s: 1};
+  var SUP = {"-": "\u207b", "0": "\u2070", "1": "\u00b9", "2": "\u00b2", "3": "\u00b3", "4": "\u2074",
+             "5": "\u2075", "6": "\u2076", "7": "\u2077", "8": "\u2078", "9": "\u2079"};
 
-  function fmt(v, p) {  // p significant digits, trailing zeros dropped, true minus sign
-    p = p || 12;
+  // rojas.utils.formatting.fmt's rule: p significant digits (Python's g rule: plain from 1e-4 to 10^p, else
+  // ×10ⁿ), a rounded number keeps its trailing zeros, an exact one stays short, a true minus sign.
+  function fmt(v, p) {
+    p = p || D.digits.details;
+    if (v === null || v === undefined) return "";
+    if (isNaN(v)) return "nan";
+    if (!isFinite(v)) return v > 0 ? "inf" : "\u2212inf";
     if (v === 0) return "0";
-    var a = Math.abs(v), s;
-    if (p < 6 && (a < 1e-3 || a >= 1e5)) s = v.toExponential(p - 2); else s = v.toPrecision(p);
+    var e = Number(v.toExponential(p - 1).split("e")[1]);
+    var s = (e < -4 || e >= p) ? v.toExponential(p - 1) : v.toFixed(Math.min(100, p - 1 - e));
     var m = s.split("e"), mant = m[0];
-    if (mant.indexOf(".") >= 0) mant = mant.replace(/0+$/, "").replace(/\.$/, "");
-    s = m.length > 1 ? mant + "e" + m[1].replace("+", "") : mant;
-    return s.replace(/-/g, "\u2212");
+    if (Number(s) === v && mant.indexOf(".") >= 0) mant = mant.replace(/0+$/, "");
+    mant = mant.replace(/\.$/, "");
+    if (m.length > 1) mant += "\u00d710" + String(Number(m[1])).split("").map(function (c) { return SUP[c]; }).join("");
+    return mant.replace(/-/g, "\u2212");
   }
-  function short(v) { return fmt(v, 4); }
+  function ink(col) {  // black on a light path colour, white on a dark one
+    var c = [1, 3, 5].map(function (k) { var x = parseInt(col.substr(k, 2), 16) / 255;
+      return x <= 0.04045 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] > 0.25 ? "#000" : "#fff";
+  }
+  function short(v) { return fmt(v, D.digits.figure); }
+  window.rojasFormat = fmt;  // for the tests: the page's numbers read as Python writes them
   function mk(tag, attrs, text, parent) {
     var e = document.createElementNS(NS, tag);
     for (var k in attrs) e.setAttribute(k, attrs[k]);
@@ -125,8 +139,10 @@
     });
     svg.classList.remove("measuring");
   }
-  function fitText(t, text) {  // a long number gets a smaller font so that it stays inside its half
-    if (text.length > 6) t.style.fontSize = (text.length > 7 ? 8.2 : 9.2) + "px";
+  function fitText(t, text) {  // a long number gets a smaller font, and is squeezed to stay inside its half:
+    if (text.length > 6) t.style.fontSize = (text.length > 7 ? 8.2 : 9.2) + "px";  // never across the divider
+    var room = R - 8, w = t.getComputedTextLength ? t.getComputedTextLength() : 0;
+    if (w > room) { t.setAttribute("textLength", room); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
     return t;
   }
   function bindSelect(g, fn) {
@@ -350,7 +366,7 @@
       var L = pt.getTotalLength(), p = pt.getPointAtLength(Math.min(L * 0.22, 34)), by = p.y + off - 15;
       var b = mk("g", {"class": "pbadge"}, null, gBadges);
       mk("circle", {cx: p.x, cy: by, r: 8.5, fill: col}, null, b);
-      mk("text", {x: p.x, y: by, fill: i % PAL.length === 7 ? "#000" : "#fff"}, String(i + 1), b);
+      mk("text", {x: p.x, y: by, fill: ink(PAL[i % PAL.length])}, String(i + 1), b);
     });
   }
 
@@ -438,7 +454,7 @@
       total += prod;
       var seq = [nid(D.edges[p[0]].u)].concat(p.map(function (j) { return nid(D.edges[j].v); }));
       if (D.E !== null) seq.push("E");
-      var badge = h("span", {"class": "badge", style: "background:" + col + (i % PAL.length === 7 ? ";color:#000" : "")}, [String(i + 1)]);
+      var badge = h("span", {"class": "badge", style: "background:" + col + ";color:" + ink(col)}, [String(i + 1)]);
       var fs = f.map(function (x) {
         return x[0] + " = " + (x[1].length > 1 ? "[" + x[1].slice(0, 3).map(short).join(", ") + (x[1].length > 3 ? ", \u2026" : "") + "]" : fmt(x[1][0], 9));
       }).join(" \u00b7 ");

@@ -6,32 +6,17 @@ its right half; with targets the error units and E follow.  The backward sweep
 starts with the 1 entering at E (or at the node differentiated) and visits the
 units in reverse: what arrives (Σ), then δ = f'(s)·Σ, then the gradients
 o_i·δ_j on the edges into the unit.  Every number in a sentence is a label the
-Python sweeps computed; nothing is recomputed here but the display of sums.
+Python sweeps computed, written by :func:`rojas.utils.formatting.fmt`; nothing is
+recomputed here but the display of sums.
 """
 
 from ..network.combine import get_combine
+from ..utils.formatting import factor, fmt
 
-__all__ = ["g9", "sweep_steps"]
+__all__ = ["sweep_steps"]
 
 _SHOWN_TERMS = 4   # a sum with more terms is written with Σ
 _SHOWN_GRADS = 3   # a gradient step lists this many edges, then says how many more
-
-
-def g9(value):
-    """A number to 9 significant digits with a true minus sign.
-
-    Examples
-    --------
-    >>> g9(0.000438567734), g9(-0.5), g9(1.0)
-    ('0.000438567734', '−0.5', '1')
-    """
-    return f"{float(value):.9g}".replace("-", "−")
-
-
-def _p9(value):
-    """:func:`g9`, in parentheses when negative (a factor in a product)."""
-    text = g9(value)
-    return f"({text})" if text.startswith("−") else text
 
 
 def _list(items, limit, what):
@@ -73,7 +58,7 @@ def sweep_steps(info):
     """
     nodes, edges, st = info["nodes"], info["edges"], _Steps()
     obj = info["obj"]
-    values = ", ".join(f"{nodes[i]['id']} = {g9(nodes[i]['o'])}" for i in info["inputs"][:_SHOWN_TERMS])
+    values = ", ".join(f"{nodes[i]['id']} = {fmt(nodes[i]['o'])}" for i in info["inputs"][:_SHOWN_TERMS])
     more = len(info["inputs"]) - _SHOWN_TERMS
     if info["inputs"]:
         k = st.add(f"Forward sweep: the inputs are set: {values}" + (f", … ({more} more)" if more > 0 else "") + ".")
@@ -89,25 +74,25 @@ def sweep_steps(info):
         if not into:
             terms, how = [], "b"
         else:  # the combine registry writes the terms: a sum, a product, or its symbol applied to them
-            terms = [f"{_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['u']]['o'])}" for e in into]
+            terms = [f"{factor(edges[e]['w'])}·{factor(nodes[edges[e]['u']]['o'])}" for e in into]
             how = get_combine(n["combine"]).written(terms) if len(terms) <= _SHOWN_TERMS else \
                 f"{n['msym']} of its {len(terms)} terms w·o"
         if not terms:
-            how += f" = {g9(n['bias'])}" if n["bias"] != n["s"] else ""
+            how += f" = {fmt(n['bias'])}" if n["bias"] != n["s"] else ""
         elif n["bias"] != 0:
-            how += f" + {g9(n['bias'])}" if n["bias"] >= 0 else f" − {g9(-n['bias'])}"
-        n["f"] = st.add(f"Forward sweep · {n['id']}: s = {how} = {g9(n['s'])}; the right half gets "
-                        f"o = {n['fsym']}(s) = {g9(n['o'])}, the left half stores f′(s) = {g9(n['fp'])}.", i)
+            how += f" + {fmt(n['bias'])}" if n["bias"] >= 0 else f" − {fmt(-n['bias'])}"
+        n["f"] = st.add(f"Forward sweep · {n['id']}: s = {how} = {fmt(n['s'])}; the right half gets "
+                        f"o = {n['fsym']}(s) = {fmt(n['o'])}, the left half stores f′(s) = {fmt(n['fp'])}.", i)
     for i in info["errors"]:
         n, out = nodes[i], nodes[nodes[i]["of"]]
-        n["f"] = st.add(f"Forward sweep · the error unit of {out['id']} (o = {g9(out['o'])}, t = {g9(n['target'])}): "
-                        f"{n['unitText']} = {g9(n['o'])}; it stores its derivative {n['head']} = {n['stores']} = "
-                        f"{g9(n['fp'])}.", i)
+        n["f"] = st.add(f"Forward sweep · the error unit of {out['id']} (o = {fmt(out['o'])}, t = {fmt(n['target'])}): "
+                        f"{n['unitText']} = {fmt(n['o'])}; it stores its derivative {n['head']} = {n['stores']} = "
+                        f"{fmt(n['fp'])}.", i)
     if info["E"] is not None:
         E = nodes[info["E"]]
-        parts = [g9(nodes[i]["o"]) for i in info["errors"]]
+        parts = [fmt(nodes[i]["o"]) for i in info["errors"]]
         how = " + ".join(parts) + " = " if 1 < len(parts) <= _SHOWN_TERMS else ""
-        E["f"] = st.add(f"Forward sweep · E adds the errors: E = {how}{g9(E['o'])}. The forward sweep is done.",
+        E["f"] = st.add(f"Forward sweep · E adds the errors: E = {how}{fmt(E['o'])}. The forward sweep is done.",
                         info["E"])
     seed = info["seed"]
     st.phase = "backward"
@@ -120,7 +105,7 @@ def sweep_steps(info):
         for i in info["errors"]:
             n, out = nodes[i], nodes[nodes[i]["of"]]
             n["b"] = st.add(f"Backward sweep · the error unit of {out['id']}: Σ = 1 arrives from E; "
-                            f"δ = ({n['stores']})·1 = {g9(n['delta'])} goes back to {out['id']}"
+                            f"δ = ({n['stores']})·1 = {fmt(n['delta'])} goes back to {out['id']}"
                             + (" and joins its δ past the left half (fused)." if n["fused"] else "."), i)
     for i in reversed(info["order"]):
         n = nodes[i]
@@ -130,10 +115,10 @@ def sweep_steps(info):
         parts = []
         for e, value in terms:
             if e is None:
-                parts.append("1" if info["E"] is None else f"{g9(value)} ({nodes[n['err']]['stores']})")
+                parts.append("1" if info["E"] is None else f"{fmt(value)} ({nodes[n['err']]['stores']})")
             else:
-                parts.append(f"{_p9(edges[e]['w'])}·{_p9(nodes[edges[e]['v']]['delta'])}"
-                             + (f"·{_p9(edges[e]['partial'])}" if nodes[edges[e]['v']]["product"] else ""))
+                parts.append(f"{factor(edges[e]['w'])}·{factor(nodes[edges[e]['v']]['delta'])}"
+                             + (f"·{factor(edges[e]['partial'])}" if nodes[edges[e]['v']]["product"] else ""))
         shown = 1 < len(parts) <= _SHOWN_TERMS or (len(parts) == 1 and terms[0][0] is not None)
         how = (" + ".join(parts) + " = ") if shown else ""
         where = "" if parts else " (no path leads from it to the objective)"
@@ -142,11 +127,11 @@ def sweep_steps(info):
                      else " (the 1 that starts the sweep)")
         if "fusedSeed" in n:  # the objective's ∂E/∂s joins past the left half
             e = nodes[n["err"]]
-            rule = (f"δ = f′(s)·Σ + ({e['stores']}) = {g9(n['fp'])} × {_p9(n['sigma'])} + {_p9(n['fusedSeed'])} = "
-                    f"{g9(n['delta'])}")
+            rule = (f"δ = f′(s)·Σ + ({e['stores']}) = {fmt(n['fp'])} × {factor(n['sigma'])} + {factor(n['fusedSeed'])} = "
+                    f"{fmt(n['delta'])}")
         else:
-            rule = f"δ = f′(s)·Σ = {g9(n['fp'])} × {_p9(n['sigma'])} = {g9(n['delta'])}"
-        n["b"] = st.add(f"Backward sweep · {n['id']}: Σ = {how}{g9(n['sigma'])} arrives{where}; {rule}.",
+            rule = f"δ = f′(s)·Σ = {fmt(n['fp'])} × {factor(n['sigma'])} = {fmt(n['delta'])}"
+        n["b"] = st.add(f"Backward sweep · {n['id']}: Σ = {how}{fmt(n['sigma'])} arrives{where}; {rule}.",
                         i, info["out"][i])
         for e in info["out"][i]:
             edges[e]["r"] = n["b"]
@@ -155,15 +140,15 @@ def sweep_steps(info):
             grads = []
             for e in into:
                 u = nodes[edges[e]["u"]]
-                extra = f" × {_p9(edges[e]['partial'])}" if n["product"] else ""
+                extra = f" × {factor(edges[e]['partial'])}" if n["product"] else ""
                 rule = f"o_{u['id']}·∂s/∂(w·o)·δ_{n['id']}" if n["product"] else f"o_{u['id']}·δ_{n['id']}"
-                grads.append(f"∂{obj}/∂{edges[e]['label']} = {rule} = {_p9(u['o'])}{extra} × "
-                             f"{_p9(n['delta'])} = {g9(edges[e]['gk'])}")
+                grads.append(f"∂{obj}/∂{edges[e]['label']} = {rule} = {factor(u['o'])}{extra} × "
+                             f"{factor(n['delta'])} = {fmt(edges[e]['gk'])}")
             k = st.add(f"Gradients into {n['id']}: " + _list(grads, _SHOWN_GRADS, "on its incoming edges")
-                       + f"; and ∂{obj}/∂b_{n['id']} = δ = {g9(n['delta'])}.", i, into)
+                       + f"; and ∂{obj}/∂b_{n['id']} = δ = {fmt(n['delta'])}.", i, into)
             for e in into:
                 edges[e]["g"] = k
-    grads = [f"∂{obj}/∂{nodes[i]['id']} = {g9(nodes[i]['delta'])}" for i in info["inputs"]]
+    grads = [f"∂{obj}/∂{nodes[i]['id']} = {fmt(nodes[i]['delta'])}" for i in info["inputs"]]
     first = ("Backward sweep: the inputs receive " + _list(grads, _SHOWN_TERMS, "inputs") + ". Done:"
              if grads else "Backward sweep done:")
     k = st.add(first + " every δ and every gradient ∂" + obj + "/∂w = o_i·δ_j is on the graph.",

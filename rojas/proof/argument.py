@@ -8,18 +8,21 @@ as Markdown or LaTeX.  Every limit is checked before the work it bounds.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from .display import display_id, number_text
+from .display import display_id
 from ..network.combine import get_combine
 from .document import Document, tex_name
 from ..errors import RojasError
 from .path_listing import path_nodes_text
 from .paths import DEFAULT_LIMIT, edge_label, path_counts, path_ends, path_sum, resolve_source, source_value
-from ..utils.formatting import count_text
+from ..utils.formatting import count_text, fmt
 from .symbolic_limits import DEFAULT_SIZE_LIMIT
 from .symbolic_worker import prestart
+
+_num = partial(fmt, ascii=True, samples=None)  # in proofs: ASCII (Markdown, LaTeX source), every sample
 
 __all__ = ["prove", "Proof", "proof_report", "check_proof_size", "finite_difference", "DEFAULT_UNIT_LIMIT"]
 
@@ -245,11 +248,11 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
     rows = []
     for n in lab.plan.order:
         if net.fn(n) == "input":
-            rows.append([display_id(n), "input", "", "", number_text(lab.o[n])])
+            rows.append([display_id(n), "input", "", "", _num(lab.o[n])])
         else:
             mode = get_combine(net.combine(n))
             kind = net.fn(n) + ("" if mode.linear else f" ({mode.symbol})")
-            rows.append([display_id(n), kind, number_text(lab.s[n]), number_text(lab.fprime[n]), number_text(lab.o[n])])
+            rows.append([display_id(n), kind, _num(lab.s[n]), _num(lab.fprime[n]), _num(lab.o[n])])
     doc.table(["unit", "f", "s", "f′(s) (left)", "o = f(s) (right)"], rows)
 
     doc.heading("2. Backward sweep, step by step (reversed graph)")
@@ -269,9 +272,9 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         if len(parts) > 1:
             arriving = f"({arriving})"
         if net.fn(n) == "input":
-            rows.append([d, f"∂{obj}/∂{d} = {arriving}", number_text(lab.delta[n])])
+            rows.append([d, f"∂{obj}/∂{d} = {arriving}", _num(lab.delta[n])])
         else:
-            rows.append([d, f"δ_{d} = f′(s_{d})·{arriving}{fused}", number_text(lab.delta[n])])
+            rows.append([d, f"δ_{d} = f′(s_{d})·{arriving}{fused}", _num(lab.delta[n])])
     doc.table(["unit", "what arrives, times the stored derivative", "value"], rows)
 
     doc.heading("3. The gradient")
@@ -292,7 +295,7 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         rows = []
         for p in value.paths:
             rows.append([path_nodes_text(value, p),
-                         " · ".join(f"{name}={number_text(v)}" for name, v in p["factors"]), f"{p['product']:.12g}"])
+                         " · ".join(f"{name}={_num(v)}" for name, v in p["factors"]), _num(p['product'], 12)])
         doc.table(["path", "factors", "product"], rows, wrap={0: 0.22, 1: 0.55})
         doc.para(f"The sum over the {value.count} paths is {value.total:.15g}; the backward sweep gives "
                  f"{value.backprop:.15g}; difference {value.difference:.3g}.")
@@ -300,7 +303,7 @@ def prove(lab, source, fmt="md", symbolic=None, limit=DEFAULT_LIMIT, unit_limit=
         from .argument_scale import paths_at_scale
 
         value.total = paths_at_scale(doc, lab, src, obj, n_paths, limit)
-    rows = [[display_id(n), number_text(lab.delta[n]), count_text(counts[n])] for n in lab.plan.order]
+    rows = [[display_id(n), _num(lab.delta[n]), count_text(counts[n])] for n in lab.plan.order]
     doc.para("How the sweep factors the sum: each δ stands for every path from its unit to the objective, "
              "so the sweep visits each edge once while the paths multiply.")
     doc.table(["unit", "δ", "paths it stands for"], rows)

@@ -1,18 +1,17 @@
-"""How ids, names and numbers are shown in text: escaped, quoted where they read as the objective.
+"""How ids and names are shown in text: escaped, quoted where they read as the objective.
 
 User text (node ids, edge names) may hold newlines, terminal escapes or lone
 surrogates; printed raw they fake lines (``rojas: error: …``), move the cursor
 or crash an encoder.  Every listing shows ids through :func:`display_id`
 (escaped by :func:`rojas.utils.escaping.terminal`, re-exported here as
-``escape_terminal``).
+``escape_terminal``); numbers go through :func:`rojas.utils.formatting.fmt`
+(in ASCII: proofs are Markdown and LaTeX source too).
 """
-
-import numpy as np
 
 from .claim_grammar import OBJECTIVE_NAMES
 from ..utils.escaping import terminal as escape_terminal
 
-__all__ = ["escape_terminal", "display_id", "number_text"]
+__all__ = ["escape_terminal", "display_id"]
 
 def display_id(node):
     """A node id or name as listings show it: escaped, and quoted where it reads as the objective.
@@ -25,15 +24,3 @@ def display_id(node):
     text = escape_terminal(node)
     return repr(text) if text in OBJECTIVE_NAMES else text
 
-
-def number_text(value):
-    """A label's value: 9 significant digits, or the samples of a batch with 6.
-
-    Examples
-    --------
-    >>> number_text(0.000438568), number_text(np.array([0.5, -1.25]))
-    ('0.000438568', '[0.5, -1.25]')
-    """
-    if isinstance(value, np.ndarray):
-        return "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
-    return f"{value:.9g}"

@@ -1,9 +1,13 @@
 """A path sum written out: the terminal listing of ``rojas paths`` and a Markdown table for notebooks."""
 
-from .display import display_id, escape_terminal, number_text
-from ..utils.formatting import count_text
+from functools import partial
+
+from .display import display_id, escape_terminal
+from ..utils.formatting import count_text, fmt
 
 __all__ = ["path_listing", "path_markdown", "path_nodes_text"]
+
+_num = partial(fmt, ascii=True, samples=None)  # in proofs: ASCII (Markdown, LaTeX source), every sample
 
 
 def path_nodes_text(ps, path):
@@ -27,7 +31,7 @@ def path_listing(ps, lab=None, tangent_value=None):
     out = [f"Paths from {escape_terminal(ps.source.label)} to {_objective(ps)}: {ps.count}"]
     for i, p in enumerate(ps.paths, 1):
         out.append(f"  {i:>3}. {path_nodes_text(ps, p)}")
-        out.append("       " + " · ".join(f"{escape_terminal(name)} = {number_text(v)}" for name, v in p["factors"])
+        out.append("       " + " · ".join(f"{escape_terminal(name)} = {_num(v)}" for name, v in p["factors"])
                    + f"  =  {p['product']:.12g}")
     out.append(f"Sum over paths:  {ps.total:.15g}")
     out.append(f"Backward sweep:  {ps.backprop:.15g}   (difference {ps.difference:.3g})")
@@ -36,7 +40,7 @@ def path_listing(ps, lab=None, tangent_value=None):
     if lab is not None:
         out += ["", "How the backward sweep factors the sum: each δ stands for all paths below its unit."]
         for n, count in ps.deltas:
-            out.append(f"  δ_{display_id(n)} = {number_text(lab.delta[n])}   stands for {count_text(count)} "
+            out.append(f"  δ_{display_id(n)} = {_num(lab.delta[n])}   stands for {count_text(count)} "
                        f"path{'s' * (count != 1)}")
         inputs = set(lab.network.inputs)
         total = sum(c for n, c in ps.deltas if n in inputs)
@@ -51,7 +55,7 @@ def path_markdown(ps):
     rows = [f"**∂{md(_objective(ps))}/∂{md(ps.source.label)}: {ps.count} path{'s' * (ps.count != 1)}**", "",
             "| path | factors | product |", "|---|---|---|"]
     for p in ps.paths:
-        factors = " · ".join(f"{md(name)} = {number_text(v)}" for name, v in p["factors"])
+        factors = " · ".join(f"{md(name)} = {_num(v)}" for name, v in p["factors"])
         rows.append(f"| {md(path_nodes_text(ps, p))} | {factors} | {p['product']:.12g} |")
     rows += ["", f"Sum over paths {ps.total:.15g}; backward sweep {ps.backprop:.15g} "
                  f"(difference {ps.difference:.3g})."]

@@ -1,15 +1,25 @@
-"""The one number formatter and text-table writer of the CLI, the reports and the figures.
+"""The one number formatter and text-table writer of the CLI, the reports, the figures and the explorer.
 
-* :func:`fmt` — a number to `digits` significant digits with a true minus sign
-  (U+2212), no ``-0``, and ``inf``/``nan`` spelled out; a NumPy batch shows
-  its first samples.
+Every number rojas shows goes through :func:`fmt` (the explorer's page shows
+numbers this module formatted: ``rojas.explorer.data`` sends the text beside
+the value).  One rule, Python's ``g`` rule, spelled for readers:
+
+* `digits` significant digits (9 in reports, :data:`FIGURE_DIGITS` in figures,
+  the GIF and the explorer; ``--digits`` chooses);
+* plain notation from 10⁻⁴ up to 10^digits, else a power of ten written
+  ``4.386×10⁻⁵`` (never the computer's ``4.386e-05``);
+* a rounded number keeps its trailing zeros (``0.02260``: numbers side by side
+  read alike), an exact short one stays short (a given weight ``0.15``);
+* a true minus sign (U+2212), no ``-0``, ``inf``/``nan`` spelled out, ``""``
+  for a missing value (None); a NumPy batch shows its first `samples` samples.
+
 * :func:`factor` — a number as a factor in a product: a negative one in
   brackets, so ``0.5 · (−0.3)`` never reads as a subtraction.
 * :func:`table` — rows under a header, columns padded to their widest cell,
   every cell escaped for the terminal.
 
-``ascii=True`` writes ``-`` instead of ``−`` where a reader or a parser needs
-plain ASCII (JSON-like output, LaTeX source).
+``ascii=True`` writes ``-`` and ``e-5`` where a reader or a parser needs plain
+ASCII (JSON-like output, LaTeX source, text another program reads back).
 """
 
 import math
@@ -19,9 +29,12 @@ import numpy as np
 
 from .escaping import terminal
 
-__all__ = ["fmt", "factor", "table", "count_text", "MINUS"]
+__all__ = ["fmt", "factor", "table", "count_text", "MINUS", "FIGURE_DIGITS", "REPORT_DIGITS"]
 
 MINUS = "\u2212"
+REPORT_DIGITS = 9   # significant digits in the terminal reports and proofs
+FIGURE_DIGITS = 4   # significant digits in figures, animations and the explorer (``--digits``)
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
 def count_text(n):
@@ -47,33 +60,78 @@ def count_text(n):
     return f"about {10 ** (log10 - exponent):.4g}e{exponent} ({exponent + 1:,} digits)"
 
 
-def fmt(value, digits=9, ascii=False):
-    """`value` to `digits` significant digits.
+def _real(value, digits, ascii):
+    """One real number by the module's rule (see the module docstring)."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    value += 0.0  # no "-0"
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if float(text) != value:  # rounded: every significant digit shows, trailing zeros too
+        text = f"{value:#.{digits}g}"
+    mantissa, _, exponent = text.partition("e")
+    if "." in mantissa and float(text) == value:
+        mantissa = mantissa.rstrip("0")
+    mantissa = mantissa.rstrip(".")
+    if not exponent:
+        return mantissa
+    power = str(int(exponent))
+    return f"{mantissa}e{power}" if ascii else f"{mantissa}×10{power.translate(_SUPERSCRIPT)}"
 
+
+def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4):
+    """`value` to `digits` significant digits (the one rule of the module docstring).
+
+    Parameters
+    ----------
+    value : float, complex, NumPy scalar or array, or None
+        The number; an array shows its first `samples` entries (all if `samples` is None);
+        None shows as ``""``.
+    digits : int
+        Significant digits (at least 1).
+    ascii : bool
+        ``-`` and ``e-5`` instead of ``−`` and ``×10⁻⁵``.
+
+    Examples
+    --------
     >>> fmt(-0.000123456789123), fmt(-0.0), fmt(float("inf")), fmt(2.5, ascii=True)
     ('−0.000123456789', '0', 'inf', '2.5')
+    >>> [fmt(v, 4) for v in (0.15, 0.593269992, 0.0000438567734, -12.5, 8.0, 123456.0, -0.0226041)]
+    ['0.15', '0.5933', '4.386×10⁻⁵', '−12.5', '8', '1.235×10⁵', '−0.02260']
+    >>> fmt(4.38567734e-5, 4, ascii=True), fmt(None)
+    ('4.386e-5', '')
     >>> import numpy as np
     >>> fmt(np.array([1.0, -2.0, 3.0, 4.0, 5.0]))
     '[1, −2, 3, 4, …]'
     """
+    if value is None:
+        return ""
+    digits = max(1, int(digits))
     if isinstance(value, np.ndarray) and value.ndim > 0:
-        shown = ", ".join(fmt(v, min(digits, 4), ascii) for v in value.ravel()[:4])
-        return f"[{shown}{', …' if value.size > 4 else ''}]"
+        flat = value.ravel()
+        shown = flat if samples is None else flat[:samples]
+        text = ", ".join(fmt(v, min(digits, 6), ascii) for v in shown)
+        return f"[{text}{', …' if flat.size > len(shown) else ''}]"
     if isinstance(value, (complex, np.complexfloating)):
-        text = f"{complex(value):.{digits}g}"
+        value = complex(value)
+        if value.imag == 0:
+            text = _real(value.real, digits, ascii)
+        else:
+            sign = "-" if math.copysign(1.0, value.imag) < 0 else "+"
+            text = f"{_real(value.real, digits, ascii)}{sign}{_real(abs(value.imag), digits, ascii)}j"
     else:
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        text = f"{value + 0.0:.{digits}g}"  # + 0.0: no "-0"
+        text = _real(float(value), digits, ascii)
     return text if ascii else text.replace("-", MINUS)
 
 
-def factor(value, digits=9, ascii=False):
+def factor(value, digits=REPORT_DIGITS, ascii=False):
     """`value` as a factor of a product: negative numbers in brackets.
 
-    >>> factor(0.5), factor(-0.3)
-    ('0.5', '(−0.3)')
+    >>> factor(0.5), factor(-0.3), factor(-0.2171234, 4)
+    ('0.5', '(−0.3)', '(−0.2171)')
     """
     text = fmt(value, digits, ascii)
     return f"({text})" if text.startswith((MINUS, "-")) else text

@@ -1,0 +1,98 @@
+"""The faults a review of every figure found (issue 22), each pinned by a test that failed before its fix.
+
+Faults 6 (colours) and 9 (the explorer) are tested in test_drawing_style.py and test_explorer_browser.py,
+fault 10 (the GIF's pace) in test_drawing.py.
+"""
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+from drawing_nets import labeled, random_dag
+from test_drawing_export import few_paths
+from test_drawing_page import texts_inside
+
+import rojas
+from rojas.drawing import save_drawing
+from rojas.drawing.render import make_drawing
+from rojas.drawing.scene import build_scene
+
+SVG = "{http://www.w3.org/2000/svg}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def mazur():
+    return rojas.label(rojas.load(rojas.example_path("mazur")), *rojas.load_data(rojas.example_path("mazur", "data")))
+
+
+def test_fault_1_the_paths_legend_stays_on_the_figure_at_table_detail():
+    """The legend was centred under the graph's axes, left of the tables, and ran off the left edge."""
+    lab = labeled(*random_dag(20, 3))
+    d = make_drawing(lab, None, pyplot=False, paths=few_paths(lab))
+    assert d.mode == "table" and d.legend is not None
+    assert texts_inside(d) == []
+
+
+def test_fault_2_svg_text_keeps_its_spaces_and_every_unit_is_a_group(tmp_path):
+    """SVG text had no xml:space="preserve": the tables' columns (runs of spaces) collapsed."""
+    lab = labeled(*random_dag(20, 3))
+    save_drawing(lab, tmp_path / "t.svg", detail="table")
+    root = ET.parse(tmp_path / "t.svg").getroot()
+    assert root.get(XML_SPACE) == "preserve"
+    assert any("   " in "".join(t.itertext()) for t in root.iter(f"{SVG}text"))  # a table's columns
+    # editable: every unit and edge of Mazur's network in groups carrying the explorer's data attributes
+    lab = mazur()
+    save_drawing(lab, tmp_path / "m.svg")
+    root = ET.parse(tmp_path / "m.svg").getroot()
+    nodes = {(g.get("data-node"), g.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-node")}
+    edges = {(g.get("data-edge"), g.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-edge")}
+    for panel in ("forward", "backward"):
+        assert {n for n, p in nodes if p == panel} >= set(map(str, lab.network.nodes)) | {"E"}
+        assert {e for e, p in edges if p == panel} >= {f"{u}->{v}" for u, v in lab.network.edges}
+
+
+def test_fault_3_the_level_of_detail_does_not_depend_on_the_paths():
+    """A 13-unit DAG was drawn in full without paths but as tables with the 13 paths from x0->n1
+    (the legend's height counted against the size limit)."""
+    lab = labeled(*random_dag(13, 1))
+    plain = make_drawing(lab, None, pyplot=False)
+    with_paths = make_drawing(lab, None, pyplot=False, paths="x0->n1")
+    assert rojas.path_sum(lab, "x0->n1").count == 13
+    assert plain.mode == with_paths.mode == "full" and with_paths.panels == plain.panels
+
+
+def test_fault_7_an_unnamed_edge_writes_a_negative_factor_in_brackets():
+    """'×−0.249' read as a subtraction."""
+    net = rojas.Network(name="two units")
+    net.add_input("x")
+    net.add_unit("y", "sigmoid")
+    net.add_edge("x", "y", weight=-0.249)
+    lab = rojas.label(net, {"x": 1.0}, {"y": 0.5})
+    edge = build_scene(net, lab).edges[0]
+    assert edge.backward.split("\n")[0] == "×(−0.249)"
+    assert np.isclose(lab.weight("x", "y"), -0.249)
+
+
+def test_fault_4_the_summary_says_how_many_zeros_its_log_scale_leaves_out():
+    """A 300-unit net with dead ReLUs: 79 δ and 306 ∂E/∂w were 0 and left off the log scale unsaid."""
+    rng = np.random.default_rng(5)
+    net = rojas.Network(name="dead ReLUs")
+    xs = [f"x{i}" for i in range(10)]
+    for x in xs:
+        net.add_input(x)
+    hidden = [f"h{j}" for j in range(200)]
+    for j, h in enumerate(hidden):
+        net.add_unit(h, "relu", bias=-1.5 if j % 3 == 0 else 0.2)  # every third unit dead
+        for x in rng.choice(xs, 3, replace=False):
+            net.add_edge(str(x), h, weight=float(rng.normal(0, 0.3)))
+    net.add_unit("y", "sigmoid")
+    for h in hidden:
+        net.add_edge(h, "y", weight=float(rng.normal(0, 0.3)))
+    lab = rojas.label(net, {x: float(rng.uniform(0, 1)) for x in xs}, {"y": 0.9})
+    zero_delta = sum(1 for n in net.nodes if lab.delta[n] == 0)
+    zero_grad = sum(1 for g in lab.weight_grad.values() if g == 0)
+    assert zero_delta > 0 and zero_grad > 0
+    d = make_drawing(lab, None, pyplot=False)
+    assert d.mode == "summary"
+    titles = [a.get_title(loc="left") for a in d.summary_axes]
+    assert f"{zero_delta:,} of the {len(net):,} δ are 0" in titles[1]
+    assert f"{zero_grad:,} of the {len(net.edges):,} ∂E/∂w are 0" in titles[2]
