@@ -15,7 +15,12 @@ import pytest
 
 import rojas
 from rojas.drawing.scene import ObjectiveNode, build_scene
-from rojas.drawing.style import num
+from rojas.utils.formatting import FIGURE_DIGITS, fmt
+
+
+def num(value):
+    # the figures' numbers: the one formatter at the figures' digits
+    return fmt(value, FIGURE_DIGITS)
 from rojas.engine import textbook
 from rojas.explorer.data import page_data
 from rojas.learning.explain import explain_text
