@@ -221,7 +221,11 @@ class _Writer:
         font = f"\\fontsize{{{size:.1f}}}{{{size * 1.2:.1f}}}\\selectfont" + \
             ("\\ttfamily" if mono else "") + ("\\bfseries" if t.get_fontweight() in ("bold", 700, "heavy") else "")
         lines = content.split("\n")
-        if mono:  # a table: its columns are made of spaces, kept in a fixed-width font
+        math = re.fullmatch(r"\$\\mathdefault\{([0-9.^{}\-−]+)\}\$", content) if t.get_parse_math() else None
+        if math:  # Matplotlib's own tick label (10^{-3}), digits and braces only: LaTeX reads it as it is
+            lines = ["$" + math.group(1).replace("−", "-") + "$"]
+            body = lines[0]
+        elif mono:  # a table: its columns are made of spaces, kept in a fixed-width font
             body = "\\\\{}".join(latex_text(line).replace(" ", "\\ ") or "\\strut" for line in lines)
         else:  # "\\{}": a line that starts with "[" is not the line break's optional argument
             body = "\\\\{}".join(latex_text(line) for line in lines)
@@ -304,6 +308,7 @@ def _artists(fig):
                 out += [b for b in a.findobj() if isinstance(b, Text)]
             else:
                 out.append(a)
+    out += list(fig.texts)  # texts placed on the figure itself (a summary's heading)
     return [a for a in out if a.get_visible()]
 
 
