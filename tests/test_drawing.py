@@ -361,7 +361,7 @@ def layered_network(sizes, seed=0):
         li = int(rng.integers(0, len(layers) - 2))
         u = layers[li][int(rng.integers(len(layers[li])))]
         v = layers[li + 2][int(rng.integers(len(layers[li + 2])))]
-        if not net._graph.has_edge(u, v):
+        if (u, v) not in set(net.edges):
             net.add_edge(u, v, weight=float(rng.normal()))
     return net, layers
 
