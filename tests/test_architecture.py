@@ -85,11 +85,10 @@ LAYERS = [
     ("utils",),
     ("network",),
     ("engine",),
-    ("proof", "checking"),
+    ("proof", "checking", "importers"),
     ("learning", "architectures"),
     ("drawing",),
     ("explorer",),
-    ("importers",),
     ("cli",),
     ("__main__",),
 ]
