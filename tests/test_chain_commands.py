@@ -16,6 +16,8 @@ import pytest
 
 from rojas.cli import main
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 N, W, X, T = 100_000, 1.0, 0.5, 0.2
 
 

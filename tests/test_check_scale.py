@@ -20,6 +20,8 @@ from rojas.checking.testing import assert_gradients
 
 import reference as R
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 SMOOTH = ("sigmoid", "tanh", "identity", "sin", "softplus")
 
 

@@ -399,6 +399,7 @@ def test_cli_check_exit_2_on_bad_input(files, capsys, argv, message):
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_cli_check_through_the_entry_point(files):
     slip, data = files
     proc = subprocess.run([sys.executable, "-m", "rojas", "check", str(slip), "--data", str(data)],

@@ -366,6 +366,7 @@ def floats(text):
     return [float(m) for m in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", text)]
 
 
+@pytest.mark.slow
 def test_cli_exit_codes():
     J = judge("mazur")
     truth = J.truth("w1")

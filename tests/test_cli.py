@@ -89,6 +89,7 @@ def mazur(as_json):
 
 # ---- the JSON object
 
+@pytest.mark.slow
 def test_json_layout(mazur):
     assert set(mazur) == TOP_KEYS
     assert mazur["objective"] == "E"
@@ -105,6 +106,7 @@ def test_json_layout(mazur):
     assert set(mazur["inputs"]) == {"i1", "i2"}
 
 
+@pytest.mark.slow
 def test_json_is_consistent(mazur):
     nodes = mazur["nodes"]
     for e in mazur["edges"]:  # Rojas: ∂E/∂w_ij = o_i·δ_j
@@ -253,6 +255,7 @@ def test_help(runs, key):
     assert proc.stderr == ""
 
 
+@pytest.mark.slow
 def test_a_bundled_example_is_named_directly_with_its_data(tmp_path):
     # `rojas grad mazur` resolves the bundled example and its data file: Mazur's published gradients.
     res = rojas_cli("grad", "mazur", "--json", cwd=tmp_path)
@@ -265,6 +268,7 @@ def test_a_bundled_example_is_named_directly_with_its_data(tmp_path):
     assert res.returncode == 2 and "mazur" in res.stderr
 
 
+@pytest.mark.slow
 def test_no_command_is_one_line_without_a_doubled_prefix():
     res = rojas_cli()
     assert res.returncode == 2
@@ -272,6 +276,7 @@ def test_no_command_is_one_line_without_a_doubled_prefix():
     assert "rojas: error: rojas" not in res.stderr
 
 
+@pytest.mark.slow
 def test_demo_never_replaces_the_complete_proof_with_one_without_sympy(tmp_path, monkeypatch, capsys):
     from rojas.cli import demo
 
@@ -289,6 +294,7 @@ def test_demo_rounds_what_it_writes_to_the_digits_shown():
         {"w": [0.3, -2.90046295082], "n": 3, "s": "x"}
 
 
+@pytest.mark.slow
 def test_every_command_takes_a_bundled_example_and_never_rewrites_it(tmp_path):
     res = rojas_cli("explore", "mazur", "-o", tmp_path / "m.html")
     assert res.returncode == 0, res.stderr

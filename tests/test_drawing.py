@@ -181,6 +181,7 @@ def assert_inner_texts_fit(drawing):
 
 
 # ---------------------------------------------------------------------------- import and layout
+@pytest.mark.slow
 def test_import_rojas_does_not_import_matplotlib():
     code = ("import sys, rojas, rojas.drawing, rojas.cli; rojas.cli.build_parser(); "
             "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)")
@@ -273,6 +274,7 @@ def test_mazur_numbers_are_the_reference_sweep():
     assert_inner_texts_fit(d)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["skip_product", "xor", "one_epoch", "network", "backward", "user_ax", "small_ax"])
 def test_no_label_overlaps(case):
     if case == "skip_product":
@@ -400,6 +402,7 @@ def test_five_hundred_units_give_the_summary_with_a_note():
 
 
 # ---------------------------------------------------------------------------- files and notebooks
+@pytest.mark.slow
 @pytest.mark.parametrize("ext, magic", [("png", PNG), ("svg", b"<?xml"), ("pdf", b"%PDF")])
 def test_save_each_format(tmp_path, ext, magic):
     from rojas.drawing import save_drawing
@@ -423,6 +426,7 @@ def test_save_refuses_unknown_extension(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_repr_png_and_svg():
     from rojas.drawing import repr_png, repr_svg
 
@@ -487,6 +491,7 @@ def cli_runs(tmp_path_factory):
         return tmp, {k: f.result() for k, f in futures.items()}
 
 
+@pytest.mark.slow
 def test_cli_draw_writes_each_format(cli_runs):
     tmp, runs = cli_runs
     for key in ("png", "svg paths", "pdf net"):
@@ -502,6 +507,7 @@ def test_cli_draw_writes_each_format(cli_runs):
 @pytest.mark.parametrize("key, culprit", [("jpg", r"m\.jpg.*\.jpg"), ("no data", "needs a labeled network"),
                                           ("bad paths", "w99"), ("gif to png", r"a\.png.*\.gif"),
                                           ("animate no data", "--data")])
+@pytest.mark.slow
 def test_cli_bad_input_is_one_line_and_status_2(cli_runs, key, culprit):
     import re
 
@@ -514,6 +520,7 @@ def test_cli_bad_input_is_one_line_and_status_2(cli_runs, key, culprit):
     assert not [p for p in tmp.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
+@pytest.mark.slow
 def test_gallery_and_animation(tmp_path, capsys):
     from PIL import Image
 
@@ -611,6 +618,7 @@ def assert_arcs_clear_of_units(d):
                                                  ("recurrent_one_unit", "both", "full"),
                                                  ("recurrent_elman", "forward", "full"),
                                                  ("recurrent_elman", "both", "auto")])
+@pytest.mark.slow
 def test_unfolded_network_is_laid_out_in_time(name, sweep, detail):
     from rojas.drawing.render import make_drawing as _draw
 

@@ -25,6 +25,8 @@ from test_drawing_text import expected_numbers
 import rojas
 from rojas.drawing import save_drawing
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 _PLAIN = str.maketrans({"⁻": "−", "-": "−", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                         "⁷": "7", "⁸": "8", "⁹": "9"})

@@ -15,6 +15,9 @@ import rojas
 from rojas.drawing import save_drawing
 from rojas.drawing.render import make_drawing
 from rojas.drawing.scene import build_scene
+import pytest
+
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
 
 SVG = "{http://www.w3.org/2000/svg}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

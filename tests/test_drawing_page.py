@@ -19,6 +19,8 @@ from rojas.drawing import save_drawing
 from rojas.drawing.page import PAGES, parse_width
 from rojas.drawing.style import MIN_FONT
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 SVG = "{http://www.w3.org/2000/svg}"
 WIDTH = 6.5 * 72  # 468 pt: a 6.5 in text block
 

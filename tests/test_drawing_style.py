@@ -69,6 +69,7 @@ def test_every_pair_of_path_styles_stays_apart(view):
             assert np.linalg.norm(views(edge)[view] - seen) >= DISTINCT, (colour, edge)
 
 
+@pytest.mark.slow
 def test_the_print_style_is_grey_and_tells_paths_apart_by_dashes(tmp_path):
     import rojas
     from rojas.drawing import draw

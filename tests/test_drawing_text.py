@@ -23,6 +23,8 @@ from rojas.drawing import draw, save_drawing
 from rojas.drawing.style import MAX_SIDE_PT, MAX_SIDE_SLACK, MIN_FONT, PATH_COLORS
 from rojas.utils.formatting import FIGURE_DIGITS, fmt
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 SVG = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
 

@@ -256,6 +256,7 @@ def cli_runs(tmp_path_factory):
         return {cid: (paths[cid], fut.result()) for cid, fut in futures.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES + CLI_ONLY, ids=lambda c: c.id)
 def test_cli_error(case, cli_runs):
     (net_path, data_path), proc = cli_runs[case.id]
@@ -419,6 +420,7 @@ def test_main_does_not_hide_bugs(monkeypatch, capsys):
         _run_main(monkeypatch, capsys, run)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 def test_non_utf8_terminals_get_escapes_not_a_crash(tmp_path, encoding):
     net = base()

@@ -19,6 +19,8 @@ import rojas.cli
 
 import reference as R
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, "examples")
 

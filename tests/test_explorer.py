@@ -87,6 +87,7 @@ def _cli(*args):
     return subprocess.run([sys.executable, "-m", "rojas", *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_writes_the_page_and_refuses_bad_input(tmp_path):
     net, data = rojas.example_path("mazur"), rojas.example_path("mazur", "data")
     out = tmp_path / "m.html"
@@ -116,6 +117,7 @@ def test_the_value_of_a_node_as_objective():
     assert (counts["i1"], counts["i2"], counts["h1"], counts["o1"]) == ("1", "1", "1", "0")  # o1 is past h1
 
 
+@pytest.mark.slow
 def test_a_network_without_data_gives_its_structure(tmp_path):
     net = rojas.load(rojas.example_path("skip_product"))
     data = page_data(net)

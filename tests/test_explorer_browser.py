@@ -20,6 +20,8 @@ import rojas
 from rojas.explorer import PATH_LIMIT, page_data
 from rojas.explorer.page import repr_html
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

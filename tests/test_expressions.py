@@ -254,6 +254,7 @@ def test_primitives_doubling_each_other_evaluate_each_call_once():
     np.testing.assert_allclose(prims["p39"].f(xs), 2.0 ** 39 * np.sin(xs), rtol=1e-15)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [1100, 3000])
 def test_long_chains_of_primitives_load_and_evaluate_without_recursion(n):
     """p0 = tanh, p_k = tanh(p_{k-1}(s)): p_{n-1} is tanh applied n times; its df is 1 − p_{n-2}(s)²."""
@@ -287,6 +288,7 @@ def test_genuinely_exponential_expansion_is_refused_at_load_naming_the_primitive
     assert "ROJAS_MAX_EXPRESSION_SIZE" in msg
 
 
+@pytest.mark.slow
 def test_limits_are_raised_and_lowered_through_the_environment(monkeypatch):
     spec = _chain(40, "p{k}(s)+p{k}(2*s)")
     monkeypatch.setenv("ROJAS_MAX_EXPRESSION_SIZE", str(8 * 2 ** 16))  # p16 is 8·2^16 − 6
@@ -314,6 +316,7 @@ def test_literal_size_and_depth_limits(text, mention):
     assert len(msg) < 300, msg  # one readable line: long texts are shortened
 
 
+@pytest.mark.slow
 def test_a_long_cycle_is_found_in_linear_time_and_named_briefly():
     spec = _chain(5000)
     spec["p0"] = {"f": "p4999(s)", "df": "1"}

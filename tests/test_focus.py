@@ -64,6 +64,7 @@ def test_the_page_is_self_contained_and_escapes_ids(tmp_path):
     assert page.count("<script") == 2
 
 
+@pytest.mark.slow
 def test_cli_draw_and_explore_focus(tmp_path, capsys):
     net_path, data_path = tmp_path / "n.json", tmp_path / "d.json"
     net_path.write_text(json.dumps(generate_dict("skip", units=120, fan_in=3, depth=6, seed=2)))
@@ -83,6 +84,7 @@ def test_cli_draw_and_explore_focus(tmp_path, capsys):
       "-o", "x.png"], None),
     (["explore", "xor", "--focus", "w1", "--sample", "1", "-o", "x.html"], "--sample"),
 ])
+@pytest.mark.slow
 def test_cli_focus_refusals_are_one_line(tmp_path, monkeypatch, capsys, cmd, words):
     monkeypatch.chdir(tmp_path)
     status = main(cmd)

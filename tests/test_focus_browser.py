@@ -17,6 +17,8 @@ from rojas.network.generate import generate_dict, sample_data
 
 from test_explorer_browser import browser  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 PAGE_LIMIT = 4_000_000  # bytes: "a few MB" at most, whatever the network
 
 

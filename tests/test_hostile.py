@@ -28,6 +28,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "tests", "hostile")
 ERROR, OK, EITHER = "error", "ok", "either"

@@ -16,6 +16,8 @@ import pytest
 
 from test_hostile import CORPUS, ERROR, OK, Case, _hashes, _no_forged_lines, assert_outcome, run_rojas
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 BASE = ["base.json", "--data", "base.data.json"]
 DEAD_TEMP = ".out.json.99999999-0123456789ab.tmp.json"  # pid 99,999,999 is above any pid_max: never running
 

@@ -17,6 +17,7 @@ def backprop(est, X, y, *lists):
     return est._backprop(X, y, *lists)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("activation", ["tanh", "relu", "logistic", "identity"])
 def test_an_mlp_regressor_gradient_is_scikit_learns_own_backprop(activation):
     need("sklearn")
@@ -98,6 +99,7 @@ def test_micrograd_operands_that_repeat_and_powers():
     assert rojas.check(net, leaf_values(net)).ok
 
 
+@pytest.mark.slow
 def test_a_deep_micrograd_graph_with_shared_subexpressions():
     need("micrograd")
     from micrograd.engine import Value

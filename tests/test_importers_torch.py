@@ -16,6 +16,8 @@ nn = torch.nn
 from rojas.importers.compare import named_gradients  # noqa: E402
 from rojas.importers.torch_fx import import_torch  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 
 def _seeded():
     torch.manual_seed(20)

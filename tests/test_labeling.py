@@ -268,6 +268,7 @@ def chain(fn, w, n=N_CHAIN):
     return G
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fn, w, x", [("tanh", 1.0, 0.5), ("identity", 0.9999, 1.7)])
 def test_chain_of_100000_nodes(fn, w, x):
     G = chain(fn, w)
@@ -600,6 +601,7 @@ def test_a_large_table_is_summarized_unless_all(tmp_path, capsys):
     assert all(f"n{k}->n{k + 1}" in full for k in range(149)) and len(full.splitlines()) > 300
 
 
+@pytest.mark.slow
 def test_grad_json_on_a_chain_of_100000_tanh_units(tmp_path):
     """End to end through the command line; the first edge's gradient by the product formula."""
     import subprocess

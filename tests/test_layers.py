@@ -293,6 +293,7 @@ NOT_LAYERED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(NOT_LAYERED))
 def test_non_layered_networks_are_refused_with_the_reason(case, tmp_path):
     G, reason = NOT_LAYERED[case]
@@ -310,6 +311,7 @@ def test_non_layered_networks_are_refused_with_the_reason(case, tmp_path):
     assert re.search("not a layered network: " + reason, lines[0]), lines[0]
 
 
+@pytest.mark.slow
 def test_cli_matrix_prints_matrices_layouts_and_check(tmp_path):
     net, data = rojas.example_path("mazur"), rojas.example_path("mazur", "data")
     proc = subprocess.run([sys.executable, "-m", "rojas", "matrix", net, "--data", data],
@@ -340,6 +342,7 @@ def test_overflow_in_the_matrix_pass_names_the_node():
         rojas.matrix_backprop(net, {"x": 1.0}, {"y": 0.0})
 
 
+@pytest.mark.slow
 def test_cli_matrix_has_no_seed_wording_and_names_the_layouts():
     proc = subprocess.run([sys.executable, "-m", "rojas", "matrix", rojas.example_path("mazur"),
                            "--data", rojas.example_path("mazur", "data")],
@@ -358,6 +361,7 @@ def _number(text):
     return float(text.translate(_PLAIN).replace("×10", "e"))
 
 
+@pytest.mark.slow
 def test_cli_matrix_on_a_100000_layer_chain_is_linear(tmp_path):
     """x → n0 → … → n99999, tanh units: a layered network of 100,000 one-unit layers.
 

@@ -30,6 +30,7 @@ DOC = st.fixed_dictionaries({"directed": st.just(True), "multigraph": st.just(Fa
                              "edges": st.lists(st.one_of(EDGE, ODD), max_size=6)})
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=DOC)
 def test_the_loader_returns_a_network_or_one_line_of_network_error(doc):

@@ -18,6 +18,8 @@ import rojas
 from rojas.cli import main
 from rojas.network import MAX_FILE_ENV, MAX_NESTING, RESERVED_NAMES
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 
 def doc(nodes=None, edges=None, **graph):
     """x → h (tanh) → y (identity): a small valid network to spoil."""

@@ -71,6 +71,7 @@ def test_grad_matches_central_differences(files):
     assert out["biases"]["h"] + out["biases"]["g"] == pytest.approx(out["params"]["c"], abs=1e-15)
 
 
+@pytest.mark.slow
 def test_check_prove_paths_claim_agree(files):
     assert rojas_cli(files, "check", "net.json", "--data", "data.json").returncode == 0
     res = rojas_cli(files, "prove", "net.json", "--data", "data.json", "--wrt", "c", "-o", "c.md")
@@ -98,6 +99,7 @@ def test_train_moves_the_param_by_its_summed_gradient(files):
     assert trained.outputs == ("h", "y") or list(trained.outputs) == ["h", "y"]
 
 
+@pytest.mark.slow
 def test_draw_and_explore(files):
     assert rojas_cli(files, "draw", "net.json", "--data", "data.json", "-o", "x.svg").returncode == 0
     assert "0.1967" in (files / "x.svg").read_text(encoding="utf-8")  # the param's total gradient, once

@@ -554,6 +554,7 @@ def _rojas(*args, timeout=120):
                           text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_cli_count_of_a_huge_graph(tmp_path):
     """1000 diamonds: `rojas paths --count` prints 2^1000 exactly, quickly."""
     f = tmp_path / "diamonds.json"
@@ -569,6 +570,7 @@ def test_cli_count_of_a_huge_graph(tmp_path):
     assert r.stdout.strip() == str(2 ** 998)  # wa2 = c1→a2: a2→c2, then 998 diamonds
 
 
+@pytest.mark.slow
 def test_cli_refuses_to_list_too_many_paths(tmp_path):
     f = tmp_path / "diamonds.json"
     f.write_text(json.dumps(diamond_chain_json(300)))

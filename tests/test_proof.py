@@ -179,6 +179,7 @@ def test_paths_text_output_counts_every_delta():
         assert " → ".join(nodes) in r.stdout
 
 
+@pytest.mark.slow
 def test_paths_cli_errors_are_one_line():
     ex = Example("mazur")
     r = rojas_cli("paths", ex.path, "--data", ex.data, "--from", "w99")
@@ -187,6 +188,7 @@ def test_paths_cli_errors_are_one_line():
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_unused_param_on_the_command_line(tmp_path):
     """A param no edge uses: 0 paths (or a one-line error), never a traceback."""
     f = tmp_path / "net.json"
@@ -267,6 +269,7 @@ def compile_latex(tmp_path, text, name="proof"):
     assert (tmp_path / f"{name}.pdf").stat().st_size > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, src", [("mazur", "w1"), ("skip_product", "t"), ("skip_product", "x1")])
 def test_prove_markdown(name, src):
     ex = Example(name)
@@ -279,6 +282,7 @@ def test_prove_markdown(name, src):
     assert "sympy" in r.stdout.lower()  # the symbolic identity, SymPy being installed for the tests
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, src", [("mazur", "w1"), ("skip_product", "t"), ("skip_product", "b:p")])
 def test_prove_latex(name, src, tmp_path):
     ex = Example(name)

@@ -62,6 +62,7 @@ def chain_derivative(n, x, t, weight=0.9, bias=0.01):
     return d * derivs[0] * x
 
 
+@pytest.mark.slow
 def test_a_chain_of_38_tanh_units_is_proved_symbolically(tmp_path):
     """Inside the 40-unit limit: no RecursionError from sympy.diff, and the identity holds."""
     net = rojas.load(chain(tmp_path / "c.json", 38))
@@ -72,6 +73,7 @@ def test_a_chain_of_38_tanh_units_is_proved_symbolically(tmp_path):
     assert close(proof.derivative_value, want) and close(proof.path_sum_value, want)
 
 
+@pytest.mark.slow
 def test_a_huge_constant_is_a_float_not_a_billion_digit_rational(tmp_path):
     """f = s + (1/10)**(10**9) is s + 0.0: the proof ends, and its numbers are those of the identity."""
     path = write(tmp_path / "tiny.json", {
@@ -86,6 +88,7 @@ def test_a_huge_constant_is_a_float_not_a_billion_digit_rational(tmp_path):
     assert close(float(line.split("|")[2]), want, 1e-12)
 
 
+@pytest.mark.slow
 def test_a_complete_dag_of_20_units_skips_sympy_and_says_why(tmp_path):
     """One path from "last", but the network function's tree has ~2^20 nodes: refused up front."""
     path = complete_dag(tmp_path / "dag.json", 20)
@@ -144,6 +147,7 @@ def test_paths_refuses_beyond_its_limit_with_the_count(tmp_path):
     assert f"{2 ** 10} paths from w1" in r.stderr and "limit of 100" in r.stderr and "--limit N" in r.stderr
 
 
+@pytest.mark.slow
 def test_100000_node_chain(tmp_path):
     """paths --count is exact (one path) and prove refuses in one line naming --max-units."""
     path = chain(tmp_path / "c.json", 100_000)
@@ -161,6 +165,7 @@ def test_paths_count_with_an_unknown_end_exits_2(tmp_path):
     assert r.stderr.strip() == "rojas: error: --to: unknown node 'nosuch'"
 
 
+@pytest.mark.slow
 def test_a_huge_power_of_an_expression_is_taken_in_floats(tmp_path):
     """f = s + (s/10)**(10**9): no exact 10**(10**9); its true derivative is not the claimed df = 1,
     so the identity fails (exit 1) although the numbers agree at s = 0.35 (the power underflows to 0)."""
@@ -175,6 +180,7 @@ def test_a_huge_power_of_an_expression_is_taken_in_floats(tmp_path):
     assert close(float(line.split("|")[2]), 0.3 * (0.5 * 0.3 + 0.2 - 0.1), 1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no digit limit before Python 3.11")
 def test_path_counts_past_pythons_4300_digit_limit(tmp_path, capsys):
     # Each unit takes its two predecessors: the paths from a0 to the last of 30,000 units follow

@@ -161,6 +161,7 @@ WRONG_SIGMA = {
               {"source": "h", "target": "y", "weight": -1.1, "name": "w2"}]}
 
 
+@pytest.mark.slow
 def test_prove_exits_1_when_its_checks_disagree(tmp_path):
     f = tmp_path / "sigma.json"
     f.write_text(json.dumps(WRONG_SIGMA))

@@ -558,6 +558,7 @@ def test_cli_unfold_then_grad_on_the_example(tmp_path):
     assert g.weights[("h", "h")] == pytest.approx(hand["w"], **EXACT)
 
 
+@pytest.mark.slow
 def test_cli_unfold_elman_example_and_errors(tmp_path):
     out = tmp_path / "e.json"
     proc = subprocess.run([sys.executable, "-m", "rojas", "unfold", str(EXAMPLES / "recurrent_elman.json"),
@@ -613,6 +614,7 @@ def one_line_exit_2(proc, *needles):
         and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_billion_steps_are_refused_before_anything_is_built():
     net = EXAMPLES / "recurrent_one_unit.json"
     # x, h and the edges x->h, h->h: 4 nodes + edges a step, plus the initial state h@0
@@ -639,6 +641,7 @@ def test_a_long_sequence_file_is_refused_by_its_length(tmp_path):
     assert not (tmp_path / "u.json").exists() and not (tmp_path / "u.data.json").exists()
 
 
+@pytest.mark.slow
 def test_outputs_never_overwrite_what_unfold_reads(tmp_path):
     import shutil
 
@@ -669,6 +672,7 @@ def test_outputs_never_overwrite_what_unfold_reads(tmp_path):
     assert proc.returncode == 0 and (tmp_path / "u.data.json").exists(), proc.stderr
 
 
+@pytest.mark.slow
 def test_unfolding_a_long_sequence_is_linear(tmp_path):
     """50,000 steps of the one-unit net: a 100,001-node unfolded network, its data and gradients.
 

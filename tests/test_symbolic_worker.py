@@ -20,6 +20,8 @@ import rojas  # noqa: E402
 from rojas.network import from_dict  # noqa: E402
 from rojas.proof.symbolic_worker import run_guarded  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+
 TOWER = "s + 1/((((2**64)**64)**64)**64)**64"
 MYSIG = {"mysig": {"f": "1/(1+exp(-s))", "df": "mysig(s)*(1-mysig(s))"}}  # the README's example
 

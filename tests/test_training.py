@@ -380,6 +380,7 @@ def test_save_loss_plot_writes_an_image(tmp_path):
         save_loss_plot([1.0, 0.5], tmp_path / "loss.nosuchformat")
 
 
+@pytest.mark.slow
 def test_importing_these_modules_does_not_import_matplotlib_and_agg_without_display():
     code = textwrap.dedent("""
         import sys
