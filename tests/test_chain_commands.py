@@ -68,14 +68,23 @@ def test_one_epoch_of_training_moves_the_last_weight_by_lr_times_its_gradient(ch
     assert abs(o[0] * delta[1]) > 1e-12  # the first edge's gradient, far from the output, is not 0
 
 
-@pytest.mark.parametrize("command, words", [("explore", "--max-nodes"), ("animate", "rojas draw")])
-def test_explore_and_animate_refuse_in_one_line(chain, capsys, command, words):
+def test_animate_refuses_in_one_line(chain, capsys):
     tmp, net, data = chain
-    ext = ".html" if command == "explore" else ".gif"
-    assert main([command, net, "--data", data, "-o", str(tmp / f"out{ext}")]) == 2
+    assert main(["animate", net, "--data", data, "-o", str(tmp / "out.gif")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "100001 nodes" in err.replace(",", "") and words in err
-    assert not (tmp / f"out{ext}").exists()
+    assert len(err.splitlines()) == 1 and "100001 nodes" in err.replace(",", "") and "rojas draw" in err
+    assert not (tmp / "out.gif").exists()
+
+
+def test_explore_over_its_limit_writes_a_focus_page_and_says_so(chain, capsys):
+    # Past the explorer's size limit, the page focuses on the largest gradients (their cones), so its
+    # size does not grow with the network; one note says so and names the option that raises the limit.
+    tmp, net, data = chain
+    out = tmp / "out.html"
+    assert main(["explore", net, "--data", data, "-o", str(out)]) == 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--max-nodes" in err and "largest |∂E/∂w|" in err
+    assert out.stat().st_size < 4 * 2**20
 
 
 def test_paths_and_claim_list_the_one_path_of_the_chain(chain, capsys):
