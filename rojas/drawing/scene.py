@@ -108,6 +108,7 @@ class Scene:
     digits: int = FIGURE_DIGITS  # significant digits of its numbers
     style: str = "default"       # the paths' style, an entry of style.PATH_STYLES
     page_width: float = None     # a fixed width in points (the legend wraps to it)
+    pins: dict = None            # the units' ``pos`` fields as the file gives them (checked by the layout)
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -188,6 +189,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     from .timeline import time_steps
 
     steps = time_steps(net.graph)
+    pins = {n: a["pos"] for n, a in net.graph.nodes(data=True) if "pos" in a}
     show = book_name if steps else literal  # unfolded in time: h1@2 is written h1(2)
 
     batch = None if lab is None else lab.batch_size
@@ -356,7 +358,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=steps,
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=steps, pins=pins or None,
                  params=params, products=any(e.product for e in edges), rules=_rules(net), digits=digits,
                  error_texts={} if lab is None or not has_targets else
                  {"formula": lab.objective_text(), "unit": lab.loss.text(lab.loss.unit),
