@@ -96,3 +96,31 @@ def test_fault_4_the_summary_says_how_many_zeros_its_log_scale_leaves_out():
     titles = [a.get_title(loc="left") for a in d.summary_axes]
     assert f"{zero_delta:,} of the {len(net):,} δ are 0" in titles[1]
     assert f"{zero_grad:,} of the {len(net.edges):,} ∂E/∂w are 0" in titles[2]
+
+
+def _polyline_distance(points, line):
+    """The distance from each of `points` to the polyline `line` (both arrays of (x, y))."""
+    a, b = line[:-1], line[1:]
+    d = b - a
+    rel = points[:, None, :] - a[None]
+    t = np.clip((rel * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-12), 0, 1)
+    return np.hypot(*(rel - t[..., None] * d).transpose(2, 0, 1)).min(1)
+
+
+def test_fault_8_the_error_units_edges_into_E_run_in_lanes_of_their_own():
+    """The dashed edges from the error units of an unfolded net to E merged into one line along the top."""
+    from rojas.drawing.scene import ObjectiveNode
+    from rojas.drawing.units import route_curve
+    from test_drawing import unfolded
+
+    d = make_drawing(unfolded("recurrent_elman"), None, pyplot=False, detail="full")
+    E = ObjectiveNode("sum")
+    into = [route_curve(r, samples=200) for (u, v), r in d.layout.routes.items() if v == E]
+    assert len(into) == 3  # the Elman data has targets at 3 of its 4 steps
+    centre = np.asarray(d.layout.pos[E])
+    for i, a in enumerate(into):
+        a = a[np.hypot(*(a - centre).T) > 2.0]  # where they meet E they must come together
+        for j, b in enumerate(into):
+            if i != j:
+                shared = (_polyline_distance(a, b) < 0.3).mean()
+                assert shared < 0.05, (i, j, shared)
