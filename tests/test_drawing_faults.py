@@ -124,3 +124,21 @@ def test_fault_8_the_error_units_edges_into_E_run_in_lanes_of_their_own():
             if i != j:
                 shared = (_polyline_distance(a, b) < 0.3).mean()
                 assert shared < 0.05, (i, j, shared)
+
+
+def test_svg_text_names_the_font_rojas_chose_and_measures_with(tmp_path):
+    """The SVG named Matplotlib's default list (DejaVu Sans first by accident, then Lucida Grande, Arial, …)."""
+    import re
+
+    from matplotlib import font_manager
+
+    from rojas.drawing.style import FONT_FAMILY
+
+    save_drawing(mazur(), tmp_path / "m.svg")
+    families = set(re.findall(r"font-family: ([^;\"]*)", (tmp_path / "m.svg").read_text()))
+    assert families == {", ".join(f"'{f}'" for f in FONT_FAMILY) + ", sans-serif"}
+    # the first named is the font the texts were measured and placed with, and it has every glyph rojas writes
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY[0]), fallback_to_default=False)
+    font = font_manager.get_font(path)
+    assert font.family_name == FONT_FAMILY[0]
+    assert all(font.get_char_index(ord(c)) for c in "∂Σδ′→×⁻⁰¹²³⁴₁₂")
