@@ -142,3 +142,26 @@ def test_svg_text_names_the_font_rojas_chose_and_measures_with(tmp_path):
     font = font_manager.get_font(path)
     assert font.family_name == FONT_FAMILY[0]
     assert all(font.get_char_index(ord(c)) for c in "∂Σδ′→×⁻⁰¹²³⁴₁₂")
+
+
+def test_fault_7_an_unnamed_edge_names_its_gradient_with_the_edge_as_subscript():
+    """An unnamed edge's gradient read "∂E/∂w", with no subscript: which w?"""
+    net = rojas.Network(name="2-1-1")
+    net.add_input("x1").add_input("x2").add_unit("h1", "tanh").add_unit("y", "sigmoid")
+    net.add_edge("x1", "h1", weight=0.3).add_edge("x2", "h1", weight=-0.5).add_edge("h1", "y", weight=-0.249)
+    x, t = {"x1": 1.0, "x2": 0.5}, {"y": 0.9}
+    lab = rojas.label(net, x, t)
+    lines = {(e.u, e.v): e.backward.split("\n") for e in build_scene(net, lab).edges if not e.objective}
+    assert lines["h1", "y"][0] == "×(−0.249)"
+    name, value = lines["h1", "y"][1].split(" = ")
+    assert name == "∂E/∂w_{h1→y}" and lines["x2", "h1"][1].startswith("∂E/∂w_{x2→h1} = ")
+    # and the number is the gradient: a central difference of E in that weight
+    h = 1e-6
+
+    def loss(w):
+        n = rojas.Network(name="2-1-1")
+        n.add_input("x1").add_input("x2").add_unit("h1", "tanh").add_unit("y", "sigmoid")
+        n.add_edge("x1", "h1", weight=0.3).add_edge("x2", "h1", weight=-0.5).add_edge("h1", "y", weight=w)
+        return rojas.label(n, x, t).value
+
+    assert np.isclose(float(value.replace("−", "-")), (loss(-0.249 + h) - loss(-0.249 - h)) / (2 * h), rtol=1e-3)

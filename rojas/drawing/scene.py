@@ -261,7 +261,10 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     for u, v in net.edges:
         w = net.weight(u, v)
         gname = _grad_name(net, u, v, show)
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits, show), name=gname if gname != "w" else "",
+        unnamed = gname == "w"
+        if unnamed:  # the weight written with its edge as subscript, as in ∂E/∂w_ij: ∂E/∂w_{h1→y}
+            gname = f"w_{{{show(u)}→{show(v)}}}"
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits, show), name="" if unnamed else gname,
                      weight=num(w), product=not get_combine(net.combine(v)).linear)
         values["weight"][(u, v)] = w
         if lab is not None:
@@ -277,7 +280,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
                 factor_text = f"×{gname}·{fn_symbol('identity', net.combine(v))}′ = {num(w * p)}"
             else:
                 # an unnamed edge's factor in brackets when negative: "×(−0.249)" never reads as a subtraction
-                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{factor(w, digits)}"
+                factor_text = f"×{factor(w, digits)}" if unnamed else f"×{gname} = {num(w)}"
             e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
         edges.append(e)
 
