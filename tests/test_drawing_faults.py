@@ -165,3 +165,20 @@ def test_fault_7_an_unnamed_edge_names_its_gradient_with_the_edge_as_subscript()
         return rojas.label(n, x, t).value
 
     assert np.isclose(float(value.replace("−", "-")), (loss(-0.249 + h) - loss(-0.249 - h)) / (2 * h), rtol=1e-3)
+
+
+def test_fault_7_an_unfolded_nets_target_does_not_read_as_a_time_step():
+    """Above the time columns of an unfolded net, "t = 0.2" read as the time step t."""
+    from test_drawing import unfolded
+
+    lab = unfolded("recurrent_elman")
+    scene = build_scene(lab.network, lab)
+    errors = [s for s in scene.nodes.values() if s.kind == "error"]
+    assert len(errors) == 3
+    for spec in errors:
+        out = spec.node.output
+        want = f"target = {rojas.utils.formatting.fmt(lab.targets[out], scene.digits)}"
+        assert spec.forward["above"] == spec.backward["above"] == want
+    assert [float(s.forward["above"].split(" = ")[1]) for s in errors] == [0.2, 0.8, 0.4]  # the data file's
+    mazur_errors = [s for s in build_scene(mazur().network, mazur()).nodes.values() if s.kind == "error"]
+    assert {s.forward["above"] for s in mazur_errors} == {"t = 0.01", "t = 0.99"}  # no time: Rojas's t

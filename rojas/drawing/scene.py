@@ -292,6 +292,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
         loss = lab.loss
         for out in lab.ends:  # the objective's error units, as its registry entry writes them
             t = val(lab.targets, out)
+            # unfolded in time, "t = 0.2" above a time column reads as a time step: the target is named in full
+            target = f"target = {num(t)}" if steps else f"t = {num(t)}"
             share, (_, _, seed) = val({out: lab.error(out)}, out), lab.seed_rule(out)
             seed = val({out: seed}, out)
             stored = lab.seed_rule(out)[0].split("_")[0]  # "∂E/∂o", or "∂E/∂s" where fused: short enough for a half
@@ -299,9 +301,9 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
             total += share
             spec = NodeSpec(err, "error", f"{loss.text(loss.unit)} of {show(out)}")
             spec.forward = {"left_head": stored, "left": num(seed), "right_head": loss.symbol,
-                            "right": num(share), "above": f"t = {num(t)}", "below": None}
+                            "right": num(share), "above": target, "below": None}
             spec.backward = {"left_head": stored, "left": num(seed), "right_head": "Σ", "right": "1",
-                             "above": f"t = {num(t)}", "below": f"δ = {num(seed)}"}
+                             "above": target, "below": f"δ = {num(seed)}"}
             values["o"][err], values["fprime"][err] = share, seed
             values["delta"][err], values["arriving"][err] = seed, 1.0
             values.setdefault("stores", {})[err] = f"{stored} = {lab.seed_name(out, subscript=False)}"
