@@ -182,3 +182,21 @@ def test_fault_7_an_unfolded_nets_target_does_not_read_as_a_time_step():
     assert [float(s.forward["above"].split(" = ")[1]) for s in errors] == [0.2, 0.8, 0.4]  # the data file's
     mazur_errors = [s for s in build_scene(mazur().network, mazur()).nodes.values() if s.kind == "error"]
     assert {s.forward["above"] for s in mazur_errors} == {"t = 0.01", "t = 0.99"}  # no time: Rojas's t
+
+
+def test_fault_5_no_two_path_badges_overlap():
+    """At 20 units the numbered badges of several paths piled up on one spot."""
+    import itertools
+
+    from matplotlib.patches import Circle
+
+    lab = labeled(*random_dag(20, 5))
+    d = make_drawing(lab, None, pyplot=False, paths=few_paths(lab, most=8))
+    assert d.mode == "table" and len(d.paths) == 8
+    discs = [a for _, arts in d.paths for a in arts if isinstance(a, Circle)]
+    assert len(discs) == 8  # one badge per path on the one graph panel
+    renderer = d.figure.canvas.get_renderer()
+    boxes = [a.get_window_extent(renderer) for a in discs]  # the badges' bounding boxes as drawn, in pixels
+    touching = [(i, j) for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2)
+                if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1]
+    assert touching == []

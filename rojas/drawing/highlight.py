@@ -119,15 +119,16 @@ def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default", width_pt=None):
     return legend
 
 
+SPOTS = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.12, 0.88)  # where on an edge a path's number may go
+
+
 def highlight_paths(ctx, ps):
     """Draw the paths of `ps` on every panel of the drawing in `ctx`: colour, dashes and a numbered marker each.
 
     The lanes of the paths sharing an edge stay within :data:`RIBBON` points
     together, along the edge between the units' outlines (never over a box or
-    an arrowhead); each path's number sits in a circle on its own edge.
+    an arrowhead); each path's number sits in a circle on its own edge, never on another's.
     """
-    from matplotlib.patches import Circle
-
     from .edges import node_shape
     from .placement import along
     from .units import clip_polyline
@@ -141,13 +142,14 @@ def highlight_paths(ctx, ps):
         for e in chain:
             users.setdefault(e, []).append(i)
     full = d.mode == "full"
+    badges = []  # the centres of the numbers placed so far
     for i, (p, chain) in enumerate(zip(ps.paths, chains)):
         color, dash = path_style(i, ctx.scene.style)
         lines = []
         for panel in d.panels:
             drawn = d.edges.get(panel, {})
-            marked = False
-            for e in sorted(chain, key=lambda e: len(users[e])):  # the marker on the edge it shares least
+            spots = []  # where its number may go, best first: along the edges it shares least, middle first
+            for e in sorted(chain, key=lambda e: len(users[e])):
                 if e not in drawn:
                     continue
                 k, m = users[e].index(i), len(users[e])
@@ -160,18 +162,39 @@ def highlight_paths(ctx, ps):
                 (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
                                   else 2.0, alpha=0.85, linestyle=dash, solid_capstyle="butt", zorder=1.6)
                 lines.append(line)
-                if not marked:  # on its edge, clear of every label, unit and other marker
-                    r = ctx.m.pt(6.0)
-                    eid = ctx.edge_ids.get((panel, *e))
-                    spots = [along(pts, t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.12, 0.88)]
-                    x, y = next((p for p in spots if not ctx.obstacles.blocked((p[0], p[1], r, r, 0.0), own=eid)),
-                                spots[0])
-                    ctx.obstacles.add_box((x, y, r, r, 0.0))
-                    disc = Circle((x, y), r, facecolor="white", edgecolor=color, linewidth=1.6, zorder=7.5)
-                    ax.add_artist(disc)
-                    num_text = ax.text(x, y, str(i + 1), ha="center", va="center", fontsize=7.5, zorder=7.6,
-                                       color=COLORS["ink"], fontweight="bold", parse_math=False)
-                    lines += [disc, num_text]
-                    d.markers.append(num_text)
-                    marked = True
+                eid = ctx.edge_ids.get((panel, *e))
+                spots += [(along(pts, t), eid) for t in SPOTS]
+            if spots:
+                lines += _badge(ctx, spots, i, color, badges)
         d.paths.append((p, lines))
+
+
+def _badge(ctx, spots, i, color, badges):
+    """Path i's number in a circle at the first of `spots` clear of every label, unit and marker; failing
+    that, the first clear of the other badges (it may touch an edge); failing that, the one farthest from
+    them.  Two badges never sit on one spot.  Returns the artists."""
+    from matplotlib.patches import Circle
+
+    ax, r = ctx.d.ax, ctx.m.pt(6.0)
+    xy = np.array([p for p, _ in spots], dtype=float)
+
+    def gap(k):  # how far spot k is from the nearest badge, less the room the two need
+        if not badges:
+            return np.inf
+        return float(np.hypot(*(np.array(badges) - xy[k]).T).min()) - 2 * r
+
+    clear = (k for k, (p, eid) in enumerate(spots) if not ctx.obstacles.blocked((p[0], p[1], r, r, 0.0), own=eid))
+    k = next(clear, None)
+    if k is None:
+        k = next((k for k in range(len(spots)) if gap(k) >= 0), None)
+    if k is None:
+        k = max(range(len(spots)), key=gap)
+    x, y = xy[k]
+    badges.append((x, y))
+    ctx.obstacles.add_box((x, y, r, r, 0.0))
+    disc = Circle((x, y), r, facecolor="white", edgecolor=color, linewidth=1.6, zorder=7.5)
+    ax.add_artist(disc)
+    num_text = ax.text(x, y, str(i + 1), ha="center", va="center", fontsize=7.5, zorder=7.6,
+                       color=COLORS["ink"], fontweight="bold", parse_math=False)
+    ctx.d.markers.append(num_text)
+    return [disc, num_text]
