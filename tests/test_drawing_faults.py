@@ -200,3 +200,29 @@ def test_fault_5_no_two_path_badges_overlap():
     touching = [(i, j) for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2)
                 if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1]
     assert touching == []
+
+
+def test_fault_5_highlight_bands_keep_clear_of_edge_labels():
+    """The bands of ∂E/∂w1's two paths ran under "w1 = 0.15" on Mazur's figure."""
+    from matplotlib.lines import Line2D
+
+    d = make_drawing(mazur(), None, pyplot=False, paths="w1")
+    renderer = d.figure.canvas.get_renderer()
+    labels = [t for t in d.ax.texts if t.get_visible() and ("w" in t.get_text() and "=" in t.get_text())]
+    assert any(t.get_text() == "w1 = 0.15" for t in labels)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    bands = [a for _, arts in d.paths for a in arts if isinstance(a, Line2D)]
+    assert len(bands) >= 8  # two paths, each over its edges on both panels
+    for band in bands:
+        xy = np.column_stack(band.get_data()).astype(float)
+        pieces = np.split(xy, np.flatnonzero(np.isnan(xy[:, 0])))  # Matplotlib lifts the pen at NaN
+        for piece in pieces:
+            piece = piece[~np.isnan(piece[:, 0])]
+            if len(piece) < 2:
+                continue
+            t = np.linspace(0, 1, 200)[:, None]  # every point along each segment, not only its ends
+            dense = np.concatenate([a + t * (b - a) for a, b in zip(piece[:-1], piece[1:])])
+            px = d.ax.transData.transform(dense)
+            for text, box in zip(labels, boxes):
+                inside = (px[:, 0] > box.x0) & (px[:, 0] < box.x1) & (px[:, 1] > box.y0) & (px[:, 1] < box.y1)
+                assert not inside.any(), text.get_text()

@@ -59,6 +59,46 @@ def _edge_chain(nodes, objective_drawn):
     return list(zip(nodes, nodes[1:]))
 
 
+def _clear_of(points, boxes, margin, step, shortest):
+    """The polyline resampled every `step`, with gaps (NaN, where Matplotlib lifts the pen) where it
+    passes within `margin` of a box (rows cx, cy, hw, hh, angle: the labels), and no piece left
+    shorter than `shortest`: a path's band never runs under an edge's label.
+
+    Examples
+    --------
+    >>> band = _clear_of([(0, 0), (10, 0)], np.array([[5.0, 0.0, 1.0, 0.5, 0.0]]), 0.5, 0.5, 1.0)
+    >>> xs = band[~np.isnan(band[:, 0]), 0]
+    >>> bool(xs.min() == 0 and xs.max() == 10 and not ((xs > 3.5) & (xs < 6.5)).any())
+    True
+    """
+    pts = np.asarray(points, dtype=float)
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    at = np.concatenate([[0.0], np.cumsum(seg)])
+    if at[-1] == 0 or not len(boxes):
+        return pts
+    t = np.linspace(0.0, at[-1], max(int(at[-1] / step), 1) + 1)
+    dense = np.column_stack([np.interp(t, at, pts[:, 0]), np.interp(t, at, pts[:, 1])])
+    lo, hi = dense.min(0) - margin, dense.max(0) + margin
+    reach = np.hypot(boxes[:, 2], boxes[:, 3])
+    near = boxes[(np.abs(boxes[:, 0] - (lo[0] + hi[0]) / 2) <= (hi[0] - lo[0]) / 2 + reach) &
+                 (np.abs(boxes[:, 1] - (lo[1] + hi[1]) / 2) <= (hi[1] - lo[1]) / 2 + reach)]
+    if not len(near):
+        return pts
+    rel = dense[:, None, :] - near[None, :, :2]
+    c, s = np.cos(near[:, 4]), np.sin(near[:, 4])
+    lx, ly = rel[..., 0] * c + rel[..., 1] * s, -rel[..., 0] * s + rel[..., 1] * c
+    hidden = ((np.abs(lx) <= near[:, 2] + margin) & (np.abs(ly) <= near[:, 3] + margin)).any(1)
+    if not hidden.any():
+        return pts
+    # the runs of visible points; a run shorter than `shortest` is hidden too (no stubs between labels)
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], hidden.astype(int), [1]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if t[b - 1] - t[a] < shortest:
+            hidden[a:b] = True
+    dense[hidden] = np.nan
+    return dense
+
+
 def _offset(points, dist):
     """A polyline moved sideways by `dist` (left of its direction)."""
     pts = np.asarray(points, dtype=float)
@@ -159,7 +199,8 @@ def highlight_paths(ctx, ps):
                 if len(inner) < 2:
                     continue
                 pts = _offset(inner, (k - (m - 1) / 2) * lane)
-                (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
+                band = _clear_of(pts, ctx.obstacles.boxes, ctx.m.pt(1.5), ctx.m.pt(1.0), ctx.m.pt(14.0))
+                (line,) = ax.plot(band[:, 0], band[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
                                   else 2.0, alpha=0.85, linestyle=dash, solid_capstyle="butt", zorder=1.6)
                 lines.append(line)
                 eid = ctx.edge_ids.get((panel, *e))
