@@ -90,10 +90,13 @@ def _clear_of(points, boxes, margin, step, shortest):
     hidden = ((np.abs(lx) <= near[:, 2] + margin) & (np.abs(ly) <= near[:, 3] + margin)).any(1)
     if not hidden.any():
         return pts
-    # the runs of visible points; a run shorter than `shortest` is hidden too (no stubs between labels)
+    # the runs of visible points; a run shorter than `shortest` is hidden too (no stubs between labels),
+    # unless the band would vanish: then its longest run stays
     edges = np.flatnonzero(np.diff(np.concatenate([[1], hidden.astype(int), [1]])))
-    for a, b in zip(edges[::2], edges[1::2]):
-        if t[b - 1] - t[a] < shortest:
+    runs = [(t[b - 1] - t[a], a, b) for a, b in zip(edges[::2], edges[1::2])]
+    longest = max(runs, default=(0.0, 0, 0))
+    for length, a, b in runs:
+        if length < shortest and (a, b) != longest[1:]:
             hidden[a:b] = True
     dense[hidden] = np.nan
     return dense
