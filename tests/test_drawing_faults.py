@@ -99,3 +99,133 @@ def test_fault_4_the_summary_says_how_many_zeros_its_log_scale_leaves_out():
     titles = [a.get_title(loc="left") for a in d.summary_axes]
     assert f"{zero_delta:,} of the {len(net):,} δ are 0" in titles[1]
     assert f"{zero_grad:,} of the {len(net.edges):,} ∂E/∂w are 0" in titles[2]
+
+
+def _polyline_distance(points, line):
+    """The distance from each of `points` to the polyline `line` (both arrays of (x, y))."""
+    a, b = line[:-1], line[1:]
+    d = b - a
+    rel = points[:, None, :] - a[None]
+    t = np.clip((rel * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-12), 0, 1)
+    return np.hypot(*(rel - t[..., None] * d).transpose(2, 0, 1)).min(1)
+
+
+def test_fault_8_the_error_units_edges_into_E_run_in_lanes_of_their_own():
+    """The dashed edges from the error units of an unfolded net to E merged into one line along the top."""
+    from rojas.drawing.scene import ObjectiveNode
+    from rojas.drawing.units import route_curve
+    from test_drawing import unfolded
+
+    d = make_drawing(unfolded("recurrent_elman"), None, pyplot=False, detail="full")
+    E = ObjectiveNode("sum")
+    into = [route_curve(r, samples=200) for (u, v), r in d.layout.routes.items() if v == E]
+    assert len(into) == 3  # the Elman data has targets at 3 of its 4 steps
+    centre = np.asarray(d.layout.pos[E])
+    for i, a in enumerate(into):
+        a = a[np.hypot(*(a - centre).T) > 2.0]  # where they meet E they must come together
+        for j, b in enumerate(into):
+            if i != j:
+                shared = (_polyline_distance(a, b) < 0.3).mean()
+                assert shared < 0.05, (i, j, shared)
+
+
+def test_svg_text_names_the_font_rojas_chose_and_measures_with(tmp_path):
+    """The SVG named Matplotlib's default list (DejaVu Sans first by accident, then Lucida Grande, Arial, …)."""
+    import re
+
+    from matplotlib import font_manager
+
+    from rojas.drawing.style import FONT_FAMILY
+
+    save_drawing(mazur(), tmp_path / "m.svg")
+    families = set(re.findall(r"font-family: ([^;\"]*)", (tmp_path / "m.svg").read_text()))
+    assert families == {", ".join(f"'{f}'" for f in FONT_FAMILY) + ", sans-serif"}
+    # the first named is the font the texts were measured and placed with, and it has every glyph rojas writes
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY[0]), fallback_to_default=False)
+    font = font_manager.get_font(path)
+    assert font.family_name == FONT_FAMILY[0]
+    assert all(font.get_char_index(ord(c)) for c in "∂Σδ′→×⁻⁰¹²³⁴₁₂")
+
+
+def test_fault_7_an_unnamed_edge_names_its_gradient_with_the_edge_as_subscript():
+    """An unnamed edge's gradient read "∂E/∂w", with no subscript: which w?"""
+    net = rojas.Network(name="2-1-1")
+    net.add_input("x1").add_input("x2").add_unit("h1", "tanh").add_unit("y", "sigmoid")
+    net.add_edge("x1", "h1", weight=0.3).add_edge("x2", "h1", weight=-0.5).add_edge("h1", "y", weight=-0.249)
+    x, t = {"x1": 1.0, "x2": 0.5}, {"y": 0.9}
+    lab = rojas.label(net, x, t)
+    lines = {(e.u, e.v): e.backward.split("\n") for e in build_scene(net, lab).edges if not e.objective}
+    assert lines["h1", "y"][0] == "×(−0.249)"
+    name, value = lines["h1", "y"][1].split(" = ")
+    assert name == "∂E/∂w_{h1→y}" and lines["x2", "h1"][1].startswith("∂E/∂w_{x2→h1} = ")
+    # and the number is the gradient: a central difference of E in that weight
+    h = 1e-6
+
+    def loss(w):
+        n = rojas.Network(name="2-1-1")
+        n.add_input("x1").add_input("x2").add_unit("h1", "tanh").add_unit("y", "sigmoid")
+        n.add_edge("x1", "h1", weight=0.3).add_edge("x2", "h1", weight=-0.5).add_edge("h1", "y", weight=w)
+        return rojas.label(n, x, t).value
+
+    assert np.isclose(float(value.replace("−", "-")), (loss(-0.249 + h) - loss(-0.249 - h)) / (2 * h), rtol=1e-3)
+
+
+def test_fault_7_an_unfolded_nets_target_does_not_read_as_a_time_step():
+    """Above the time columns of an unfolded net, "t = 0.2" read as the time step t."""
+    from test_drawing import unfolded
+
+    lab = unfolded("recurrent_elman")
+    scene = build_scene(lab.network, lab)
+    errors = [s for s in scene.nodes.values() if s.kind == "error"]
+    assert len(errors) == 3
+    for spec in errors:
+        out = spec.node.output
+        want = f"target = {rojas.utils.formatting.fmt(lab.targets[out], scene.digits)}"
+        assert spec.forward["above"] == spec.backward["above"] == want
+    assert [float(s.forward["above"].split(" = ")[1]) for s in errors] == [0.2, 0.8, 0.4]  # the data file's
+    mazur_errors = [s for s in build_scene(mazur().network, mazur()).nodes.values() if s.kind == "error"]
+    assert {s.forward["above"] for s in mazur_errors} == {"t = 0.01", "t = 0.99"}  # no time: Rojas's t
+
+
+def test_fault_5_no_two_path_badges_overlap():
+    """At 20 units the numbered badges of several paths piled up on one spot."""
+    import itertools
+
+    from matplotlib.patches import Circle
+
+    lab = labeled(*random_dag(20, 5))
+    d = make_drawing(lab, None, pyplot=False, paths=few_paths(lab, most=8))
+    assert d.mode == "table" and len(d.paths) == 8
+    discs = [a for _, arts in d.paths for a in arts if isinstance(a, Circle)]
+    assert len(discs) == 8  # one badge per path on the one graph panel
+    renderer = d.figure.canvas.get_renderer()
+    boxes = [a.get_window_extent(renderer) for a in discs]  # the badges' bounding boxes as drawn, in pixels
+    touching = [(i, j) for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2)
+                if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1]
+    assert touching == []
+
+
+def test_fault_5_highlight_bands_keep_clear_of_edge_labels():
+    """The bands of ∂E/∂w1's two paths ran under "w1 = 0.15" on Mazur's figure."""
+    from matplotlib.lines import Line2D
+
+    d = make_drawing(mazur(), None, pyplot=False, paths="w1")
+    renderer = d.figure.canvas.get_renderer()
+    labels = [t for t in d.ax.texts if t.get_visible() and ("w" in t.get_text() and "=" in t.get_text())]
+    assert any(t.get_text() == "w1 = 0.15" for t in labels)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    bands = [a for _, arts in d.paths for a in arts if isinstance(a, Line2D)]
+    assert len(bands) >= 8  # two paths, each over its edges on both panels
+    for band in bands:
+        xy = np.column_stack(band.get_data()).astype(float)
+        pieces = np.split(xy, np.flatnonzero(np.isnan(xy[:, 0])))  # Matplotlib lifts the pen at NaN
+        for piece in pieces:
+            piece = piece[~np.isnan(piece[:, 0])]
+            if len(piece) < 2:
+                continue
+            t = np.linspace(0, 1, 200)[:, None]  # every point along each segment, not only its ends
+            dense = np.concatenate([a + t * (b - a) for a, b in zip(piece[:-1], piece[1:])])
+            px = d.ax.transData.transform(dense)
+            for text, box in zip(labels, boxes):
+                inside = (px[:, 0] > box.x0) & (px[:, 0] < box.x1) & (px[:, 1] > box.y0) & (px[:, 1] < box.y1)
+                assert not inside.any(), text.get_text()

@@ -77,6 +77,7 @@ def dot_source(scene, ps=None, *, styles=None):
         def styles(i):
             return path_style(i, scene.style)
     ids = {n: f"n{i}" for i, n in enumerate(scene.order)}
+    at = _pinned(scene)
     lines = [f'digraph "{_quoted(scene.title)}" {{',
              f'  graph [rankdir=LR, labelloc=t, labeljust=l, nodesep=0.35, ranksep=1.1, fontname="Helvetica", '
              f'label="{_quoted(scene.title)}\\n{_quoted(scene.subtitle)}\\l"];',
@@ -88,13 +89,13 @@ def dot_source(scene, ps=None, *, styles=None):
             label = [spec.name]
             if scene.labeled:
                 label += [spec.forward.get("value") or "", spec.backward.get("below") or ""]
-            lines.append(f'  {ids[n]} [shape=box, style="rounded,filled", fillcolor="#e4f1dc", '
+            lines.append(f'  {ids[n]} [shape=box, style="rounded,filled", fillcolor="#e4f1dc"{at.get(n, "")}, '
                          f'label="{_quoted(chr(10).join(label))}"];')
             continue
         shape = "Mrecord" if spec.kind in ("error", "sum") else "record"
         extra = ", peripheries=2" if spec.output else ""
         fill = "#efefef" if isinstance(n, ObjectiveNode) else "#fdf3e6"
-        lines.append(f'  {ids[n]} [shape={shape}, style=filled, fillcolor="{fill}"{extra}, '
+        lines.append(f'  {ids[n]} [shape={shape}, style=filled, fillcolor="{fill}"{extra}{at.get(n, "")}, '
                      f'label="{_fields(spec, scene.labeled)}"];')
     on_path = {}
     if ps is not None:
@@ -128,6 +129,21 @@ def dot_source(scene, ps=None, *, styles=None):
         lines.append(_legend(ps, scene, styles))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _pinned(scene):
+    """``{node: ', pos="x,y!"'}`` when the file pins its units (inches; error units and E to their right).
+
+    ``dot`` ranks the units itself and ignores them; ``neato`` keeps them.
+    """
+    from .pinned import check_pins, pinned_layout
+
+    pins = None if scene.steps else check_pins(scene.pins, [n for n in scene.order
+                                                             if not isinstance(n, ObjectiveNode)])
+    if not pins:
+        return {}
+    pos = pinned_layout(scene.graph(), pins, scene.order, first=scene.inputs, gap=3.6, slot=3.0).pos
+    return {n: f', pos="{x:.4g},{y:.4g}!"' for n, (x, y) in pos.items()}
 
 
 def _legend(ps, scene, styles):

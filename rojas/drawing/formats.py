@@ -138,10 +138,14 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
 
 def text_as_text():
     """The rc settings under which figures are written: SVG keeps its text as text (searchable,
-    editable), PDF embeds TrueType fonts (Type 42), not Type 3."""
+    editable) and names the fonts rojas chose (:data:`rojas.drawing.style.FONT_FAMILY`, then the
+    viewer's sans-serif), PDF embeds TrueType fonts (Type 42), not Type 3."""
     import matplotlib
 
-    return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42})
+    from .style import FONT_FAMILY
+
+    return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": "sans-serif",
+                                  "font.sans-serif": list(FONT_FAMILY)})
 
 
 def editable_svg(drawing, dpi=72):

@@ -59,6 +59,49 @@ def _edge_chain(nodes, objective_drawn):
     return list(zip(nodes, nodes[1:]))
 
 
+def _clear_of(points, boxes, margin, step, shortest):
+    """The polyline resampled every `step`, with gaps (NaN, where Matplotlib lifts the pen) where it
+    passes within `margin` of a box (rows cx, cy, hw, hh, angle: the labels), and no piece left
+    shorter than `shortest`: a path's band never runs under an edge's label.
+
+    Examples
+    --------
+    >>> band = _clear_of([(0, 0), (10, 0)], np.array([[5.0, 0.0, 1.0, 0.5, 0.0]]), 0.5, 0.5, 1.0)
+    >>> xs = band[~np.isnan(band[:, 0]), 0]
+    >>> bool(xs.min() == 0 and xs.max() == 10 and not ((xs > 3.5) & (xs < 6.5)).any())
+    True
+    """
+    pts = np.asarray(points, dtype=float)
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    at = np.concatenate([[0.0], np.cumsum(seg)])
+    if at[-1] == 0 or not len(boxes):
+        return pts
+    t = np.linspace(0.0, at[-1], max(int(at[-1] / step), 1) + 1)
+    dense = np.column_stack([np.interp(t, at, pts[:, 0]), np.interp(t, at, pts[:, 1])])
+    lo, hi = dense.min(0) - margin, dense.max(0) + margin
+    reach = np.hypot(boxes[:, 2], boxes[:, 3])
+    near = boxes[(np.abs(boxes[:, 0] - (lo[0] + hi[0]) / 2) <= (hi[0] - lo[0]) / 2 + reach) &
+                 (np.abs(boxes[:, 1] - (lo[1] + hi[1]) / 2) <= (hi[1] - lo[1]) / 2 + reach)]
+    if not len(near):
+        return pts
+    rel = dense[:, None, :] - near[None, :, :2]
+    c, s = np.cos(near[:, 4]), np.sin(near[:, 4])
+    lx, ly = rel[..., 0] * c + rel[..., 1] * s, -rel[..., 0] * s + rel[..., 1] * c
+    hidden = ((np.abs(lx) <= near[:, 2] + margin) & (np.abs(ly) <= near[:, 3] + margin)).any(1)
+    if not hidden.any():
+        return pts
+    # the runs of visible points; a run shorter than `shortest` is hidden too (no stubs between labels),
+    # unless the band would vanish: then its longest run stays
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], hidden.astype(int), [1]])))
+    runs = [(t[b - 1] - t[a], a, b) for a, b in zip(edges[::2], edges[1::2])]
+    longest = max(runs, default=(0.0, 0, 0))
+    for length, a, b in runs:
+        if length < shortest and (a, b) != longest[1:]:
+            hidden[a:b] = True
+    dense[hidden] = np.nan
+    return dense
+
+
 def _offset(points, dist):
     """A polyline moved sideways by `dist` (left of its direction)."""
     pts = np.asarray(points, dtype=float)
@@ -119,15 +162,16 @@ def path_legend(ax, ps, digits=FIGURE_DIGITS, style="default", width_pt=None):
     return legend
 
 
+SPOTS = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.12, 0.88)  # where on an edge a path's number may go
+
+
 def highlight_paths(ctx, ps):
     """Draw the paths of `ps` on every panel of the drawing in `ctx`: colour, dashes and a numbered marker each.
 
     The lanes of the paths sharing an edge stay within :data:`RIBBON` points
     together, along the edge between the units' outlines (never over a box or
-    an arrowhead); each path's number sits in a circle on its own edge.
+    an arrowhead); each path's number sits in a circle on its own edge, never on another's.
     """
-    from matplotlib.patches import Circle
-
     from .edges import node_shape
     from .placement import along
     from .units import clip_polyline
@@ -141,13 +185,14 @@ def highlight_paths(ctx, ps):
         for e in chain:
             users.setdefault(e, []).append(i)
     full = d.mode == "full"
+    badges = []  # the centres of the numbers placed so far
     for i, (p, chain) in enumerate(zip(ps.paths, chains)):
         color, dash = path_style(i, ctx.scene.style)
         lines = []
         for panel in d.panels:
             drawn = d.edges.get(panel, {})
-            marked = False
-            for e in sorted(chain, key=lambda e: len(users[e])):  # the marker on the edge it shares least
+            spots = []  # where its number may go, best first: along the edges it shares least, middle first
+            for e in sorted(chain, key=lambda e: len(users[e])):
                 if e not in drawn:
                     continue
                 k, m = users[e].index(i), len(users[e])
@@ -157,21 +202,43 @@ def highlight_paths(ctx, ps):
                 if len(inner) < 2:
                     continue
                 pts = _offset(inner, (k - (m - 1) / 2) * lane)
-                (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
+                band = _clear_of(pts, ctx.obstacles.boxes, ctx.m.pt(1.5), ctx.m.pt(1.0), ctx.m.pt(14.0))
+                (line,) = ax.plot(band[:, 0], band[:, 1], color=color, linewidth=min(4.0, 0.8 * RIBBON / m) if full
                                   else 2.0, alpha=0.85, linestyle=dash, solid_capstyle="butt", zorder=1.6)
                 lines.append(line)
-                if not marked:  # on its edge, clear of every label, unit and other marker
-                    r = ctx.m.pt(6.0)
-                    eid = ctx.edge_ids.get((panel, *e))
-                    spots = [along(pts, t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.12, 0.88)]
-                    x, y = next((p for p in spots if not ctx.obstacles.blocked((p[0], p[1], r, r, 0.0), own=eid)),
-                                spots[0])
-                    ctx.obstacles.add_box((x, y, r, r, 0.0))
-                    disc = Circle((x, y), r, facecolor="white", edgecolor=color, linewidth=1.6, zorder=7.5)
-                    ax.add_artist(disc)
-                    num_text = ax.text(x, y, str(i + 1), ha="center", va="center", fontsize=7.5, zorder=7.6,
-                                       color=COLORS["ink"], fontweight="bold", parse_math=False)
-                    lines += [disc, num_text]
-                    d.markers.append(num_text)
-                    marked = True
+                eid = ctx.edge_ids.get((panel, *e))
+                spots += [(along(pts, t), eid) for t in SPOTS]
+            if spots:
+                lines += _badge(ctx, spots, i, color, badges)
         d.paths.append((p, lines))
+
+
+def _badge(ctx, spots, i, color, badges):
+    """Path i's number in a circle at the first of `spots` clear of every label, unit and marker; failing
+    that, the first clear of the other badges (it may touch an edge); failing that, the one farthest from
+    them.  Two badges never sit on one spot.  Returns the artists."""
+    from matplotlib.patches import Circle
+
+    ax, r = ctx.d.ax, ctx.m.pt(6.0)
+    xy = np.array([p for p, _ in spots], dtype=float)
+
+    def gap(k):  # how far spot k is from the nearest badge, less the room the two need
+        if not badges:
+            return np.inf
+        return float(np.hypot(*(np.array(badges) - xy[k]).T).min()) - 2 * r
+
+    clear = (k for k, (p, eid) in enumerate(spots) if not ctx.obstacles.blocked((p[0], p[1], r, r, 0.0), own=eid))
+    k = next(clear, None)
+    if k is None:
+        k = next((k for k in range(len(spots)) if gap(k) >= 0), None)
+    if k is None:
+        k = max(range(len(spots)), key=gap)
+    x, y = xy[k]
+    badges.append((x, y))
+    ctx.obstacles.add_box((x, y, r, r, 0.0))
+    disc = Circle((x, y), r, facecolor="white", edgecolor=color, linewidth=1.6, zorder=7.5)
+    ax.add_artist(disc)
+    num_text = ax.text(x, y, str(i + 1), ha="center", va="center", fontsize=7.5, zorder=7.6,
+                       color=COLORS["ink"], fontweight="bold", parse_math=False)
+    ctx.d.markers.append(num_text)
+    return [disc, num_text]

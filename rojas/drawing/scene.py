@@ -108,6 +108,7 @@ class Scene:
     digits: int = FIGURE_DIGITS  # significant digits of its numbers
     style: str = "default"       # the paths' style, an entry of style.PATH_STYLES
     page_width: float = None     # a fixed width in points (the legend wraps to it)
+    pins: dict = None            # the units' ``pos`` fields as the file gives them (checked by the layout)
 
     def graph(self):
         """The DiGraph to lay out: the network plus the extended network's nodes."""
@@ -188,6 +189,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     from .timeline import time_steps
 
     steps = time_steps(net.graph)
+    pins = {n: a["pos"] for n, a in net.graph.nodes(data=True) if "pos" in a}
     show = book_name if steps else literal  # unfolded in time: h1@2 is written h1(2)
 
     batch = None if lab is None else lab.batch_size
@@ -259,7 +261,10 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     for u, v in net.edges:
         w = net.weight(u, v)
         gname = _grad_name(net, u, v, show)
-        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits, show), name=gname if gname != "w" else "",
+        unnamed = gname == "w"
+        if unnamed:  # the weight written with its edge as subscript, as in ∂E/∂w_ij: ∂E/∂w_{h1→y}
+            gname = f"w_{{{show(u)}→{show(v)}}}"
+        e = EdgeSpec(u, v, forward=_edge_text(net, u, v, digits, show), name="" if unnamed else gname,
                      weight=num(w), product=not get_combine(net.combine(v)).linear)
         values["weight"][(u, v)] = w
         if lab is not None:
@@ -275,7 +280,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
                 factor_text = f"×{gname}·{fn_symbol('identity', net.combine(v))}′ = {num(w * p)}"
             else:
                 # an unnamed edge's factor in brackets when negative: "×(−0.249)" never reads as a subtraction
-                factor_text = f"×{gname} = {num(w)}" if gname != "w" else f"×{factor(w, digits)}"
+                factor_text = f"×{factor(w, digits)}" if unnamed else f"×{gname} = {num(w)}"
             e.backward = f"{factor_text}\n∂{obj}/∂{gname} = {num(g)}"
         edges.append(e)
 
@@ -287,6 +292,8 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
         loss = lab.loss
         for out in lab.ends:  # the objective's error units, as its registry entry writes them
             t = val(lab.targets, out)
+            # unfolded in time, "t = 0.2" above a time column reads as a time step: the target is named in full
+            target = f"target = {num(t)}" if steps else f"t = {num(t)}"
             share, (_, _, seed) = val({out: lab.error(out)}, out), lab.seed_rule(out)
             seed = val({out: seed}, out)
             stored = lab.seed_rule(out)[0].split("_")[0]  # "∂E/∂o", or "∂E/∂s" where fused: short enough for a half
@@ -294,9 +301,9 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
             total += share
             spec = NodeSpec(err, "error", f"{loss.text(loss.unit)} of {show(out)}")
             spec.forward = {"left_head": stored, "left": num(seed), "right_head": loss.symbol,
-                            "right": num(share), "above": f"t = {num(t)}", "below": None}
+                            "right": num(share), "above": target, "below": None}
             spec.backward = {"left_head": stored, "left": num(seed), "right_head": "Σ", "right": "1",
-                             "above": f"t = {num(t)}", "below": f"δ = {num(seed)}"}
+                             "above": target, "below": f"δ = {num(seed)}"}
             values["o"][err], values["fprime"][err] = share, seed
             values["delta"][err], values["arriving"][err] = seed, 1.0
             values.setdefault("stores", {})[err] = f"{stored} = {lab.seed_name(out, subscript=False)}"
@@ -356,7 +363,7 @@ def build_scene(net, lab=None, sample=None, *, objective_nodes=True, digits=FIGU
     return Scene(nodes=nodes, edges=edges, order=order, inputs=list(net.inputs), title=name,
                  subtitle=subtitle, labeled=lab is not None,
                  objective=None if lab is None else lab.objective, seed_node=seed_node,
-                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=steps,
+                 values=values, sample=k, batch=batch, counts=(len(net), len(net.edges)), steps=steps, pins=pins or None,
                  params=params, products=any(e.product for e in edges), rules=_rules(net), digits=digits,
                  error_texts={} if lab is None or not has_targets else
                  {"formula": lab.objective_text(), "unit": lab.loss.text(lab.loss.unit),

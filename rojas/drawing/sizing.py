@@ -261,6 +261,7 @@ def layout_for(scene, geom, mode, panels, widen=1.0, scale=None):
     import numpy as np
 
     from .layout import layered_layout
+    from .pinned import check_pins, pinned_layout
     from .timeline import time_layout
 
     G = scene.graph()
@@ -281,6 +282,9 @@ def layout_for(scene, geom, mode, panels, widen=1.0, scale=None):
         gaps = max(geom.gap, min(1.3 * tallest / max(n_cols - 1, 1), 4 * geom.gap))
     if scene.steps:
         return time_layout(G, scene.steps, order, gaps=gaps, slot=geom.slot)
+    pins = check_pins(scene.pins, [n for n in scene.order if not isinstance(n, ObjectiveNode)])
+    if pins:
+        return pinned_layout(G, pins, order, first=scene.inputs, gap=geom.gap, slot=geom.slot)
     return layered_layout(G, order, first=scene.inputs, gaps=gaps, slot=geom.slot,
                           dummy_slot=geom.dummy_slot, waypoints=not big)
 

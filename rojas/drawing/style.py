@@ -12,6 +12,7 @@ __all__ = [
     "COLORS",
     "COMPACT",
     "FONT",
+    "FONT_FAMILY",
     "FULL",
     "MAX_SIDE_PT",
     "MAX_SIDE_SLACK",
@@ -135,6 +136,12 @@ COMPACT = Geometry(gap=4.2, slot=2.7, dummy_slot=0.9, scale=16.0, min_scale=2.0)
 # Font sizes in points: fixed, never below MIN_FONT at the saved size.
 FONT = {"value": 7.0, "head": 7.0, "tag": 8.0, "edge": 7.5, "title": 12.0, "subtitle": 8.5, "explain": 7.5}
 MIN_FONT = 7.0         # no text in a drawing is smaller than this
+# The font of every figure's text, first choice first.  DejaVu Sans ships with Matplotlib, so every PNG and PDF
+# is set in it and every text is measured in it (labels are placed by those widths); it holds every glyph rojas
+# writes (∂ Σ δ ′ → ×10⁻⁴, subscripts).  An SVG names its text's font rather than drawing it, so it lists what
+# a viewer should use: DejaVu Sans, then Bitstream Vera Sans (the design DejaVu extends: the same widths), then
+# Verdana (a close width), then the viewer's sans-serif.
+FONT_FAMILY = ("DejaVu Sans", "Bitstream Vera Sans", "Verdana")
 TABLE_FONT = 7.5       # the tables beside a compact drawing
 NOTE_FONT = 8.0
 MAX_SIDE_PT = 2000.0   # a full or table drawing is at most this many points a side (else: less detail)

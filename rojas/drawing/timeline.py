@@ -38,6 +38,8 @@ def time_steps(G):
     return when
 
 
+LANE = 0.9  # between the lanes of the long edges into E, in circle radii
+
 # Rows of nodes without a step: constant inputs (bottom), error units and sums (top).
 _CONSTANT, _SINGLE, _COLLECTOR = object(), object(), object()
 
@@ -233,6 +235,14 @@ def time_layout(G, when, order=None, *, gaps=6.0, slot=3.7, clearance=1.4, geome
         ys = [y for y in between if all(abs(y - b) >= slot / 2 - 1e-9 for b in busy)]
         return [(xs[c], y) for y in sorted(ys, key=lambda y: (abs(y - y_line), y))]
 
+    # Each long edge into a collector (E) gets its own lane above E's level, the farthest the highest, so the
+    # error units' dashed edges never merge into one line; the nearest runs level with E.
+    lane = {}
+    for v in G:
+        if v in row and row[v][0] is _COLLECTOR:
+            far = sorted((u for u in G.predecessors(v) if column[v] - column[u] > 1), key=lambda u: -column[u])
+            lane.update({(u, v): k * LANE for k, u in enumerate(far)})
+
     routes, way = {}, {}
     for u, v in G.edges:
         cu, cv = column[u], column[v]
@@ -245,7 +255,9 @@ def time_layout(G, when, order=None, *, gaps=6.0, slot=3.7, clearance=1.4, geome
             candidates = [[pos[u], (xs[cv - 1], yu), pos[v]]] + \
                 [bus + [p, pos[v]] for p in free(cv - 1, yu)] + candidates
         elif cv - cu > 1 and row[v][0] is _COLLECTOR:  # up from u, along the top into v
-            candidates.insert(0, [pos[u], (xs[cu + 1], yv), pos[v]])
+            y_lane = yv + lane[(u, v)]
+            bend = [(xs[cu + 1], y_lane)] + ([(xs[cv - 1], y_lane)] if cv - 1 > cu + 1 and y_lane != yv else [])
+            candidates.insert(0, [pos[u], *bend, pos[v]])
         route = next((r for r in candidates if clear(r, u, v)), None)
         if route is None:  # through the free point of each column between nearest the straight line
             route = [pos[u]]
