@@ -15,7 +15,8 @@ import pytest
 
 import rojas
 from rojas.network import from_dict
-from rojas.network.checks import check_edge, check_id, check_node
+from rojas.network.checks import check_id
+from rojas.network.rules import check_edge, check_node
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
@@ -37,7 +38,7 @@ UNIT_RULES = [
     ("no fn", _drop("fn"), "has no field 'fn'"),
     ("fn not text", _set(fn=3), "field 'fn' must be a string"),
     ("unknown fn", _set(fn="nosuch"), "nosuch"),
-    ("unknown combine", _set(combine="max"), "unknown combine 'max'"),
+    ("unknown combine", _set(combine="median"), "unknown combine 'median'"),  # 'max' is a mode now
     ("bias and bias_param", _set(bias=0.1, bias_param="p"), "has both 'bias' and 'bias_param'"),
     ("unknown bias_param", lambda d: (d.pop("bias"), d.update(bias_param="q")), "unknown bias_param 'q'"),
     ("bias nan", _set(bias=math.nan), "bias must be finite, got nan"),
