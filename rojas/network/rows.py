@@ -130,6 +130,14 @@ def first_fault(rules, table):
 
     Each rule is tested on the rows before the earliest fault found so far, so
     every mask sees only rows that obey the rules before it.
+
+    Examples
+    --------
+    >>> from rojas.network.rules import NODE_RULES
+    >>> rows = Rows([{"id": "x", "fn": "input"}, {"id": "h", "fn": "tanh", "bias": "1"}, {"id": "x"}], {})
+    >>> first_fault(NODE_RULES, rows)  # row 2 repeats an id, but row 1 comes first
+    Traceback (most recent call last):
+    rojas.errors.NetworkError: node 'h': bias must be a number, got '1'
     """
     message = None
     for rule in rules:
