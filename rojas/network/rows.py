@@ -5,6 +5,7 @@ columns; :class:`Rows` builds each column a rule reads once; :func:`first_fault`
 names the first row (in order) breaking a rule, and the first rule it breaks.
 """
 
+import functools
 import itertools
 import numbers
 from dataclasses import dataclass
@@ -51,18 +52,24 @@ class Rows:
         self._cache = {}
 
     def head(self, k):
-        """The first `k` rows, same context, nothing cached."""
-        return Rows(self.rows[:k], self.params, self.prims, self.index, self.is_input, self.int_ids)
+        """The first `k` rows, same context; of the columns built, only the ends' positions are kept."""
+        head = Rows(self.rows[:k], self.params, self.prims, self.index, self.is_input, self.int_ids)
+        for key in ("source", "target"):
+            if self._cache.get(("ends", key)) is not None:
+                head._cache[("ends", key)] = self._cache[("ends", key)][:k]
+        return head
 
     def cached(self, name, make):
-        if name not in self._cache:
-            self._cache[name] = make()
-        return self._cache[name]
+        try:
+            return self._cache[name]
+        except KeyError:
+            value = self._cache[name] = make()
+            return value
 
-    @property
+    @functools.cached_property
     def keys(self):
         """Every field any row has."""
-        return self.cached("keys", lambda: set(itertools.chain.from_iterable(self.rows)))
+        return set(itertools.chain.from_iterable(self.rows))
 
     def has(self, key):
         """Which rows have field `key`."""
@@ -86,18 +93,26 @@ class Rows:
         mask[self.has(key)] = flags
         return mask
 
-    @property
+    @functools.cached_property
     def index_of_ids(self):
         """Node id → position (the last, for a repeated id)."""
-        return self.cached("index", lambda: dict(zip(self.column("id"), range(self.n))))
+        return dict(zip(self.column("id"), range(self.n)))
 
-    @property
+    @functools.cached_property
     def is_input_node(self):
-        return self.cached("inputs", lambda: np.array([f == "input" for f in self.column("fn")], dtype=bool))
+        """Which nodes are inputs."""
+        return np.array([f == "input" for f in self.column("fn")], dtype=bool)
 
     def ends(self, key):
         """The node positions of the edges' `key` ends, or None if one is no node."""
-        return self.cached(("ends", key), lambda: _positions(self.column(key), self.index, self.int_ids))
+        found = self._cache.get(("ends", key))
+        if found is None:
+            found = self._cache[("ends", key)] = _positions(self.column(key), self.index, self.int_ids)
+        return found
+
+    def known_ends(self, src, dst):
+        """Take the ends' positions as given (one edge whose ends the builder knows)."""
+        self._cache[("ends", "source")], self._cache[("ends", "target")] = src, dst
 
 
 def _positions(ends, index, int_ids):
@@ -144,9 +159,8 @@ def first_fault(rules, table):
         mask = rule.mask(table)
         if mask is None:
             continue
-        hits = np.flatnonzero(mask)
-        if len(hits):
-            i = int(hits[0])
+        if mask.any():
+            i = int(mask.argmax())
             message = rule.message(table, i)
             table = table.head(i)
     if message is not None:

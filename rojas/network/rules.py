@@ -99,9 +99,12 @@ def _no_fn(t):
 
 def _input_extra(t):
     present = [k for k in _SPECIAL if k in t.keys]
-    if not present:
+    if not present or not t.is_input_node.any():
         return None
-    return t.is_input_node & np.logical_or.reduce([t.has(k) for k in present])
+    mask = t.has(present[0])
+    for k in present[1:]:
+        mask = mask | t.has(k)
+    return t.is_input_node & mask
 
 
 def _fn_type(t):
@@ -159,6 +162,8 @@ def _bias_finite(t):
 
 def _not_finite(values):
     """Per value: not a finite number (all False, cheaply, when every value is one)."""
+    if len(values) < 16:  # one row (the builder): no arrays
+        return [not _finite(v) for v in values]
     try:
         if all(map(is_number_type, set(map(type, values)))) and np.isfinite(np.array(values, dtype=float)).all():
             return [False] * len(values) if values else []
@@ -270,7 +275,7 @@ def _weight_finite(t):
 
 
 def _neither(t):
-    if "param" not in t.keys and t.has("weight").all():
+    if "param" not in t.keys and "weight" in t.keys and len(t.values("weight")) == t.n:
         return None
     return ~(t.has("weight") | t.has("param"))
 
@@ -352,8 +357,6 @@ def check_edge(u, v, data, params, into_input):
     Traceback (most recent call last):
     rojas.errors.NetworkError: edge 'h'->'h' is a self-loop
     """
-    index = {u: 0}
-    index.setdefault(v, 1)
-    is_input = np.zeros(2, dtype=bool)
-    is_input[index[v]] = into_input
-    first_fault(EDGE_RULES[EDGE_END_RULES:], Rows([{**data, "source": u, "target": v}], params, (), index, is_input))
+    rows = Rows([{**data, "source": u, "target": v}], params, is_input=np.array([False, into_input]))
+    rows.known_ends(np.zeros(1, dtype=np.intp), np.full(1, 0 if u == v else 1, dtype=np.intp))
+    first_fault(EDGE_RULES[EDGE_END_RULES:], rows)
