@@ -49,21 +49,21 @@ class Rows:
     def __init__(self, rows, params, prims=(), index=None, is_input=None, int_ids=None):
         self.rows, self.n, self.params, self.prims = rows, len(rows), params, prims
         self.index, self.is_input, self.int_ids = index, is_input, int_ids
-        self._cache = {}
+        self._built = {}
 
     def head(self, k):
         """The first `k` rows, same context; of the columns built, only the ends' positions are kept."""
         head = Rows(self.rows[:k], self.params, self.prims, self.index, self.is_input, self.int_ids)
-        for key in ("source", "target"):
-            if self._cache.get(("ends", key)) is not None:
-                head._cache[("ends", key)] = self._cache[("ends", key)][:k]
+        src, dst = self._built.get(("ends", "source")), self._built.get(("ends", "target"))
+        if src is not None and dst is not None:
+            head.known_ends(src[:k], dst[:k])
         return head
 
     def cached(self, name, make):
         try:
-            return self._cache[name]
+            return self._built[name]
         except KeyError:
-            value = self._cache[name] = make()
+            value = self._built[name] = make()
             return value
 
     @functools.cached_property
@@ -105,14 +105,14 @@ class Rows:
 
     def ends(self, key):
         """The node positions of the edges' `key` ends, or None if one is no node."""
-        found = self._cache.get(("ends", key))
+        found = self._built.get(("ends", key))
         if found is None:
-            found = self._cache[("ends", key)] = _positions(self.column(key), self.index, self.int_ids)
+            found = self._built[("ends", key)] = _positions(self.column(key), self.index, self.int_ids)
         return found
 
     def known_ends(self, src, dst):
         """Take the ends' positions as given (one edge whose ends the builder knows)."""
-        self._cache[("ends", "source")], self._cache[("ends", "target")] = src, dst
+        self._built[("ends", "source")], self._built[("ends", "target")] = src, dst
 
 
 def _positions(ends, index, int_ids):

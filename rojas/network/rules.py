@@ -2,8 +2,9 @@
 
 Each rule is a :class:`~rojas.network.rows.Rule`: a name, a mask (which rows
 of a :class:`~rojas.network.rows.Rows` table break it, computed on whole
-columns; None when none do) and a message built from one offending row.  The file loader (:mod:`rojas.network.columns`)
-applies the tables to every row at once; :func:`check_node` and
+columns; None when none do) and a message built from one offending row.  The
+file loader (:mod:`rojas.network.columns`) applies the tables to every row at
+once; :func:`check_node` and
 :func:`check_edge` (the builder methods) apply the same rules to one row.
 Either way the fault named is the first row breaking a rule (file order) and
 the first rule it breaks, so a file and the builder give the same message.
