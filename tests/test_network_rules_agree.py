@@ -1,11 +1,12 @@
 """The loader's fast column checks and the item checks name the same fault.
 
-For every rule of :mod:`rojas.network.checks` a valid document gets one row
+For every rule of :mod:`rojas.network.rules` a valid document gets one row
 broken by that rule at row k (and, to test "first in file order", maybe a
 later row broken by another rule); :func:`rojas.network.from_dict` must refuse
 it with exactly the message the item check (:func:`check_id` then
 :func:`check_node`, or :func:`check_edge`) gives for row k, and that message
-must be the rule's own.  A rule added to the checks belongs in these tables.
+must be the rule's own.  A rule added to NODE_RULES or EDGE_RULES belongs in these tables
+(test_every_rule_of_the_tables_has_a_case_here fails until it is).
 """
 
 import copy
@@ -15,7 +16,8 @@ import pytest
 
 import rojas
 from rojas.network import from_dict
-from rojas.network.checks import check_edge, check_id, check_node
+from rojas.network.checks import check_id
+from rojas.network.rules import check_edge, check_node
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
@@ -37,7 +39,7 @@ UNIT_RULES = [
     ("no fn", _drop("fn"), "has no field 'fn'"),
     ("fn not text", _set(fn=3), "field 'fn' must be a string"),
     ("unknown fn", _set(fn="nosuch"), "nosuch"),
-    ("unknown combine", _set(combine="median"), "unknown combine 'median'"),
+    ("unknown combine", _set(combine="median"), "unknown combine 'median'"),  # 'max' is a mode now
     ("bias and bias_param", _set(bias=0.1, bias_param="p"), "has both 'bias' and 'bias_param'"),
     ("unknown bias_param", lambda d: (d.pop("bias"), d.update(bias_param="q")), "unknown bias_param 'q'"),
     ("bias nan", _set(bias=math.nan), "bias must be finite, got nan"),
@@ -52,11 +54,12 @@ INPUT_RULES = [
     ("input with combine", _set(combine="product"), "cannot have a 'combine'"),
     ("input with bias_param", _set(bias_param="p"), "cannot have a 'bias_param'"),
 ]
-EDGE_RULES = [
+EDGE_RULES_CASES = [
     ("delay", _set(delay=1), "has a delay"),
     ("self-loop", lambda e: e.update(source=e["target"]), "is a self-loop"),
     ("into an input", _set(source="u0", target="x0"), "input node 'x0' has an incoming"),
     ("name not text", _set(name=5), "field 'name' must be a string"),
+    ("name not Unicode", _set(name="w\ud800"), "edge name 'w\\ud800' contains a lone surrogate"),
     ("name reserved", _set(name="L"), "edge name 'L' is reserved"),
     ("weight and param", _set(param="p"), "has both 'weight' and 'param'"),
     ("param not text", lambda e: (e.pop("weight"), e.update(param=["p"])), "field 'param' must be the name"),
@@ -124,12 +127,56 @@ def test_a_broken_node_is_named_alike_by_the_loader_and_the_item_check(inputs, u
 def test_a_broken_edge_is_named_alike_by_the_loader_and_the_item_check(inputs, units, data):
     doc = _document(inputs, units)
     k = data.draw(st.integers(0, len(doc["edges"]) - 1), "row k")
-    rule, mutate, phrase = data.draw(st.sampled_from(EDGE_RULES), "rule")
+    rule, mutate, phrase = data.draw(st.sampled_from(EDGE_RULES_CASES), "rule")
     mutate(doc["edges"][k])
     if data.draw(st.booleans(), "a later row broken too") and k + 1 < len(doc["edges"]):
-        data.draw(st.sampled_from(EDGE_RULES), "later rule")[1](doc["edges"][k + 1])
+        data.draw(st.sampled_from(EDGE_RULES_CASES), "later rule")[1](doc["edges"][k + 1])
     loaded = _load_message(doc)
     assert phrase in loaded, (rule, loaded)
     e = copy.deepcopy(doc["edges"][k])
     u, v = e.pop("source"), e.pop("target")
     assert loaded == "network: " + _item_message(lambda: check_edge(u, v, e, PARAMS, v.startswith("x"))), rule
+
+
+# The rows the item checks never see (the builder takes ids and ends as arguments): the loader's own messages.
+LOADER_ONLY = [
+    ("not an object or no id", lambda d: d["nodes"].insert(1, {"fn": "input"}), "node #1 has no 'id'"),
+    ("not an object or no id", lambda d: d["nodes"].insert(1, ["u9"]), "node #1 has no 'id'"),
+    ("id type", lambda d: d["nodes"].insert(1, {"id": None, "fn": "input"}),
+     "node #1 id None must be a string or integer"),
+    ("duplicate id", lambda d: d["nodes"].append({"id": "u0", "fn": "tanh"}), "node 'u0' appears twice"),
+    ("not an object or missing ends", lambda d: d["edges"].insert(1, {"source": "x0", "weight": 1.0}),
+     "edge #1 needs 'source' and 'target'"),
+    ("not an object or missing ends", lambda d: d["edges"].insert(1, "x0->u1"), "edge #1 needs 'source' and 'target'"),
+    ("unknown source", lambda d: d["edges"][1].update(source="zz", target=True),
+     "edge 'zz'->True goes to unknown node 'zz'"),
+    ("unknown target", lambda d: d["edges"][1].update(target=["u1"]), "edge 'x0'->['u1'] goes to unknown node ['u1']"),
+    ("unknown target", lambda d: d["edges"][1].update(target=1), "edge 'x0'->1 goes to unknown node 1"),
+]
+
+
+@pytest.mark.parametrize("rule, change, message", LOADER_ONLY)
+def test_the_loader_names_a_row_the_item_checks_never_see(rule, change, message):
+    doc = _document(1, 2)
+    change(doc)
+    doc["edges"].append({"source": "u1", "target": "u1", "weight": 1.0})  # a later fault: the first row is named
+    assert _load_message(doc) == "network: " + message
+
+
+def test_every_rule_of_the_tables_has_a_case_here():
+    from rojas.network.rules import EDGE_RULES, NODE_RULES
+
+    node_cases = {"no fn": "no fn", "fn not text": "fn not text", "unknown fn": "unknown fn",
+                  "unknown combine": "unknown combine", "bias and bias_param": "both bias and bias_param",
+                  "unknown bias_param": "unknown bias_param", "bias nan": "bias not a finite number",
+                  "id reserved": "id not text or reserved", "id a float": "id type",
+                  "input with bias": "input with bias, bias_param or combine"}
+    edge_cases = {"delay": "delay", "self-loop": "self-loop", "into an input": "into an input",
+                  "name not text": "name not text", "name not Unicode": "name not Unicode",
+                  "name reserved": "name reserved", "weight and param": "both weight and param",
+                  "param not text": "param not text", "unknown param": "unknown param",
+                  "weight nan": "weight not a finite number", "neither": "neither weight nor param"}
+    assert set(node_cases) <= {c[0] for c in UNIT_RULES + INPUT_RULES}
+    assert set(edge_cases) <= {c[0] for c in EDGE_RULES_CASES}
+    covered = set(node_cases.values()) | set(edge_cases.values()) | {c[0] for c in LOADER_ONLY}
+    assert {r.name for r in NODE_RULES + EDGE_RULES} == covered

@@ -5,8 +5,10 @@ One idea per module:
 - :mod:`~rojas.network.model` -- :class:`Network`: the columns, the numbers
   (the one source of truth) and reading them;
 - :mod:`~rojas.network.building` -- adding units, edges, params, outputs;
-- :mod:`~rojas.network.checks` -- the rules, one item at a time;
-- :mod:`~rojas.network.columns` -- the same rules on whole columns (fast loading);
+- :mod:`~rojas.network.checks` -- the item rules (ids, names, numbers, graph fields);
+- :mod:`~rojas.network.rows` and :mod:`~rojas.network.rules` -- a node's and an edge's rules as
+  one table, applied to whole columns (loading) or to one row (building);
+- :mod:`~rojas.network.columns` -- node-link lists to checked columns, and the whole-network rules;
 - :mod:`~rojas.network.topology` -- generations and cycles with NumPy;
 - :mod:`~rojas.network.graphview` -- the read-only NetworkX view, built on first use;
 - :mod:`~rojas.network.nodelink` -- the node-link file format and NetworkX round trip;

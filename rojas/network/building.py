@@ -9,9 +9,10 @@ import numpy as np
 
 from ..errors import NetworkError
 from .expressions import file_primitives
-from .checks import (EDGE_FIELDS, NODE_FIELDS, check_edge, check_extra, check_id, check_node, check_objective,
+from .checks import (EDGE_FIELDS, NODE_FIELDS, check_extra, check_id, check_objective,
                      check_param_name, edge_label, finite_number)
 from .columns import check_outputs
+from .rules import check_edge, check_node
 
 __all__ = ["Building", "Column"]
 

@@ -1,9 +1,9 @@
 """The rules a network's fields obey, one item at a time.
 
 Each check raises :class:`~rojas.errors.NetworkError` naming the node, edge or
-field at fault.  The file loader (:mod:`rojas.network.nodelink`) first tests
-whole columns with NumPy and calls these only to find and name the culprit, so
-a file and the builder methods give the same message for the same mistake.
+field at fault.  The rules of a node or edge row are tables in
+:mod:`rojas.network.rules` (shared by the file loader and the builder); the
+checks here are the item rules those tables and the graph fields call.
 """
 
 import math
@@ -11,12 +11,10 @@ import numbers
 import warnings
 
 from ..errors import NetworkError, RojasWarning
-from .combine import combine_names
-from .primitives import get_primitive
 
 __all__ = ["GRAPH_FIELDS", "NODE_FIELDS", "EDGE_FIELDS", "PASSTHROUGH", "PASSTHROUGH_PREFIX",
            "RESERVED_NAMES", "MAX_NESTING", "finite_number", "edge_label", "check_id", "check_text",
-           "check_node", "check_edge", "check_param_name", "check_extra", "unknown_fields",
+           "check_param_name", "check_extra", "unknown_fields",
            "warn_unknown_fields", "check_objective", "EDGE_ARROW", "REFERENCE_PREFIXES", "edge_reference",
            "check_reference"]
 
@@ -184,90 +182,6 @@ def check_reference(text, what, text_ids):
     if reading:
         raise NetworkError(f"{what} {text!r} reads as {reading} in the reference syntax "
                            "('u->v', 'b:NODE', 's:NODE', 'o:NODE'); rename it")
-
-
-def check_node(node, data, params, primitives):
-    """Check one node's fields (its id is checked by :func:`check_id`).
-
-    Parameters
-    ----------
-    node : str or int
-    data : dict
-        The node's fields, ``id`` excluded.
-    params : container of str
-        The graph's param names.
-    primitives : container of str
-        The primitives the network itself defines (the registry is asked too).
-    """
-    if "fn" not in data:
-        raise NetworkError(f"node {node!r} has no field 'fn'")
-    fn = data["fn"]
-    if fn == "input":
-        extra = [k for k in ("bias", "bias_param", "combine") if k in data]
-        if extra:
-            raise NetworkError(f"input node {node!r} cannot have a {extra[0]!r}")
-        return
-    if not isinstance(fn, str):
-        raise NetworkError(f"node {node!r}: field 'fn' must be a string, got {_short(fn)}")
-    if fn not in primitives:
-        try:
-            get_primitive(fn)
-        except NetworkError as exc:
-            raise NetworkError(f"node {node!r}: {exc}") from None
-    combine = data.get("combine", "sum")
-    if combine not in combine_names():  # the registry of rojas.network.combine
-        known = ", ".join(map(repr, combine_names()))
-        raise NetworkError(f"node {node!r}: unknown combine {_short(combine)} (known: {known})")
-    if "bias_param" in data:
-        if "bias" in data:
-            raise NetworkError(f"node {node!r} has both 'bias' and 'bias_param'; give one")
-        param = data["bias_param"]
-        if not isinstance(param, str) or param not in params:
-            raise NetworkError(f"node {node!r}: unknown bias_param {_short(param)} (not in graph 'params')")
-    elif "bias" in data:
-        finite_number(data["bias"], f"node {node!r}: bias")
-
-
-def check_edge(u, v, data, params, into_input):
-    """Check one edge's fields (its ends are known nodes).
-
-    Parameters
-    ----------
-    u, v : node ids
-    data : dict
-        The edge's fields, ``source`` and ``target`` excluded.
-    params : container of str
-    into_input : bool
-        Whether `v` is an input node.
-    """
-    name = data.get("name")
-    label = edge_label(u, v, name)
-    if data.get("delay", 0) != 0:
-        raise NetworkError(f"{label} has a delay, so this is a recurrent network: unfold it "
-                           "over time first (rojas unfold NET.json --steps T)")
-    if u == v:
-        raise NetworkError(f"{label} is a self-loop")
-    if into_input:
-        raise NetworkError(f"input node {v!r} has an incoming {label}")
-    if name is not None:
-        if not isinstance(name, str):
-            raise NetworkError(f"{label}: field 'name' must be a string, got {_short(name)}")
-        check_text(name, f"{label}: edge name")
-        if name in RESERVED_NAMES:
-            raise NetworkError(f"{label}: edge name {name!r} is reserved: claims read "
-                               f"{', '.join(RESERVED_NAMES)} as the objective; rename it")
-    if "param" in data:
-        param = data["param"]
-        if "weight" in data:
-            raise NetworkError(f"{label} has both 'weight' and 'param'; give one")
-        if not isinstance(param, str):
-            raise NetworkError(f"{label}: field 'param' must be the name of a graph param, got {_short(param)}")
-        if param not in params:
-            raise NetworkError(f"{label}: unknown param {param!r} (not in graph 'params')")
-    elif "weight" in data:
-        finite_number(data["weight"], f"{label}: weight")
-    else:
-        raise NetworkError(f"{label} has neither 'weight' nor 'param'")
 
 
 def check_extra(value, what):

@@ -1,27 +1,25 @@
 """Node-link lists → checked columns (NumPy arrays and lists), the fast way.
 
-Every rule of :mod:`rojas.network.checks` is first tested on whole columns
-(types by their set, numbers with NumPy, cycles by generations); only when a
-test fails does a loop over the items run the item checks to name the culprit.
-A valid 1,000,000-edge file thus costs a few list comprehensions and array
-operations beyond ``json.load``.
+The rows are checked by the rule tables of :mod:`rojas.network.rules` (the
+same rules the builder applies to one item), each rule's mask computed on
+whole columns (types by their set, numbers with NumPy); the whole network by
+:func:`check_structure` (cycles by generations).  A valid 1,000,000-edge file
+thus costs a few list comprehensions and array operations beyond
+``json.load``.
 """
 
 import contextlib
 import copy
 import gc
-import itertools
-import numbers
 
 import numpy as np
 
 from ..errors import NetworkError
 from .expressions import file_primitives
-from .primitives import get_primitive
-from .combine import combine_names
-from .checks import (EDGE_ARROW, NODE_FIELDS, REFERENCE_PREFIXES, RESERVED_NAMES, check_edge, check_extra,
-                     check_id, check_node, check_objective, check_param_name, check_reference, check_text,
-                     edge_label, finite_number)
+from .checks import (EDGE_ARROW, NODE_FIELDS, REFERENCE_PREFIXES, check_extra, check_objective, check_param_name,
+                     check_reference, check_text, edge_label, finite_number)
+from .rows import Rows, first_fault, is_number_type
+from .rules import EDGE_RULES, NODE_RULES
 from .topology import check_acyclic
 
 __all__ = ["Columns", "paused_gc", "parse_graph_attrs", "parse_nodes", "parse_edges", "check_structure", "check_outputs",
@@ -51,15 +49,6 @@ def paused_gc():
     finally:
         if was_enabled:
             gc.enable()
-
-
-def is_number_type(t):
-    """A type whose values are numbers: int, float and their NumPy kin, not bool."""
-    return issubclass(t, numbers.Real) and not issubclass(t, (bool, np.bool_))
-
-
-def _types(values):
-    return set(map(type, values))
 
 
 def parse_graph_attrs(attrs, col):
@@ -92,64 +81,16 @@ def parse_graph_attrs(attrs, col):
 
 
 def parse_nodes(nodes, col):
-    """Check the node list; fill ids, index, ndata, has_bias, b, node_param, is_input."""
+    """Check the node list by :data:`~rojas.network.rules.NODE_RULES`; fill ids, index, ndata, has_bias, b,
+    node_param, is_input."""
     n = len(nodes)
-    try:
-        ids = [d["id"] for d in nodes]
-    except (KeyError, TypeError, IndexError):  # not an object, or no id
-        _name_node_fault(nodes, col)
-    types = _types(ids)
-    if types - {str, int}:
-        _name_node_fault(nodes, col)
-    index = dict(zip(ids, range(n)))
-    if len(index) < n or any(r in index for r in RESERVED_NAMES):
-        _name_node_fault(nodes, col)
-    if str in types:
-        try:
-            "".join(i for i in ids if type(i) is str).encode("utf-8")
-        except UnicodeEncodeError:
-            _name_node_fault(nodes, col)
-    keys = set(itertools.chain.from_iterable(nodes))
-    try:
-        fns = [d["fn"] for d in nodes]
-        fnset = set(fns)
-    except (KeyError, TypeError):
-        _name_node_fault(nodes, col)
-    is_input = np.array([f == "input" for f in fns], dtype=bool)
-    for fn in fnset - {"input"}:
-        if not isinstance(fn, str):
-            _name_node_fault(nodes, col)
-        if fn not in col.prims:
-            try:
-                get_primitive(fn)
-            except NetworkError:
-                _name_node_fault(nodes, col)
-    has_bias = np.zeros(n, dtype=bool)
-    b = np.zeros(n, dtype=float)
+    rows = Rows(nodes, {p: i for i, p in enumerate(col.pnames)}, col.prims)
+    first_fault(NODE_RULES, rows)
+    ids, index, keys, is_input = rows.column("id"), rows.index_of_ids, rows.keys, rows.is_input_node
+    has_bias, b = rows.has("bias"), np.zeros(n, dtype=float)
+    b[has_bias] = rows.values("bias")
     node_param = np.full(n, -1, dtype=np.intp)
-    special = [k for k in ("bias", "bias_param", "combine") if k in keys]
-    for key in special:
-        has = np.array([key in d for d in nodes], dtype=bool)
-        if (has & is_input).any():
-            _name_node_fault(nodes, col)
-        values = [d[key] for d in nodes if key in d]
-        try:
-            if key == "combine" and not set(values) <= set(combine_names()):
-                _name_node_fault(nodes, col)
-            if key == "bias_param":
-                pidx = {p: i for i, p in enumerate(col.pnames)}
-                node_param[has] = [pidx[v] for v in values]
-            if key == "bias":
-                if not all(map(is_number_type, _types(values))):
-                    _name_node_fault(nodes, col)
-                b[has] = values
-                if not np.isfinite(b).all():
-                    _name_node_fault(nodes, col)
-                has_bias = has
-        except (KeyError, TypeError, OverflowError):
-            _name_node_fault(nodes, col)
-    if (has_bias & (node_param >= 0)).any():
-        _name_node_fault(nodes, col)
+    node_param[rows.has("bias_param")] = [rows.params[v] for v in rows.values("bias_param")]
     tied = node_param >= 0
     b[tied] = col.p[node_param[tied]]
     ndata = list(map(dict, nodes))
@@ -165,7 +106,7 @@ def parse_nodes(nodes, col):
                 d[key] = copy.deepcopy(d[key])
     col.ids, col.index, col.ndata, col.is_input = ids, index, ndata, is_input
     col.int_ids = None
-    if types == {int}:
+    if set(map(type, ids)) == {int}:
         try:
             as_array = np.array(ids, dtype=np.int64)
             order = np.argsort(as_array, kind="stable").astype(np.intp)
@@ -176,72 +117,19 @@ def parse_nodes(nodes, col):
     col.node_keys = keys
 
 
-def _name_node_fault(nodes, col):
-    """Run the item checks node by node; raises for the first node at fault."""
-    seen = {}
-    for i, d in enumerate(nodes):
-        if not isinstance(d, dict) or "id" not in d:
-            raise NetworkError(f"node #{i} has no 'id'")
-        node = d["id"]
-        if isinstance(node, bool) or not isinstance(node, (str, int)):
-            raise NetworkError(f"node #{i} id {node!r:.60} must be a string or integer")
-        check_id(node)
-        if node in seen:
-            raise NetworkError(f"node {node!r} appears twice")
-        seen[node] = i
-        check_node(node, {k: v for k, v in d.items() if k != "id"}, col.pnames, col.prims)
-    raise NetworkError("a node is malformed")  # not reached: the column test and an item check disagree
-
-
 def parse_edges(edges, col):
-    """Check the edge list against the nodes; fill src, dst, w, edge_param, names, eextra."""
+    """Check the edge list by :data:`~rojas.network.rules.EDGE_RULES`; fill src, dst, w, edge_param, names, eextra."""
     m = len(edges)
-    try:
-        us = [e["source"] for e in edges]
-        vs = [e["target"] for e in edges]
-    except (KeyError, TypeError, IndexError):  # not an object, or no source or target
-        _name_edge_fault(edges, col)
-    types = _types(us) | _types(vs)
-    if types - {str, int}:
-        _name_edge_fault(edges, col)
-    src, dst = _positions(us, col, types), _positions(vs, col, types)
-    if src is None or dst is None:
-        _name_edge_fault(edges, col)
-    del us, vs
-    keys = set(itertools.chain.from_iterable(edges))
+    rows = Rows(edges, {p: i for i, p in enumerate(col.pnames)}, (), col.index, col.is_input, col.int_ids)
+    first_fault(EDGE_RULES, rows)
+    src, dst, keys = rows.ends("source"), rows.ends("target"), rows.keys
     edge_param = np.full(m, -1, dtype=np.intp)
+    has_p = rows.has("param")
+    edge_param[has_p] = [rows.params[p] for p in rows.values("param")]
     w = np.zeros(m, dtype=float)
-    try:
-        has_w = np.array([("weight" in e) for e in edges], dtype=bool) if "param" in keys else np.ones(m, bool)
-        if "param" in keys:
-            has_p = np.array([("param" in e) for e in edges], dtype=bool)
-            if (has_p == has_w).any():        # both, or neither
-                _name_edge_fault(edges, col)
-            pidx = {p: i for i, p in enumerate(col.pnames)}
-            edge_param[has_p] = [pidx[e["param"]] for e in edges if "param" in e]
-            weights = [e["weight"] for e in edges if "weight" in e]
-        else:
-            weights = [e["weight"] for e in edges]
-        if not all(map(is_number_type, _types(weights))):
-            _name_edge_fault(edges, col)
-        w[has_w] = weights
-    except (KeyError, TypeError, OverflowError):
-        _name_edge_fault(edges, col)
-    if not np.isfinite(w).all() or (src == dst).any() or col.is_input[dst].any():
-        _name_edge_fault(edges, col)
-    if "delay" in keys and any(e.get("delay", 0) != 0 for e in edges):
-        _name_edge_fault(edges, col)
-    tied = edge_param >= 0
-    w[tied] = col.p[edge_param[tied]]
-    names = [None] * m
-    if "name" in keys:
-        names = [e.get("name") for e in edges]
-        try:
-            if _types(names) - {str, type(None)} or set(RESERVED_NAMES) & set(names):
-                _name_edge_fault(edges, col)
-            "".join(filter(None, names)).encode("utf-8")
-        except UnicodeEncodeError:
-            _name_edge_fault(edges, col)
+    w[~has_p] = rows.values("weight")
+    w[has_p] = col.p[edge_param[has_p]]
+    names = [e.get("name") for e in edges] if "name" in keys else [None] * m
     eextra = {}
     for key in keys - {"source", "target", "weight", "param", "name"}:
         for i, e in enumerate(edges):
@@ -252,39 +140,6 @@ def parse_edges(edges, col):
     col.edge_keys = keys
 
 
-def _positions(ends, col, types):
-    """The node positions of edge ends, or None if one is no node.
-
-    Integer ids go through NumPy (sort and search); others through the id dict.
-    """
-    if types == {int} and col.int_ids is not None:
-        sorted_ids, order = col.int_ids
-        try:
-            ends = np.array(ends, dtype=np.int64)
-        except OverflowError:
-            return None
-        at = np.minimum(np.searchsorted(sorted_ids, ends), len(sorted_ids) - 1)
-        return order[at] if (sorted_ids[at] == ends).all() else None
-    try:
-        return np.fromiter(map(col.index.__getitem__, ends), dtype=np.intp, count=len(ends))
-    except KeyError:
-        return None
-
-
-def _name_edge_fault(edges, col):
-    """Run the item checks edge by edge; raises for the first edge at fault."""
-    for i, e in enumerate(edges):
-        if not isinstance(e, dict) or "source" not in e or "target" not in e:
-            raise NetworkError(f"edge #{i} needs 'source' and 'target'")
-        u, v = e["source"], e["target"]
-        for end in (u, v):
-            if isinstance(end, bool) or not isinstance(end, (str, int)) or end not in col.index:
-                raise NetworkError(f"{edge_label(u, v, e.get('name'))} goes to unknown node {end!r:.60}")
-        check_edge(u, v, {k: x for k, x in e.items() if k not in ("source", "target")}, col.pnames,
-                   bool(col.is_input[col.index[v]]))
-    raise NetworkError("an edge is malformed")  # not reached: the column test and an item check disagree
-
-
 def check_structure(ids, index, is_input, src, dst, names, pnames, outputs):
     """The rules over the whole network; returns the topological generations.
 
@@ -292,7 +147,7 @@ def check_structure(ids, index, is_input, src, dst, names, pnames, outputs):
     params unlike node ids and edge names, the outputs, and no cycle.
     """
     n = len(ids)
-    types = _types(ids)
+    types = set(map(type, ids))
     text_ids = index
     if int in types and str in types:
         text_ids = {}
