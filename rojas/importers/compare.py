@@ -101,7 +101,8 @@ def compare_with_torch(module, inputs, targets, objective="squared_error", *, in
 
     Examples
     --------
-    >>> import torch, rojas
+    >>> import pytest, rojas
+    >>> torch = pytest.importorskip("torch")  # PyTorch is in no extra: this example needs it installed
     >>> torch.manual_seed(0) and None
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
     >>> rojas.compare_with_torch(net, torch.randn(4, 2), torch.randn(4, 1)).ok

@@ -148,7 +148,8 @@ def from_torch(module, example_inputs, *, input_names=None, output_names=None, n
 
     Examples
     --------
-    >>> import torch, rojas
+    >>> import pytest, rojas
+    >>> torch = pytest.importorskip("torch")  # PyTorch is in no extra: this example needs it installed
     >>> net = rojas.from_torch(torch.nn.Linear(2, 1).double(), torch.zeros(1, 2, dtype=torch.float64),
     ...                        input_names=["x"], output_names=["y"])
     >>> net.inputs, net.outputs, net.edge_name("x[1]", "y[0]")
