@@ -125,7 +125,8 @@ def read_model(source):
         try:
             model = onnx.load(path, load_external_data=False)
         except Exception as exc:  # protobuf's DecodeError and kin: not an ONNX file
-            raise RojasError(f"{path}: not an ONNX model ({type(exc).__name__}: {str(exc)[:120]})") from None
+            first = (str(exc).strip().splitlines() or [""])[0][:120]  # protobuf's reason, its first line only
+            raise RojasError(f"{path}: not an ONNX model ({type(exc).__name__}: {first})") from None
         base = os.path.dirname(os.path.abspath(path))
     for inp in model.graph.input:
         dims = [d.dim_value if d.HasField("dim_value") else 1 for d in inp.type.tensor_type.shape.dim]
