@@ -21,8 +21,24 @@ paths beside the backward sweep's value.  That is a path sum, not a sweep.
 ``<iframe srcdoc>``, so several explorers on one notebook page never interfere.
 """
 
-from .data import MAX_NODES, PATH_LIMIT, network_data, page_data
-from .page import embed_json, explore, render_page, repr_html
-
 __all__ = ["explore", "repr_html", "render_page", "page_data", "network_data", "embed_json", "PATH_LIMIT",
            "MAX_NODES"]
+
+# ``import rojas`` imports this package for its notebook forms (:mod:`.notebook`); the page's modules load
+# on first use (PEP 562), so that import stays as cheap as the engine's.
+_LAZY = {"MAX_NODES": "data", "PATH_LIMIT": "data", "network_data": "data", "page_data": "data",
+         "embed_json": "page", "explore": "page", "render_page": "page", "repr_html": "page"}
+
+
+def __getattr__(name):
+    import importlib
+
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
