@@ -303,6 +303,11 @@ def _param(case):
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_hostile_case(case, tmp_path):
+    run_case(case, tmp_path)
+
+
+def run_case(case, tmp_path):
+    """Run one case in a copy of the corpus: its outcome, and no file changed that it did not ask for."""
     folder = str(tmp_path)
     for name in os.listdir(CORPUS):
         if name.endswith(".json"):
@@ -315,6 +320,7 @@ def test_hostile_case(case, tmp_path):
     after = _hashes(folder)
     allowed = set(case.writes) if result.returncode == 0 else set()
     changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    changed = {name for name in changed if not name.startswith("tex" + os.sep)}  # pdflatex's own files
     assert changed <= allowed, f"files changed that the command line did not ask for: {sorted(changed - allowed)}"
     if case.check:  # a check asserts, or returns a truth value (a lambda)
         assert case.check(folder, result) is not False, result.stdout[-2000:] + result.stderr[-2000:]

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from test_hostile import CORPUS, ERROR, OK, Case, _hashes, _no_forged_lines, assert_outcome, run_rojas
+from test_hostile import CORPUS, ERROR, OK, Case, _no_forged_lines, run_case
 
 pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
 
@@ -216,19 +216,4 @@ CASES = [
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_hostile_case(case, tmp_path):
-    folder = str(tmp_path)
-    for name in os.listdir(CORPUS):
-        if name.endswith(".json"):
-            shutil.copy(os.path.join(CORPUS, name), folder)
-    if case.setup:
-        case.setup(folder)
-    before = _hashes(folder)
-    result = run_rojas(case.argv, folder, case.env, case.timeout, case.memory_mb)
-    assert_outcome(result, case.expect, case.culprit)
-    after = _hashes(folder)
-    allowed = set(case.writes) if result.returncode == 0 else set()
-    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-    changed = {name for name in changed if not name.startswith("tex" + os.sep)}  # pdflatex's own files
-    assert changed <= allowed, f"files changed that the command line did not ask for: {sorted(changed - allowed)}"
-    if case.check:
-        assert case.check(folder, result) is not False, result.stdout[-2000:] + result.stderr[-2000:]
+    run_case(case, tmp_path)
