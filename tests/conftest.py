@@ -1,6 +1,7 @@
 """Shared pytest hooks: one deterministic Hypothesis profile, figures closed after every test."""
 
 import os
+import re
 import sys
 
 import pytest
@@ -31,3 +32,26 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"explorer browser tests skipped: {reason.removeprefix('Skipped: ')}",
                                         yellow=True)
             break
+
+
+_WHOLE_FILE_SLOW = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.M)
+
+
+def pytest_ignore_collect(collection_path, config):
+    # The quick subset (-m "not slow") would deselect every test of a file marked slow as a whole,
+    # but only after importing it -- and those files import PyTorch, Playwright and the like, a good
+    # share of the subset's time. Such a file is not even opened as a module then.
+    if config.getoption("markexpr", "") != "not slow" or collection_path.suffix != ".py":
+        return None
+    if collection_path.name.startswith("test_") and _WHOLE_FILE_SLOW.search(collection_path.read_text("utf-8")):
+        return True
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # A doctest that runs PyTorch spends seconds importing it: it belongs to the whole suite only.
+    for item in items:
+        test = getattr(item, "dtest", None)
+        if test is not None and any("torch" in example.source for example in test.examples):
+            item.add_marker(pytest.mark.slow)

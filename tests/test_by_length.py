@@ -153,6 +153,7 @@ def test_the_gradient_the_lengths_add_up_to_is_the_derivative(case):
         assert close(by_length(lab, f"{u}->{v}").total, step, 1e-9)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.one_of(small_dags(), small_dags(ties=True)), st.integers(1, 6))
 def test_top_paths_equal_brute_force_ties_included(case, k):
@@ -164,6 +165,7 @@ def test_top_paths_equal_brute_force_ties_included(case, k):
         assert [p["product"] for p in got] == [p[2] for p in want], ref
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(small_dags(ties=True), st.integers(1, 8))
 def test_top_paths_with_many_ties(case, k):

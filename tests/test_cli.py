@@ -36,7 +36,6 @@ COMMANDS = {  # every command the tests read, run once and side by side
     "xor data file": ["grad", XOR, "--data", rojas.example_path("xor", "data"), "--json"],
     "of o1": ["grad", MAZUR, "--input", "i1=0.05", "--input", "i2=0.1", "--of", "o1", "--json"],
     "reordered": ["grad", "{tmp}/reordered.json", "--input", "x1=1.5", "--input", "x2=0.7", "--of", "y", "--json"],
-    "demo": ["demo"],  # writes its figures under the working directory: tmp
     "--help": ["--help"],
     "grad --help": ["grad", "--help"],
     "demo --help": ["demo", "--help"],
@@ -228,8 +227,9 @@ def number(text):
     return float(text.translate(_PLAIN).replace("×10", "e"))
 
 
-def test_demo_prints_every_example(runs):
-    proc = runs["demo"]
+@pytest.mark.slow  # the demo draws, animates and proves every example: a minute on a quiet machine
+def test_demo_prints_every_example(tmp_path):
+    proc = rojas_cli("demo", cwd=tmp_path)  # writes its figures under the working directory
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     sections = re.split(r"^== ", proc.stdout, flags=re.M)[1:]

@@ -222,6 +222,7 @@ def dense(points, step=0.05):
     return np.array(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_arcs_never_pass_through_units(seed):
     net = rojas.Network(nx.DiGraph(R.random_network(seed, 2, 6, 1, p_skip=0.6, p_product=0.0, p_tied=0.0)))
@@ -314,6 +315,7 @@ def test_no_label_overlaps(case):
     assert_inner_texts_fit(d)
 
 
+@pytest.mark.slow
 def test_paths_of_w1_two_colours_and_their_sum():
     lab = labeled("mazur")
     d = draw(lab, sweep="forward", paths="w1")
@@ -368,6 +370,7 @@ def layered_network(sizes, seed=0):
     return net, layers
 
 
+@pytest.mark.slow
 def test_forty_units_numbers_move_to_a_table():
     net, layers = layered_network([4, 10, 10, 10, 6])
     lab = rojas.label(net, {n: 0.5 for n in layers[0]}, {n: 0.1 for n in net.outputs})
@@ -388,6 +391,7 @@ def test_forty_units_numbers_move_to_a_table():
     assert_labels_apart(d)
 
 
+@pytest.mark.slow
 def test_five_hundred_units_give_the_summary_with_a_note():
     net, layers = layered_network([40, 120, 140, 120, 80], seed=1)
     assert len(net) == 500

@@ -58,6 +58,7 @@ def test_the_drawing_puts_every_unit_where_the_file_pins_it(tmp_path):
     ([0, 2], "nodes 'i1' and 'h2' are pinned to the same pos [0.0, 2.0]"),
     (None, "node 'h2' has no pos while 5 of the 6 units have one: pin every unit or none"),
 ])
+@pytest.mark.slow
 def test_a_bad_pos_is_refused_in_one_line_naming_the_unit(tmp_path, pos, says):
     pins = dict(PINS)
     if pos is None:

@@ -284,6 +284,7 @@ def classifier_files(tmp_path_factory):
     return where
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", TARGET_OBJECTIVES)
 def test_every_labeling_command_takes_every_objective(name, classifier_files, capsys):
     from rojas.cli import main

@@ -59,6 +59,7 @@ def rojas_cli(folder, *args):
                           timeout=120, env={**os.environ, "PYTHONPATH": ROOT})
 
 
+@pytest.mark.slow
 def test_grad_matches_central_differences(files):
     res = rojas_cli(files, "grad", "net.json", "--data", "data.json", "--json")
     assert res.returncode == 0, res.stderr
@@ -89,6 +90,7 @@ def test_check_prove_paths_claim_agree(files):
     assert rojas_cli(files, "claim", "net.json", "--data", "data.json", tied).returncode == 0
 
 
+@pytest.mark.slow
 def test_train_moves_the_param_by_its_summed_gradient(files):
     res = rojas_cli(files, "train", "net.json", "--data", "data.json", "--lr", "0.5", "--epochs", "1",
                     "-o", "out.json")

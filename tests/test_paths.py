@@ -454,6 +454,7 @@ def test_limit_is_settable_and_exact():
     assert close(ps.total, 0.5 ** n) and close(ps.backprop, 0.5 ** n)
 
 
+@pytest.mark.slow
 def test_default_limit_is_ten_thousand():
     """1-100-100-1 has exactly 10,000 paths from its input: listed; 1-100-101-1 (10,100): refused."""
     net, layers = complete_layered((1, 100, 100, 1), fn="identity")

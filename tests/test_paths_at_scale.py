@@ -45,6 +45,7 @@ def test_json_object_by_length_and_top(deep, capsys):
     assert min(len(p["nodes"]) - 1 for p in obj["top"]) >= obj["by_length"][0]["length"]
 
 
+@pytest.mark.slow
 def test_text_and_plot(deep, capsys, tmp_path):
     net, data = deep
     png = tmp_path / "len.png"
@@ -85,6 +86,7 @@ def test_prove_beyond_the_limit_sums_by_length(deep, capsys, tmp_path):
     assert "paths with the largest" in text and "more than --limit 50" in err
 
 
+@pytest.mark.slow
 def test_every_labeling_command_notes_units_that_reach_no_output(tmp_path, capsys):
     net = rojas.Network().add_input("x").add_unit("h", "tanh").add_unit("y", "tanh").add_unit("z", "tanh")
     net.add_edge("x", "h", weight=0.5).add_edge("h", "y", weight=1.5).add_edge("x", "z", weight=-1.0)

@@ -60,6 +60,7 @@ def test_writing_json_counts_every_node_and_edge(recorded):
     assert json.loads(buf.getvalue())["value"] == pytest.approx(0.298371109, abs=1e-9)  # Mazur's E_total
 
 
+@pytest.mark.slow
 def test_sympy_reports_whole_seconds_within_its_budget(recorded):
     import time
 
@@ -82,6 +83,7 @@ def test_bars_are_off_away_from_a_terminal_and_cost_no_import():
         progress.set_default(previous)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["grad", "paths", "prove", "check", "train", "matrix", "draw", "explore"])
 def test_every_command_takes_quiet_and_restores_the_default(command, tmp_path, capsys):
     previous = progress.set_default(True)
@@ -99,6 +101,7 @@ def test_every_command_takes_quiet_and_restores_the_default(command, tmp_path, c
 
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pseudo-terminal")
 def test_a_terminal_that_reports_no_size_still_shows_the_bar():
     # A bare pseudo-terminal says 0 rows and 0 columns; tqdm would hide the bar there.

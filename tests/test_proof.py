@@ -129,6 +129,7 @@ PATH_CASES = [("mazur", "w1", None), ("mazur", "i2", None), ("mazur", "b:h1", No
               ("skip_product", "x2", "p")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, src, to", PATH_CASES)
 def test_paths_json_schema_and_numbers(name, src, to):
     ex = Example(name, of=to)
@@ -160,6 +161,7 @@ def test_paths_json_schema_and_numbers(name, src, to):
     assert close(out["sum"], total) and close(out["backprop"], ex.grad(src)) and close(total, ex.grad(src))
 
 
+@pytest.mark.slow
 def test_paths_text_output_counts_every_delta():
     ex = Example("mazur")
     r = rojas_cli("paths", ex.path, "--data", ex.data, "--from", "w1")
@@ -334,6 +336,7 @@ def test_prove_shows_the_disagreement_of_a_wrong_derivative(tmp_path):
     assert "DISAGREE" in text or "disagree" in text
 
 
+@pytest.mark.slow
 def test_prove_refuses_a_label_source():
     ex = Example("mazur")
     r = rojas_cli("prove", ex.path, "--data", ex.data, "--wrt", "s:h1")

@@ -107,6 +107,7 @@ def test_a_complete_dag_of_20_units_skips_sympy_and_says_why(tmp_path):
     assert close(float(back.split("|")[2]), grads[("u18", "u19")], 1e-12)
 
 
+@pytest.mark.slow
 def test_the_time_budget_stops_sympy(tmp_path):
     """With the size limit lifted, the budget ends the SymPy work; the report says so."""
     net = rojas.load(complete_dag(tmp_path / "dag.json", 14))
@@ -117,6 +118,7 @@ def test_the_time_budget_stops_sympy(tmp_path):
     assert p.agree and "time budget" in p.symbolic_skipped and "time budget of 1 s" in p.text
 
 
+@pytest.mark.slow
 def test_symbolic_limits_name_the_limit_the_size_and_the_option(tmp_path):
     net = rojas.load(complete_dag(tmp_path / "dag.json", 9))
     lab = rojas.label(net, {"x": 0.3}, {"u8": 0.1})
@@ -132,6 +134,7 @@ def test_symbolic_limits_name_the_limit_the_size_and_the_option(tmp_path):
         rojas.symbolic_proof(lab, "last", size_limit=10)
 
 
+@pytest.mark.slow
 def test_prove_refuses_beyond_its_unit_limit_before_labeling(tmp_path):
     path = chain(tmp_path / "c.json", 30)
     r = rojas_cli("prove", path, "--input", "x=0.3", "--target", "n29=0.1", "--wrt", "w1", "--max-units", "20")
@@ -140,6 +143,7 @@ def test_prove_refuses_beyond_its_unit_limit_before_labeling(tmp_path):
                                 "write out (raise it with --max-units N / unit_limit=)")
 
 
+@pytest.mark.slow
 def test_paths_refuses_beyond_its_limit_with_the_count(tmp_path):
     path = complete_dag(tmp_path / "dag.json", 12)
     r = rojas_cli("paths", path, "--input", "x=0.3", "--target", "u11=0.1", "--from", "w1", "--limit", "100")
@@ -158,6 +162,7 @@ def test_100000_node_chain(tmp_path):
     assert "100000 units" in r.stderr and "--max-units" in r.stderr
 
 
+@pytest.mark.slow
 def test_paths_count_with_an_unknown_end_exits_2(tmp_path):
     path = chain(tmp_path / "c.json", 3)
     r = rojas_cli("paths", path, "--from", "w1", "--count", "--to", "nosuch")

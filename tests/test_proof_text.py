@@ -81,6 +81,7 @@ def test_latex_and_markdown_escapes():
     assert escape_markdown("[x](javascript:y) <b>|`c`") == "\\[x\\](javascript:y) \\<b\\>\\|\\`c\\`"
 
 
+@pytest.mark.slow
 def test_terminal_listings_escape_control_characters(tmp_path):
     path = hostile_network(tmp_path)
     r = rojas_cli("paths", path, "--input", "x=0.3", "--target", f"{NEWLINE_NODE}=0.1", "--from", HOSTILE_EDGE)
@@ -91,6 +92,7 @@ def test_terminal_listings_escape_control_characters(tmp_path):
     assert math.isclose(float(back.split()[2]), hostile_gradient(), rel_tol=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["E", "L", "C"])
 def test_names_reserved_for_the_objective(name, tmp_path):
     """The network refuses them at load; should one reach a claim or a listing anyway, the claim refuses
@@ -175,6 +177,7 @@ def test_prove_exits_1_when_its_checks_disagree(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+@pytest.mark.slow
 def test_of_with_a_data_file_with_targets_speaks_cli(tmp_path):
     ex, data = rojas.example_path("mazur"), rojas.example_path("mazur", "data")
     r = rojas_cli("grad", ex, "--data", data, "--of", "o1")
@@ -189,6 +192,7 @@ def test_of_with_a_data_file_with_targets_speaks_cli(tmp_path):
     assert math.isclose(float(back.split("|")[2]), want, rel_tol=1e-7)
 
 
+@pytest.mark.slow
 def test_prove_writes_no_file_over_its_inputs(tmp_path):
     f = tmp_path / "net.json"
     f.write_text(json.dumps(WRONG_SIGMA))
@@ -197,6 +201,7 @@ def test_prove_writes_no_file_over_its_inputs(tmp_path):
     assert r.returncode == 2 and "would overwrite NET.json" in r.stderr and f.read_text() == before
 
 
+@pytest.mark.slow
 def test_prove_help_explains_every_option():
     r = rojas_cli("prove", "--help")
     assert r.returncode == 0

@@ -176,6 +176,7 @@ def test_tangent_and_path_sum_equal_the_backward_sweep(problem, data):
     assert math.isclose(ps.total, lab.weight_grad[edge], rel_tol=1e-10, abs_tol=1e-13)
 
 
+@pytest.mark.slow
 def test_the_strategy_reaches_every_feature():
     """The drawn networks really have product units, ties of both kinds, skips and named outputs."""
     seen = set()

@@ -183,6 +183,7 @@ def test_bptt_against_central_differences_of_the_recurrent_examples():
         assert assert_bptt_matches_central_differences(G, seq) >= 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_bptt_against_central_differences_on_random_recurrent_networks(seed):
     """Product units with biases included: every copy's bias is tied to one param, sum or product."""
@@ -458,6 +459,7 @@ BAD_NETWORKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD_NETWORKS))
 def test_bad_recurrent_networks_are_refused(case, tmp_path):
     data, message = BAD_NETWORKS[case]
@@ -528,6 +530,7 @@ def test_data_that_does_not_fit_an_unfolded_network():
 
 
 # --------------------------------------------------------------------------- files and the command line
+@pytest.mark.slow
 def test_cli_unfold_then_grad_on_the_example(tmp_path):
     """The issue's example: one recurrent unit over 5 steps, through the command line."""
     out, data_out = tmp_path / "u.json", tmp_path / "u.data.json"
@@ -633,6 +636,7 @@ def test_a_billion_steps_are_refused_before_anything_is_built():
         rojas.unfold(rojas.load_recurrent(net), steps=5, max_size=20)
 
 
+@pytest.mark.slow
 def test_a_long_sequence_file_is_refused_by_its_length(tmp_path):
     seq = tmp_path / "long.json"
     seq.write_text(json.dumps({"inputs": {"x": [0.5] * 300_000}, "targets": {"h": [0.1] * 300_000}}))

@@ -65,6 +65,7 @@ def problem(fn, mode, objective):
     return net, x, {"y1": 0.2, "y2": 0.8}, None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fn, mode, objective", CASES)
 def test_every_entry_through_every_consumer(fn, mode, objective):
     net, x, t, of = problem(fn, mode, objective)

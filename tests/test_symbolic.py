@@ -65,6 +65,7 @@ def mazur_by_hand():
     return S, E
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ref", ["w1", "w5", "b:h1", "i1"])
 def test_mazur_identity_holds_and_is_the_true_derivative(ref):
     net, x, t, G = example("mazur")
@@ -93,6 +94,7 @@ def test_mazur_identity_holds_and_is_the_true_derivative(ref):
         assert close(got_p, expected, 1e-9, 1e-12), (ref, got_p, expected)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ref", ["t", "x1", "c", "b:p", "skip"])
 def test_skip_product_identity_holds(ref):
     """Skip connections, a product unit and a tied param t."""
@@ -171,6 +173,7 @@ def test_wrong_claimed_derivative_is_caught(tmp_path):
     assert close(proof.path_sum_value, 0.3 * true_dh * tail)
 
 
+@pytest.mark.slow
 def test_names_that_look_like_other_symbols(tmp_path):
     """An edge named 'b_h' (legal: not a node id) must not be confused with the bias of h."""
     net = rojas.Network(name="names")
@@ -241,6 +244,7 @@ HANG = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_small_network_does_not_hang():
     """10 units (a quarter of the size limit), 9 paths: an answer or a RojasError, not minutes of SymPy."""
     try:

@@ -53,6 +53,7 @@ def _cases(net):
     return s, list(nx.topological_sort(net.graph)), exprs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["mazur", "xor", "skip_product"])
 def test_compact_equals_one_subs_per_unit_on_the_examples(name):
     s, order, exprs = _cases(rojas.load(rojas.example_path(name)))
@@ -73,6 +74,7 @@ def test_compact_on_an_identity_output_keeps_s_minus_t(tmp_path):
     assert compact(exprs[0], ours) == sp.Rational(1, 2) * (y - t) ** 2 == _reference(exprs[0], ours)
 
 
+@pytest.mark.slow
 def test_compact_on_a_tanh_chain_matches(tmp_path):
     net = _chain(tmp_path, 12)
     s, order, exprs = _cases(net)

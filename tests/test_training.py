@@ -127,6 +127,7 @@ def test_training_reduces_the_loss(mode):
         assert np.all(np.diff(history.loss) <= 1e-12)
 
 
+@pytest.mark.slow
 def test_xor_is_solved_from_a_fixed_seed():
     x, t = rojas.load_data(XOR_DATA)
     net = initialize(rojas.load(XOR), seed=2, std=1.0, biases=True)
