@@ -68,7 +68,9 @@ def cmd_draw(args):
         w, h = drawing.figure.get_size_inches()
         size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
     if drawing.mode == "graphviz":
-        print(f"wrote {args.output} (Graphviz dot: render with `dot -Tpdf {args.output} -o FILE.pdf`)")
+        pinned = drawing.program == "neato"
+        print(f"wrote {args.output} (Graphviz source{', the units pinned by their pos' * pinned}: render with "
+              f"`{drawing.program} -Tpdf {args.output} -o FILE.pdf`{'; dot would ignore the pins' * pinned})")
         return 0
     sweeps = f", {' and '.join(drawing.panels)} sweep{'s' * (len(drawing.panels) > 1)}" if drawing.panels else ""
     print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")

@@ -108,7 +108,7 @@ def _tikz(document):
 
 def _dot(obj, path, dpi=110, figsize=None, **options):
     from .artists import Drawing
-    from .dot import dot_source
+    from .dot import dot_source, layout_program
     from .render import split_object
     from .render import check_digits
     from .scene import build_scene
@@ -132,6 +132,7 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
     write_text_atomic(path, dot_source(scene, ps))
     drawing = Drawing(None)
     drawing.mode, drawing.scene, drawing.path_sum = "graphviz", scene, ps
+    drawing.program = layout_program(scene)  # the command that renders it: neato for pinned units
     drawing.panels = ["forward and backward labels on one graph"] if lab is not None else []
     return drawing
 
