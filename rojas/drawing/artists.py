@@ -54,6 +54,8 @@ class Drawing:
         self.crowded = 0
         self.font_factor = 1.0
         self.net = None
+        self.pages = []  # on a fixed page: the further pages (Matplotlib figures) the tables continue on
+        self.table_lines, self.table_columns, self.note_base = [], 1, ""
 
     @property
     def figure(self):

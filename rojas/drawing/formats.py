@@ -85,14 +85,55 @@ def _matplotlib(suffix):
             raise RojasError(f"the image would be {round(w * dpi)}×{round(h * dpi)} px, over the limit of "
                              f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or "
                              "summary")
+        drawing.files = [os.fspath(path)]
+        if drawing.pages and suffix == "pdf":  # one file of several pages
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            def pages(tmp):
+                with PdfPages(tmp, metadata=metadata("pdf")) as pdf:
+                    for fig in [drawing.figure, *drawing.pages]:
+                        pdf.savefig(fig, dpi=dpi)
+
+            with text_as_text():
+                write_atomic(path, pages)
+            return drawing
         if suffix == "svg":
             write_atomic(path, lambda tmp: Path(tmp).write_bytes(editable_svg(drawing, dpi)))
-            return drawing
-        with text_as_text():
-            write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=suffix, dpi=dpi,
-                                                                  metadata=metadata(suffix)))
+        else:
+            with text_as_text():
+                write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=suffix, dpi=dpi,
+                                                                      metadata=metadata(suffix)))
+        for k, fig in enumerate(drawing.pages, 2):  # a single-page format: fig-2.svg, fig-3.svg …
+            more = further_page(path, k)
+            if suffix == "svg":
+                write_atomic(more, lambda tmp: Path(tmp).write_bytes(svg_text(fig, dpi)))
+            else:
+                with text_as_text():
+                    write_atomic(more, lambda tmp: fig.savefig(tmp, format=suffix, dpi=dpi,
+                                                               metadata=metadata(suffix)))
+            drawing.files.append(more)
         return drawing
     return write
+
+
+def further_page(path, k):
+    """The file of page `k` (from 2) of a figure written to `path` in a single-page format.
+
+    Examples
+    --------
+    >>> further_page("out/fig.svg", 2)
+    'out/fig-2.svg'
+    """
+    stem, ext = os.path.splitext(os.fspath(path))
+    return f"{stem}-{k}{ext}"
+
+
+def svg_text(fig, dpi=72):
+    """The SVG of a figure with its text as text, keeping its spaces (``xml:space="preserve"``)."""
+    buf = io.BytesIO()
+    with text_as_text():
+        fig.savefig(buf, format="svg", dpi=dpi, metadata=metadata("svg"))
+    return buf.getvalue().decode("utf-8").replace("<svg ", '<svg xml:space="preserve" ', 1).encode("utf-8")
 
 
 def _tikz(document):
@@ -100,8 +141,23 @@ def _tikz(document):
         from .render import make_drawing
         from .tikz import tikz_document, tikz_picture
 
+        from .artists import Drawing
+
         drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
-        write_text_atomic(path, (tikz_document if document else tikz_picture)(drawing))
+        pages = []
+        for fig in drawing.pages:  # the tables continued: more pages of the document, or fig-2.tikz …
+            page = Drawing(fig.axes[0])
+            pages.append(tikz_picture(page).rstrip("\n"))
+        text = (tikz_document if document else tikz_picture)(drawing)
+        drawing.files = [os.fspath(path)]
+        if document and pages:
+            more = "".join(f"\\newpage\n\\noindent%\n{p}%\n" for p in pages)
+            text = text.replace("\\end{document}", more + "\\end{document}")
+        write_text_atomic(path, text)
+        if not document:
+            for k, p in enumerate(pages, 2):
+                drawing.files.append(further_page(path, k))
+                write_text_atomic(drawing.files[-1], p + "\n")
         return drawing
     return write
 
@@ -174,11 +230,7 @@ def editable_svg(drawing, dpi=72):
                         k = f"rojas{len(owner)}"
                         a.set_gid(k)
                         owner[k] = f"data-{kind}={quoteattr(name)} data-panel={quoteattr(panel)}"
-    buf = io.BytesIO()
-    with text_as_text():
-        drawing.figure.savefig(buf, format="svg", dpi=dpi, metadata=metadata("svg"))
-    text = buf.getvalue().decode("utf-8")
-    text = text.replace("<svg ", '<svg xml:space="preserve" ', 1)
+    text = svg_text(drawing.figure, dpi).decode("utf-8")
     text = re.sub(r'<g id="(rojas\d+)">', lambda m: f'<g id="{m.group(1)}" {owner[m.group(1)]}>', text)
     return text.encode("utf-8")
 

@@ -21,6 +21,7 @@ import warnings
 
 from ..errors import RojasError
 from .artists import Drawing
+from .captions import say_left_out
 from .edges import EdgeArtists
 from .fitting import fit
 from .panels import Context, draw_full
@@ -65,7 +66,7 @@ def new_figure(size, pyplot):
 
 
 def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-         title=None, legend=True, digits=None, width=None, style="default"):
+         title=None, legend=True, digits=None, width=None, style="default", page=None):
     """Draw a network, or a labeled network, as Rojas draws it.
 
     Every unit is a circle split vertically: the left half holds the stored
@@ -116,6 +117,9 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     width : float, optional
         A fixed width in points (a page's or a slide's, see :mod:`rojas.drawing.page`), when `ax`
         is None: no text shrinks; what does not fit goes to the numbered tables below the graph.
+    page : str or (float, float), optional
+        Instead of `width`, a page (a name of :data:`rojas.drawing.page.PAGES` or its sides in points):
+        the figure is exactly that size and the tables that do not fit continue on ``Drawing.pages``.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     """
     return make_drawing(obj, ax, pyplot=True, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
                         figsize=figsize, title=title, legend=legend, digits=digits, width=width,
-                        style=style)
+                        style=style, page=page)
 
 
 def check_digits(digits):
@@ -177,7 +181,8 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None, digits=None, width=None, style="default", _probe=False):
+                 title=None, legend=True, dpi=None, digits=None, width=None, style="default", page=None,
+                 _probe=False):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -195,6 +200,13 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
 
     if style not in PATH_STYLES:
         raise RojasError(f"unknown style {style!r} (use " + " or ".join(PATH_STYLES) + ")")
+    height = None
+    if page is not None:
+        from .page import page_size
+
+        if width is not None:
+            raise RojasError("give a width or a page, not both")
+        width, height = page_size(page)
     if width is not None and (ax is not None or figsize is not None):
         raise RojasError("give a width or a size (or axes), not both: the height follows the width")
     if width is not None and not (isinstance(width, (int, float)) and 144 <= width <= MAX_SIDE_PT):
@@ -230,7 +242,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
     fig = None
     drawing = None
-    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width):
+    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width, height=height):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
             _remove(drawing)
             if box is not None:
@@ -254,13 +266,23 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fw, 1])
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
         if width is not None:
-            from .page import settle
+            from .page import settle_page
 
-            settle(drawing, width)
+            def again(old, scale):  # the graph drawn smaller, to leave a page's room for the rest
+                _remove(old)
+                plan.scale = scale
+                return _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
+
+            drawing, need = settle_page(drawing, width, height, plan.scale, again)
+            if height is not None and need > height * 1.01:  # a full drawing taller than the page: tables
+                if detail != "auto":
+                    raise RojasError(f"detail {detail!r} does not fit the page ({width:.0f}×{height:.0f} pt): "
+                                     "use detail 'auto' (the numbers go to tables) or --width")
+                continue
         too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
-    _say_left_out(drawing, sweep, panels, detail, warn=not own)
+    say_left_out(drawing, panels, detail, warn=not own)
     if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
         from .page import check_size_keeps_text
 
@@ -286,24 +308,6 @@ def _drawn_size(drawing):
         fig = drawing.figure
         h -= drawing.legend.get_window_extent(fig.canvas.get_renderer()).height * 72 / fig.dpi
     return w, h
-
-
-def _say_left_out(drawing, sweep, panels, detail, warn=True):
-    """What was asked and is not drawn, in words: the drawing's ``left_out``, and (in a user's axes,
-    where no note of ours may fit) a warning; a figure of our own says it in its note."""
-    left = []
-    if drawing.mode != "full":
-        missing = [p for p in panels if p not in drawing.panels]
-        if missing:
-            left.append(f"the {' and '.join(missing)} sweep drawn as a table, not as a panel")
-    if drawing.font_factor < 1:
-        left.append(f"texts set at {drawing.font_factor:.0%} of their size to fit the axes")
-    if drawing.crowded and drawing.mode == "full":
-        left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
-                    "of other edges")
-    drawing.left_out = left
-    if left and detail == "auto" and warn:
-        warnings.warn("rojas.draw: " + "; ".join(left), stacklevel=3)
 
 
 def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_nodes, reason=None, fig=None):
