@@ -207,32 +207,30 @@ def text_as_text():
 
 def editable_svg(drawing, dpi=72):
     """The SVG of a drawing, ready to edit: its text keeps its spaces (``xml:space="preserve"``: the
-    tables' columns), and every artist of a unit or an edge sits in a ``<g>`` carrying
-    ``data-node="ID"`` or ``data-edge="U->V"`` and ``data-panel`` (the explorer's DOM contract), so an
-    author can select and restyle one unit in Inkscape."""
-    import re
-    from xml.sax.saxutils import quoteattr
-
+    tables' columns), and every unit and every edge is one ``<g>`` carrying ``data-node="ID"`` or
+    ``data-edge="U->V"`` that holds all its shapes and labels, one ``<g data-panel="forward">`` (or
+    backward) inside it per panel (:mod:`.svg_groups`), so an author can select and restyle one unit in
+    Inkscape."""
     from .scene import ObjectiveNode
+    from .svg_groups import group_by_owner
+
+    def name(n):
+        if isinstance(n, ObjectiveNode):
+            return "E" if n.role == "sum" else f"error:{n.output}"
+        return str(n)
 
     owner = {}
     for kind, groups in (("node", drawing.nodes), ("edge", drawing.edges)):
         for panel, items in groups.items():
             for key, arts in items.items():
-                if kind == "node":
-                    name = ("E" if key.role == "sum" else f"error:{key.output}") if isinstance(key, ObjectiveNode) \
-                        else str(key)
-                else:
-                    name = "->".join("E" if isinstance(n, ObjectiveNode) and n.role == "sum" else
-                                     f"error:{n.output}" if isinstance(n, ObjectiveNode) else str(n) for n in key)
+                value = name(key) if kind == "node" else "->".join(name(n) for n in key)
                 for a in arts.artists():
                     if a is not None:
                         k = f"rojas{len(owner)}"
                         a.set_gid(k)
-                        owner[k] = f"data-{kind}={quoteattr(name)} data-panel={quoteattr(panel)}"
+                        owner[k] = (f"data-{kind}", value, panel)
     text = svg_text(drawing.figure, dpi).decode("utf-8")
-    text = re.sub(r'<g id="(rojas\d+)">', lambda m: f'<g id="{m.group(1)}" {owner[m.group(1)]}>', text)
-    return text.encode("utf-8")
+    return group_by_owner(text, owner).encode("utf-8")
 
 
 def metadata(fmt):
