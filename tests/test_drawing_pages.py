@@ -131,3 +131,38 @@ def test_the_command_says_which_files_and_pages(tmp_path):
             assert first.startswith(f"wrote {tmp_path / 'f.pdf'} (") and pdf_size(tmp_path / out)[2] == pages
         assert pages > 1 and "468×648 pt" in first
     assert f"they continue on pages 2–{pages}" in pdf_text(tmp_path / "f.pdf").replace("\n", " ")
+
+
+@pytest.mark.slow
+def test_animate_to_tex_is_a_document_of_one_page_per_step_with_its_sentence(tmp_path):
+    """``rojas animate … -o steps.tex``: pdflatex (texlive-latex-base + pictures only) makes a page per step."""
+    import re
+    import shutil
+
+    from rojas.drawing.animation import staged
+
+    if not shutil.which("pdflatex"):
+        pytest.skip("needs pdflatex")
+    data = rojas.example_path("mazur", "data")
+    tex = tmp_path / "steps.tex"
+    proc = subprocess.run([sys.executable, "-m", "rojas", "animate", "mazur", "--data", data, "-o", tex],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    lab = rojas.label(rojas.load(rojas.example_path("mazur")), *rojas.load_data(data))
+    steps = [sentence for sentence, _, _ in staged(lab)[1].steps]
+    assert f"{len(steps)} pages" in proc.stdout
+    source = tex.read_text()
+    used = set(re.findall(r"\\(?:usepackage|documentclass|RequirePackage)(?:\[[^]]*\])?\{([^}]*)\}", source))
+    assert used <= {"article", "inputenc", "tikz", "fix-cm"}, used  # in texlive-latex-base / -pictures
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:]
+    pdf = tmp_path / "steps.pdf"
+    assert pdf_size(pdf)[2] == len(steps)
+    for k, sentence in enumerate(steps, 1):
+        page = subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), "-raw", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        flat = " ".join(page.split())
+        numbers = re.findall(r"−?\d+(?:\.\d+)?", sentence)
+        words = [w for w in re.findall(r"[a-zA-Z]{3,}", sentence)]
+        assert all(n in flat for n in numbers) and all(w in flat for w in words), (k, sentence, flat[-300:])

@@ -113,7 +113,7 @@ def cmd_animate(args):
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)],
                   writes=[] if folder else [("-o", args.output)])
     if not folder:
-        image_format(args.output, ("gif",))
+        image_format(args.output, ("gif", "tex"))
     obj = _labeling_or_network(args)
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs the inputs (and targets): give --data DATA.json or --input NAME=V")
@@ -121,6 +121,12 @@ def cmd_animate(args):
     if folder:
         print(f"wrote {len(path)} steps into {args.output}: {os.path.basename(path[0])} … "
               f"{os.path.basename(path[-1])} (one a slide)")
+        return 0
+    if path.lower().endswith(".tex"):
+        from pathlib import Path
+
+        steps = Path(path).read_text(encoding="utf-8").count("\\begin{tikzpicture}")
+        print(f"wrote {path} (LaTeX, {steps} pages: one a step, for pdflatex)")
         return 0
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} kB)")
     return 0
@@ -168,7 +174,8 @@ def add_commands(sub):
     anim = sub.add_parser("animate", help="animate both sweeps of a labeled network into a GIF")
     add_data_options(anim)
     anim.add_argument("-o", "--output", required=True, metavar="FILE.gif",
-                      help="the GIF to write, or a folder (ending in /) for one numbered file per step")
+                      help="the GIF to write; a .tex file, a LaTeX document of one page per step (for slides, "
+                           "pdflatex); or a folder (ending in /) for one numbered file per step")
     anim.add_argument("--frames", choices=("png", "pdf"), default="png",
                       help="with -o FOLDER/: the steps as PNG or PDF files (default png)")
     anim.add_argument("--sample", type=int, metavar="K", help="for a batch: animate sample K (from 0)")
