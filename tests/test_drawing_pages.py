@@ -166,3 +166,14 @@ def test_animate_to_tex_is_a_document_of_one_page_per_step_with_its_sentence(tmp
         numbers = re.findall(r"−?\d+(?:\.\d+)?", sentence)
         words = [w for w in re.findall(r"[a-zA-Z]{3,}", sentence)]
         assert all(n in flat for n in numbers) and all(w in flat for w in words), (k, sentence, flat[-300:])
+
+
+@pytest.mark.slow
+def test_a_full_drawing_asked_for_on_a_page_too_small_is_refused_not_squeezed(tmp_path):
+    """`--detail full --page letter` on Mazur's network shrank the graph under its 7 pt texts (exit 0)."""
+    lab = rojas.label(rojas.load(rojas.example_path("mazur")),
+                      *rojas.load_data(rojas.example_path("mazur", "data")))
+    for fixed in ({"page": "letter"}, {"width": 6.5 * 72}):
+        with pytest.raises(rojas.RojasError, match="does not fit"):
+            save_drawing(lab, tmp_path / "m.pdf", detail="full", **fixed)
+    assert save_drawing(lab, tmp_path / "m.pdf", page="letter").mode == "table"

@@ -101,6 +101,7 @@ def settle(drawing, width_pt, height_pt=None, pad_pt=6.0):
     pad = m.pt(pad_pt)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     gw, gh = (x1 - x0) * ppu, (y1 - y0) * ppu
+    drawing.narrowed = min(width_pt / gw, 1.0)
     if gw > width_pt:  # the estimate was short: the graph shrinks (its texts do not)
         ppu *= width_pt / gw
         gw, gh = width_pt, (y1 - y0) * ppu
@@ -161,17 +162,28 @@ def settle(drawing, width_pt, height_pt=None, pad_pt=6.0):
     return need
 
 
-def settle_page(drawing, width, height, scale, again):
+def settle_page(drawing, width, height, scale, again, detail="auto"):
     """:func:`settle`, drawing the graph again smaller (``again(drawing, scale) -> Drawing``) when a page
-    left it too little room: shrunk after it was drawn, its texts would outgrow it.  Returns
-    ``(drawing, height needed)``."""
+    left it too little room: shrunk after it was drawn, its texts would outgrow it.
+
+    Returns ``(drawing, fits)``: `fits` is False for a full drawing wider than `width` or taller than
+    `height` (its texts cannot shrink with it: the caller tries the tables' level); asked for by name
+    (`detail` "full"), such a drawing is refused.
+    """
     for _ in range(3):
         need = settle(drawing, width, height)
         if height is None or getattr(drawing, "shrink", 1.0) >= 0.97 or drawing.mode != "table":
             break
         scale *= drawing.shrink * 0.97
         drawing = again(drawing, scale)
-    return drawing, need
+    # A few per cent narrower is within the estimates' slack; beyond, the texts outgrow their units.
+    if drawing.mode != "full" or (drawing.narrowed >= 0.95 and (height is None or need <= height * 1.01)):
+        return drawing, True
+    if detail != "auto":
+        size = f"{width:.0f}×{height:.0f} pt page" if height is not None else f"{width:.0f} pt width"
+        raise RojasError(f"detail {detail!r} does not fit the {size} with every text at 7 pt or more: use "
+                         "detail 'auto' (the numbers go to numbered tables)")
+    return drawing, False
 
 
 def check_size_keeps_text(drawing, figsize, natural):

@@ -273,11 +273,8 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
                 plan.scale = scale
                 return _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
 
-            drawing, need = settle_page(drawing, width, height, plan.scale, again)
-            if height is not None and need > height * 1.01:  # a full drawing taller than the page: tables
-                if detail != "auto":
-                    raise RojasError(f"detail {detail!r} does not fit the page ({width:.0f}×{height:.0f} pt): "
-                                     "use detail 'auto' (the numbers go to tables) or --width")
+            drawing, fits = settle_page(drawing, width, height, plan.scale, again, detail)
+            if not fits:  # a full drawing wider (or taller) than asked: the tables' level
                 continue
         too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
         if (not drawing.crowded and not too_big) or detail != "auto":
