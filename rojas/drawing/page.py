@@ -5,8 +5,10 @@ A book's text block or a slide has a width; a figure given one (``--width 6.5in`
 level whose texts keep their sizes is kept: every number on the graph if it
 fits the width; else the graph with the units named, shrunk to the width (its
 texts keep their sizes), and every number in the numbered tables *below* it;
-the legend of the paths and the note go below too, wrapped to the width.  The
-height is what the content needs.  :func:`settle` stacks the parts; a size
+the legend of the paths and the note go below too, wrapped to the width.  With a
+width alone the height is what the content needs (it grows downward); a page
+(``--page``) fixes the height too, and the tables that do not fit under the graph
+continue on further pages (:mod:`.paging`).  :func:`settle` stacks the parts; a size
 asked with ``--size`` that would set text under 7 pt is refused by
 :func:`check_size_keeps_text` with the smallest size that works.
 """
