@@ -177,3 +177,18 @@ def test_a_full_drawing_asked_for_on_a_page_too_small_is_refused_not_squeezed(tm
         with pytest.raises(rojas.RojasError, match="does not fit"):
             save_drawing(lab, tmp_path / "m.pdf", detail="full", **fixed)
     assert save_drawing(lab, tmp_path / "m.pdf", page="letter").mode == "table"
+
+
+@pytest.mark.slow
+def test_a_summary_takes_the_width_and_the_page_or_refuses_a_slide(tmp_path):
+    """A network drawn as the summary kept its 792×576 pt whatever --width or --page asked."""
+    lab = labeled(*random_dag(200, 1, p=0.02))
+    for fixed, size in (({"width": 468.0}, (468, 480)), ({"page": "letter"}, PAGES["letter"]),
+                        ({"page": "a4"}, PAGES["a4"])):
+        pdf = tmp_path / "s.pdf"
+        d = save_drawing(lab, pdf, **fixed)
+        assert d.mode == "summary"
+        w, h, pages = pdf_size(pdf)
+        assert (w, h) == pytest.approx(size, rel=0.01) and pages == 1, fixed
+    with pytest.raises(rojas.RojasError, match="needs a page at least"):
+        save_drawing(lab, tmp_path / "s.pdf", page="slide-16:9")

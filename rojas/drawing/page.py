@@ -18,7 +18,7 @@ import re
 from ..errors import RojasError
 from .style import MAX_SIDE_PT, MIN_FONT
 
-__all__ = ["PAGES", "page_size", "parse_width", "settle", "settle_page", "check_size_keeps_text", "MIN_WIDTH_PT"]
+__all__ = ["PAGES", "page_size", "summary_size", "parse_width", "settle", "settle_page", "check_size_keeps_text", "MIN_WIDTH_PT"]
 
 _UNITS = {"in": 72.0, "cm": 72.0 / 2.54, "mm": 72.0 / 25.4, "pt": 72.0 / 72.27, "bp": 1.0}
 # name: (width, height) in points — the page's text block (a book) or the slide itself (Beamer's sizes).
@@ -28,6 +28,7 @@ PAGES = {
     "slide-16:9": (16.0 / 2.54 * 72, 9.0 / 2.54 * 72),
     "slide-4:3": (12.8 / 2.54 * 72, 9.6 / 2.54 * 72),
 }
+SUMMARY_MIN_HEIGHT = 480.0  # points: the summary's three panels, their texts at their sizes
 MIN_WIDTH_PT = 144.0  # 2 in: narrower, not even a table's column fits
 
 
@@ -186,6 +187,28 @@ def settle_page(drawing, width, height, scale, again, detail="auto"):
         raise RojasError(f"detail {detail!r} does not fit the {size} with every text at 7 pt or more: use "
                          "detail 'auto' (the numbers go to numbered tables)")
     return drawing, False
+
+
+def summary_size(width, height, n_nodes):
+    """The size in inches of the summary figure at a fixed `width` (its own proportions, 11:8, and at
+    least :data:`SUMMARY_MIN_HEIGHT` high) or on a page (`height` too: the page's size).
+
+    Raises
+    ------
+    RojasError
+        For a page too low for the summary's three panels (a slide).
+    """
+    from .summary import SUMMARY_SIZE
+
+    # Its texts keep their sizes: under 480 pt high the panels' titles run into the ticks above them.
+    least = max(width * SUMMARY_SIZE[1] / SUMMARY_SIZE[0], SUMMARY_MIN_HEIGHT)
+    if height is None:
+        return width / 72, least / 72
+    if height < least:
+        raise RojasError(f"{n_nodes:,} nodes are drawn as a summary of three panels, which needs a page at least "
+                         f"{least:.0f} pt high, and this page is {height:.0f} pt: "
+                         "give --width instead (the height follows) or a taller page")
+    return width / 72, height / 72
 
 
 def check_size_keeps_text(drawing, figsize, natural):

@@ -24,6 +24,7 @@ from .artists import Drawing
 from .captions import say_left_out
 from .edges import EdgeArtists
 from .fitting import fit
+from .page import check_size_keeps_text, page_size, settle_page, summary_size
 from .panels import Context, draw_full
 from .scene import build_scene
 from .sizing import DETAILS, modes_for, plans, room_of
@@ -200,10 +201,8 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
 
     if style not in PATH_STYLES:
         raise RojasError(f"unknown style {style!r} (use " + " or ".join(PATH_STYLES) + ")")
-    height = None
+    height = summary_fig = None
     if page is not None:
-        from .page import page_size
-
         if width is not None:
             raise RojasError("give a width or a page, not both")
         width, height = page_size(page)
@@ -217,8 +216,11 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     own = ax is None
     name = compiled.name if net is None else net.name
     title_text = literal(title) if title is not None else (literal(name) or "network")
+    if width is not None:  # a summary takes the width (and the page's height) too
+        summary_fig = summary_size(width, height, n_nodes)
     if modes[0] == "summary":
-        return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)
+        return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig, dpi, sample, title_text, paths,
+                        n_nodes)
     if net is None:
         net = lab.network
     ps = None
@@ -240,15 +242,15 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         ax.set_position([bb.x0, bb.y0 + cut, bb.width, bb.height - cut])
     box = None if own else ax.get_position()
     room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
-    fig = None
-    drawing = None
+    fig = drawing = None
     for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width, height=height):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
             _remove(drawing)
             if box is not None:
                 ax.set_position(box)
         if plan is None:  # the summary
-            return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes,
+            return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig, dpi, sample, title_text, paths,
+                            n_nodes,
                             reason="the numbers do not fit at a readable size", fig=fig)
         if own:
             w_pt, h_pt = plan.size_pt()
@@ -266,8 +268,6 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fw, 1])
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
         if width is not None:
-            from .page import settle_page
-
             def again(old, scale):  # the graph drawn smaller, to leave a page's room for the rest
                 _remove(old)
                 plan.scale = scale
@@ -281,8 +281,6 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             break
     say_left_out(drawing, panels, detail, warn=not own)
     if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
-        from .page import check_size_keeps_text
-
         def attempt(size):
             return make_drawing(obj, None, False, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
                                 title=title, legend=legend, digits=digits, figsize=size, _probe=True)
@@ -313,6 +311,8 @@ def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_n
     if own:
         if fig is None:
             fig = new_figure(figsize or SUMMARY_SIZE, pyplot=pyplot)
+        elif figsize is not None:  # a fixed size, a width or a page: not the size of the plan tried first
+            fig.set_size_inches(*figsize)
         for other in list(fig.axes):
             other.remove()
         if dpi is not None:
