@@ -201,7 +201,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
 
     if style not in PATH_STYLES:
         raise RojasError(f"unknown style {style!r} (use " + " or ".join(PATH_STYLES) + ")")
-    height = summary_fig = None
+    height = None
     if page is not None:
         if width is not None:
             raise RojasError("give a width or a page, not both")
@@ -216,10 +216,11 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     own = ax is None
     name = compiled.name if net is None else net.name
     title_text = literal(title) if title is not None else (literal(name) or "network")
-    if width is not None:  # a summary takes the width (and the page's height) too
-        summary_fig = summary_size(width, height, n_nodes)
+    def summary_fig():  # a summary takes the width (and the page's height) too
+        return summary_size(width, height, n_nodes) if width is not None else None
+
     if modes[0] == "summary":
-        return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig, dpi, sample, title_text, paths,
+        return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig(), dpi, sample, title_text, paths,
                         n_nodes)
     if net is None:
         net = lab.network
@@ -249,7 +250,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             if box is not None:
                 ax.set_position(box)
         if plan is None:  # the summary
-            return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig, dpi, sample, title_text, paths,
+            return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig(), dpi, sample, title_text, paths,
                             n_nodes,
                             reason="the numbers do not fit at a readable size", fig=fig)
         if own:
