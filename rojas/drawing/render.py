@@ -216,6 +216,7 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     own = ax is None
     name = compiled.name if net is None else net.name
     title_text = literal(title) if title is not None else (literal(name) or "network")
+
     def summary_fig():  # a summary takes the width (and the page's height) too
         return summary_size(width, height, n_nodes) if width is not None else None
 
