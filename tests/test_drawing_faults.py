@@ -46,8 +46,10 @@ def test_fault_2_svg_text_keeps_its_spaces_and_every_unit_is_a_group(tmp_path):
     lab = mazur()
     save_drawing(lab, tmp_path / "m.svg")
     root = ET.parse(tmp_path / "m.svg").getroot()
-    nodes = {(g.get("data-node"), g.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-node")}
-    edges = {(g.get("data-edge"), g.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-edge")}
+    nodes = {(g.get("data-node"), p.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-node")
+             for p in g.iter(f"{SVG}g") if p.get("data-panel")}  # each panel's part a group inside the unit's
+    edges = {(g.get("data-edge"), p.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-edge")
+             for p in g.iter(f"{SVG}g") if p.get("data-panel")}
     for panel in ("forward", "backward"):
         assert {n for n, p in nodes if p == panel} >= set(map(str, lab.network.nodes)) | {"E"}
         assert {e for e, p in edges if p == panel} >= {f"{u}->{v}" for u, v in lab.network.edges}

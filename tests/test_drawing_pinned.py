@@ -105,3 +105,38 @@ def test_the_dot_source_pins_the_units_for_neato(tmp_path):
                 placed[parts[1]] = (float(parts[2]), float(parts[3]))
         ys = {n: placed[f"n{i}"][1] for i, n in enumerate(["i1", "i2", "h1", "h2", "o1", "o2"])}
         assert ys["h2"] > ys["i1"] > ys["h1"] and ys["o1"] > ys["o2"]
+
+
+def _named_program(printed, source):
+    """The Graphviz program the command's line and the file's first comment tell the user to run."""
+    said = printed.split("render with `")[1].split(" ")[0]
+    comment = source.splitlines()[0]
+    assert comment.startswith("//") and "render with `" in comment
+    assert comment.split("render with `")[1].split(" ")[0] == said
+    return said
+
+
+@pytest.mark.skipif(not (shutil.which("neato") and shutil.which("dot")), reason="needs Graphviz")
+@pytest.mark.parametrize("pinned", [True, False], ids=["pinned", "ranked"])
+def test_draw_dot_names_the_program_that_keeps_the_layout(tmp_path, pinned):
+    """The review: `rojas draw pinned.json -o x.dot` said `dot`, which ignores pos; neato keeps it."""
+    path = pinned_file(tmp_path) if pinned else rojas.example_path("mazur")
+    out = tmp_path / "x.dot"
+    run = subprocess.run([sys.executable, "-m", "rojas", "draw", str(path), "--data",
+                          rojas.example_path("mazur", "data"), "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    program = _named_program(run.stdout, out.read_text())
+    assert program == ("neato" if pinned else "dot")
+    plain = subprocess.run([program, "-Tplain", str(out)], capture_output=True, text=True, check=True).stdout
+    placed = {}
+    for line in plain.splitlines():
+        parts = line.split()
+        if parts[0] == "node":
+            placed[parts[6].strip('"').split("\\n")[0].split("|")[0]] = (float(parts[2]), float(parts[3]))
+    if pinned:  # every unit where its pin puts it, up to the one scale and shift (pins in R, pos in inches)
+        k = (placed["i1"][1] - placed["i2"][1]) / (PINS["i1"][1] - PINS["i2"][1])
+        for n, (x, y) in PINS.items():
+            assert placed[n][0] - placed["i2"][0] == pytest.approx(k * (x - PINS["i2"][0]), abs=0.02), n
+            assert placed[n][1] - placed["i2"][1] == pytest.approx(k * (y - PINS["i2"][1]), abs=0.02), n
+    else:  # dot ranks left to right: inputs, hidden, outputs in increasing x
+        assert placed["i1"][0] < placed["h1"][0] < placed["o1"][0]

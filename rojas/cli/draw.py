@@ -51,24 +51,32 @@ def cmd_draw(args):
     with warnings.catch_warnings():  # what was left out is said once, below, not as a Python warning
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("always", RojasWarning)  # but text drawn shortened is said, as a warning line
-        width = None
+        fixed = {}
         if args.width is not None or args.page is not None:
-            from ..drawing.page import page_width, parse_width
+            from ..drawing.page import parse_width
 
             if args.width is not None and args.page is not None:
                 raise RojasError("give --width or --page, not both")
             if args.size is not None:
                 raise RojasError("give --width (or --page) or --size, not both: the height follows the width")
-            width = parse_width(args.width) if args.width is not None else page_width(args.page)
+            fixed = {"width": parse_width(args.width)} if args.width is not None else {"page": args.page}
         drawing = save_drawing(obj, args.output, dpi=args.dpi, figsize=args.size, sweep=args.sweep,
                                paths=args.paths, to=to, sample=args.sample, detail=args.detail, title=args.title,
-                               digits=args.digits, style=args.style, **({"width": width} if width is not None else {}))
+                               digits=args.digits, style=args.style, **fixed)
     size = ""
     if drawing.ax is not None:
         w, h = drawing.figure.get_size_inches()
         size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
+    files = getattr(drawing, "files", [args.output])
+    if drawing.pages:  # a page too small for every table: further pages, in the file or beside it
+        print(f"wrote {', '.join(files)} ({len(drawing.pages) + 1} pages of {size}{drawing.mode} detail)")
+        for item in drawing.left_out:
+            print(f"note: {item}")
+        return 0
     if drawing.mode == "graphviz":
-        print(f"wrote {args.output} (Graphviz dot: render with `dot -Tpdf {args.output} -o FILE.pdf`)")
+        pinned = drawing.program == "neato"
+        print(f"wrote {args.output} (Graphviz source{', the units pinned by their pos' * pinned}: render with "
+              f"`{drawing.program} -Tpdf {args.output} -o FILE.pdf`{'; dot would ignore the pins' * pinned})")
         return 0
     sweeps = f", {' and '.join(drawing.panels)} sweep{'s' * (len(drawing.panels) > 1)}" if drawing.panels else ""
     print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")
@@ -105,7 +113,7 @@ def cmd_animate(args):
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)],
                   writes=[] if folder else [("-o", args.output)])
     if not folder:
-        image_format(args.output, ("gif",))
+        image_format(args.output, ("gif", "tex"))
     obj = _labeling_or_network(args)
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs the inputs (and targets): give --data DATA.json or --input NAME=V")
@@ -113,6 +121,12 @@ def cmd_animate(args):
     if folder:
         print(f"wrote {len(path)} steps into {args.output}: {os.path.basename(path[0])} … "
               f"{os.path.basename(path[-1])} (one a slide)")
+        return 0
+    if path.lower().endswith(".tex"):
+        from pathlib import Path
+
+        steps = Path(path).read_text(encoding="utf-8").count("\\begin{tikzpicture}")
+        print(f"wrote {path} (LaTeX, {steps} pages: one a step, for pdflatex)")
         return 0
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} kB)")
     return 0
@@ -147,7 +161,9 @@ def add_commands(sub):
                                                    "what does not fit goes to numbered tables below the graph")
     from ..drawing.page import PAGES
 
-    draw.add_argument("--page", choices=list(PAGES), help="the width of a page's text block or of a slide")
+    draw.add_argument("--page", choices=list(PAGES),
+                      help="a page's text block or a slide: the figure is exactly its size and the tables that "
+                           "do not fit continue on further pages (in the PDF, or FILE-2.svg, FILE-2.png …)")
     draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
     draw.add_argument("--title", help="instead of the network's name")
     draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")
@@ -158,7 +174,8 @@ def add_commands(sub):
     anim = sub.add_parser("animate", help="animate both sweeps of a labeled network into a GIF")
     add_data_options(anim)
     anim.add_argument("-o", "--output", required=True, metavar="FILE.gif",
-                      help="the GIF to write, or a folder (ending in /) for one numbered file per step")
+                      help="the GIF to write; a .tex file, a LaTeX document of one page per step (for slides, "
+                           "pdflatex); or a folder (ending in /) for one numbered file per step")
     anim.add_argument("--frames", choices=("png", "pdf"), default="png",
                       help="with -o FOLDER/: the steps as PNG or PDF files (default png)")
     anim.add_argument("--sample", type=int, metavar="K", help="for a batch: animate sample K (from 0)")

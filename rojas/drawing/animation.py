@@ -17,7 +17,7 @@ from .scene import ObjectiveNode
 from ..utils.formatting import fmt
 from .style import COLORS
 
-__all__ = ["READING_SPEED", "animate", "step_seconds", "sweep_steps"]
+__all__ = ["READING_SPEED", "animate", "staged", "step_seconds", "sweep_steps"]
 
 GREY = "#c8c8c8"
 
@@ -179,6 +179,61 @@ def step_seconds(sentence, fps=2.0):
 FRAME_FORMATS = ("png", "pdf")
 
 
+def staged(obj, dpi=100, sample=None):
+    """The drawing of both sweeps set up to show one step at a time.
+
+    Returns ``(drawing, timeline, update, state)``: ``update(k)`` shows steps 0..k with step k's
+    sentence under the figure and its unit lit (``timeline.steps[k]`` is ``(sentence, spot, changes)``).
+
+    Raises
+    ------
+    RojasError
+        If the network is too large for a readable full drawing.
+    """
+    from .render import make_drawing
+    from .sizing import FULL_MAX_NODES
+
+    n = len(obj.network)
+    if n > FULL_MAX_NODES:  # decided from the size, before anything is drawn
+        raise RojasError(f"{n} nodes are too many to animate unit by unit readably (the limit is {FULL_MAX_NODES} "
+                         "nodes); draw the network instead (rojas draw)")
+    drawing = make_drawing(obj, None, pyplot=False, sweep="both", sample=sample, dpi=dpi)
+    if drawing.mode != "full":
+        raise RojasError(f"the {n} nodes' numbers do not fit a readable full drawing (it would need more than "
+                         "2000 pt a side), so they cannot be animated unit by unit; draw the network instead "
+                         "(rojas draw)")
+    fig, ax = drawing.figure, drawing.ax
+    w, h = fig.get_size_inches()
+    caption_h = 0.62  # two lines of caption
+    fig.set_size_inches(w, h + caption_h)
+    bb = ax.get_position()
+    ax.set_position([bb.x0, (bb.y0 * h + caption_h) / (h + caption_h), bb.width, bb.height * h / (h + caption_h)])
+    from matplotlib.patches import Circle
+
+    spot = Circle((0, 0), 1.42, facecolor="#ffd34d", edgecolor="none", alpha=0.55, zorder=1.5, visible=False)
+    ax.add_patch(spot)
+    caption = fig.text(0.012, 0.5 * caption_h / (h + caption_h), "", ha="left", va="center", fontsize=10.5,
+                       color=COLORS["ink"], parse_math=False, wrap=True)
+    tl = sweep_steps(drawing)
+
+    state = {"shown": None, "repeat": False}
+
+    def update(k):
+        k = min(k, len(tl.steps) - 1)
+        state["repeat"] = state["shown"] == k
+        state["shown"] = k
+        tl.apply(k)
+        text, where, _ = tl.steps[k]
+        caption.set_text(text)
+        if where is None:
+            spot.set_visible(False)
+        else:
+            spot.center = where
+            spot.set_visible(True)
+        return []
+    return drawing, tl, update, state
+
+
 def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="png"):
     """Animate both sweeps of a labeled network; write a GIF when `path` is given.
 
@@ -186,8 +241,9 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="pn
     ----------
     obj : Labeling
     path : str or os.PathLike, optional
-        A ``.gif`` file (Pillow writer), written atomically; or a folder (an existing one, or a path
-        ending in ``/``): one numbered file per step, ``step-01.png`` …, for slides.
+        A ``.gif`` file (Pillow writer), written atomically; a ``.tex`` file, a LaTeX document of one
+        page per step (:mod:`.slides`); or a folder (an existing one, or a path ending in ``/``): one
+        numbered file per step, ``step-01.png`` …, for slides.
     frames : {"png", "pdf"}
         The format of the steps written into a folder.
     fps : float
@@ -230,8 +286,6 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="pn
     from ..utils.files import write_atomic
     from ..engine.labeling import Labeling
     from .output import image_format
-    from .render import make_drawing
-    from .sizing import FULL_MAX_NODES
 
     if not isinstance(obj, Labeling):
         raise RojasError("animate needs a labeled network (rojas.label(net, inputs, targets)), "
@@ -241,51 +295,21 @@ def animate(obj, path=None, *, fps=2.0, dpi=100, sample=None, hold=4, frames="pn
         raise RojasError(f"unknown frame format {frames!r} (use " + " or ".join(FRAME_FORMATS) + ")")
     frame_format = frames
     if path is not None and not folder:
-        image_format(path, ("gif",))
+        image_format(path, ("gif", "tex"))
     if not (isinstance(fps, (int, float)) and 0.2 <= fps <= 30):
         raise RojasError(f"fps must be between 0.2 and 30, got {fps!r}")
     if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 600):
         raise RojasError(f"dpi must be between 10 and 600, got {dpi!r}")
-    n = len(obj.network)
-    if n > FULL_MAX_NODES:  # decided from the size, before anything is drawn
-        raise RojasError(f"{n} nodes are too many to animate unit by unit readably (the limit is {FULL_MAX_NODES} "
-                         "nodes); draw the network instead (rojas draw)")
-    drawing = make_drawing(obj, None, pyplot=False, sweep="both", sample=sample, dpi=dpi)
-    if drawing.mode != "full":
-        raise RojasError(f"the {n} nodes' numbers do not fit a readable full drawing (it would need more than "
-                         "2000 pt a side), so they cannot be animated unit by unit; draw the network instead "
-                         "(rojas draw)")
-    fig, ax = drawing.figure, drawing.ax
-    w, h = fig.get_size_inches()
-    caption_h = 0.62  # two lines of caption
-    fig.set_size_inches(w, h + caption_h)
-    bb = ax.get_position()
-    ax.set_position([bb.x0, (bb.y0 * h + caption_h) / (h + caption_h), bb.width, bb.height * h / (h + caption_h)])
-    from matplotlib.patches import Circle
-
-    spot = Circle((0, 0), 1.42, facecolor="#ffd34d", edgecolor="none", alpha=0.55, zorder=1.5, visible=False)
-    ax.add_patch(spot)
-    caption = fig.text(0.012, 0.5 * caption_h / (h + caption_h), "", ha="left", va="center", fontsize=10.5,
-                       color=COLORS["ink"], parse_math=False, wrap=True)
-    tl = sweep_steps(drawing)
+    drawing, tl, update, state = staged(obj, dpi, sample)
+    fig = drawing.figure
     frames = len(tl.steps) + hold
 
-    state = {"shown": None, "repeat": False}
+    if path is not None and os.fspath(path).lower().endswith(".tex"):  # a page per step, for slides
+        from ..utils.files import write_text_atomic
+        from .slides import steps_document
 
-    def update(k):
-        k = min(k, len(tl.steps) - 1)
-        state["repeat"] = state["shown"] == k
-        state["shown"] = k
-        tl.apply(k)
-        text, where, _ = tl.steps[k]
-        caption.set_text(text)
-        if where is None:
-            spot.set_visible(False)
-        else:
-            spot.center = where
-            spot.set_visible(True)
-        return []
-
+        write_text_atomic(path, steps_document(drawing, tl, update))
+        return os.fspath(path)
     if folder:  # one file per step: slides, a step a slide
         from .formats import text_as_text
 

@@ -25,6 +25,8 @@ class Drawing:
     legend, table, note : artist or None
     tables : list of matplotlib.text.Text
         The blocks of the numbered tables (table mode).
+    pages : list of matplotlib.figure.Figure
+        On a fixed page (``page=``), the further pages the tables continue on (empty otherwise).
     left_out : list of str
         What this drawing does not show that was asked for, in words (also in its note and a warning).
     scale : float
@@ -54,6 +56,8 @@ class Drawing:
         self.crowded = 0
         self.font_factor = 1.0
         self.net = None
+        self.pages = []  # on a fixed page: the further pages (Matplotlib figures) the tables continue on
+        self.table_lines, self.table_columns, self.note_base = [], 1, ""
 
     @property
     def figure(self):

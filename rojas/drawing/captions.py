@@ -6,7 +6,7 @@ drawn) and the panels (which draw it).
 
 from .style import SYMBOL_MEANING
 
-__all__ = ["conventions", "explanation"]
+__all__ = ["conventions", "explanation", "say_left_out"]
 
 
 def _obj(scene):
@@ -44,3 +44,23 @@ def conventions(scene):
     symbols = {w for h in heads for w in h.split()}
     parts += [meaning for sym, meaning in SYMBOL_MEANING.items() if sym in symbols]
     return " · ".join(parts)
+
+
+def say_left_out(drawing, panels, detail, warn=True):
+    """What was asked and is not drawn, in words: the drawing's ``left_out``, and (in a user's axes,
+    where no note of ours may fit) a warning; a figure of our own says it in its note."""
+    left = []
+    if drawing.mode != "full":
+        missing = [p for p in panels if p not in drawing.panels]
+        if missing:
+            left.append(f"the {' and '.join(missing)} sweep drawn as a table, not as a panel")
+    if drawing.font_factor < 1:
+        left.append(f"texts set at {drawing.font_factor:.0%} of their size to fit the axes")
+    if drawing.crowded and drawing.mode == "full":
+        left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
+                    "of other edges")
+    drawing.left_out = left
+    if left and detail == "auto" and warn:
+        import warnings
+
+        warnings.warn("rojas.draw: " + "; ".join(left), stacklevel=3)

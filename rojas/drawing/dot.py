@@ -14,7 +14,7 @@ no user id can break the source; labels are escaped for records.
 from ..utils.formatting import factor, fmt
 from .scene import ObjectiveNode
 
-__all__ = ["dot_source"]
+__all__ = ["dot_source", "layout_program"]
 
 _RECORD_SPECIAL = set('\\{}|<>"')
 
@@ -68,7 +68,7 @@ def dot_source(scene, ps=None, *, styles=None):
     >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
     ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
     >>> text = dot_source(build_scene(lab.network, lab))
-    >>> text.startswith("digraph") and "shape=record" in text and "∂E/∂w5 = 0.08217" in text
+    >>> text.splitlines()[1].startswith("digraph") and "shape=record" in text and "∂E/∂w5 = 0.08217" in text
     True
     """
     if styles is None:
@@ -78,7 +78,10 @@ def dot_source(scene, ps=None, *, styles=None):
             return path_style(i, scene.style)
     ids = {n: f"n{i}" for i, n in enumerate(scene.order)}
     at = _pinned(scene)
-    lines = [f'digraph "{_quoted(scene.title)}" {{',
+    program = "neato" if at else "dot"
+    lines = [f"// written by rojas: render with `{program} -Tpdf FILE.dot -o FILE.pdf`"
+             + (" (the units are pinned by their pos; dot would rank them itself and ignore it)" if at else ""),
+             f'digraph "{_quoted(scene.title)}" {{',
              f'  graph [rankdir=LR, labelloc=t, labeljust=l, nodesep=0.35, ranksep=1.1, fontname="Helvetica", '
              f'label="{_quoted(scene.title)}\\n{_quoted(scene.subtitle)}\\l"];',
              '  node [fontname="Helvetica", fontsize=10];',
@@ -129,6 +132,15 @@ def dot_source(scene, ps=None, *, styles=None):
         lines.append(_legend(ps, scene, styles))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def layout_program(scene):
+    """The Graphviz program that lays the source of `scene` out as rojas means it.
+
+    ``neato`` when the file pins its units (it keeps ``pos="x,y!"``, in inches; ``neato -n`` would read
+    them as points), else ``dot``, which ranks the units in columns.
+    """
+    return "neato" if _pinned(scene) else "dot"
 
 
 def _pinned(scene):

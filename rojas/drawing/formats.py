@@ -85,14 +85,55 @@ def _matplotlib(suffix):
             raise RojasError(f"the image would be {round(w * dpi)}×{round(h * dpi)} px, over the limit of "
                              f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or "
                              "summary")
+        drawing.files = [os.fspath(path)]
+        if drawing.pages and suffix == "pdf":  # one file of several pages
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            def pages(tmp):
+                with PdfPages(tmp, metadata=metadata("pdf")) as pdf:
+                    for fig in [drawing.figure, *drawing.pages]:
+                        pdf.savefig(fig, dpi=dpi)
+
+            with text_as_text():
+                write_atomic(path, pages)
+            return drawing
         if suffix == "svg":
             write_atomic(path, lambda tmp: Path(tmp).write_bytes(editable_svg(drawing, dpi)))
-            return drawing
-        with text_as_text():
-            write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=suffix, dpi=dpi,
-                                                                  metadata=metadata(suffix)))
+        else:
+            with text_as_text():
+                write_atomic(path, lambda tmp: drawing.figure.savefig(tmp, format=suffix, dpi=dpi,
+                                                                      metadata=metadata(suffix)))
+        for k, fig in enumerate(drawing.pages, 2):  # a single-page format: fig-2.svg, fig-3.svg …
+            more = further_page(path, k)
+            if suffix == "svg":
+                write_atomic(more, lambda tmp: Path(tmp).write_bytes(svg_text(fig, dpi)))
+            else:
+                with text_as_text():
+                    write_atomic(more, lambda tmp: fig.savefig(tmp, format=suffix, dpi=dpi,
+                                                               metadata=metadata(suffix)))
+            drawing.files.append(more)
         return drawing
     return write
+
+
+def further_page(path, k):
+    """The file of page `k` (from 2) of a figure written to `path` in a single-page format.
+
+    Examples
+    --------
+    >>> further_page("out/fig.svg", 2)
+    'out/fig-2.svg'
+    """
+    stem, ext = os.path.splitext(os.fspath(path))
+    return f"{stem}-{k}{ext}"
+
+
+def svg_text(fig, dpi=72):
+    """The SVG of a figure with its text as text, keeping its spaces (``xml:space="preserve"``)."""
+    buf = io.BytesIO()
+    with text_as_text():
+        fig.savefig(buf, format="svg", dpi=dpi, metadata=metadata("svg"))
+    return buf.getvalue().decode("utf-8").replace("<svg ", '<svg xml:space="preserve" ', 1).encode("utf-8")
 
 
 def _tikz(document):
@@ -100,15 +141,30 @@ def _tikz(document):
         from .render import make_drawing
         from .tikz import tikz_document, tikz_picture
 
+        from .artists import Drawing
+
         drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
-        write_text_atomic(path, (tikz_document if document else tikz_picture)(drawing))
+        pages = []
+        for fig in drawing.pages:  # the tables continued: more pages of the document, or fig-2.tikz …
+            page = Drawing(fig.axes[0])
+            pages.append(tikz_picture(page).rstrip("\n"))
+        text = (tikz_document if document else tikz_picture)(drawing)
+        drawing.files = [os.fspath(path)]
+        if document and pages:
+            more = "".join(f"\\newpage\n\\noindent%\n{p}%\n" for p in pages)
+            text = text.replace("\\end{document}", more + "\\end{document}")
+        write_text_atomic(path, text)
+        if not document:
+            for k, p in enumerate(pages, 2):
+                drawing.files.append(further_page(path, k))
+                write_text_atomic(drawing.files[-1], p + "\n")
         return drawing
     return write
 
 
 def _dot(obj, path, dpi=110, figsize=None, **options):
     from .artists import Drawing
-    from .dot import dot_source
+    from .dot import dot_source, layout_program
     from .render import split_object
     from .render import check_digits
     from .scene import build_scene
@@ -132,6 +188,7 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
     write_text_atomic(path, dot_source(scene, ps))
     drawing = Drawing(None)
     drawing.mode, drawing.scene, drawing.path_sum = "graphviz", scene, ps
+    drawing.program = layout_program(scene)  # the command that renders it: neato for pinned units
     drawing.panels = ["forward and backward labels on one graph"] if lab is not None else []
     return drawing
 
@@ -150,36 +207,30 @@ def text_as_text():
 
 def editable_svg(drawing, dpi=72):
     """The SVG of a drawing, ready to edit: its text keeps its spaces (``xml:space="preserve"``: the
-    tables' columns), and every artist of a unit or an edge sits in a ``<g>`` carrying
-    ``data-node="ID"`` or ``data-edge="U->V"`` and ``data-panel`` (the explorer's DOM contract), so an
-    author can select and restyle one unit in Inkscape."""
-    import re
-    from xml.sax.saxutils import quoteattr
-
+    tables' columns), and every unit and every edge is one ``<g>`` carrying ``data-node="ID"`` or
+    ``data-edge="U->V"`` that holds all its shapes and labels, one ``<g data-panel="forward">`` (or
+    backward) inside it per panel (:mod:`.svg_groups`), so an author can select and restyle one unit in
+    Inkscape."""
     from .scene import ObjectiveNode
+    from .svg_groups import group_by_owner
+
+    def name(n):
+        if isinstance(n, ObjectiveNode):
+            return "E" if n.role == "sum" else f"error:{n.output}"
+        return str(n)
 
     owner = {}
     for kind, groups in (("node", drawing.nodes), ("edge", drawing.edges)):
         for panel, items in groups.items():
             for key, arts in items.items():
-                if kind == "node":
-                    name = ("E" if key.role == "sum" else f"error:{key.output}") if isinstance(key, ObjectiveNode) \
-                        else str(key)
-                else:
-                    name = "->".join("E" if isinstance(n, ObjectiveNode) and n.role == "sum" else
-                                     f"error:{n.output}" if isinstance(n, ObjectiveNode) else str(n) for n in key)
+                value = name(key) if kind == "node" else "->".join(name(n) for n in key)
                 for a in arts.artists():
                     if a is not None:
                         k = f"rojas{len(owner)}"
                         a.set_gid(k)
-                        owner[k] = f"data-{kind}={quoteattr(name)} data-panel={quoteattr(panel)}"
-    buf = io.BytesIO()
-    with text_as_text():
-        drawing.figure.savefig(buf, format="svg", dpi=dpi, metadata=metadata("svg"))
-    text = buf.getvalue().decode("utf-8")
-    text = text.replace("<svg ", '<svg xml:space="preserve" ', 1)
-    text = re.sub(r'<g id="(rojas\d+)">', lambda m: f'<g id="{m.group(1)}" {owner[m.group(1)]}>', text)
-    return text.encode("utf-8")
+                        owner[k] = (f"data-{kind}", value, panel)
+    text = svg_text(drawing.figure, dpi).decode("utf-8")
+    return group_by_owner(text, owner).encode("utf-8")
 
 
 def metadata(fmt):

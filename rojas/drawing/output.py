@@ -53,7 +53,10 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
         The image's size in inches (a PNG is then figsize × dpi pixels); by
         default the size the drawing needs.
     **options
-        Passed to :func:`rojas.draw` (sweep, paths, to, sample, detail, title, digits).
+        Passed to :func:`rojas.draw` (sweep, paths, to, sample, detail, title, digits, style, width,
+        page).  With a `page` too small for every table the tables continue on further pages: more
+        pages of a PDF or ``.tex``, else ``fig-2.svg``, ``fig-3.svg`` … beside `path` (the drawing's
+        ``files`` lists what was written).
 
     SVG keeps its text as text and PDF embeds TrueType fonts (see :func:`text_as_text`).
 

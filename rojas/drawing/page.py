@@ -5,8 +5,10 @@ A book's text block or a slide has a width; a figure given one (``--width 6.5in`
 level whose texts keep their sizes is kept: every number on the graph if it
 fits the width; else the graph with the units named, shrunk to the width (its
 texts keep their sizes), and every number in the numbered tables *below* it;
-the legend of the paths and the note go below too, wrapped to the width.  The
-height is what the content needs.  :func:`settle` stacks the parts; a size
+the legend of the paths and the note go below too, wrapped to the width.  With a
+width alone the height is what the content needs (it grows downward); a page
+(``--page``) fixes the height too, and the tables that do not fit under the graph
+continue on further pages (:mod:`.paging`).  :func:`settle` stacks the parts; a size
 asked with ``--size`` that would set text under 7 pt is refused by
 :func:`check_size_keeps_text` with the smallest size that works.
 """
@@ -16,7 +18,7 @@ import re
 from ..errors import RojasError
 from .style import MAX_SIDE_PT, MIN_FONT
 
-__all__ = ["PAGES", "parse_width", "settle", "check_size_keeps_text", "MIN_WIDTH_PT"]
+__all__ = ["PAGES", "page_size", "summary_size", "parse_width", "settle", "settle_page", "check_size_keeps_text", "MIN_WIDTH_PT"]
 
 _UNITS = {"in": 72.0, "cm": 72.0 / 2.54, "mm": 72.0 / 25.4, "pt": 72.0 / 72.27, "bp": 1.0}
 # name: (width, height) in points — the page's text block (a book) or the slide itself (Beamer's sizes).
@@ -26,6 +28,7 @@ PAGES = {
     "slide-16:9": (16.0 / 2.54 * 72, 9.0 / 2.54 * 72),
     "slide-4:3": (12.8 / 2.54 * 72, 9.6 / 2.54 * 72),
 }
+SUMMARY_MIN_HEIGHT = 480.0  # points: the summary's three panels, their texts at their sizes
 MIN_WIDTH_PT = 144.0  # 2 in: narrower, not even a table's column fits
 
 
@@ -54,15 +57,41 @@ def page_width(name):
     return PAGES[name][0]
 
 
+def page_size(page):
+    """(width, height) in points of a page: a name of :data:`rojas.drawing.page.PAGES` or a pair of points.
+
+    Examples
+    --------
+    >>> page_size("letter")
+    (468.0, 648.0)
+    """
+    if isinstance(page, str):
+        if page not in PAGES:
+            raise RojasError(f"unknown page {page!r}: use " + ", ".join(PAGES))
+        return PAGES[page]
+    try:
+        w, h = (float(v) for v in page)
+    except (TypeError, ValueError):
+        raise RojasError(f"page must be a name ({', '.join(PAGES)}) or (width, height) in points, "
+                         f"got {page!r}") from None
+    if not (MIN_WIDTH_PT <= w <= MAX_SIDE_PT and 144.0 <= h <= MAX_SIDE_PT):
+        raise RojasError(f"page {w:g}×{h:g} pt: each side must be from 144 to {MAX_SIDE_PT:.0f} points")
+    return w, h
+
+
 def _box(artist, renderer):
     return artist.get_window_extent(renderer)
 
 
-def settle(drawing, width_pt, pad_pt=6.0):
+def settle(drawing, width_pt, height_pt=None, pad_pt=6.0):
     """Stack the parts of a drawing of fixed width: the graph, the legend, the tables, the note.
 
     The graph keeps its scale (points per R) and every text its size; the figure becomes `width_pt`
-    wide and as tall as the parts need.  Returns the figure's height in points.
+    wide and as tall as the parts need.  With `height_pt` (a page) the figure is exactly that tall: the
+    graph shrinks if it must (its texts do not), and the tables that do not fit under it continue on
+    further pages (:func:`rojas.drawing.paging.paginate`, ``drawing.pages``).  Returns the height the
+    content needs in points (for a page: more than `height_pt` only if the graph and legend alone are
+    taller and cannot shrink, as in a full drawing).
     """
     from .fitting import data_extent
     from .units import Measure
@@ -75,6 +104,7 @@ def settle(drawing, width_pt, pad_pt=6.0):
     pad = m.pt(pad_pt)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     gw, gh = (x1 - x0) * ppu, (y1 - y0) * ppu
+    drawing.narrowed = min(width_pt / gw, 1.0)
     if gw > width_pt:  # the estimate was short: the graph shrinks (its texts do not)
         ppu *= width_pt / gw
         gw, gh = width_pt, (y1 - y0) * ppu
@@ -86,7 +116,22 @@ def settle(drawing, width_pt, pad_pt=6.0):
         table_h = max(_box(t, renderer).height for t in tables) * 72 / dpi + 2 * pad_pt
     if drawing.note is not None and drawing.table_ax is not None:
         note_h = _box(drawing.note, renderer).height * 72 / dpi + 2 * pad_pt
-    height = gh + legend_h + table_h + note_h
+    need = gh + legend_h + table_h + note_h
+    drawing.pages = []
+    paging = height_pt is not None and drawing.mode == "table"
+    if paging:
+        if legend_h > height_pt - note_h - 4 * pad_pt - 120:  # no room left for a graph worth the name
+            count = drawing.path_sum.count if drawing.path_sum is not None else 0
+            raise RojasError(f"the legend of the {count} paths is {legend_h:.0f} pt tall, too tall for a page "
+                             f"{height_pt:.0f} pt high with the graph: give --width instead (the height "
+                             "follows) or fewer paths (--to NODE)")
+        most = max(height_pt - legend_h - note_h - 4 * pad_pt - 60, 72.0)  # a few table lines under it
+        drawing.shrink = min(most / gh, 1.0)
+        if gh > most:  # the graph of ids shrinks to leave the page for the rest
+            ppu *= most / gh
+            gw, gh = gw * most / gh, most
+        need = gh + legend_h + table_h + note_h
+    height = need if height_pt is None else (height_pt if paging else max(height_pt, need))
     fig.set_size_inches(width_pt / 72, height / 72)
     W, H = width_pt, height
     ax.set_position([(W - gw) / 2 / W, (H - gh) / H, gw / W, gh / H])
@@ -96,9 +141,74 @@ def settle(drawing, width_pt, pad_pt=6.0):
     if drawing.legend is not None:  # centred on the page, under the graph: never off the left edge
         drawing.legend.set_bbox_to_anchor((0.5, (H - gh) / H), transform=fig.transFigure)
         drawing.legend.set_loc("upper center")
-    if drawing.table_ax is not None:
-        drawing.table_ax.set_position([0.0, 0.0, 1.0, (table_h + note_h) / H])
-    return height
+    if drawing.table_ax is None:
+        return need
+    below = table_h + note_h
+    bottom = 0.0
+    if paging:
+        below = H - gh - legend_h
+        if drawing.legend is not None:  # where the legend ends as placed, not as estimated
+            below = min(below, _box(drawing.legend, renderer).y0 * 72 / dpi - pad_pt)
+        if need > H:
+            from .paging import paginate
+
+            def note_text(pages):
+                more = f"; they continue on page{'s' * (pages > 2)} 2{f'–{pages}' * (pages > 2)}" if pages > 1 else ""
+                return drawing.note_base + more
+
+            paginate(drawing, width_pt, height_pt, below, note_text)
+            need = H
+        if drawing.pages and not drawing.tables:  # the tables start on page 2: the note under the graph
+            bottom = below - (_box(drawing.note, renderer).height * 72 / dpi + 2 * pad_pt)
+            below -= bottom
+    drawing.table_ax.set_position([0.0, bottom / H, 1.0, below / H])
+    return need
+
+
+def settle_page(drawing, width, height, scale, again, detail="auto"):
+    """:func:`settle`, drawing the graph again smaller (``again(drawing, scale) -> Drawing``) when a page
+    left it too little room: shrunk after it was drawn, its texts would outgrow it.
+
+    Returns ``(drawing, fits)``: `fits` is False for a full drawing wider than `width` or taller than
+    `height` (its texts cannot shrink with it: the caller tries the tables' level); asked for by name
+    (`detail` "full"), such a drawing is refused.
+    """
+    for _ in range(3):
+        need = settle(drawing, width, height)
+        if height is None or getattr(drawing, "shrink", 1.0) >= 0.97 or drawing.mode != "table":
+            break
+        scale *= drawing.shrink * 0.97
+        drawing = again(drawing, scale)
+    # A few per cent narrower is within the estimates' slack; beyond, the texts outgrow their units.
+    if drawing.mode != "full" or (drawing.narrowed >= 0.95 and (height is None or need <= height * 1.01)):
+        return drawing, True
+    if detail != "auto":
+        size = f"{width:.0f}×{height:.0f} pt page" if height is not None else f"{width:.0f} pt width"
+        raise RojasError(f"detail {detail!r} does not fit the {size} with every text at 7 pt or more: use "
+                         "detail 'auto' (the numbers go to numbered tables)")
+    return drawing, False
+
+
+def summary_size(width, height, n_nodes):
+    """The size in inches of the summary figure at a fixed `width` (its own proportions, 11:8, and at
+    least :data:`SUMMARY_MIN_HEIGHT` high) or on a page (`height` too: the page's size).
+
+    Raises
+    ------
+    RojasError
+        For a page too low for the summary's three panels (a slide).
+    """
+    from .summary import SUMMARY_SIZE
+
+    # Its texts keep their sizes: under 480 pt high the panels' titles run into the ticks above them.
+    least = max(width * SUMMARY_SIZE[1] / SUMMARY_SIZE[0], SUMMARY_MIN_HEIGHT)
+    if height is None:
+        return width / 72, least / 72
+    if height < least:
+        raise RojasError(f"{n_nodes:,} nodes are drawn as a summary of three panels, which needs a page at least "
+                         f"{least:.0f} pt high, and this page is {height:.0f} pt: "
+                         "give --width instead (the height follows) or a taller page")
+    return width / 72, height / 72
 
 
 def check_size_keeps_text(drawing, figsize, natural):

@@ -21,8 +21,10 @@ import warnings
 
 from ..errors import RojasError
 from .artists import Drawing
+from .captions import say_left_out
 from .edges import EdgeArtists
 from .fitting import fit
+from .page import check_size_keeps_text, page_size, settle_page, summary_size
 from .panels import Context, draw_full
 from .scene import build_scene
 from .sizing import DETAILS, modes_for, plans, room_of
@@ -65,7 +67,7 @@ def new_figure(size, pyplot):
 
 
 def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-         title=None, legend=True, digits=None, width=None, style="default"):
+         title=None, legend=True, digits=None, width=None, style="default", page=None):
     """Draw a network, or a labeled network, as Rojas draws it.
 
     Every unit is a circle split vertically: the left half holds the stored
@@ -116,6 +118,9 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     width : float, optional
         A fixed width in points (a page's or a slide's, see :mod:`rojas.drawing.page`), when `ax`
         is None: no text shrinks; what does not fit goes to the numbered tables below the graph.
+    page : str or (float, float), optional
+        Instead of `width`, a page (a name of :data:`rojas.drawing.page.PAGES` or its sides in points):
+        the figure is exactly that size and the tables that do not fit continue on ``Drawing.pages``.
 
     Returns
     -------
@@ -143,7 +148,7 @@ def draw(obj, ax=None, *, sweep=None, paths=None, to=None, sample=None, detail="
     """
     return make_drawing(obj, ax, pyplot=True, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
                         figsize=figsize, title=title, legend=legend, digits=digits, width=width,
-                        style=style)
+                        style=style, page=page)
 
 
 def check_digits(digits):
@@ -177,7 +182,8 @@ def _check(lab, sweep, detail, paths, figsize):
 
 
 def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=None, detail="auto", figsize=None,
-                 title=None, legend=True, dpi=None, digits=None, width=None, style="default", _probe=False):
+                 title=None, legend=True, dpi=None, digits=None, width=None, style="default", page=None,
+                 _probe=False):
     """:func:`draw`, on a figure of pyplot's or one of our own (``pyplot=False``, for files)."""
     from ..engine.labeling import Labeling
 
@@ -195,6 +201,11 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
 
     if style not in PATH_STYLES:
         raise RojasError(f"unknown style {style!r} (use " + " or ".join(PATH_STYLES) + ")")
+    height = None
+    if page is not None:
+        if width is not None:
+            raise RojasError("give a width or a page, not both")
+        width, height = page_size(page)
     if width is not None and (ax is not None or figsize is not None):
         raise RojasError("give a width or a size (or axes), not both: the height follows the width")
     if width is not None and not (isinstance(width, (int, float)) and 144 <= width <= MAX_SIDE_PT):
@@ -205,8 +216,13 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     own = ax is None
     name = compiled.name if net is None else net.name
     title_text = literal(title) if title is not None else (literal(name) or "network")
+
+    def summary_fig():  # a summary takes the width (and the page's height) too
+        return summary_size(width, height, n_nodes) if width is not None else None
+
     if modes[0] == "summary":
-        return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes)
+        return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig(), dpi, sample, title_text, paths,
+                        n_nodes)
     if net is None:
         net = lab.network
     ps = None
@@ -228,15 +244,15 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         ax.set_position([bb.x0, bb.y0 + cut, bb.width, bb.height - cut])
     box = None if own else ax.get_position()
     room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
-    fig = None
-    drawing = None
-    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width):
+    fig = drawing = None
+    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width, height=height):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
             _remove(drawing)
             if box is not None:
                 ax.set_position(box)
         if plan is None:  # the summary
-            return _summary(compiled, lab, ax, own, pyplot, figsize, dpi, sample, title_text, paths, n_nodes,
+            return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig(), dpi, sample, title_text, paths,
+                            n_nodes,
                             reason="the numbers do not fit at a readable size", fig=fig)
         if own:
             w_pt, h_pt = plan.size_pt()
@@ -254,16 +270,19 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fw, 1])
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
         if width is not None:
-            from .page import settle
+            def again(old, scale):  # the graph drawn smaller, to leave a page's room for the rest
+                _remove(old)
+                plan.scale = scale
+                return _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
 
-            settle(drawing, width)
+            drawing, fits = settle_page(drawing, width, height, plan.scale, again, detail)
+            if not fits:  # a full drawing wider (or taller) than asked: the tables' level
+                continue
         too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
         if (not drawing.crowded and not too_big) or detail != "auto":
             break
-    _say_left_out(drawing, sweep, panels, detail, warn=not own)
+    say_left_out(drawing, panels, detail, warn=not own)
     if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
-        from .page import check_size_keeps_text
-
         def attempt(size):
             return make_drawing(obj, None, False, sweep=sweep, paths=paths, to=to, sample=sample, detail=detail,
                                 title=title, legend=legend, digits=digits, figsize=size, _probe=True)
@@ -288,30 +307,14 @@ def _drawn_size(drawing):
     return w, h
 
 
-def _say_left_out(drawing, sweep, panels, detail, warn=True):
-    """What was asked and is not drawn, in words: the drawing's ``left_out``, and (in a user's axes,
-    where no note of ours may fit) a warning; a figure of our own says it in its note."""
-    left = []
-    if drawing.mode != "full":
-        missing = [p for p in panels if p not in drawing.panels]
-        if missing:
-            left.append(f"the {' and '.join(missing)} sweep drawn as a table, not as a panel")
-    if drawing.font_factor < 1:
-        left.append(f"texts set at {drawing.font_factor:.0%} of their size to fit the axes")
-    if drawing.crowded and drawing.mode == "full":
-        left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
-                    "of other edges")
-    drawing.left_out = left
-    if left and detail == "auto" and warn:
-        warnings.warn("rojas.draw: " + "; ".join(left), stacklevel=3)
-
-
 def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_nodes, reason=None, fig=None):
     from .summary import SUMMARY_SIZE, draw_summary
 
     if own:
         if fig is None:
             fig = new_figure(figsize or SUMMARY_SIZE, pyplot=pyplot)
+        elif figsize is not None:  # a fixed size, a width or a page: not the size of the plan tried first
+            fig.set_size_inches(*figsize)
         for other in list(fig.axes):
             other.remove()
         if dpi is not None:

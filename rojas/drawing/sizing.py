@@ -313,7 +313,7 @@ def room_of(ax, figsize):
     return MAX_SIDE_PT, MAX_SIDE_PT
 
 
-def plans(scene, panels, modes, room, fixed, width=None):
+def plans(scene, panels, modes, room, fixed, width=None, height=None):
     """The plans worth trying, most detailed first.
 
     A full drawing takes the scale its texts need and grows; it is tried with
@@ -323,7 +323,9 @@ def plans(scene, panels, modes, room, fixed, width=None):
     `fixed` room (the user's axes or figure size) the drawing is scaled to fit
     it, and a full drawing whose texts no longer fit moves to the next mode.  With a fixed `width`
     (points) no text shrinks: a full drawing is kept only if it is no wider, else the graph of the
-    table level is shrunk to the width and its tables set below it.
+    table level is shrunk to the width and its tables set below it; with a page's `height` too, a full
+    drawing must also be no taller, and the graph of ids leaves room under it (the tables continue on
+    further pages).
     """
     n_modes = len(modes)
     for i, mode in enumerate(modes):
@@ -350,13 +352,15 @@ def plans(scene, panels, modes, room, fixed, width=None):
             w, h = plan.size_pt()
             if width is not None:
                 if mode == "full":
-                    if w > width and not last_mode:
+                    if (w > width or (height is not None and h > height)) and not last_mode:
                         break
                     plan.widen = widen
                     yield plan
                     continue
                 plan.below = width
                 plan.scale = max(min(scale, (width - 16) / plan.width), 1.0)
+                if height is not None:  # the graph leaves a page's room for the legend, note, a few lines
+                    plan.scale = max(min(plan.scale, (height - plan.extra_h_pt - 140) / plan.height), 1.0)
                 yield plan
                 break
             if mode == "table":  # shrink the graph (not its texts) to the room left beside the tables

@@ -7,11 +7,11 @@ of up to a few hundred nodes keeps every number of its labeling in the figure.
 """
 
 import math
-import textwrap
 
 import numpy as np
 
 from .edges import draw_edges, edge_points, node_shape
+from .paging import pack_tables, table_block, wrapped_note
 from .panels import heading
 from .scene import ObjectiveNode
 from .sizing import TABLE_BLOCK_ROWS, params_lines
@@ -122,12 +122,6 @@ def table_lines(scene, order):
     return out
 
 
-def wrapped_note(text, width_pt, size=NOTE_FONT):
-    """A note wrapped to `width_pt` points: never clipped, however long."""
-    chars = max(int(width_pt / (0.62 * size)), 30)
-    return "\n".join(textwrap.wrap(text, chars, break_on_hyphens=False))
-
-
 def compact_extras(ctx):
     """The numbered tables beside the graph, in blocks of at most TABLE_BLOCK_ROWS lines, and the note."""
     d, scene = ctx.d, ctx.scene
@@ -138,12 +132,16 @@ def compact_extras(ctx):
     order.sort(key=lambda k: (lay.column[k], -lay.pos[k][1]))  # as drawn: by column, top to bottom
     lines = table_lines(scene, order)
     below = ctx.plan.below
+    d.table_lines = lines  # for a fixed page: cut again into the room of each page (paging.paginate)
     if below is not None:  # a fixed width: the blocks side by side across it, below the graph
-        cols = ctx.plan.tables_below_pt()[0]
+        cols = d.table_columns = ctx.plan.tables_below_pt()[0]
         rows = math.ceil(len(lines) / cols)
-        blocks = [lines[i:i + rows] for i in range(0, len(lines), rows)]
+        blocks = pack_tables(lines, lambda k: rows + 3)  # + 3: a block cut inside a table repeats its header
+        while len(blocks) > cols:
+            rows += 1
+            blocks = pack_tables(lines, lambda k: rows + 3)
     else:
-        blocks = [lines[i:i + TABLE_BLOCK_ROWS] for i in range(0, len(lines), TABLE_BLOCK_ROWS)]
+        blocks = pack_tables(lines, lambda k: TABLE_BLOCK_ROWS)
     bb = ax.get_position(original=True)  # the box given, not the one the aspect shrank
     fw, _ = fig.get_size_inches()
     tw_pt = below if below is not None else ctx.plan.table_size()[0]
@@ -152,12 +150,8 @@ def compact_extras(ctx):
     d.table_ax = tax
     d.tables = []
     for i, block in enumerate(blocks):
-        t = tax.annotate("\n".join(block), (0.0, 1.0), xycoords="axes fraction",
-                         xytext=(8 + i * (tw_pt - 8) / len(blocks), -4), textcoords="offset points",
-                         ha="left", va="top", family="monospace", fontsize=TABLE_FONT * ctx.plan.font_factor,
-                         color=COLORS["ink"],
-                         linespacing=1.25, parse_math=False)
-        d.tables.append(t)
+        d.tables.append(table_block(tax, "\n".join(block), 8 + i * (tw_pt - 8) / len(blocks), 4,
+                                    TABLE_FONT * ctx.plan.font_factor))
     d.table = d.tables[0] if d.tables else None
     if below is not None:
         note = (f"at this width ({below / 72:.3g} in) the numbers do not fit on the graph at 7 pt or more, so the "
@@ -165,6 +159,7 @@ def compact_extras(ctx):
     else:
         note = (f"{n} nodes, {m} edges: too many for every number on the graph, so the units are named by their "
                 "ids and every number is in the numbered tables beside it (rojas grad prints them too)")
+    d.note_base = note  # a fixed page adds where the tables continue (paging.paginate)
     # The note goes under the tables: the graph's axes keep their scale.
     d.note = tax.annotate(wrapped_note(note, max(tw_pt - 20, 120), NOTE_FONT * ctx.plan.font_factor), (0.0, 0.0),
                           xycoords="axes fraction", xytext=(8, 5), textcoords="offset points", ha="left",
