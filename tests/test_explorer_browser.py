@@ -347,8 +347,9 @@ def test_the_page_writes_numbers_and_path_colours_as_the_figures_do(browser, maz
 
     p = Page(browser, mazur_page)
     values = [0.15, 0.593269992, 0.000438567734, 4.38567734e-5, -0.0226041, -12.5, 8.0, 123456.0, 1e-300,
-              -0.0380982365, 0.392500000001, 2.0 / 3.0, 1234.5678, 0.1 + 0.2, -7.25e21]
-    for digits in (FIGURE_DIGITS, 9, 3):
+              -0.0380982365, 0.392500000001, 2.0 / 3.0, 1234.5678, 0.1 + 0.2, -7.25e21,
+              0.1 - 0.4, -12.4 + 12.2, 0.3000000001, 1 + 2 ** -40]   # float noise is not a rounding
+    for digits in (FIGURE_DIGITS, 9, 3, 12, 14):
         shown = p.page.evaluate("([vs, d]) => vs.map(v => window.rojasFormat(v, d))", [values, digits])
         assert shown == [fmt(v, digits) for v in values], digits
     lab = _labeled("mazur")
