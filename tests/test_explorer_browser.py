@@ -367,3 +367,43 @@ def test_the_page_writes_numbers_and_path_colours_as_the_figures_do(browser, maz
         return b.width > 0 && b.x < x && b.x + b.width > x; }).map(t => t.textContent)""")
     assert crossing == []
     p.close()
+
+
+def test_a_network_file_that_pins_its_units_is_shown_as_pinned(browser, tmp_path):
+    """Review fault: `rojas explore` ignored the ``pos`` node field that `rojas draw` follows
+    (tests/test_drawing_pinned.py).  Mazur's network with h2 pinned above h1 and pushed right — a picture no
+    layered layout draws — must appear on the page as pinned: every unit's centre on the screen is the
+    file's (x, y) up to one shift and one positive scale (y flipped: the screen's y grows downwards)."""
+    import json
+    import subprocess
+    import sys
+
+    pins = {"i1": [0, 2], "i2": [0, 0], "h1": [1, 0], "h2": [1.5, 2.5], "o1": [3, 2], "o2": [3, 0]}
+    doc = json.load(open(rojas.example_path("mazur")))
+    for n in doc["nodes"]:
+        n["pos"] = pins[n["id"]]
+    (tmp_path / "pinned.json").write_text(json.dumps(doc))
+    run = subprocess.run([sys.executable, "-m", "rojas", "explore", str(tmp_path / "pinned.json"), "--data",
+                          str(rojas.example_path("mazur", "data")), "-o", str(tmp_path / "pinned.html")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    p = Page(browser, tmp_path / "pinned.html")
+    centre = p.page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll(
+        '[data-node], [data-objective]')).map(g => {
+            const r = g.querySelector('rect.box, circle').getBoundingClientRect();
+            return [g.getAttribute('data-node') || g.getAttribute('data-objective'),
+                    [r.x + r.width / 2, r.y + r.height / 2]]; }))""")
+    units = list(pins)
+    shown = np.array([centre[n] for n in units])
+    given = np.array([pins[n] for n in units], dtype=float) * [1, -1]
+    rel_s, rel_g = shown - shown[1], given - given[1]   # from i2
+    k = rel_s[0, 1] / rel_g[0, 1]
+    assert k > 20 and np.allclose(rel_s, k * rel_g, atol=1.0)   # pixels: one scale, proportions kept
+    # the error units right of every unit, level with their outputs; E right of them
+    right = shown[:, 0].max()
+    for o in ("o1", "o2"):
+        err = centre["error:" + o]
+        assert err[0] > right and abs(err[1] - centre[o][1]) < 1.0
+    assert centre["E"][0] > centre["error:o1"][0]
+    p.page.screenshot(path=str(tmp_path / "pinned.png"))
+    p.close()
