@@ -189,7 +189,7 @@ class OneRow:
     n = 1
 
     def __init__(self, row, params, prims=(), is_input=None, ends=None):
-        self.row, self.rows, self.keys = row, (row,), row.keys()
+        self.row, self.rows, self.keys = row, (row,), row  # a dict answers `in` as its keys do
         self.params, self.prims, self.is_input, self._ends = params, prims, is_input, ends
 
     def has(self, key):

@@ -316,6 +316,7 @@ EDGE_RULES = (
 )
 EDGE_END_RULES = 3  # the rules above that look the ends up; check_edge's caller knows them
 _EDGE_ROW_RULES = EDGE_RULES[EDGE_END_RULES:]
+_TWO_ENDS, _SAME_ENDS = {"source": 0, "target": 1}, {"source": 0, "target": 0}  # the ends' positions in is_input
 
 
 def check_node(node, data, params, primitives):
@@ -360,6 +361,6 @@ def check_edge(u, v, data, params, into_input):
     Traceback (most recent call last):
     rojas.errors.NetworkError: edge 'h'->'h' is a self-loop
     """
-    row = OneRow({**data, "source": u, "target": v}, params, is_input=(False, into_input),
-                 ends={"source": 0, "target": 0 if u == v else 1})
+    row = OneRow({**data, "source": u, "target": v}, params, (), (False, into_input),
+                 _SAME_ENDS if u == v else _TWO_ENDS)
     first_fault(_EDGE_ROW_RULES, row)
