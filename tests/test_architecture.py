@@ -178,3 +178,25 @@ def test_the_private_attribute_walker_sees_assignments_reads_and_getattr():
     tree = ast.parse("G._succ = {}\nx = net._plan\ny = getattr(net, '_w')\nself._own = 1\n")
     found = [text for _, text in _private_uses(tree, {"_succ", "_plan", "_w", "_own"})]
     assert found == ["G._succ", "net._plan", "getattr(net, '_w')"]
+
+
+def test_the_one_formatter_is_not_copied_under_another_name():
+    """Review fault: ``checking.report.text_table`` was ``utils.formatting.table`` under a second name, a
+    second spelling of the one table writer.  No module binds a formatter function to another name
+    (``x = table``, ``from ..utils.formatting import table as x``)."""
+    from rojas.utils import formatting
+
+    names = {n for n in formatting.__all__ if callable(getattr(formatting, n))}
+    assert {"fmt", "table", "factor"} <= names
+    copies = []
+    for module, path in _modules():
+        if module == "rojas.utils.formatting":
+            continue
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+                copies += [f"{module}: {t.id} = {node.value.id}" for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").endswith("formatting"):
+                copies += [f"{module}: {a.name} as {a.asname}" for a in node.names
+                           if a.name in names and a.asname and a.asname != a.name]
+    assert copies == []

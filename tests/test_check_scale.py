@@ -60,7 +60,7 @@ def test_directional_derivatives_match_the_reference(seed):
         dw, db, dp, dx = dirs.random(rng)
         expected = (sum(fd["weight"][e] * dw[k] for k, e in enumerate(net.edges))
                     + sum(fd["bias"][n] * db[k] for k, n in enumerate(net.nodes) if n in fd["bias"])
-                    + sum(fd["input"][n] * dx[n] for n in net.inputs))
+                    + sum(fd["input"][n] * dx[k] for k, n in enumerate(dirs.inputs)))
         central = next(d for d in report.directions if d.index == i and d.method == "central")
         assert central.numerical == pytest.approx(expected, rel=1e-6, abs=1e-9)
         assert central.backward == pytest.approx(expected, rel=1e-6, abs=1e-9)

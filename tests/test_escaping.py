@@ -68,3 +68,29 @@ def test_fmt_and_factor():
 def test_table_pads_columns_and_escapes_cells():
     out = table(["a", "bb"], [["x\x1by", 1], ["long cell", fmt(-2.0)]])
     assert out.splitlines() == ["a          bb", "---------  --", "x\\x1by     1", f"long cell  {MINUS}2"]
+
+
+def test_float_noise_is_not_rounding_so_sums_print_as_short_as_their_terms():
+    """Review fault: a batch table printed ``[0.1, −0.300000, −0.4]``: 0.1 − 0.4 is −0.30000000000000004 in
+    float64, and the keep-the-trailing-zeros rule took that last-bit noise for a rounding.  The decimal sum
+    of short decimals is short, so its text is what :class:`decimal.Decimal` gives; a true rounding still
+    keeps its zeros."""
+    import random
+    from decimal import Decimal
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        sign = rng.choice([-1, 1])  # no cancellation: the float sum is within 2 ulps of the decimal one
+        a, b = (f"{sign * rng.randint(1, 999) / 10 ** rng.randint(0, 3):g}" for _ in range(2))
+        total = Decimal(a) + Decimal(b)
+        exact = "0" if total == 0 else format(total.normalize(), "f").replace("-", MINUS)
+        for digits in (9, 6, 4):
+            want = exact if len(exact.lstrip(MINUS).replace(".", "").lstrip("0")) <= digits else None
+            if want is not None:
+                assert fmt(float(a) + float(b), digits) == want, (a, b, digits)
+    assert fmt(np.array([0.1, 0.1 - 0.4, -0.4])) == f"[0.1, {MINUS}0.3, {MINUS}0.4]"
+    assert fmt(0.1 + 0.2) == "0.3" and fmt(0.1 + 0.2, 17) == "0.30000000000000004"
+    assert fmt(-12.4 + 12.2) == MINUS + "0.2"  # two digits lost to cancellation are still noise
+    # a rounding, however small, keeps every digit it was rounded to
+    assert fmt(0.3000000001) == "0.300000000" and fmt(-0.0226041, 4) == MINUS + "0.02260"
+    assert fmt(1 + 2 ** -40, 12) == "1.00000000000"

@@ -135,3 +135,18 @@ def test_a_labeling_offers_its_explorer(tmp_path):
     assert lab._repr_html_().startswith("<iframe") and 'sandbox="allow-scripts"' in lab._repr_html_()
     path = lab.explore(str(tmp_path / "page.html"))
     assert "0.00877135469" in open(path, encoding="utf-8").read()
+
+
+def test_a_bad_pos_is_refused_by_explore_as_by_draw(tmp_path):
+    """The explorer reads the ``pos`` field with rojas draw's check: pos on some units only is one line, exit 2."""
+    import json
+
+    doc = json.load(open(rojas.example_path("mazur")))
+    for n in doc["nodes"]:
+        if n["id"] != "h2":
+            n["pos"] = [len(n["id"]), ord(n["id"][-1])]
+    (tmp_path / "half.json").write_text(json.dumps(doc))
+    bad = _cli("explore", str(tmp_path / "half.json"), "-o", str(tmp_path / "half.html"))
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "rojas: error: node 'h2' has no pos while 5 of the 6 units have one: pin every " \
+                                 "unit or none"

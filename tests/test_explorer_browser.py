@@ -347,8 +347,9 @@ def test_the_page_writes_numbers_and_path_colours_as_the_figures_do(browser, maz
 
     p = Page(browser, mazur_page)
     values = [0.15, 0.593269992, 0.000438567734, 4.38567734e-5, -0.0226041, -12.5, 8.0, 123456.0, 1e-300,
-              -0.0380982365, 0.392500000001, 2.0 / 3.0, 1234.5678, 0.1 + 0.2, -7.25e21]
-    for digits in (FIGURE_DIGITS, 9, 3):
+              -0.0380982365, 0.392500000001, 2.0 / 3.0, 1234.5678, 0.1 + 0.2, -7.25e21,
+              0.1 - 0.4, -12.4 + 12.2, 0.3000000001, 1 + 2 ** -40]   # float noise is not a rounding
+    for digits in (FIGURE_DIGITS, 9, 3, 12, 14):
         shown = p.page.evaluate("([vs, d]) => vs.map(v => window.rojasFormat(v, d))", [values, digits])
         assert shown == [fmt(v, digits) for v in values], digits
     lab = _labeled("mazur")
@@ -365,4 +366,44 @@ def test_the_page_writes_numbers_and_path_colours_as_the_figures_do(browser, maz
         const x = Number(line.getAttribute('x1')), b = t.getBBox();
         return b.width > 0 && b.x < x && b.x + b.width > x; }).map(t => t.textContent)""")
     assert crossing == []
+    p.close()
+
+
+def test_a_network_file_that_pins_its_units_is_shown_as_pinned(browser, tmp_path):
+    """Review fault: `rojas explore` ignored the ``pos`` node field that `rojas draw` follows
+    (tests/test_drawing_pinned.py).  Mazur's network with h2 pinned above h1 and pushed right — a picture no
+    layered layout draws — must appear on the page as pinned: every unit's centre on the screen is the
+    file's (x, y) up to one shift and one positive scale (y flipped: the screen's y grows downwards)."""
+    import json
+    import subprocess
+    import sys
+
+    pins = {"i1": [0, 2], "i2": [0, 0], "h1": [1, 0], "h2": [1.5, 2.5], "o1": [3, 2], "o2": [3, 0]}
+    doc = json.load(open(rojas.example_path("mazur")))
+    for n in doc["nodes"]:
+        n["pos"] = pins[n["id"]]
+    (tmp_path / "pinned.json").write_text(json.dumps(doc))
+    run = subprocess.run([sys.executable, "-m", "rojas", "explore", str(tmp_path / "pinned.json"), "--data",
+                          str(rojas.example_path("mazur", "data")), "-o", str(tmp_path / "pinned.html")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    p = Page(browser, tmp_path / "pinned.html")
+    centre = p.page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll(
+        '[data-node], [data-objective]')).map(g => {
+            const r = g.querySelector('rect.box, circle').getBoundingClientRect();
+            return [g.getAttribute('data-node') || g.getAttribute('data-objective'),
+                    [r.x + r.width / 2, r.y + r.height / 2]]; }))""")
+    units = list(pins)
+    shown = np.array([centre[n] for n in units])
+    given = np.array([pins[n] for n in units], dtype=float) * [1, -1]
+    rel_s, rel_g = shown - shown[1], given - given[1]   # from i2
+    k = rel_s[0, 1] / rel_g[0, 1]
+    assert k > 20 and np.allclose(rel_s, k * rel_g, atol=1.0)   # pixels: one scale, proportions kept
+    # the error units right of every unit, level with their outputs; E right of them
+    right = shown[:, 0].max()
+    for o in ("o1", "o2"):
+        err = centre["error:" + o]
+        assert err[0] > right and abs(err[1] - centre[o][1]) < 1.0
+    assert centre["E"][0] > centre["error:o1"][0]
+    p.page.screenshot(path=str(tmp_path / "pinned.png"))
     p.close()

@@ -180,3 +180,35 @@ def test_every_rule_of_the_tables_has_a_case_here():
     assert set(edge_cases) <= {c[0] for c in EDGE_RULES_CASES}
     covered = set(node_cases.values()) | set(edge_cases.values()) | {c[0] for c in LOADER_ONLY}
     assert {r.name for r in NODE_RULES + EDGE_RULES} == covered
+
+
+class _NoNumpy:
+    def __getattr__(self, name):
+        raise AssertionError(f"np.{name} on the builder's one-row path")
+
+
+def test_the_builder_applies_the_rules_to_its_one_row_without_numpy(monkeypatch):
+    """Review fault: add_edge/add_unit got 3.7× slower when the builder's one row went through the rules as
+    one-element NumPy arrays (about a microsecond per NumPy call).  The same rules read a OneRow table of
+    plain Python values: no NumPy call is made, and every rule still names its fault."""
+    import rojas.network.rows as rows_module
+    import rojas.network.rules as rules_module
+
+    monkeypatch.setattr(rows_module, "np", _NoNumpy())
+    monkeypatch.setattr(rules_module, "np", _NoNumpy())
+    unit, edge = {"id": "u1", "fn": "tanh", "bias": 0.1}, {"source": "u0", "target": "u1", "weight": 0.5}
+    _node_check(unit)()
+    check_edge("u0", "u1", {"weight": 0.5}, PARAMS, False)
+    for cases, row, check in [(UNIT_RULES, unit, _node_check), (INPUT_RULES, {"id": "x0", "fn": "input"},
+                                                                 _node_check)]:
+        for rule, mutate, phrase in cases:
+            if rule.startswith("id "):  # check_id's, not a rule of the one-row path
+                continue
+            d = copy.deepcopy(row)
+            mutate(d)
+            assert phrase in _item_message(check(d)), rule
+    for rule, mutate, phrase in EDGE_RULES_CASES:
+        e = copy.deepcopy(edge)
+        mutate(e)
+        u, v = e.pop("source"), e.pop("target")
+        assert phrase in _item_message(lambda: check_edge(u, v, e, PARAMS, v.startswith("x"))), rule

@@ -155,7 +155,7 @@ def check_primitives(net, lab, method, tolerances):
         One per primitive used, in the order the sweep meets them.
     """
     s_all, plan = lab.arrays["s"], lab.plan
-    fns = np.array([net.fn(n) for n in plan.order], dtype=object)
+    fns = np.array(plan.fn_names, dtype=object)  # per sweep position
     checks = []
     for fn in dict.fromkeys(fns[~np.asarray(plan.is_input)].tolist()):
         rows = np.flatnonzero(fns == fn)

@@ -21,18 +21,32 @@ from .report import DirectionCheck
 from ..utils.formatting import fmt
 from .numerical import CBRT_EPS, COMPLEX_STEP, agree, rel_error, smaller_steps, tolerance_used
 
-__all__ = ["Directions", "directional_checks", "localize"]
+__all__ = ["Directions", "directional_checks", "localize", "moves_inputs"]
+
+
+def moves_inputs(dx):
+    """Whether a direction's input part `dx` (an array, or None) moves any input."""
+    return dx is not None and dx.size > 0
 
 
 class Directions:
     """The flat layout of everything with a gradient, and the backward sweep's gradient in it.
 
+    The inputs are one array, row k for input ``inputs[k]`` (a column per
+    sample in a batch): a network of 200,000 inputs costs NumPy operations on
+    that array, not a Python step per input.
+
     Attributes
     ----------
     w_on, b_on : numpy.ndarray of bool
         Untied edges (edge order) and units (node order): the entries a direction moves.
+    inputs : list
+        The inputs a direction moves (``net.inputs``; none without `with_inputs`).
+    x_rows : numpy.ndarray of int
+        Their rows in the sweep's arrays.
     grad : dict
-        ``{"w", "b", "p", "x"}``: ∂E/∂· in the same layouts (``"x"``: ``{input: float or (B,)}``).
+        ``{"w", "b", "p", "x"}``: ∂E/∂· in the same layouts (``"x"``: shape ``(len(inputs),)`` or
+        ``(len(inputs), B)``).
     """
 
     def __init__(self, net, lab, pert, with_inputs=True):
@@ -44,45 +58,34 @@ class Directions:
         self.b_on[plan.node_file] = ~np.asarray(plan.is_input)
         self.b_on &= np.asarray(plan.node_param) < 0  # a tied bias is checked through its param
         delta = lab.arrays["delta"]
+        self.inputs = list(net.inputs) if with_inputs else []
+        pos = plan.pos
+        self.x_rows = np.fromiter((pos[n] for n in self.inputs), dtype=np.intp, count=len(self.inputs))
         self.grad = {"w": np.where(self.w_on, g["weights"], 0.0), "b": np.where(self.b_on, g["biases"], 0.0),
-                     "p": np.asarray(g["params"], dtype=float),
-                     "x": {n: delta[plan.pos[n]] for n in net.inputs} if with_inputs else {}}
-        theta = np.concatenate([np.abs(pert.w0[self.w_on]), np.abs(pert.b0[self.b_on]), np.abs(pert.p0)]
-                               + [np.abs(np.ravel(np.broadcast_to(pert.x[n], np.shape(g_x))))
-                                  for n, g_x in self.grad["x"].items()])  # a plain number beside a batch too
-        self.theta = theta
+                     "p": np.asarray(g["params"], dtype=float), "x": delta[self.x_rows]}
+        x0 = pert.problem().x[self.x_rows]  # laid out: a plain number beside a batch is broadcast already
+        self.theta = np.concatenate([np.abs(pert.w0[self.w_on]), np.abs(pert.b0[self.b_on]), np.abs(pert.p0),
+                                     np.abs(x0).ravel()])
 
     def random(self, rng):
-        """A random unit vector (Gaussian, normalized) as (dw, db, dp, dx)."""
+        """A random unit vector (Gaussian, normalized) as (dw, db, dp, dx); dx is shaped as ``grad["x"]``."""
         dw = np.where(self.w_on, rng.standard_normal(self.w_on.size), 0.0)
         db = np.where(self.b_on, rng.standard_normal(self.b_on.size), 0.0)
         dp = rng.standard_normal(self.grad["p"].size)
-        # One draw for every input (the same numbers as one draw per input, without a call per input).
-        sizes = [int(np.size(v)) for v in self.grad["x"].values()]
-        flat = rng.standard_normal(sum(sizes))
+        flat = rng.standard_normal(self.grad["x"].size)  # one draw for every input of every sample
         norm = np.sqrt(dw @ dw + db @ db + dp @ dp + flat @ flat) or 1.0
-        flat = flat / norm
-        ends = np.cumsum(sizes).tolist()
-        dx = {n: (flat[end - size:end] if np.ndim(v) else float(flat[end - 1]))
-              for (n, v), size, end in zip(self.grad["x"].items(), sizes, ends)}
-        return dw / norm, db / norm, dp / norm, dx
+        return dw / norm, db / norm, dp / norm, (flat / norm).reshape(self.grad["x"].shape)
 
     def dot(self, dw, db, dp, dx):
-        """⟨∇E, v⟩ from the backward sweep."""
+        """⟨∇E, v⟩ from the backward sweep (`dx` None: the inputs stay)."""
         g = self.grad
-        if dx and len(dx) == len(g["x"]):  # every input moves: one product of flat arrays
-            if getattr(self, "_gx", None) is None:
-                self._gx = np.concatenate([np.ravel(v) for v in g["x"].values()])
-            moved = self._gx @ np.concatenate([np.ravel(dx[n]) for n in g["x"]])
-        else:
-            moved = sum(float(np.sum(g["x"][n] * v)) for n, v in dx.items())
+        moved = g["x"].ravel() @ dx.ravel() if moves_inputs(dx) else 0.0
         return float(g["w"] @ dw + g["b"] @ db + g["p"] @ dp + moved)
 
     def step(self, dw, db, dp, dx):
         """∛ε times the typical size of what `v` moves (|θ_i| weighted by v_i², at least 1)."""
-        v2 = np.concatenate([dw[self.w_on] ** 2, db[self.b_on] ** 2, dp ** 2]
-                            + [np.ravel(np.square(dx[n])) if n in dx else np.zeros(np.size(g_x))
-                               for n, g_x in self.grad["x"].items()])
+        v2 = np.concatenate([dw[self.w_on] ** 2, db[self.b_on] ** 2, dp ** 2,
+                             np.square(dx).ravel() if moves_inputs(dx) else np.zeros(self.grad["x"].size)])
         h = CBRT_EPS * max(1.0, float(self.theta @ v2))
         return (1.0 + h) - 1.0
 
@@ -100,6 +103,7 @@ def _compare(index, method, over, backward, numerical, tol, e_scale):
 
 def _central(dirs, v, h, sides=False):
     dw, db, dp, dx = v
+    dx = (dirs.x_rows, dx) if moves_inputs(dx) else None
     e_plus = float(np.real(dirs.pert.along(h, dw, db, dp, dx)))
     e_minus = float(np.real(dirs.pert.along(-h, dw, db, dp, dx)))
     central = (e_plus - e_minus) / (2 * h)
@@ -168,7 +172,7 @@ def one_direction(dirs, index, v, method, tolerances, e_scale, complex_ok, rough
     dw, db, dp, dx = v
     out = []
     if method in ("central", "both") or not complex_ok:
-        over = "parameters and inputs" if dx else "parameters"
+        over = "parameters and inputs" if moves_inputs(dx) else "parameters"
         h = dirs.step(*v)
         central = _central(dirs, v, h)
         backward = dirs.dot(*v)
@@ -182,10 +186,10 @@ def one_direction(dirs, index, v, method, tolerances, e_scale, complex_ok, rough
             c = _kink(c, backward, fwd, bwd, tolerances["central"][1] * e_scale)
         out.append(c)
     if method in ("complex", "both") and complex_ok:
-        vp = (dw, db, dp, {})
+        vp = (dw, db, dp, None)
         out.append(_compare(index, "complex", "parameters", dirs.dot(*vp), _complex(dirs, vp),
                             tolerances["complex"], e_scale))
-        if method == "complex" and dx:  # evaluate() takes real inputs: the inputs by central differences
+        if method == "complex" and moves_inputs(dx):  # evaluate() takes real inputs: inputs by central differences
             vx = (0 * dw, 0 * db, 0 * dp, dx)
             h, backward = dirs.step(*vx), dirs.dot(*vx)
             central = _central(dirs, vx, h)
@@ -221,7 +225,7 @@ def localize(dirs, v, check, tolerances, e_scale, tick=None):
     net, plan = dirs.net, dirs.lab.plan
     dw, db, dp, dx = v
     if check.over == "parameters":
-        dx = {}
+        dx = None
     elif check.over == "inputs":
         dw, db, dp = 0 * dw, 0 * db, 0 * dp
     # Rank of each coordinate: the sweep position of the unit it feeds (inputs: before every unit).
@@ -233,12 +237,12 @@ def localize(dirs, v, check, tolerances, e_scale, tick=None):
     tied = np.asarray(plan.edge_param) >= 0
     np.minimum.at(p_rank, np.asarray(plan.edge_param)[tied], w_rank[tied])
     ranks = np.unique(np.concatenate([w_rank[dw != 0], b_rank[db != 0], p_rank[dp != 0],
-                                      [-1] if dx else []]).astype(np.intp))
+                                      [-1] if moves_inputs(dx) else []]).astype(np.intp))
 
     def fails(lo, hi=None):
         keep = lambda r: (r >= lo) & (r <= hi) if hi is not None else (r >= lo)
         part = (np.where(keep(w_rank), dw, 0.0), np.where(keep(b_rank), db, 0.0),
-                np.where(keep(p_rank), dp, 0.0), dx if keep(-1) else {})
+                np.where(keep(p_rank), dp, 0.0), dx if keep(-1) else None)
         if check.method == "complex":
             num = _complex(dirs, part)
         else:

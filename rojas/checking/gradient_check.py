@@ -88,10 +88,12 @@ class _Layout:
         self.w = np.flatnonzero(dirs.w_on)
         self.b = np.flatnonzero(dirs.b_on)
         self.p = np.arange(dirs.grad["p"].size)
-        samples = [None] if batch is None else list(range(batch))
-        self.x = [(n, s) for n in net.inputs for s in samples] if check_inputs else []
+        # The inputs' entries are the rows of dirs.grad["x"] (input by input, sample by sample within):
+        # entry() finds input and sample by arithmetic, not in a list of (input, sample) pairs.
+        self.inputs = dirs.inputs if check_inputs else []
+        self.batch = batch
         g = dirs.grad
-        gx = [float(g["x"][n] if s is None else g["x"][n][s]) for n, s in self.x]
+        gx = g["x"].ravel() if check_inputs else np.zeros(0)
         self.magnitude = np.abs(np.concatenate([g["w"][self.w], g["b"][self.b], g["p"], gx]))
         self.size = self.magnitude.size
         self.param_names = list(net.params)
@@ -122,7 +124,7 @@ class _Layout:
                 p = self.param_names[j]
                 return kind, j, p, f"param {p}", feeds_of_input("param", p), None
             i -= part.size
-        n, s = self.x[i]
+        n, s = (self.inputs[i], None) if self.batch is None else (self.inputs[i // self.batch], i % self.batch)
         return ("input", n, n if s is None else (n, s), f"input {n}" if s is None else f"input {n}[{s}]",
                 feeds_of_input("input", n), s)
 
@@ -244,11 +246,12 @@ def check(net, inputs, targets=None, of=None, method="central", *, objective=Non
 def _check(net, inputs, targets, of, objective, method, tolerances, check_inputs, k, sample, largest, seed,
            exact_limit, progress):
     lab = label(net, inputs, targets, of, objective=objective)
-    pert = Perturbation(net, inputs, targets, of, objective)
+    pert = Perturbation(net, inputs, targets, of, objective, problem=lab.problem)
     scale = max(1.0, abs(lab.value))
     primitives = check_primitives(net, lab, method, {m: tolerances[m] for m in ("central", "complex")})
     failed = {p.name: set(p.bad_nodes) for p in primitives if not p.ok}
-    unsafe_nodes = [n for n in lab.plan.order if net.fn(n) != "input" and not net.primitive(net.fn(n)).complex_safe]
+    unsafe = {f for f in lab.plan.fns if not net.primitive(f).complex_safe}  # asked once per primitive
+    unsafe_nodes = [n for n, f in zip(lab.plan.order, lab.plan.fn_names) if f in unsafe] if unsafe else []
     want_complex = method in ("complex", "both") and lab.loss.complex_safe
 
     dirs = Directions(net, lab, pert, with_inputs=check_inputs)

@@ -24,7 +24,6 @@ import copy
 
 import numpy as np
 
-from ..network.data import prepare
 from ..engine.labeling import evaluate, label
 from ..engine.objective import Problem
 
@@ -115,16 +114,18 @@ class Perturbation:
     in edge order, biases in node order, params in ``net.params`` order.
     """
 
-    def __init__(self, net, inputs, targets, of, objective=None):
+    def __init__(self, net, inputs, targets, of, objective=None, problem=None):
         self.net, self.objective = net, objective
-        x, t, self.batch, self.of = prepare(net, inputs, targets, of)
+        # The data checked once for every sweep (`problem`: a labeling's, of these same arguments).
+        full = Problem(net, inputs, targets, of, objective) if problem is None else problem
+        (x, t), self.batch, self.of = full.given, full.batch, full.of
         self.x, self.t = x, (t or None)
         params = net.parameters()
         self.w0, self.b0 = params["weights"], params["biases"]
         self.p_names = list(params["params"])
         self.p0 = np.array(list(params["params"].values()), dtype=float)
         self._scratch = None
-        self._e0, self._problems = {}, {}
+        self._e0, self._problems = {}, {None: full}
         self.sweeps = 0  # forward sweeps run, for the report
 
     def sample(self, b):
@@ -179,17 +180,19 @@ class Perturbation:
         """The objective at θ + step·(dw, db, dp) and inputs x + step·dx (a direction; None: 0).
 
         `step` may be complex (a complex step along the parameters); `dx` is
-        ``{input: float or (B,) array}`` and must then be None.
+        ``(rows, moves)``: the inputs' rows in the sweep's arrays and an array of
+        their moves (one row per input, a column per sample in a batch), and
+        must then be None.
         """
         self.sweeps += 1
         w = self.w0 if dw is None else self.w0 + step * dw
         b = self.b0 if db is None else self.b0 + step * db
         p = self.p0 if dp is None else self.p0 + step * dp
         problem = self.problem()
-        if dx:
+        if dx is not None:
+            rows, moves = dx
             move = np.zeros(problem.x.shape)
-            for n, v in dx.items():
-                move[problem.plan.pos[n]] = v
+            move[rows] = moves
             problem = self.problem(None, step * move)
         return evaluate(self.net, None, weights=w, biases=b, params=p, problem=problem)
 

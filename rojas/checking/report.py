@@ -16,8 +16,7 @@ from .numerical import COMPLEX_STEP, rel_error
 from ..utils.escaping import terminal
 from ..utils.formatting import fmt, table
 
-__all__ = ["CheckReport", "GradientEntry", "DirectionCheck", "name_list", "text_table",
-           "json_safe"]
+__all__ = ["CheckReport", "GradientEntry", "DirectionCheck", "name_list", "json_safe"]
 
 
 def json_safe(value):
@@ -29,9 +28,6 @@ def json_safe(value):
     if isinstance(value, float) and not np.isfinite(value):
         return str(value)
     return value
-
-
-text_table = table  # left-aligned columns under a header and a rule, every cell escaped for the terminal
 
 
 def name_list(items, limit=12):
@@ -303,16 +299,16 @@ class CheckReport:
             rows = [[p.name, name_list(p.nodes, 6), p.points, p.method, f"{p.max_rel_error:.1e}",
                      "ok" if p.ok else "FAIL"] for p in self.primitives]
             out += ["Primitives: claimed f'(s) vs the numerical derivative of f at the s values met",
-                    text_table(["primitive", "nodes", "points", "method", "max rel err", "status"], rows), ""]
+                    table(["primitive", "nodes", "points", "method", "max rel err", "status"], rows), ""]
         if self.directions:
             rows = [[d.index + 1, d.over, d.method, fmt(d.backward), fmt(d.numerical),
                      f"{d.rel_error:.1e}", d.status] for d in self.directions]
             out += ["Directions: ⟨∇E, v⟩ of the backward sweep vs the derivative of E(θ + εv)",
-                    text_table(["v", "over", "method", "backward", "numerical", "rel err", "status"], rows), ""]
+                    table(["v", "over", "method", "backward", "numerical", "rel err", "status"], rows), ""]
         rows = [[e.kind, e.name, fmt(e.backward), fmt(e.numerical), f"{e.rel_error:.1e}",
                  e.status] for e in self.entries]
         out += ["Gradients: backward sweep vs numerical",
-                text_table(["kind", "name", "backward", "numerical", "rel err", "status"], rows)]
+                table(["kind", "name", "backward", "numerical", "rel err", "status"], rows)]
         if self.method == "both":
             diffs = [rel_error(e.central, e.complex) for e in self.entries
                      if e.central is not None and e.complex is not None]

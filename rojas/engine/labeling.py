@@ -211,7 +211,7 @@ class Labeling(LabelingExport, ObjectiveLabels):
     """
 
     def __init__(self, net, plan, problem, value, numbers, arrays, edge_grad):
-        self.plan, self.value, self.arrays = plan, value, arrays
+        self.plan, self.value, self.arrays, self.problem = plan, value, arrays, problem  # problem: check reuses it
         self.objective, self.batch_size = problem.name, problem.batch
         self.loss, self.ends = problem.loss, list(problem.outputs)
         self.fused = frozenset(problem.outputs[k] for _, rows in problem.fused for k in rows.tolist())

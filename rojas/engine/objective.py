@@ -73,6 +73,7 @@ class Problem:
     def __init__(self, net, inputs, targets, of, objective=None):
         self.loss = loss = resolve_objective(net, targets, objective)
         x_map, t_map, self.batch, self.of = prepare(net, inputs, targets, of)
+        self.given = (x_map, t_map)  # checked, by node: a caller laying out samples need not prepare again
         self.plan = plan = plan_of(net)
         pos = plan.pos
         self.shape = (plan.n_nodes,) if self.batch is None else (plan.n_nodes, self.batch)

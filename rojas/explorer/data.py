@@ -18,6 +18,8 @@ from ..network.combine import carried_product, get_combine, unit_symbol
 from ..proof.paths import path_counts
 from ..utils.formatting import count_text
 from .geometry import geometry
+from ..drawing.pinned import check_pins
+from ..drawing.scene import ObjectiveNode
 from ..drawing.style import PATH_COLORS
 from ..utils.formatting import FIGURE_DIGITS, REPORT_DIGITS, fmt
 from .steps import sweep_steps
@@ -284,8 +286,13 @@ def _place(net, nodes, edges, ids, index):
     H = net.to_networkx()
     time_attrs = {index[n]: {"step": a["step"], "unit": a.get("unit", n)}
                   for n, a in H.nodes(data=True) if "step" in a}
+    # The file's pos fields, checked as rojas draw checks them (every unit or none; refused naming the unit).
+    pins = None if time_attrs else check_pins({n: a["pos"] for n, a in H.nodes(data=True) if "pos" in a}, ids)
+    extras = {i: ObjectiveNode("error", nodes[i]["of"]) if n["kind"] == "error" else ObjectiveNode("sum")
+              for i, n in enumerate(nodes) if n["kind"] in ("error", "sum")}
     geo = geometry(len(nodes), kinds, pairs, given, [i for i in given if kinds[i] == "box"], lengths,
-                   time_attrs or None, objective=any(n["kind"] == "sum" for n in nodes))
+                   time_attrs or None, objective=any(n["kind"] == "sum" for n in nodes),
+                   pins=pins and {index[n]: p for n, p in pins.items()}, extras=extras)
     for i, n in enumerate(nodes):
         n["x"], n["y"] = geo.pos[i]
     for e, entry in enumerate(edges):

@@ -18,7 +18,8 @@
              "5": "\u2075", "6": "\u2076", "7": "\u2077", "8": "\u2078", "9": "\u2079"};
 
   // rojas.utils.formatting.fmt's rule: p significant digits (Python's g rule: plain from 1e-4 to 10^p, else
-  // ×10ⁿ), a rounded number keeps its trailing zeros, an exact one stays short, a true minus sign.
+  // ×10ⁿ), a rounded number keeps its trailing zeros, an exact one (or one off by float noise) stays short,
+  // a true minus sign.
   function fmt(v, p) {
     p = p || D.digits.details;
     if (v === null || v === undefined) return "";
@@ -28,7 +29,9 @@
     var e = Number(v.toExponential(p - 1).split("e")[1]);
     var s = (e < -4 || e >= p) ? v.toExponential(p - 1) : v.toFixed(Math.min(100, p - 1 - e));
     var m = s.split("e"), mant = m[0];
-    if (Number(s) === v && mant.indexOf(".") >= 0) mant = mant.replace(/0+$/, "");
+    // exact, or off only beyond the 13th digit (float noise: 0.1 + 0.2), as fmt's _NOISE_DIGITS
+    var exact = Number(s) === v || (p < 13 && Number(s).toPrecision(13) === v.toPrecision(13));
+    if (exact && mant.indexOf(".") >= 0) mant = mant.replace(/0+$/, "");
     mant = mant.replace(/\.$/, "");
     if (m.length > 1) mant += "\u00d710" + String(Number(m[1])).split("").map(function (c) { return SUP[c]; }).join("");
     return mant.replace(/-/g, "\u2212");

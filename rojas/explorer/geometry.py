@@ -1,9 +1,10 @@
 """Where the explorer draws things: `rojas draw`'s layout, turned into SVG coordinates.
 
 The positions come from :func:`rojas.drawing.layered_layout` (or, for a network
-unfolded in time, :func:`rojas.drawing.layout.time_layout`) on the extended
-network — the units, one error unit per output and E — so the page shows the
-network exactly as ``rojas draw`` does.  Here the layout is scaled to pixels,
+unfolded in time, :func:`rojas.drawing.layout.time_layout`; for a network file
+that pins its units with the ``pos`` field, :func:`rojas.drawing.pinned.pinned_layout`)
+on the extended network — the units, one error unit per output and E — so the
+page shows the network exactly as ``rojas draw`` does.  Here the layout is scaled to pixels,
 every edge becomes an SVG path trimmed to the shapes it joins, and every edge
 label gets a place where it overlaps no unit and no other label (a grid of
 buckets keeps that linear in the number of edges).
@@ -15,6 +16,7 @@ import networkx as nx
 
 from ..drawing import layered_layout
 from ..drawing.layout import columns_of
+from ..drawing.pinned import pinned_layout
 from ..drawing.timeline import time_layout, time_steps
 
 __all__ = ["SCALE", "RADIUS", "BOX", "Geometry", "geometry"]
@@ -36,10 +38,27 @@ class Geometry:
         self.pos, self.paths, self.labels = pos, paths, labels
 
 
-def _layout(G, order, first, when, objective):
+class _Placed:
+    """A layout's positions and routes, keyed by node index."""
+
+    def __init__(self, pos, routes):
+        self.pos, self.routes = pos, routes
+
+
+def _pinned(G, order, first, pins, extras):
+    """`pinned_layout` on the indices: the error units and E go in as the objective nodes it places."""
+    key = {i: extras.get(i, i) for i in G}
+    lay = pinned_layout(nx.relabel_nodes(G, key), pins, [key[i] for i in order], first=first, gap=GAP, slot=SLOT)
+    return _Placed({i: lay.pos[k] for i, k in key.items()},
+                   {(u, v): lay.routes[(key[u], key[v])] for u, v in G.edges})
+
+
+def _layout(G, order, first, when, objective, pins=None, extras=None):
     big = G.number_of_nodes() > 400 or G.number_of_edges() > 2500
     if when:
         return time_layout(G, when, order, gaps=GAP, slot=SLOT)
+    if pins:
+        return _pinned(G, order, first, pins, extras or {})
     last = max(columns_of(G, first).values(), default=0)
     # With an objective the last two gaps lead to the error units and to E (edges without labels).
     gaps = (lambda c: OBJECTIVE_GAP if objective and c >= last - 2 else GAP)  # noqa: E731
@@ -117,7 +136,8 @@ class _Grid:
 _TRIES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.35, 0.65)
 
 
-def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=None, objective=False):
+def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=None, objective=False, pins=None,
+             extras=None):
     """Lay out the extended network and place everything in pixels.
 
     Parameters
@@ -137,6 +157,13 @@ def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=Non
         ``{index: {"step": t, "unit": u}}`` for a network unfolded in time.
     objective : bool
         Whether the last two columns are the error units and E.
+    pins : dict, optional
+        ``{index: (x, y)}`` for every node of the network (its ``pos`` field as
+        :func:`rojas.drawing.pinned.check_pins` returns it; y grows upwards):
+        the page keeps that picture, scaled as a whole, edges straight.
+    extras : dict, optional
+        With `pins`: ``{index: ObjectiveNode}`` for the error units and E
+        (placed right of the units, as ``rojas draw`` places them).
 
     Returns
     -------
@@ -150,11 +177,14 @@ def geometry(n_nodes, kinds, edges, order, inputs, label_lengths, time_attrs=Non
         H = G.subgraph([i for i in order if i in time_attrs or G.in_degree(i) == 0]).copy()
         nx.set_node_attributes(H, time_attrs)
         when = time_steps(H)
-    lay = _layout(G, order, inputs, when, objective)
-    # A tall, narrow network is spread out sideways so that "fit" shows a picture, not a thin stripe.
-    xmin, xmax, ymin, ymax = lay.extent()
-    width, height = xmax - xmin, ymax - ymin
-    stretch = max(1.0, height / ASPECT / width) if width > 0 else 1.0
+    lay = _layout(G, order, inputs, when, objective, None if when else pins, extras)
+    stretch = 1.0
+    if isinstance(lay, _Placed):
+        pass  # the user's proportions are kept
+    else:  # a tall, narrow network is spread out sideways so that "fit" shows a picture, not a thin stripe
+        xmin, xmax, ymin, ymax = lay.extent()
+        width, height = xmax - xmin, ymax - ymin
+        stretch = max(1.0, height / ASPECT / width) if width > 0 else 1.0
     pos = {i: (x * SCALE * stretch, -y * SCALE) for i, (x, y) in lay.pos.items()}
     grid = _Grid()
     for i, (x, y) in pos.items():  # the unit, its id above (a box holds its own) and its tag below

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..network.combine import get_combine
+from ..utils.formatting import table
 
 __all__ = ["ExplainedStep", "explain_step", "explain_text", "explain_markdown", "explain_latex",
            "explain_report", "EXPLAIN_ROWS_LIMIT"]
@@ -161,17 +162,15 @@ def _rate_words(step, lr):
 
 def explain_text(steps, lr, loss_name="E"):
     """The steps as plain-text tables (what ``rojas train --explain`` prints)."""
-    from ..checking.report import text_table
-
     out = []
     for step in steps:
         out += [f"== {_title(step, '')} ({_rate_words(step, lr)})", "",
                 f"Objective {step.objective}; the backward sweep starts at the outputs with:",
                 *_seed_lines(step), "",
                 "Forward sweep (s, f'(s), o) and backward sweep (δ):",
-                text_table(NODE_HEADER, _node_rows(step)), "",
+                table(NODE_HEADER, _node_rows(step)), "",
                 "Every weight and bias: Δw = −γ·∂E/∂w",
-                text_table(PARAM_HEADER, _param_rows(step)), "",
+                table(PARAM_HEADER, _param_rows(step)), "",
                 f"{loss_name} before {number(step.loss_before)}, after {number(step.loss_after)}", ""]
     return "\n".join(out)
 

@@ -61,6 +61,7 @@ def load_data(path):
 
 
 _FLOATS = (float, np.float64)  # a sample picked out of a batch is an np.float64
+_PLAIN = {float, int}  # the types a JSON list of numbers holds (not bool: type(True) is bool)
 
 
 def as_values(value, what):
@@ -85,8 +86,9 @@ def as_values(value, what):
         raise DataError(f"{what} must be a number or a list of numbers, got {value!r}")
     if isinstance(value, numbers.Real):
         return finite_number(value, what, DataError)
-    if isinstance(value, (list, tuple)) and any(isinstance(v, bool) or not isinstance(v, numbers.Real)
-                                                for v in value):
+    # A list of JSON's floats and ints passes at C speed; any other type is looked at one by one.
+    if isinstance(value, (list, tuple)) and not set(map(type, value)) <= _PLAIN and any(
+            isinstance(v, bool) or not isinstance(v, numbers.Real) for v in value):
         bad = next(v for v in value if isinstance(v, bool) or not isinstance(v, numbers.Real))
         raise DataError(f"{what} must be a list of numbers, found {bad!r}")
     try:

@@ -1,8 +1,14 @@
 """A table of node or edge rows for the rules of :mod:`rojas.network.rules`, and applying them.
 
-A :class:`Rule` marks the rows that break it with a boolean mask over whole
-columns; :class:`Rows` builds each column a rule reads once; :func:`first_fault`
-names the first row (in order) breaking a rule, and the first rule it breaks.
+A :class:`Rule` marks the rows that break it with a mask over the table it is
+given, written once against the table's methods (``has``, ``column``,
+``values``, ``spread``, ``flags``, ...) and the operators ``&``, ``|``, ``==``
+and indexing.  Two tables answer them: :class:`Rows` (a file's rows: every
+answer a NumPy array over whole columns) and :class:`OneRow` (the builder's one
+row: every answer a plain Python value, a mask a bool, since NumPy on
+one-element arrays costs about a microsecond a call and a row meets a dozen
+rules).  :func:`first_fault` names the first row (in order) breaking a rule,
+and the first rule it breaks.
 """
 
 import functools
@@ -15,7 +21,7 @@ import numpy as np
 
 from ..errors import NetworkError
 
-__all__ = ["Rule", "Rows", "first_fault", "is_number_type"]
+__all__ = ["Rule", "Rows", "OneRow", "first_fault", "is_number_type"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,25 @@ class Rows:
             return np.zeros(self.n, dtype=bool)
         return self.cached(("has", key), lambda: np.array([key in d for d in self.rows], dtype=bool))
 
+    def lacks(self, key):
+        """Which rows lack field `key`."""
+        return ~self.has(key)
+
+    @staticmethod
+    def flags(values, test):
+        """A mask: `test` of each of `values` (one per row)."""
+        return np.array([test(v) for v in values], dtype=bool)
+
+    @staticmethod
+    def any(mask):
+        """Whether `mask` marks a row."""
+        return bool(mask.any())
+
+    @staticmethod
+    def first(mask):
+        """The first row `mask` marks, or None."""
+        return int(mask.argmax()) if mask.any() else None
+
     def column(self, key):
         """Field `key` of every row (every row has it: an earlier rule said so)."""
         return self.cached(("col", key), lambda: [d[key] for d in self.rows])
@@ -136,8 +161,74 @@ def is_number_type(t):
     return issubclass(t, numbers.Real) and not issubclass(t, (bool, np.bool_))
 
 
-def _flags(rows, test):
-    return np.array([test(d) for d in rows], dtype=bool)
+class OneRow:
+    """One row as a table the rules read (the builder's row): Python values, a mask is a bool.
+
+    It answers the methods of :class:`Rows` the rules call, for a table of one
+    row, so the builder applies the very rules the loader applies.
+
+    Parameters
+    ----------
+    row : dict
+        The row's fields.
+    params, prims
+        As for :class:`Rows`.
+    is_input : tuple of bool, optional
+        Whether the nodes at positions 0 and 1 are inputs (edges).
+    ends : dict, optional
+        ``{"source": position, "target": position}`` in `is_input` (edges: the builder knows them).
+
+    Examples
+    --------
+    >>> t = OneRow({"id": "h", "fn": "tanh", "bias": 0.5}, {})
+    >>> t.has("bias") & t.lacks("combine"), t.values("combine"), t.flags(t.column("fn"), str.isalpha)
+    (True, (), True)
+    """
+
+    __slots__ = ("row", "rows", "keys", "params", "prims", "is_input", "_ends")
+    n = 1
+
+    def __init__(self, row, params, prims=(), is_input=None, ends=None):
+        self.row, self.rows, self.keys = row, (row,), row  # a dict answers `in` as its keys do
+        self.params, self.prims, self.is_input, self._ends = params, prims, is_input, ends
+
+    def has(self, key):
+        return key in self.row
+
+    def lacks(self, key):
+        return key not in self.row
+
+    def column(self, key):
+        return (self.row[key],)
+
+    def values(self, key):
+        return (self.row[key],) if key in self.row else ()
+
+    def spread(self, key, flags):
+        return True if any(flags) else None
+
+    @staticmethod
+    def flags(values, test):
+        return bool(test(values[0]))
+
+    @staticmethod
+    def any(mask):
+        return bool(mask)
+
+    @staticmethod
+    def first(mask):
+        return 0 if mask else None
+
+    @property
+    def index_of_ids(self):
+        return {self.row["id"]: 0}
+
+    @property
+    def is_input_node(self):
+        return self.row["fn"] == "input"
+
+    def ends(self, key):
+        return self._ends[key]
 
 
 def first_fault(rules, table):
@@ -157,11 +248,14 @@ def first_fault(rules, table):
     message = None
     for rule in rules:
         mask = rule.mask(table)
-        if mask is None:
+        if mask is None or mask is False:  # no row breaks it (False: a OneRow's answer)
             continue
-        if mask.any():
-            i = int(mask.argmax())
-            message = rule.message(table, i)
-            table = table.head(i)
+        i = table.first(mask)
+        if i is None:
+            continue
+        message = rule.message(table, i)
+        if i == 0:  # no row before it to break a later rule
+            break
+        table = table.head(i)
     if message is not None:
         raise NetworkError(message)

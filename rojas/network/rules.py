@@ -1,11 +1,12 @@
 """The rules a network's node and edge rows obey, written once.
 
 Each rule is a :class:`~rojas.network.rows.Rule`: a name, a mask (which rows
-of a :class:`~rojas.network.rows.Rows` table break it, computed on whole
-columns; None when none do) and a message built from one offending row.  The
-file loader (:mod:`rojas.network.columns`) applies the tables to every row at
-once; :func:`check_node` and
-:func:`check_edge` (the builder methods) apply the same rules to one row.
+of a table break it; None when none do) and a message built from one
+offending row.  A mask is written once against the table's methods: the file
+loader (:mod:`rojas.network.columns`) evaluates it on a
+:class:`~rojas.network.rows.Rows` table (NumPy over whole columns);
+:func:`check_node` and :func:`check_edge` (the builder methods) evaluate the
+same rules on a :class:`~rojas.network.rows.OneRow` (plain Python values).
 Either way the fault named is the first row breaking a rule (file order) and
 the first rule it breaks, so a file and the builder give the same message.
 
@@ -18,7 +19,7 @@ only meets rows that obey every earlier rule (a dict with an id, a text
 import numpy as np
 
 from ..errors import NetworkError
-from .rows import Rule, Rows, _flags, first_fault, is_number_type
+from .rows import OneRow, Rule, first_fault, is_number_type
 from .checks import RESERVED_NAMES, _short, check_id, check_text, edge_label, finite_number
 from .combine import combine_names
 from .primitives import get_primitive
@@ -55,13 +56,13 @@ def _no_id(t):
     try:
         t.column("id")
     except (KeyError, TypeError, IndexError):
-        return _flags(t.rows, lambda d: not (isinstance(d, dict) and "id" in d))
+        return t.flags(t.rows, lambda d: not (isinstance(d, dict) and "id" in d))
     return None
 
 
 def _id_type(t):
     ids = t.column("id")
-    return None if set(map(type, ids)) <= {str, int} else _flags(ids, lambda i: not _is_id(i))
+    return None if set(map(type, ids)) <= {str, int} else t.flags(ids, lambda i: not _is_id(i))
 
 
 def _id_text(t):
@@ -72,7 +73,7 @@ def _id_text(t):
             return None
     except UnicodeEncodeError:
         pass
-    return _flags(ids, lambda i: isinstance(i, str) and (not _encodes(i) or i in RESERVED_NAMES))
+    return t.flags(ids, lambda i: isinstance(i, str) and (not _encodes(i) or i in RESERVED_NAMES))
 
 
 def _encodes(s):
@@ -87,20 +88,22 @@ def _duplicate(t):
     if len(t.index_of_ids) == t.n:
         return None
     seen = set()
-    return _flags(t.column("id"), lambda i: i in seen or seen.add(i))
+    return t.flags(t.column("id"), lambda i: i in seen or seen.add(i))
 
 
 def _no_fn(t):
     try:
         t.column("fn")
     except KeyError:
-        return _flags(t.rows, lambda d: "fn" not in d)
+        return t.flags(t.rows, lambda d: "fn" not in d)
     return None
 
 
 def _input_extra(t):
+    if not t.any(t.is_input_node):
+        return None
     present = [k for k in _SPECIAL if k in t.keys]
-    if not present or not t.is_input_node.any():
+    if not present:
         return None
     mask = t.has(present[0])
     for k in present[1:]:
@@ -109,12 +112,9 @@ def _input_extra(t):
 
 
 def _fn_type(t):
-    try:
-        if all(isinstance(f, str) for f in set(t.column("fn"))):
-            return None
-    except TypeError:  # an unhashable fn
-        pass
-    return _flags(t.column("fn"), lambda f: f != "input" and not isinstance(f, str))
+    if set(map(type, t.column("fn"))) == {str}:  # the common case, cheaply (a str subclass takes the long way)
+        return None
+    return t.flags(t.column("fn"), lambda f: f != "input" and not isinstance(f, str))
 
 
 def _known_fn(fn, prims):
@@ -128,8 +128,8 @@ def _known_fn(fn, prims):
 
 
 def _fn_unknown(t):
-    bad = {f for f in set(t.column("fn")) if not _known_fn(f, t.prims)}
-    return _flags(t.column("fn"), bad.__contains__) if bad else None
+    bad = [f for f in set(t.column("fn")) if not _known_fn(f, t.prims)]
+    return t.flags(t.column("fn"), set(bad).__contains__) if bad else None
 
 
 def _combine_unknown(t):
@@ -163,8 +163,8 @@ def _bias_finite(t):
 
 def _not_finite(values):
     """Per value: not a finite number (all False, cheaply, when every value is one)."""
-    if len(values) < 16:  # one row (the builder): no arrays
-        return [not _finite(v) for v in values]
+    if len(values) < 16:  # one row (the builder): no arrays; a finite float is the common case
+        return [not (type(v) is float and v - v == 0.0) and not _finite(v) for v in values]
     try:
         if all(map(is_number_type, set(map(type, values)))) and np.isfinite(np.array(values, dtype=float)).all():
             return [False] * len(values) if values else []
@@ -202,6 +202,7 @@ NODE_RULES = (
          lambda t, i: _raised(finite_number, t.rows[i]["bias"], f"node {_node(t, i)!r}: bias")),
 )
 NODE_ID_RULES = 4  # the rules above that read the id; check_node's caller checks it with check_id
+_NODE_ROW_RULES = NODE_RULES[NODE_ID_RULES:]
 
 
 # ---- edges ---------------------------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def _no_ends(t):
     try:
         t.column("source"), t.column("target")
     except (KeyError, TypeError, IndexError):
-        return _flags(t.rows, lambda e: not (isinstance(e, dict) and "source" in e and "target" in e))
+        return t.flags(t.rows, lambda e: not (isinstance(e, dict) and "source" in e and "target" in e))
     return None
 
 
@@ -218,7 +219,7 @@ def _unknown_end(key):
     def mask(t):
         if t.ends(key) is not None:
             return None
-        return _flags(t.column(key), lambda end: not _is_id(end) or end not in t.index)
+        return t.flags(t.column(key), lambda end: not _is_id(end) or end not in t.index)
     return mask
 
 
@@ -228,7 +229,7 @@ def _label(t, i):
 
 
 def _delay(t):
-    return _flags(t.rows, lambda e: e.get("delay", 0) != 0) if "delay" in t.keys else None
+    return t.flags(t.rows, lambda e: e.get("delay", 0) != 0) if "delay" in t.keys else None
 
 
 def _name_type(t):
@@ -278,7 +279,7 @@ def _weight_finite(t):
 def _neither(t):
     if "param" not in t.keys and "weight" in t.keys and len(t.values("weight")) == t.n:
         return None
-    return ~(t.has("weight") | t.has("param"))
+    return t.lacks("weight") & t.lacks("param")
 
 
 def _edge_message(text):
@@ -314,6 +315,8 @@ EDGE_RULES = (
     Rule("neither weight nor param", _neither, _edge_message("{label} has neither 'weight' nor 'param'")),
 )
 EDGE_END_RULES = 3  # the rules above that look the ends up; check_edge's caller knows them
+_EDGE_ROW_RULES = EDGE_RULES[EDGE_END_RULES:]
+_TWO_ENDS, _SAME_ENDS = {"source": 0, "target": 1}, {"source": 0, "target": 0}  # the ends' positions in is_input
 
 
 def check_node(node, data, params, primitives):
@@ -336,7 +339,7 @@ def check_node(node, data, params, primitives):
     Traceback (most recent call last):
     rojas.errors.NetworkError: node 'h' has both 'bias' and 'bias_param'; give one
     """
-    first_fault(NODE_RULES[NODE_ID_RULES:], Rows([{**data, "id": node}], params, primitives))
+    first_fault(_NODE_ROW_RULES, OneRow({**data, "id": node}, params, primitives))
 
 
 def check_edge(u, v, data, params, into_input):
@@ -358,6 +361,6 @@ def check_edge(u, v, data, params, into_input):
     Traceback (most recent call last):
     rojas.errors.NetworkError: edge 'h'->'h' is a self-loop
     """
-    rows = Rows([{**data, "source": u, "target": v}], params, is_input=np.array([False, into_input]))
-    rows.known_ends(np.zeros(1, dtype=np.intp), np.full(1, 0 if u == v else 1, dtype=np.intp))
-    first_fault(EDGE_RULES[EDGE_END_RULES:], rows)
+    row = OneRow({**data, "source": u, "target": v}, params, (), (False, into_input),
+                 _SAME_ENDS if u == v else _TWO_ENDS)
+    first_fault(_EDGE_ROW_RULES, row)

@@ -9,7 +9,9 @@ the value).  One rule, Python's ``g`` rule, spelled for readers:
 * plain notation from 10⁻⁴ up to 10^digits, else a power of ten written
   ``4.386×10⁻⁵`` (never the computer's ``4.386e-05``);
 * a rounded number keeps its trailing zeros (``0.02260``: numbers side by side
-  read alike), an exact short one stays short (a given weight ``0.15``);
+  read alike), an exact short one stays short (a given weight ``0.15``), and so
+  does a number that differs from a short one only beyond the 13th digit
+  (``0.1 + 0.2`` shows ``0.3``, not ``0.300000000``: that is float noise, not rounding);
 * a true minus sign (U+2212), no ``-0``, ``inf``/``nan`` spelled out, ``""``
   for a missing value (None); a NumPy batch shows its first `samples` samples.
 
@@ -34,6 +36,10 @@ __all__ = ["fmt", "factor", "table", "count_text", "MINUS", "FIGURE_DIGITS", "RE
 MINUS = "\u2212"
 REPORT_DIGITS = 9   # significant digits in the terminal reports and proofs
 FIGURE_DIGITS = 4   # significant digits in figures, animations and the explorer (``--digits``)
+# float64 holds 15-17 significant digits and a few operations (with some cancellation: -12.4 + 12.2 is
+# -0.1999999999999993) lose two: a number within half a unit of its 13th digit of a short decimal is that
+# decimal, unless the reader asked for 13 digits or more.  The explorer's fmt (explorer.js) mirrors this.
+_NOISE_DIGITS = 13
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
@@ -69,13 +75,16 @@ def _real(value, digits, ascii):
     value += 0.0  # no "-0"
     if value == 0:
         return "0"
-    text = f"{value:.{digits}g}"
-    if float(text) != value:  # rounded: every significant digit shows, trailing zeros too
+    text = f"{value:.{digits}g}"  # the g rule drops trailing zeros
+    shown = float(text)
+    noise = digits < _NOISE_DIGITS and f"{shown:.{_NOISE_DIGITS}g}" == f"{value:.{_NOISE_DIGITS}g}"
+    if shown != value and not noise:
+        # rounded: every significant digit shows, trailing zeros too.  A difference beyond the 13th
+        # digit is arithmetic's noise (0.1 - 0.4 is -0.30000000000000004), not a rounding: that number
+        # prints as short as the decimal it stands for, beside the exact 0.1 it came from.
         text = f"{value:#.{digits}g}"
     mantissa, _, exponent = text.partition("e")
-    if "." in mantissa and float(text) == value:
-        mantissa = mantissa.rstrip("0")
-    mantissa = mantissa.rstrip(".")
+    mantissa = mantissa.rstrip(".")  # "#g" keeps the point of "123456."
     if not exponent:
         return mantissa
     power = str(int(exponent))
@@ -101,8 +110,8 @@ def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4):
     ('−0.000123456789', '0', 'inf', '2.5')
     >>> [fmt(v, 4) for v in (0.15, 0.593269992, 0.0000438567734, -12.5, 8.0, 123456.0, -0.0226041)]
     ['0.15', '0.5933', '4.386×10⁻⁵', '−12.5', '8', '1.235×10⁵', '−0.02260']
-    >>> fmt(4.38567734e-5, 4, ascii=True), fmt(None)
-    ('4.386e-5', '')
+    >>> fmt(4.38567734e-5, 4, ascii=True), fmt(None), fmt(0.1 - 0.4), fmt(0.3000000001)
+    ('4.386e-5', '', '−0.3', '0.300000000')
     >>> import numpy as np
     >>> fmt(np.array([1.0, -2.0, 3.0, 4.0, 5.0]))
     '[1, −2, 3, 4, …]'
