@@ -1,6 +1,7 @@
 """The package's shape: the library never imports the command line, modules stay small."""
 
 import ast
+import functools
 import os
 
 import rojas
@@ -17,9 +18,16 @@ def _modules():
                 yield rel[:-3].replace(os.sep, ".").removesuffix(".__init__"), path
 
 
+@functools.lru_cache(maxsize=None)
+def _tree(path):
+    """The module's syntax tree, parsed once for all the checks below."""
+    with open(path, encoding="utf-8") as fh:
+        return ast.parse(fh.read())
+
+
 def _imports(module, path):
     """Every module `module` imports, at the top or inside a function, as absolute names."""
-    tree = ast.parse(open(path, encoding="utf-8").read())
+    tree = _tree(path)
     package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -168,7 +176,7 @@ def test_no_module_touches_networkx_or_network_internals():
     owner = os.path.join(PACKAGE, "network", "model.py")
     offenders = []
     for module, path in _modules():
-        tree = ast.parse(open(path, encoding="utf-8").read())
+        tree = _tree(path)
         names = nx_names if path == owner else nx_names | net_names
         offenders += [f"{module}:{line}: {text}" for line, text in _private_uses(tree, names)]
     assert offenders == []
@@ -192,7 +200,7 @@ def test_the_one_formatter_is_not_copied_under_another_name():
     for module, path in _modules():
         if module == "rojas.utils.formatting":
             continue
-        tree = ast.parse(open(path, encoding="utf-8").read())
+        tree = _tree(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
                 copies += [f"{module}: {t.id} = {node.value.id}" for t in node.targets if isinstance(t, ast.Name)]
