@@ -139,6 +139,9 @@ def draw_focus(focus, fig=None, *, title=None):
 
 def save_focus(focus, path, *, dpi=110, title=None):
     """Write :func:`draw_focus`'s figure to `path` (PNG, SVG or PDF by its extension); returns the figure."""
+    from .formats import metadata, text_as_text
+
     fig = draw_focus(focus, title=title)
-    fig.savefig(path, dpi=dpi)
+    with text_as_text():  # the same bytes in every process, like every other figure
+        fig.savefig(path, dpi=dpi, metadata=metadata(str(path).rpartition(".")[2].lower()))
     return fig

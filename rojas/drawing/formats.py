@@ -196,13 +196,16 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
 def text_as_text():
     """The rc settings under which figures are written: SVG keeps its text as text (searchable,
     editable) and names the fonts rojas chose (:data:`rojas.drawing.style.FONT_FAMILY`, then the
-    viewer's sans-serif), PDF embeds TrueType fonts (Type 42), not Type 3."""
+    viewer's sans-serif), PDF embeds TrueType fonts (Type 42), not Type 3.  The SVG's element ids
+    (clip paths) are hashed with a fixed salt: left unset, Matplotlib salts them with a fresh UUID, so
+    the same figure would be other bytes in every process."""
     import matplotlib
 
     from .style import FONT_FAMILY
 
     return matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": "sans-serif",
-                                  "font.sans-serif": list(FONT_FAMILY)})
+                                  "font.sans-serif": list(FONT_FAMILY),
+                                  "svg.hashsalt": matplotlib.rcParams["svg.hashsalt"] or "rojas"})
 
 
 def editable_svg(drawing, dpi=72):

@@ -96,6 +96,9 @@ def plot_by_length(table, fig=None, *, title=None):
 
 def save_by_length_plot(table, path, *, dpi=120, title=None):
     """Write the figure of :func:`plot_by_length` to `path` (PNG, SVG or PDF by its extension)."""
+    from .formats import metadata, text_as_text
+
     fig = plot_by_length(table, title=title)
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    with text_as_text():  # the same bytes in every process, like every other figure
+        fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata=metadata(str(path).rpartition(".")[2].lower()))
     return path
