@@ -208,7 +208,8 @@ def text_as_text():
 def editable_svg(drawing, dpi=72):
     """The SVG of a drawing, ready to edit: its text keeps its spaces (``xml:space="preserve"``: the
     tables' columns), and every unit and every edge is one ``<g>`` carrying ``data-node="ID"`` or
-    ``data-edge="U->V"`` that holds all its shapes and labels, one ``<g data-panel="forward">`` (or
+    ``data-edge="U->V"`` (an error unit ``data-objective="error:Y"``, E ``data-objective="E"``, as in the
+    explorer) that holds all its shapes and labels, one ``<g data-panel="forward">`` (or
     backward) inside it per panel (:mod:`.svg_groups`), so an author can select and restyle one unit in
     Inkscape."""
     from .scene import ObjectiveNode
@@ -224,11 +225,13 @@ def editable_svg(drawing, dpi=72):
         for panel, items in groups.items():
             for key, arts in items.items():
                 value = name(key) if kind == "node" else "->".join(name(n) for n in key)
+                # error units and E carry the explorer's data-objective: a unit may be named "error:y"
+                attr = "data-objective" if isinstance(key, ObjectiveNode) else f"data-{kind}"
                 for a in arts.artists():
                     if a is not None:
                         k = f"rojas{len(owner)}"
                         a.set_gid(k)
-                        owner[k] = (f"data-{kind}", value, panel)
+                        owner[k] = (attr, value, panel)
     text = svg_text(drawing.figure, dpi).decode("utf-8")
     return group_by_owner(text, owner).encode("utf-8")
 
