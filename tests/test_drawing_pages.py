@@ -192,3 +192,17 @@ def test_a_summary_takes_the_width_and_the_page_or_refuses_a_slide(tmp_path):
         assert (w, h) == pytest.approx(size, rel=0.01) and pages == 1, fixed
     with pytest.raises(rojas.RojasError, match="needs a page at least"):
         save_drawing(lab, tmp_path / "s.pdf", page="slide-16:9")
+
+
+@pytest.mark.parametrize("ext", ["svg", "tikz"])
+def test_pages_of_an_earlier_longer_drawing_are_named_not_taken_for_this_ones(tmp_path, ext):
+    """Review fault: a 1-page drawing written over a 3-page one's ``f.svg`` left ``f-2.svg``, ``f-3.svg`` as
+    they were, silently: a build taking every ``f-*.svg`` took them as pages of the new drawing.  They are
+    left (``f-2.svg`` may be another figure of the author's) but named in a warning."""
+    for k in (2, 3):
+        (tmp_path / f"f-{k}.{ext}").write_text("an earlier page\n")
+    lab = rojas.label(rojas.load(rojas.example_path("xor")), *rojas.load_data(rojas.example_path("xor", "data")))
+    with pytest.warns(rojas.RojasWarning, match=rf"f-2\.{ext} … f-3\.{ext} exist but are not pages of this 1-page"):
+        d = save_drawing(lab, tmp_path / f"f.{ext}", detail="table")
+    assert d.files == [str(tmp_path / f"f.{ext}")]
+    assert (tmp_path / f"f-3.{ext}").read_text() == "an earlier page\n"

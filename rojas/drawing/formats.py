@@ -11,11 +11,12 @@ and :func:`rojas.drawing.save_drawing` only look names up here.
 
 import io
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import RojasError
+from ..errors import RojasError, RojasWarning
 from ..utils.files import write_atomic, write_text_atomic
 
 __all__ = ["FigureFormat", "FIGURE_FORMATS", "editable_svg", "figure_format", "metadata", "register_format",
@@ -112,6 +113,7 @@ def _matplotlib(suffix):
                     write_atomic(more, lambda tmp: fig.savefig(tmp, format=suffix, dpi=dpi,
                                                                metadata=metadata(suffix)))
             drawing.files.append(more)
+        _warn_stale_pages(path, len(drawing.files))
         return drawing
     return write
 
@@ -126,6 +128,24 @@ def further_page(path, k):
     """
     stem, ext = os.path.splitext(os.fspath(path))
     return f"{stem}-{k}{ext}"
+
+
+def _warn_stale_pages(path, pages):
+    """Warn when ``path``'s page ``pages + 1`` exists: a longer earlier drawing's page, now stale.
+
+    It is left alone (a ``fig-2.svg`` may be another figure of the author's), but a reader or a build
+    taking every ``fig-*.svg`` would take it as a page of this drawing.
+    """
+    k = pages + 1
+    while os.path.exists(further_page(path, k)):
+        k += 1
+    if k > pages + 1:
+        many = k > pages + 2
+        last = f" … {os.path.basename(further_page(path, k - 1))}" if many else ""
+        warnings.warn(f"{further_page(path, pages + 1)}{last} {'exist' if many else 'exists'} but "
+                      f"{'are not pages' if many else 'is not a page'} of this {pages}-page drawing "
+                      f"(an earlier drawing's?): left as {'they were' if many else 'it was'}",
+                      RojasWarning, stacklevel=3)
 
 
 def svg_text(fig, dpi=72):
@@ -158,6 +178,7 @@ def _tikz(document):
             for k, p in enumerate(pages, 2):
                 drawing.files.append(further_page(path, k))
                 write_text_atomic(drawing.files[-1], p + "\n")
+            _warn_stale_pages(path, len(drawing.files))
         return drawing
     return write
 
