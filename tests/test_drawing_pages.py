@@ -194,6 +194,7 @@ def test_a_summary_takes_the_width_and_the_page_or_refuses_a_slide(tmp_path):
         save_drawing(lab, tmp_path / "s.pdf", page="slide-16:9")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ext", ["svg", "tikz"])
 def test_pages_of_an_earlier_longer_drawing_are_named_not_taken_for_this_ones(tmp_path, ext):
     """Review fault: a 1-page drawing written over a 3-page one's ``f.svg`` left ``f-2.svg``, ``f-3.svg`` as
@@ -206,3 +207,34 @@ def test_pages_of_an_earlier_longer_drawing_are_named_not_taken_for_this_ones(tm
         d = save_drawing(lab, tmp_path / f"f.{ext}", detail="table")
     assert d.files == [str(tmp_path / f"f.{ext}")]
     assert (tmp_path / f"f-3.{ext}").read_text() == "an earlier page\n"
+
+
+def _long_ids(tmp_path, n_units=30):
+    """random_dag's network with every id 30 characters long, as a model importer names units."""
+    net, inputs, targets = random_dag(n_units, 5)
+    long = lambda n: f"encoder.block_{n}.attention.out".ljust(30, "_")
+    d = json.loads(json.dumps(net.to_dict()))
+    for node in d["nodes"]:
+        node["id"] = long(node["id"])
+    for e in d["edges"]:
+        e["source"], e["target"] = long(e["source"]), long(e["target"])
+    d["graph"] = {k: ([long(n) for n in v] if k in ("inputs", "outputs") else v) for k, v in d["graph"].items()}
+    (tmp_path / "long.json").write_text(json.dumps(d))
+    net = rojas.load(tmp_path / "long.json")
+    return rojas.label(net, {long(k): v for k, v in inputs.items()}, {long(k): v for k, v in targets.items()})
+
+
+@pytest.mark.slow
+def test_tables_of_long_ids_keep_their_columns_apart_or_are_refused_on_a_page(tmp_path):
+    """Review fault: the tables' columns were spaced for 62-character lines whatever the ids: with ids of 30
+    characters the edge table ran over the units' δ column beside the graph and off the page's right edge
+    (its ∂E/∂w column lost) on a page.  Columns are spaced by the widest line; a page too narrow for one
+    line is refused, naming the width."""
+    lab = _long_ids(tmp_path)
+    d = save_drawing(lab, tmp_path / "f.svg", detail="table")
+    r = d.figure.canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(r) for t in d.tables), key=lambda b: b.x0)
+    assert len(boxes) > 1 and all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:]))
+    with pytest.raises(rojas.RojasError, match=r"lines are \d+ characters wide, too wide for 468 pt"):
+        save_drawing(lab, tmp_path / "p.svg", page="letter")
+    assert not (tmp_path / "p.svg").exists()

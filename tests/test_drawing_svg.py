@@ -65,6 +65,7 @@ def test_each_unit_and_edge_is_one_group_holding_its_numbers(tmp_path, make, pat
         assert not [g for g in gs[0].iter(f"{SVG}g") if g.get("data-node") or g.get("data-edge")][1:]
 
 
+@pytest.mark.slow
 def test_a_unit_named_like_an_error_unit_keeps_its_own_group(tmp_path):
     """Review fault: the error unit of output y was ``data-node="error:y"``, so a unit named "error:y" (a
     legal id) and that error unit were regrouped into one ``<g>``: selecting one selected both.  Error units
