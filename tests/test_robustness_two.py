@@ -171,3 +171,16 @@ def test_every_terminal_writer_goes_through_one_escaping(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert json.loads(out)["network"].startswith("small\n")  # JSON's own escapes kept the text whole
+
+
+@pytest.mark.slow
+def test_draw_names_an_output_path_with_a_newline_on_one_line(capsys, tmp_path):
+    """Review fault: ``rojas draw -o $'x\\nforged.dot'`` printed the path raw, so the file's name started a
+    line of its own ("forged.dot (Graphviz source …"); the command to render it broke at a space too."""
+    from rojas.cli import main
+
+    path = tmp_path / "x\nforged fig.dot"
+    assert main(["draw", "xor", "-o", str(path)]) == 0 and path.exists()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"wrote {tmp_path}/x\\nforged fig.dot (Graphviz source")
+    assert f"`dot -Tpdf '{tmp_path}/x\\nforged fig.dot' -o FILE.pdf`" in lines[0]
