@@ -238,3 +238,13 @@ def test_tables_of_long_ids_keep_their_columns_apart_or_are_refused_on_a_page(tm
     with pytest.raises(rojas.RojasError, match=r"lines are \d+ characters wide, too wide for 468 pt"):
         save_drawing(lab, tmp_path / "p.svg", page="letter")
     assert not (tmp_path / "p.svg").exists()
+
+
+@pytest.mark.parametrize("option", [{"page": "letter"}, {"width": 468.0}])
+def test_a_dot_file_refuses_a_page_or_width_it_would_ignore(tmp_path, option):
+    """Review fault: ``draw --page letter -o x.dot`` wrote the file as if no page had been asked (Graphviz
+    sizes a .dot when it renders it), and said nothing."""
+    net = rojas.load(rojas.example_path("xor"))
+    with pytest.raises(rojas.RojasError, match=f"a .dot file takes no {next(iter(option))}: Graphviz"):
+        save_drawing(net, tmp_path / "x.dot", **option)
+    assert not (tmp_path / "x.dot").exists()

@@ -190,6 +190,11 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
     from .render import check_digits
     from .scene import build_scene
 
+    for option in ("width", "page"):  # Graphviz sizes the layout: a width or page asked here would be ignored
+        if options.get(option) is not None:
+            raise RojasError(f"a .dot file takes no {option}: Graphviz lays it out and sizes it when it renders "
+                             "(e.g. dot -Gsize=6.5,9 -Tpdf); give the width or page to a .pdf, .svg, .png, .tex or "
+                             ".tikz")
     net, lab = split_object(obj)
     ps = None
     if options.get("paths") is not None:
