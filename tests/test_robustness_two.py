@@ -184,3 +184,13 @@ def test_draw_names_an_output_path_with_a_newline_on_one_line(capsys, tmp_path):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"wrote {tmp_path}/x\\nforged fig.dot (Graphviz source")
     assert f"`dot -Tpdf '{tmp_path}/x\\nforged fig.dot' -o FILE.pdf`" in lines[0]
+
+
+@pytest.mark.parametrize("option", [["--page", "letter"], ["--width", "5in"]])
+def test_draw_focus_refuses_a_page_or_width_it_would_ignore(capsys, tmp_path, option):
+    """Review fault: ``draw --focus w1 --page letter`` drew the focus figure at its own size and said nothing."""
+    from rojas.cli import main
+
+    assert main(["draw", "xor", "--focus", "w1", *option, "-o", str(tmp_path / "f.svg")]) == 2
+    assert capsys.readouterr().err.strip() == f"rojas: error: give --focus or {option[0]}, not both"
+    assert not (tmp_path / "f.svg").exists()

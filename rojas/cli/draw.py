@@ -95,7 +95,8 @@ def _draw_focus(args):
     from ..drawing.focus_figure import save_focus
     from ..engine.labeling import Labeling
 
-    for given, option in ((args.paths, "--paths"), (args.to, "--to"), (args.sweep, "--sweep")):
+    for given, option in ((args.paths, "--paths"), (args.to, "--to"), (args.sweep, "--sweep"),
+                          (args.width, "--width"), (args.page, "--page")):  # the focus figure has its own size
         if given is not None:
             raise RojasError(f"give --focus or {option}, not both")
     obj = _labeling_or_network(args)
