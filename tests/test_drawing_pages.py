@@ -248,3 +248,18 @@ def test_a_dot_file_refuses_a_page_or_width_it_would_ignore(tmp_path, option):
     with pytest.raises(rojas.RojasError, match=f"a .dot file takes no {next(iter(option))}: Graphviz"):
         save_drawing(net, tmp_path / "x.dot", **option)
     assert not (tmp_path / "x.dot").exists()
+
+
+@pytest.mark.slow
+def test_a_long_title_on_a_slide_keeps_the_page_size():
+    """Review fault: a title wrapping to many lines made the graph shrink three times on a slide; the third
+    drawing was never settled on the page, so the figure came out 452×895 pt with no further pages (the
+    tables beside the graph, the note saying "below")."""
+    from rojas.drawing.render import make_drawing
+
+    with pytest.warns(rojas.RojasWarning, match="240 characters"):
+        d = make_drawing(labeled(*random_dag(20, 1)), None, False, page="slide-4:3",
+                         title="A very long title about backpropagation " * 6)
+    for fig in [d.figure, *d.pages]:
+        assert tuple(fig.get_size_inches() * 72) == pytest.approx(PAGES["slide-4:3"], abs=0.01)
+    assert d.pages
