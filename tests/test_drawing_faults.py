@@ -50,8 +50,11 @@ def test_fault_2_svg_text_keeps_its_spaces_and_every_unit_is_a_group(tmp_path):
              for p in g.iter(f"{SVG}g") if p.get("data-panel")}  # each panel's part a group inside the unit's
     edges = {(g.get("data-edge"), p.get("data-panel")) for g in root.iter(f"{SVG}g") if g.get("data-edge")
              for p in g.iter(f"{SVG}g") if p.get("data-panel")}
+    objective = {(g.get("data-objective"), p.get("data-panel")) for g in root.iter(f"{SVG}g")
+                 if g.get("data-objective") for p in g.iter(f"{SVG}g") if p.get("data-panel")}
     for panel in ("forward", "backward"):
-        assert {n for n, p in nodes if p == panel} >= set(map(str, lab.network.nodes)) | {"E"}
+        assert {n for n, p in nodes if p == panel} == set(map(str, lab.network.nodes))
+        assert {n for n, p in objective if p == panel} == {"E", "error:o1", "error:o2"}  # the explorer's
         assert {e for e, p in edges if p == panel} >= {f"{u}->{v}" for u, v in lab.network.edges}
 
 

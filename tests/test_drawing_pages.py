@@ -192,3 +192,74 @@ def test_a_summary_takes_the_width_and_the_page_or_refuses_a_slide(tmp_path):
         assert (w, h) == pytest.approx(size, rel=0.01) and pages == 1, fixed
     with pytest.raises(rojas.RojasError, match="needs a page at least"):
         save_drawing(lab, tmp_path / "s.pdf", page="slide-16:9")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ext", ["svg", "tikz"])
+def test_pages_of_an_earlier_longer_drawing_are_named_not_taken_for_this_ones(tmp_path, ext):
+    """Review fault: a 1-page drawing written over a 3-page one's ``f.svg`` left ``f-2.svg``, ``f-3.svg`` as
+    they were, silently: a build taking every ``f-*.svg`` took them as pages of the new drawing.  They are
+    left (``f-2.svg`` may be another figure of the author's) but named in a warning."""
+    for k in (2, 3):
+        (tmp_path / f"f-{k}.{ext}").write_text("an earlier page\n")
+    lab = rojas.label(rojas.load(rojas.example_path("xor")), *rojas.load_data(rojas.example_path("xor", "data")))
+    with pytest.warns(rojas.RojasWarning, match=rf"f-2\.{ext} … f-3\.{ext} exist but are not pages of this 1-page"):
+        d = save_drawing(lab, tmp_path / f"f.{ext}", detail="table")
+    assert d.files == [str(tmp_path / f"f.{ext}")]
+    assert (tmp_path / f"f-3.{ext}").read_text() == "an earlier page\n"
+
+
+def _long_ids(tmp_path, n_units=30):
+    """random_dag's network with every id 30 characters long, as a model importer names units."""
+    net, inputs, targets = random_dag(n_units, 5)
+    long = lambda n: f"encoder.block_{n}.attention.out".ljust(30, "_")
+    d = json.loads(json.dumps(net.to_dict()))
+    for node in d["nodes"]:
+        node["id"] = long(node["id"])
+    for e in d["edges"]:
+        e["source"], e["target"] = long(e["source"]), long(e["target"])
+    d["graph"] = {k: ([long(n) for n in v] if k in ("inputs", "outputs") else v) for k, v in d["graph"].items()}
+    (tmp_path / "long.json").write_text(json.dumps(d))
+    net = rojas.load(tmp_path / "long.json")
+    return rojas.label(net, {long(k): v for k, v in inputs.items()}, {long(k): v for k, v in targets.items()})
+
+
+@pytest.mark.slow
+def test_tables_of_long_ids_keep_their_columns_apart_or_are_refused_on_a_page(tmp_path):
+    """Review fault: the tables' columns were spaced for 62-character lines whatever the ids: with ids of 30
+    characters the edge table ran over the units' δ column beside the graph and off the page's right edge
+    (its ∂E/∂w column lost) on a page.  Columns are spaced by the widest line; a page too narrow for one
+    line is refused, naming the width."""
+    lab = _long_ids(tmp_path)
+    d = save_drawing(lab, tmp_path / "f.svg", detail="table")
+    r = d.figure.canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(r) for t in d.tables), key=lambda b: b.x0)
+    assert len(boxes) > 1 and all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:]))
+    with pytest.raises(rojas.RojasError, match=r"lines are \d+ characters wide, too wide for 468 pt"):
+        save_drawing(lab, tmp_path / "p.svg", page="letter")
+    assert not (tmp_path / "p.svg").exists()
+
+
+@pytest.mark.parametrize("option", [{"page": "letter"}, {"width": 468.0}])
+def test_a_dot_file_refuses_a_page_or_width_it_would_ignore(tmp_path, option):
+    """Review fault: ``draw --page letter -o x.dot`` wrote the file as if no page had been asked (Graphviz
+    sizes a .dot when it renders it), and said nothing."""
+    net = rojas.load(rojas.example_path("xor"))
+    with pytest.raises(rojas.RojasError, match=f"a .dot file takes no {next(iter(option))}: Graphviz"):
+        save_drawing(net, tmp_path / "x.dot", **option)
+    assert not (tmp_path / "x.dot").exists()
+
+
+@pytest.mark.slow
+def test_a_long_title_on_a_slide_keeps_the_page_size():
+    """Review fault: a title wrapping to many lines made the graph shrink three times on a slide; the third
+    drawing was never settled on the page, so the figure came out 452×895 pt with no further pages (the
+    tables beside the graph, the note saying "below")."""
+    from rojas.drawing.render import make_drawing
+
+    with pytest.warns(rojas.RojasWarning, match="240 characters"):
+        d = make_drawing(labeled(*random_dag(20, 1)), None, False, page="slide-4:3",
+                         title="A very long title about backpropagation " * 6)
+    for fig in [d.figure, *d.pages]:
+        assert tuple(fig.get_size_inches() * 72) == pytest.approx(PAGES["slide-4:3"], abs=0.01)
+    assert d.pages

@@ -140,3 +140,24 @@ def test_draw_dot_names_the_program_that_keeps_the_layout(tmp_path, pinned):
             assert placed[n][1] - placed["i2"][1] == pytest.approx(k * (y - PINS["i2"][1]), abs=0.02), n
     else:  # dot ranks left to right: inputs, hidden, outputs in increasing x
         assert placed["i1"][0] < placed["h1"][0] < placed["o1"][0]
+
+
+@pytest.mark.slow
+def test_pos_at_float64s_ends_is_refused_in_one_line_or_laid_out():
+    """Review faults: a pos of 400 digits raised OverflowError (math.isfinite of a huge int); units pinned
+    5e-324 apart divided by zero (the k-d tree squares distances: they underflowed to 0); units 1e-15 apart
+    among units 1 apart drew a 3-unit network as a summary and an explorer page 2×10¹⁷ px wide."""
+    import networkx as nx
+
+    from rojas.drawing.pinned import check_pins, pinned_layout
+
+    with pytest.raises(rojas.NetworkError, match=r"node 'y': pos \[1000.* must be \[x, y\], two finite numbers"):
+        check_pins({"x": [0, 0], "y": [10 ** 400, 0]}, ["x", "y"])
+    with pytest.raises(rojas.NetworkError, match=r"nodes 'h' and 'y' are pinned 1.11×10⁻¹⁵ of the pos fields"):
+        check_pins({"x": [0, 0], "h": [1, 0], "y": [1 + 1e-15, 0]}, ["x", "h", "y"])
+    G = nx.DiGraph([("x", "h"), ("h", "y")])
+    for pins in ({"x": (0.0, 0.0), "h": (5e-324, 0.0), "y": (1e-323, 0.0)},
+                 {"x": (-1e308, 0.0), "h": (0.0, 0.0), "y": (1e308, 1e308)}):
+        pos = pinned_layout(G, check_pins(pins, list(pins)), first=["x"], gap=6.0, slot=3.7).pos
+        assert pos["x"][0] < pos["h"][0] < pos["y"][0] and all(math.isfinite(c) for p in pos.values() for c in p)
+        assert min(math.dist(pos["x"], pos["h"]), math.dist(pos["h"], pos["y"])) == pytest.approx(6.0)

@@ -46,7 +46,7 @@ def test_each_unit_and_edge_is_one_group_holding_its_numbers(tmp_path, make, pat
     root = ET.parse(svg).getroot()
     nodes, edges = _groups(root, "data-node"), _groups(root, "data-edge")
     names = {str(n) for n in net.nodes}
-    assert names | {"E"} <= set(nodes)
+    assert names == set(nodes) and "E" in _groups(root, "data-objective")
     assert {f"{u}->{v}" for u, v in net.edges} <= set(edges)
     assert all(len(gs) == 1 for gs in nodes.values()), {k: len(v) for k, v in nodes.items() if len(v) > 1}
     assert all(len(gs) == 1 for gs in edges.values()), {k: len(v) for k, v in edges.items() if len(v) > 1}
@@ -63,3 +63,22 @@ def test_each_unit_and_edge_is_one_group_holding_its_numbers(tmp_path, make, pat
     # nothing of one unit sits in another's group: a unit's group holds no edge group and no other unit's
     for gs in nodes.values():
         assert not [g for g in gs[0].iter(f"{SVG}g") if g.get("data-node") or g.get("data-edge")][1:]
+
+
+@pytest.mark.slow
+def test_a_unit_named_like_an_error_unit_keeps_its_own_group(tmp_path):
+    """Review fault: the error unit of output y was ``data-node="error:y"``, so a unit named "error:y" (a
+    legal id) and that error unit were regrouped into one ``<g>``: selecting one selected both.  Error units
+    and E carry the explorer's ``data-objective`` instead."""
+    net = rojas.Network()
+    net.add_unit("x", "input")
+    for unit, fn, w in (("y", "sigmoid", 0.5), ("error:y", "tanh", -0.25)):
+        net.add_unit(unit, fn)
+        net.add_edge("x", unit, weight=w)
+    lab = rojas.label(net, {"x": 0.75}, {"y": 0.5, "error:y": 0.125})
+    assert save_drawing(lab, tmp_path / "f.svg").mode == "full"
+    root = ET.parse(tmp_path / "f.svg").getroot()
+    nodes, objective = _groups(root, "data-node"), _groups(root, "data-objective")
+    assert {k: len(v) for k, v in nodes.items()} == {"x": 1, "y": 1, "error:y": 1}
+    assert {k: len(v) for k, v in objective.items()} == {"E": 1, "error:y": 1, "error:error:y": 1}
+    assert plain(num(lab.o["error:y"])) in _text(nodes["error:y"][0])

@@ -171,3 +171,26 @@ def test_every_terminal_writer_goes_through_one_escaping(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert json.loads(out)["network"].startswith("small\n")  # JSON's own escapes kept the text whole
+
+
+@pytest.mark.slow
+def test_draw_names_an_output_path_with_a_newline_on_one_line(capsys, tmp_path):
+    """Review fault: ``rojas draw -o $'x\\nforged.dot'`` printed the path raw, so the file's name started a
+    line of its own ("forged.dot (Graphviz source …"); the command to render it broke at a space too."""
+    from rojas.cli import main
+
+    path = tmp_path / "x\nforged fig.dot"
+    assert main(["draw", "xor", "-o", str(path)]) == 0 and path.exists()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"wrote {tmp_path}/x\\nforged fig.dot (Graphviz source")
+    assert f"`dot -Tpdf '{tmp_path}/x\\nforged fig.dot' -o FILE.pdf`" in lines[0]
+
+
+@pytest.mark.parametrize("option", [["--page", "letter"], ["--width", "5in"]])
+def test_draw_focus_refuses_a_page_or_width_it_would_ignore(capsys, tmp_path, option):
+    """Review fault: ``draw --focus w1 --page letter`` drew the focus figure at its own size and said nothing."""
+    from rojas.cli import main
+
+    assert main(["draw", "xor", "--focus", "w1", *option, "-o", str(tmp_path / "f.svg")]) == 2
+    assert capsys.readouterr().err.strip() == f"rojas: error: give --focus or {option[0]}, not both"
+    assert not (tmp_path / "f.svg").exists()

@@ -1,8 +1,10 @@
 """The ``rojas draw`` and ``rojas animate`` commands."""
 
 import os
+import shlex
 
 from ..errors import RojasError, RojasWarning
+from ..utils.escaping import terminal
 from .common import add_data_options, network_and_data, note_unreachable
 
 __all__ = ["add_commands", "cmd_animate", "cmd_draw"]
@@ -69,17 +71,19 @@ def cmd_draw(args):
         size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
     files = getattr(drawing, "files", [args.output])
     if drawing.pages:  # a page too small for every table: further pages, in the file or beside it
-        print(f"wrote {', '.join(files)} ({len(drawing.pages) + 1} pages of {size}{drawing.mode} detail)")
+        print(f"wrote {', '.join(map(terminal, files))} "
+              f"({len(drawing.pages) + 1} pages of {size}{drawing.mode} detail)")
         for item in drawing.left_out:
             print(f"note: {item}")
         return 0
     if drawing.mode == "graphviz":
         pinned = drawing.program == "neato"
-        print(f"wrote {args.output} (Graphviz source{', the units pinned by their pos' * pinned}: render with "
-              f"`{drawing.program} -Tpdf {args.output} -o FILE.pdf`{'; dot would ignore the pins' * pinned})")
+        command = f"{drawing.program} -Tpdf {terminal(shlex.quote(args.output))} -o FILE.pdf"
+        print(f"wrote {terminal(args.output)} (Graphviz source{', the units pinned by their pos' * pinned}: "
+              f"render with `{command}`{'; dot would ignore the pins' * pinned})")
         return 0
     sweeps = f", {' and '.join(drawing.panels)} sweep{'s' * (len(drawing.panels) > 1)}" if drawing.panels else ""
-    print(f"wrote {args.output} ({size}{drawing.mode} detail{sweeps})")
+    print(f"wrote {terminal(args.output)} ({size}{drawing.mode} detail{sweeps})")
     for item in drawing.left_out:
         print(f"note: {item}")
     return 0
@@ -91,7 +95,8 @@ def _draw_focus(args):
     from ..drawing.focus_figure import save_focus
     from ..engine.labeling import Labeling
 
-    for given, option in ((args.paths, "--paths"), (args.to, "--to"), (args.sweep, "--sweep")):
+    for given, option in ((args.paths, "--paths"), (args.to, "--to"), (args.sweep, "--sweep"),
+                          (args.width, "--width"), (args.page, "--page")):  # the focus figure has its own size
         if given is not None:
             raise RojasError(f"give --focus or {option}, not both")
     obj = _labeling_or_network(args)
@@ -99,7 +104,7 @@ def _draw_focus(args):
         raise RojasError("--focus needs the inputs (and targets): give --data DATA.json or --input NAME=V")
     focus = focus_of(obj, args.focus)
     save_focus(focus, args.output, dpi=args.dpi, title=args.title)
-    print(f"wrote {args.output} (focus on {focus.source.label}: {focus.reason})")
+    print(f"wrote {terminal(args.output)} (focus on {terminal(focus.source.label)}: {focus.reason})")
     return 0
 
 
@@ -119,16 +124,16 @@ def cmd_animate(args):
         raise RojasError("animate needs the inputs (and targets): give --data DATA.json or --input NAME=V")
     path = animate(obj, args.output, fps=args.fps, dpi=args.dpi, sample=args.sample, frames=args.frames)
     if folder:
-        print(f"wrote {len(path)} steps into {args.output}: {os.path.basename(path[0])} … "
-              f"{os.path.basename(path[-1])} (one a slide)")
+        print(f"wrote {len(path)} steps into {terminal(args.output)}: {terminal(os.path.basename(path[0]))} … "
+              f"{terminal(os.path.basename(path[-1]))} (one a slide)")
         return 0
     if path.lower().endswith(".tex"):
         from pathlib import Path
 
         steps = Path(path).read_text(encoding="utf-8").count("\\begin{tikzpicture}")
-        print(f"wrote {path} (LaTeX, {steps} pages: one a step, for pdflatex)")
+        print(f"wrote {terminal(path)} (LaTeX, {steps} pages: one a step, for pdflatex)")
         return 0
-    print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} kB)")
+    print(f"wrote {terminal(path)} ({os.path.getsize(path) / 1024:.0f} kB)")
     return 0
 
 

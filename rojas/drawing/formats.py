@@ -11,11 +11,12 @@ and :func:`rojas.drawing.save_drawing` only look names up here.
 
 import io
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import RojasError
+from ..errors import RojasError, RojasWarning
 from ..utils.files import write_atomic, write_text_atomic
 
 __all__ = ["FigureFormat", "FIGURE_FORMATS", "editable_svg", "figure_format", "metadata", "register_format",
@@ -112,6 +113,7 @@ def _matplotlib(suffix):
                     write_atomic(more, lambda tmp: fig.savefig(tmp, format=suffix, dpi=dpi,
                                                                metadata=metadata(suffix)))
             drawing.files.append(more)
+        _warn_stale_pages(path, len(drawing.files))
         return drawing
     return write
 
@@ -126,6 +128,24 @@ def further_page(path, k):
     """
     stem, ext = os.path.splitext(os.fspath(path))
     return f"{stem}-{k}{ext}"
+
+
+def _warn_stale_pages(path, pages):
+    """Warn when ``path``'s page ``pages + 1`` exists: a longer earlier drawing's page, now stale.
+
+    It is left alone (a ``fig-2.svg`` may be another figure of the author's), but a reader or a build
+    taking every ``fig-*.svg`` would take it as a page of this drawing.
+    """
+    k = pages + 1
+    while os.path.exists(further_page(path, k)):
+        k += 1
+    if k > pages + 1:
+        many = k > pages + 2
+        last = f" … {os.path.basename(further_page(path, k - 1))}" if many else ""
+        warnings.warn(f"{further_page(path, pages + 1)}{last} {'exist' if many else 'exists'} but "
+                      f"{'are not pages' if many else 'is not a page'} of this {pages}-page drawing "
+                      f"(an earlier drawing's?): left as {'they were' if many else 'it was'}",
+                      RojasWarning, stacklevel=3)
 
 
 def svg_text(fig, dpi=72):
@@ -158,6 +178,7 @@ def _tikz(document):
             for k, p in enumerate(pages, 2):
                 drawing.files.append(further_page(path, k))
                 write_text_atomic(drawing.files[-1], p + "\n")
+            _warn_stale_pages(path, len(drawing.files))
         return drawing
     return write
 
@@ -169,6 +190,11 @@ def _dot(obj, path, dpi=110, figsize=None, **options):
     from .render import check_digits
     from .scene import build_scene
 
+    for option in ("width", "page"):  # Graphviz sizes the layout: a width or page asked here would be ignored
+        if options.get(option) is not None:
+            raise RojasError(f"a .dot file takes no {option}: Graphviz lays it out and sizes it when it renders "
+                             "(e.g. dot -Gsize=6.5,9 -Tpdf); give the width or page to a .pdf, .svg, .png, .tex or "
+                             ".tikz")
     net, lab = split_object(obj)
     ps = None
     if options.get("paths") is not None:
@@ -211,7 +237,8 @@ def text_as_text():
 def editable_svg(drawing, dpi=72):
     """The SVG of a drawing, ready to edit: its text keeps its spaces (``xml:space="preserve"``: the
     tables' columns), and every unit and every edge is one ``<g>`` carrying ``data-node="ID"`` or
-    ``data-edge="U->V"`` that holds all its shapes and labels, one ``<g data-panel="forward">`` (or
+    ``data-edge="U->V"`` (an error unit ``data-objective="error:Y"``, E ``data-objective="E"``, as in the
+    explorer) that holds all its shapes and labels, one ``<g data-panel="forward">`` (or
     backward) inside it per panel (:mod:`.svg_groups`), so an author can select and restyle one unit in
     Inkscape."""
     from .scene import ObjectiveNode
@@ -227,11 +254,13 @@ def editable_svg(drawing, dpi=72):
         for panel, items in groups.items():
             for key, arts in items.items():
                 value = name(key) if kind == "node" else "->".join(name(n) for n in key)
+                # error units and E carry the explorer's data-objective: a unit may be named "error:y"
+                attr = "data-objective" if isinstance(key, ObjectiveNode) else f"data-{kind}"
                 for a in arts.artists():
                     if a is not None:
                         k = f"rojas{len(owner)}"
                         a.set_gid(k)
-                        owner[k] = (f"data-{kind}", value, panel)
+                        owner[k] = (attr, value, panel)
     text = svg_text(drawing.figure, dpi).decode("utf-8")
     return group_by_owner(text, owner).encode("utf-8")
 

@@ -173,12 +173,13 @@ def settle_page(drawing, width, height, scale, again, detail="auto"):
     `height` (its texts cannot shrink with it: the caller tries the tables' level); asked for by name
     (`detail` "full"), such a drawing is refused.
     """
-    for _ in range(3):
-        need = settle(drawing, width, height)
+    need = settle(drawing, width, height)
+    for _ in range(3):  # every drawing drawn again is settled again: the last one too
         if height is None or getattr(drawing, "shrink", 1.0) >= 0.97 or drawing.mode != "table":
             break
         scale *= drawing.shrink * 0.97
         drawing = again(drawing, scale)
+        need = settle(drawing, width, height)
     # A few per cent narrower is within the estimates' slack; beyond, the texts outgrow their units.
     if drawing.mode != "full" or (drawing.narrowed >= 0.95 and (height is None or need <= height * 1.01)):
         return drawing, True

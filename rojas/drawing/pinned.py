@@ -8,8 +8,9 @@ shortest edge is as long as a column gap, and each edge is drawn straight.
 The error units of the extended network and E, which the file does not hold,
 go to the right of the rightmost unit: each error unit level with its output,
 E level with the middle of them.  A ``pos`` that is not two finite numbers,
-two units on one spot, or ``pos`` on some units but not on others is refused
-in one line naming the unit.
+two units on one spot or too close for the spread of the others (kept in
+proportion they would not fit a figure), or ``pos`` on some units but not on
+others is refused in one line naming the unit.
 
 No Matplotlib here: plain geometry, in units of the circle radius, like
 :mod:`rojas.drawing.layout`.
@@ -20,9 +21,13 @@ import math
 import numpy as np
 
 from ..errors import NetworkError
+from ..utils.formatting import fmt
 from .layout import Layout, columns_of
 
-__all__ = ["check_pins", "pinned_layout"]
+__all__ = ["MAX_SPREAD", "check_pins", "pinned_layout"]
+
+#: The pins may spread at most this many times their nearest two units' distance (a row of 100,000 units).
+MAX_SPREAD = 1e5
 
 
 def check_pins(pins, units):
@@ -39,7 +44,8 @@ def check_pins(pins, units):
     ------
     NetworkError
         Naming the unit whose ``pos`` is not two finite numbers, the first unit
-        without one when others have one, or two units on one spot.
+        without one when others have one, or two units on one spot or closer than
+        1/:data:`MAX_SPREAD` of the pins' spread.
 
     Examples
     --------
@@ -59,7 +65,7 @@ def check_pins(pins, units):
                                "pin every unit or none")
         p = pins[n]
         if (not isinstance(p, (list, tuple)) or len(p) != 2
-                or any(isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) for c in p)):
+                or any(isinstance(c, bool) or not isinstance(c, (int, float)) or not _finite(c) for c in p)):
             raise NetworkError(f"node {n!r}: pos {p!r:.60} must be [x, y], two finite numbers")
         checked[n] = (float(p[0]), float(p[1]))
     spot = {}
@@ -67,11 +73,47 @@ def check_pins(pins, units):
         if p in spot:
             raise NetworkError(f"nodes {spot[p]!r} and {n!r} are pinned to the same pos {list(p)}")
         spot[p] = n
+    _check_spread(checked)
     return checked
 
 
+def _check_spread(pins):
+    """Refuse pins spread over more than :data:`MAX_SPREAD` times the distance of their two nearest units
+    (kept in proportion, they would not fit a figure), naming those two units."""
+    from scipy.spatial import cKDTree
+
+    if len(pins) < 2:
+        return
+    nodes = list(pins)
+    norm = _normalized(pins)
+    pts = np.array([norm[n] for n in nodes])
+    dist, near = cKDTree(pts).query(pts, k=2)
+    i = int(np.argmin(dist[:, 1]))
+    nearest, spread = float(dist[i, 1]), float(np.ptp(pts, axis=0).max())
+    if nearest == 0 or spread > MAX_SPREAD * nearest:
+        raise NetworkError(f"nodes {nodes[i]!r} and {nodes[int(near[i, 1])]!r} are pinned "
+                           f"{fmt(nearest / spread, 3)} of the pos fields' spread apart, under "
+                           f"1/{MAX_SPREAD:,.0f} of it: kept in proportion, the units would not fit a figure; "
+                           "move them apart")
+
+
+def _finite(c):
+    """Whether `c` is a finite float64 (an integer of 400 digits is not: float() overflows)."""
+    try:
+        return math.isfinite(float(c))
+    except OverflowError:
+        return False
+
+
+def _normalized(pins):
+    """The pins divided by their largest |coordinate|: the distances between them neither overflow
+    (pos 1e308 and -1e308) nor underflow when squared (pos 5e-324 apart), the proportions kept."""
+    most = max((max(abs(x), abs(y)) for x, y in pins.values()), default=0.0)
+    return pins if most == 0 else {n: (x / most, y / most) for n, (x, y) in pins.items()}
+
+
 def _scale(G, pins, gap, slot):
-    """One factor for the user's coordinates: units at least `slot` apart, the shortest edge `gap` long."""
+    """One factor for the (normalized) coordinates: units at least `slot` apart, the shortest edge `gap` long."""
     from scipy.spatial import cKDTree
 
     nodes = list(pins)
@@ -125,6 +167,7 @@ def pinned_layout(G, pins, order=None, *, first=(), gap=6.0, slot=3.7):
     from .scene import ObjectiveNode
 
     order = list(G) if order is None else list(order)
+    pins = _normalized(pins)
     factor = _scale(G, pins, gap, slot)
     pos = {n: (x * factor, y * factor) for n, (x, y) in pins.items()}
     extra = [n for n in order if n not in pos]

@@ -23,6 +23,7 @@ import math
 from ..errors import RojasError
 from .scene import ObjectiveNode
 from .style import COMPACT, FONT, FULL, MAX_SIDE_PT, OBJECTIVE_GAP, TABLE_FONT
+from .table_text import params_lines, table_chars
 from .units import BOX, HEAD_DY, VALUE_DY, half_room, text_size_pt
 
 __all__ = [
@@ -151,6 +152,7 @@ class Plan:
             self.height = (ymax - ymin) + 2.6
             self.extra_h_pt = 48.0  # the heading: two lines of fixed size
         self.table_rows = table_rows(scene) if mode == "table" else 0
+        self.table_chars = table_chars(scene) if mode == "table" else 0
         self.below = None  # a fixed width in points: the tables go below the graph, across that width
 
     def size_pt(self):
@@ -164,8 +166,7 @@ class Plan:
         """(columns, height in points) of the tables set below the graph across the fixed width."""
         if self.mode != "table":
             return 0, 0.0
-        chars = 62 if self.scene.labeled else 36
-        cols = max(1, int((self.below - 8) // (TABLE_FONT * 0.62 * chars + 16)))
+        cols = max(1, int((self.below - 8) // (TABLE_FONT * 0.62 * self.table_chars + 16)))
         rows = math.ceil(self.table_rows / cols)
         return cols, TABLE_FONT * 1.55 * (rows + 6) + 24 + 48
 
@@ -175,9 +176,8 @@ class Plan:
             return 0.0, 0.0
         blocks = max(1, math.ceil(self.table_rows / TABLE_BLOCK_ROWS))
         rows = min(self.table_rows, TABLE_BLOCK_ROWS)
-        chars = 62 if self.scene.labeled else 36
         size = TABLE_FONT * self.font_factor
-        return blocks * (size * 0.62 * chars + 16) + 8, size * 1.55 * (rows + 6) + 24 + 48 * self.font_factor
+        return blocks * (size * 0.62 * self.table_chars + 16) + 8, size * 1.55 * (rows + 6) + 24 + 48 * self.font_factor
 
 
 def table_rows(scene):
@@ -203,18 +203,6 @@ def heading_lines(scene, panels, width_pt, panel_pt=None):
     for panel in panels:
         explain.append(textwrap.wrap(explanation(scene, panel), chars, break_on_hyphens=False))
     return {"heading": heading, "explain": max(explain, key=len) if explain else []}
-
-
-def params_lines(scene):
-    """One line per tied param: its value and its total gradient, said once."""
-    obj = "E" if scene.objective in (None, "E") else f"o({scene.objective})"
-    out = []
-    for name, value, grad, where in scene.params:
-        text = f"tied param {name} = {value} on {where}"
-        if grad is not None:
-            text += f": ∂{obj}/∂{name} = {grad}, the sum over them"
-        out.append(text)
-    return out
 
 
 def columns(scene, G):
@@ -358,6 +346,10 @@ def plans(scene, panels, modes, room, fixed, width=None, height=None):
                     yield plan
                     continue
                 plan.below = width
+                if TABLE_FONT * 0.62 * plan.table_chars + 16 > width - 8 and mode == "table":
+                    raise RojasError(f"the numbered tables' lines are {plan.table_chars} characters wide, too wide "
+                                     f"for {width:.0f} pt at {TABLE_FONT:g} pt: long ids; give a wider --width, no "
+                                     "--width or --page (the tables go beside the graph), or --detail summary")
                 plan.scale = max(min(scale, (width - 16) / plan.width), 1.0)
                 if height is not None:  # the graph leaves a page's room for the legend, note, a few lines
                     plan.scale = max(min(plan.scale, (height - plan.extra_h_pt - 140) / plan.height), 1.0)

@@ -2,7 +2,8 @@
 
 Matplotlib writes each artist in its own ``<g>``, in drawing order, so a unit's two halves, its texts and
 its tags are scattered among other units' artists.  :func:`group_by_owner` gathers every artist of one
-unit (or edge) into a single ``<g data-node="ID">`` (``<g data-edge="U->V">``), inside which each panel's
+unit (or edge) into a single ``<g data-node="ID">`` (``<g data-edge="U->V">``; error units and E, as in
+the explorer, ``<g data-objective="error:Y">``, ``<g data-objective="E">``), inside which each panel's
 part is a ``<g data-panel="forward">`` (or ``backward``): an author selects the unit in Inkscape and
 restyles it whole, or enters it for one panel.  A unit's group takes the place of its topmost artist
 (units and their texts stay above the edges), an edge's the place of its lowest (its line stays under
@@ -51,7 +52,7 @@ def group_by_owner(svg_text, owner):
         if key is not None:
             members.setdefault(key[:2], []).append((el, key[2]))
     for (attr, value), items in members.items():
-        spot = items[-1][0] if attr == "data-node" else items[0][0]
+        spot = items[0][0] if attr == "data-edge" else items[-1][0]
         home = parent[spot]
         group = ET.Element(f"{{{SVG_NS}}}g", {attr: value})
         home.insert(list(home).index(spot), group)

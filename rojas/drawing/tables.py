@@ -14,11 +14,12 @@ from .edges import draw_edges, edge_points, node_shape
 from .paging import pack_tables, table_block, wrapped_note
 from .panels import heading
 from .scene import ObjectiveNode
-from .sizing import TABLE_BLOCK_ROWS, params_lines
+from .sizing import TABLE_BLOCK_ROWS
 from .style import COLORS, MIN_FONT, NOTE_FONT, TABLE_FONT
+from .table_text import table_lines
 from .units import BOX, clip_polyline, draw_input, draw_unit
 
-__all__ = ["compact_extras", "draw_compact", "table_lines", "wrapped_note"]
+__all__ = ["compact_extras", "draw_compact", "wrapped_note"]
 
 
 def draw_compact(ctx):
@@ -74,52 +75,6 @@ def draw_compact(ctx):
                                                  alpha=0.8))
         drawn[n] = unit
     draw_edges(ctx, panel, arrows=ppu >= 6)
-
-
-def _columns_text(header, rows):
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells):
-        return "  ".join(str(c).rjust(w) if i != 1 else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-    return [line(header), line(["─" * w for w in widths]), *map(line, rows)]
-
-
-def table_lines(scene, order):
-    """The lines of the tables: the units as drawn (numbered), then the edges (numbered), then tied params."""
-    obj = "E" if scene.objective in (None, "E") else f"o({scene.objective})"
-    if scene.labeled:
-        header = ("#", "unit", "f", "bias", "f′(s)", "o", "δ")
-    else:
-        header = ("#", "unit", "f", "bias")
-    rows = []
-    v = scene.values
-    for k, n in enumerate(order, 1):
-        spec = scene.nodes[n]
-        if spec.kind == "input":
-            row = (str(k), spec.name, "input", "")
-            if scene.labeled:
-                row += ("", spec.forward["value"], spec.backward["below"].rsplit(" = ", 1)[1])
-        else:
-            f = spec.forward
-            row = (str(k), spec.name, f["right_head"], (f.get("below") or "").replace("bias = ", ""))
-            if scene.labeled:
-                row += (spec.forward["left"], spec.forward["right"], spec.backward["below"].replace("δ = ", ""))
-        rows.append(row)
-    out = ["Units, column by column:"] + _columns_text(header, rows)
-    edges = [e for e in scene.edges if not e.objective]
-    if edges:
-        header = ("#", "edge", "name", "w") + ((f"∂{obj}/∂w",) if scene.labeled else ())
-        rows = [(str(k), f"{scene.nodes[e.u].name} → {scene.nodes[e.v].name}", e.name, e.weight)
-                + ((e.grad,) if scene.labeled else ()) for k, e in enumerate(edges, 1)]
-        out += ["", "Edges" + (" (∂/∂w into a Π unit: δ_p·∂s_p/∂w)" if scene.products else "") + ":"]
-        out += _columns_text(header, rows)
-    if scene.params:
-        out += [""] + params_lines(scene)
-    if v and scene.labeled:
-        out += ["", f"δ = ∂{obj}/∂s (inputs: ∂{obj}/∂x)"]
-    return out
 
 
 def compact_extras(ctx):

@@ -18,25 +18,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..network.combine import get_combine
-from ..utils.formatting import table
+from ..utils.formatting import fmt, table
 
 __all__ = ["ExplainedStep", "explain_step", "explain_text", "explain_markdown", "explain_latex",
            "explain_report", "EXPLAIN_ROWS_LIMIT"]
 
 #: Rows (parameters × steps) an explanation may hold; beyond, train() refuses before any work.
 EXPLAIN_ROWS_LIMIT = 200_000
+#: Mazur prints 9 decimals: 0.400000000 beside 0.000438568, a column lining up at the point.
+MAZUR_DECIMALS = 9
 
 
 def number(value):
-    """A number as Mazur prints them: 9 decimals in the usual range, else 9 significant digits."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        return "; ".join(number(float(v)) for v in value[:4]) + ("; …" if value.size > 4 else "")
-    value = float(value) + 0.0  # no "-0"
-    if value == 0 or 1e-5 <= abs(value) < 1e5:
-        return f"{value:.9f}".replace("-", "−")
-    return f"{value:.9g}".replace("-", "−")
+    """A cell of Mazur's tables: fixed 9 decimals by the one formatter; a cell already text stays."""
+    return value if isinstance(value, str) else fmt(value, decimals=MAZUR_DECIMALS)
 
 
 @dataclass

@@ -12,6 +12,10 @@ the value).  One rule, Python's ``g`` rule, spelled for readers:
   read alike), an exact short one stays short (a given weight ``0.15``), and so
   does a number that differs from a short one only beyond the 13th digit
   (``0.1 + 0.2`` shows ``0.3``, not ``0.300000000``: that is float noise, not rounding);
+* ``decimals=d`` instead writes a fixed `d` decimals (``0.400000000`` beside
+  ``0.000438568``: a column lines up at the point, as in Mazur's tables) for a
+  number from 10^(4−d) to below 10^(d−4), and zero, so at least 5 and at most
+  2d−4 significant digits show; other numbers follow the `digits` rule;
 * a true minus sign (U+2212), no ``-0``, ``inf``/``nan`` spelled out, ``""``
   for a missing value (None); a NumPy batch shows its first `samples` samples.
 
@@ -66,13 +70,16 @@ def count_text(n):
     return f"about {10 ** (log10 - exponent):.4g}e{exponent} ({exponent + 1:,} digits)"
 
 
-def _real(value, digits, ascii):
+def _real(value, digits, ascii, decimals=None):
     """One real number by the module's rule (see the module docstring)."""
     if math.isnan(value):
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     value += 0.0  # no "-0"
+    if decimals is not None and (value == 0 or 10.0 ** (4 - decimals) <= abs(value) < 10.0 ** (decimals - 4)):
+        # the bounds keep 5 significant digits at least and no more than float64 holds for d <= 10
+        return f"{value:.{decimals}f}"
     if value == 0:
         return "0"
     text = f"{value:.{digits}g}"  # the g rule drops trailing zeros
@@ -91,7 +98,7 @@ def _real(value, digits, ascii):
     return f"{mantissa}e{power}" if ascii else f"{mantissa}×10{power.translate(_SUPERSCRIPT)}"
 
 
-def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4):
+def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4, decimals=None):
     """`value` to `digits` significant digits (the one rule of the module docstring).
 
     Parameters
@@ -103,6 +110,11 @@ def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4):
         Significant digits (at least 1).
     ascii : bool
         ``-`` and ``e-5`` instead of ``−`` and ``×10⁻⁵``.
+    samples : int or None
+        How many entries of an array show.
+    decimals : int or None
+        Fixed decimals (at least 5) for a number from 10^(4−`decimals`) to below
+        10^(`decimals`−4) and for zero, trailing zeros kept; others follow `digits`.
 
     Examples
     --------
@@ -112,6 +124,8 @@ def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4):
     ['0.15', '0.5933', '4.386×10⁻⁵', '−12.5', '8', '1.235×10⁵', '−0.02260']
     >>> fmt(4.38567734e-5, 4, ascii=True), fmt(None), fmt(0.1 - 0.4), fmt(0.3000000001)
     ('4.386e-5', '', '−0.3', '0.300000000')
+    >>> fmt(0.4, decimals=9), fmt(-0.000438568, decimals=9), fmt(0.0, decimals=9), fmt(1.5e-6, decimals=9)
+    ('0.400000000', '−0.000438568', '0.000000000', '1.5×10⁻⁶')
     >>> import numpy as np
     >>> fmt(np.array([1.0, -2.0, 3.0, 4.0, 5.0]))
     '[1, −2, 3, 4, …]'
@@ -119,20 +133,23 @@ def fmt(value, digits=REPORT_DIGITS, ascii=False, samples=4):
     if value is None:
         return ""
     digits = max(1, int(digits))
+    if decimals is not None and int(decimals) < 5:
+        raise ValueError(f"decimals={decimals!r}: fixed decimals start at 5 (fewer would show under 5 digits)")
     if isinstance(value, np.ndarray) and value.ndim > 0:
         flat = value.ravel()
         shown = flat if samples is None else flat[:samples]
-        text = ", ".join(fmt(v, min(digits, 6), ascii) for v in shown)
+        text = ", ".join(fmt(v, min(digits, 6), ascii, decimals=decimals) for v in shown)
         return f"[{text}{', …' if flat.size > len(shown) else ''}]"
     if isinstance(value, (complex, np.complexfloating)):
         value = complex(value)
         if value.imag == 0:
-            text = _real(value.real, digits, ascii)
+            text = _real(value.real, digits, ascii, decimals)
         else:
             sign = "-" if math.copysign(1.0, value.imag) < 0 else "+"
-            text = f"{_real(value.real, digits, ascii)}{sign}{_real(abs(value.imag), digits, ascii)}j"
+            parts = (_real(v, digits, ascii, decimals) for v in (value.real, abs(value.imag)))
+            text = sign.join(parts) + "j"
     else:
-        text = _real(float(value), digits, ascii)
+        text = _real(float(value), digits, ascii, decimals)
     return text if ascii else text.replace("-", MINUS)
 
 
