@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-from bench_labeling import random_dag  # noqa: E402
+from _dags import random_dag  # noqa: E402
 
 
 def dag_files(tmp, n_edges, bad_units=0):

@@ -10,7 +10,7 @@ One run prints three tables (issue 10, item 7 and its targets):
    ``rojas.label``, ``Labeling.write_json`` to a file, ``Labeling.to_dict()``
    (in-process; memory is tracemalloc's peak), then
    ``python -m rojas grad NET.json --data DATA.json --json > out.json`` as a
-   process against the **plain pipeline** written here, also as a process
+   process against the **plain pipeline** (``_baselines.plain_pipeline``), also as a process
    (``json.load`` → NumPy arrays → topological levels by Kahn's frontiers →
    forward and backward level sweeps → ``json.dump`` of the same fields:
    value, every node's net/value/derivative/delta, every edge's
@@ -35,190 +35,27 @@ import argparse
 import gc
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 
 import numpy as np
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 
 import rojas  # noqa: E402
-from bench_labeling import PlainSweep, build_network, parse_size, random_dag  # noqa: E402
-from bench_load import write_chain, write_dag  # noqa: E402
+from _baselines import PlainSweep, plain_pipeline  # noqa: E402
+from _dags import build_network, parse_size, random_dag  # noqa: E402
+from _e2e_chain import TARGET_CHAIN_SECONDS, chain_commands, chain_ok, print_chain  # noqa: E402
+from _e2e_common import TIMEOUT, fmt_mem, fmt_time, load_average, mark, run_process, timed, traced  # noqa: E402
+from bench_load import write_dag  # noqa: E402
 
 TARGET_GRAD_RATIO = 3.0        # rojas grad --json / plain pipeline at 1M edges
 TARGET_GRAD_PEAK = 2 * 2**30   # bytes
 TARGET_API_B1 = 1.0
 TARGET_API_BATCH = 0.6
-TARGET_CHAIN_SECONDS = 60.0
-TIMEOUT = 300
-
-# A fresh interpreter that runs one command and reports its wall time and peak RSS:
-# RUSAGE_CHILDREN of this wrapper covers exactly that one child.
-WRAPPER = r"""
-import json, resource, subprocess, sys, time
-timeout, out, cmd = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
-t0 = time.perf_counter()
-with open(out, "wb") as fh:
-    try:
-        p = subprocess.run(cmd, stdout=fh, stderr=subprocess.PIPE, timeout=timeout)
-        rc, err = p.returncode, p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired as exc:
-        rc, err = "timeout", (exc.stderr or b"").decode("utf-8", "replace")
-wall = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-print(json.dumps({"wall": wall, "rss": rss, "rc": rc, "stderr": err[-4000:]}))
-"""
-
-
-# --------------------------------------------------------------------------- measuring
-def run_process(cmd, out_path, timeout=TIMEOUT):
-    """Run `cmd` (stdout to out_path) in a fresh wrapper: {wall, rss, rc, stderr}."""
-    p = subprocess.run([sys.executable, "-c", WRAPPER, str(timeout), out_path, *cmd],
-                       capture_output=True, text=True, cwd=ROOT)
-    return json.loads(p.stdout)
-
-
-def timed(fn):
-    gc.collect()
-    t0 = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - t0, result
-
-
-def traced(fn):
-    """(seconds, peak bytes above the start, result) of one call under tracemalloc."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        t0 = time.perf_counter()
-        result = fn()
-        t = time.perf_counter() - t0
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return t, peak, result
-
-
-def fmt_time(t):
-    if t is None:
-        return "—"
-    if t < 1e-3:
-        return f"{t * 1e6:.0f} µs"
-    if t < 1:
-        return f"{t * 1e3:.1f} ms"
-    return f"{t:.2f} s"
-
-
-def fmt_mem(n):
-    return "—" if n is None else (f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB")
-
-
-def mark(ok):
-    return "PASS" if ok else "MISS"
-
-
-def load_average():
-    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-# --------------------------------------------------------------------------- the plain pipeline
-def kahn_levels(n, src, dst):
-    """Topological generations with NumPy: the frontier of in-degree-0 nodes, level by level."""
-    order = np.argsort(src, kind="stable")
-    out_dst = dst[order]
-    start = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))])
-    indeg = np.bincount(dst, minlength=n)
-    level = np.zeros(n, dtype=np.int64)
-    frontier = np.flatnonzero(indeg == 0)
-    k = 0
-    while frontier.size:
-        level[frontier] = k
-        counts = start[frontier + 1] - start[frontier]
-        # The out-edges of the frontier: one arange per frontier node, built in bulk.
-        first = np.repeat(start[frontier] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        heads = out_dst[first + np.arange(counts.sum())]
-        indeg -= np.bincount(heads, minlength=n)
-        frontier = np.unique(heads[indeg[heads] == 0])
-        k += 1
-    return level
-
-
-def plain_pipeline(net_path, data_path, out_path, compact=False):
-    """json.load → arrays → level sweeps (sigmoid units, sum) → json.dump of rojas grad's fields.
-
-    As ``rojas grad --json`` writes it (``indent=1``: json's pure-Python encoder), or with
-    `compact` in one ``json.dumps`` without indent (json's C encoder): the fastest plain writer.
-    """
-    with open(net_path, encoding="utf-8") as fh:
-        graph = json.load(fh)
-    with open(data_path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    nodes, edges = graph["nodes"], graph["edges"]
-    ids = [d["id"] for d in nodes]
-    index = {i: k for k, i in enumerate(ids)}
-    n, m = len(nodes), len(edges)
-    src = np.fromiter((index[e["source"]] for e in edges), dtype=np.int64, count=m)
-    dst = np.fromiter((index[e["target"]] for e in edges), dtype=np.int64, count=m)
-    w = np.fromiter((e["weight"] for e in edges), dtype=float, count=m)
-    b = np.fromiter((d.get("bias", 0.0) for d in nodes), dtype=float, count=n)
-    is_input = np.fromiter((d.get("fn") == "input" for d in nodes), dtype=bool, count=n)
-    by_str = {str(i): k for k, i in enumerate(ids)}
-    x = np.zeros(n)
-    for key, value in data["inputs"].items():
-        x[by_str[key]] = value
-    outs = np.array([by_str[k] for k in data["targets"]], dtype=np.int64)
-    t = np.array(list(data["targets"].values()), dtype=float)
-
-    level = kahn_levels(n, src, dst)
-    n_levels = int(level.max()) + 1
-    by_level = np.argsort(level, kind="stable")
-    bounds = np.searchsorted(level[by_level], np.arange(n_levels + 1))
-    f = np.argsort(level[dst], kind="stable")                  # edges by their target's level
-    g = np.argsort(level[src], kind="stable")                  # edges by their source's level
-    f_cut = np.searchsorted(level[dst][f], np.arange(n_levels + 1))
-    g_cut = np.searchsorted(level[src][g], np.arange(n_levels + 1))
-
-    s, o, d = np.zeros(n), np.zeros(n), np.zeros(n)
-    o[is_input], d[is_input] = x[is_input], 1.0
-    for k in range(1, n_levels):
-        e = f[f_cut[k]:f_cut[k + 1]]
-        units = by_level[bounds[k]:bounds[k + 1]]
-        s[units] = np.bincount(dst[e], weights=w[e] * o[src[e]], minlength=n)[units] + b[units]
-        ou = 1.0 / (1.0 + np.exp(-s[units]))
-        o[units], d[units] = ou, ou * (1.0 - ou)
-    seed = np.zeros(n)
-    seed[outs] = o[outs] - t
-    value = 0.5 * float(np.sum(seed[outs] ** 2))
-    delta = np.zeros(n)
-    for k in range(n_levels - 1, -1, -1):
-        e = g[g_cut[k]:g_cut[k + 1]]
-        units = by_level[bounds[k]:bounds[k + 1]]
-        arriving = np.bincount(src[e], weights=w[e] * delta[dst[e]], minlength=n)[units]
-        delta[units] = (arriving + seed[units]) * d[units]
-    grad = o[src] * delta[dst]
-
-    s_, o_, d_, dl_, inp = s.tolist(), o.tolist(), d.tolist(), delta.tolist(), is_input.tolist()
-    out_nodes = {str(i): ({"value": o_[k], "delta": dl_[k]} if inp[k] else
-                          {"net": s_[k], "value": o_[k], "derivative": d_[k], "delta": dl_[k]})
-                 for k, i in enumerate(ids)}
-    out_edges = [{"source": e["source"], "target": e["target"], "weight": wv, "grad": gv}
-                 for e, wv, gv in zip(edges, w.tolist(), grad.tolist())]
-    result = {"network": graph.get("graph", {}).get("name"), "objective": "E", "value": value,
-              "nodes": out_nodes, "edges": out_edges,
-              "biases": {str(i): dl_[k] for k, i in enumerate(ids) if not inp[k]},
-              "params": {}, "inputs": {str(i): dl_[k] for k, i in enumerate(ids) if inp[k]}}
-    with open(out_path, "w", encoding="utf-8") as fh:
-        if compact:
-            fh.write(json.dumps(result))
-        else:
-            json.dump(result, fh, indent=1)
 
 
 # --------------------------------------------------------------------------- 1. end to end
@@ -394,75 +231,6 @@ def print_api(rows):
         print(f"| {r['kind']} | {r['edges']:,} | {r['batch']} | {fmt_time(r['rojas'])} "
               f"| {fmt_time(r['plain'])} | {r['ratio']:.2f}× | ≤ {target}× {mark(r['ratio'] <= target)} "
               f"| {r['diff']:.1e} | {r['load']:.1f} |")
-
-
-# --------------------------------------------------------------------------- 3. the chain
-def chain_ok(r):
-    """Under the target, and either done (exit 0/1) or refused in one line (exit 2)."""
-    refused = r["rc"] == 2 and len(r["stderr"].strip().splitlines()) == 1
-    return r["wall"] < TARGET_CHAIN_SECONDS and (r["rc"] in (0, 1) or refused)
-
-
-def chain_commands(n, tmp, timeout):
-    net_path, data_path = os.path.join(tmp, "chain.json"), os.path.join(tmp, "chain.data.json")
-    write_chain(net_path, n)
-    with open(data_path, "w", encoding="utf-8") as fh:
-        json.dump({"inputs": {"x": 0.5}, "targets": {f"n{n - 1}": 0.2}}, fh)
-    first = "x->n0"
-    py = [sys.executable, "-m", "rojas"]
-    d = ["--data", data_path]
-    cmds = [
-        ("grad --json", py + ["grad", net_path, *d, "--json"]),
-        (f"paths --from {first} --count", py + ["paths", net_path, *d, "--from", first, "--count"]),
-        ("check", py + ["check", net_path, *d]),
-        ("draw -o x.png", py + ["draw", net_path, *d, "-o", os.path.join(tmp, "x.png")]),
-        (f"prove --wrt {first}", py + ["prove", net_path, *d, "--wrt", first]),
-        ("train --epochs 1 -o t.json", py + ["train", net_path, *d, "--lr", "0.1", "--epochs", "1",
-                                             "-o", os.path.join(tmp, "t.json")]),
-        ("explore -o x.html", py + ["explore", net_path, *d, "-o", os.path.join(tmp, "x.html")]),
-    ]
-    rows = []
-    for name, cmd in cmds:
-        r = run_process(cmd, os.path.join(tmp, "stdout.txt"), timeout)
-        with open(os.path.join(tmp, "stdout.txt"), encoding="utf-8", errors="replace") as fh:
-            out = fh.read(20000)
-        r.update(name=name, load=os.getloadavg()[0], stdout=out, out_bytes=os.path.getsize(
-            os.path.join(tmp, "stdout.txt")))
-        if name.startswith("draw") and os.path.exists(os.path.join(tmp, "x.png")):
-            try:
-                from PIL import Image
-                with Image.open(os.path.join(tmp, "x.png")) as im:
-                    r["extra"] = f"{im.size[0]}×{im.size[1]} px" + (
-                        " (over 4000 px a side)" if max(im.size) > 4000 else "")
-            except Exception as exc:  # noqa: BLE001 (the size is a detail of the report)
-                r["extra"] = f"png ({exc.__class__.__name__})"
-        rows.append(r)
-        print(f"  [chain] {name}: {fmt_time(r['wall'])}, exit {r['rc']}", flush=True)
-    return rows
-
-
-def first_line(text):
-    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
-    return lines[-1][:160] if lines else ""
-
-
-def print_chain(n, rows, timeout):
-    print(f"\n### 3. Every command on a {n:,}-node tanh chain (a process each, timeout {timeout:g} s)\n")
-    print(f"| command | wall | peak RSS | exit | < {TARGET_CHAIN_SECONDS:.0f} s | load avg | note |")
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
-        ok = chain_ok(r)
-        note = r.get("extra", "")
-        if r["rc"] != 0:
-            note = (note + " " if note else "") + f"stderr: {first_line(r['stderr'])}"
-        elif r["name"].startswith("paths"):
-            note = f"stdout: {first_line(r['stdout'])}"
-        elif r["name"].startswith("check"):
-            note = f"stdout: {first_line(r['stdout'])}"
-        note = note.replace("|", "\\|")
-        refused = " (refused)" if ok and r["rc"] == 2 else ""
-        print(f"| `{r['name']}` | {fmt_time(r['wall'])} | {fmt_mem(r['rss'])} | {r['rc']} "
-              f"| {mark(ok)}{refused} | {r['load']:.1f} | {note} |")
 
 
 # --------------------------------------------------------------------------- main

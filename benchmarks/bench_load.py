@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import rojas  # noqa: E402
-from bench_labeling import parse_size, random_dag  # noqa: E402
+from _dags import parse_size, random_dag  # noqa: E402
 
 TARGET_RATIO = 2.0
 

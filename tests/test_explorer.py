@@ -56,6 +56,26 @@ def test_the_page_is_self_contained():
     assert page.count("<script") == 2  # the data and the script, both inline
 
 
+def test_the_page_holds_every_script_part_once_in_order():
+    # The script is split by idea into files; each must reach the page, in the documented order, and be
+    # shipped by a non-editable install (pyproject's package-data globs), and no stray part be left out.
+    import fnmatch
+    import tomllib
+
+    from rojas.explorer import page as page_module
+
+    here = os.path.dirname(page_module.__file__)
+    parts = page_module.SCRIPT_PARTS
+    assert sorted(parts) == sorted(f for f in os.listdir(here) if f.endswith(".js"))
+    page = rojas.explore(_labeled("mazur"))
+    texts = [open(os.path.join(here, f), encoding="utf-8").read() for f in parts]
+    where = [page.find(t) for t in texts]
+    assert all(w > 0 for w in where) and where == sorted(where) and all(page.count(t) == 1 for t in texts)
+    with open(os.path.join(os.path.dirname(os.path.dirname(here)), "pyproject.toml"), "rb") as fh:
+        globs = tomllib.load(fh)["tool"]["setuptools"]["package-data"]["rojas.explorer"]
+    assert all(any(fnmatch.fnmatch(f, g) for g in globs) for f in (*parts, "page.html", "explorer.css"))
+
+
 def test_explore_writes_the_page(tmp_path):
     path = rojas.explore(_labeled("mazur"), tmp_path / "page.html")
     assert os.path.exists(path) and open(path, encoding="utf-8").read().startswith("<!DOCTYPE html>")

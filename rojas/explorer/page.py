@@ -1,7 +1,7 @@
 """The explorer page: one self-contained HTML file, and its notebook form.
 
 The page is ``page.html`` with the style (``explorer.css``), the script
-(``explorer.js``) and the data inlined; there is no ``src``, ``href`` or
+(the parts in :data:`SCRIPT_PARTS`, in that order) and the data inlined; there is no ``src``, ``href`` or
 ``url()`` pointing anywhere, so it works from ``file://`` and makes no request.
 The data sits in a ``<script type="application/json">`` element with every
 ``<``, ``>`` and ``&`` written as a JSON ``\\u`` escape, so no node id, edge name
@@ -21,8 +21,20 @@ from .data import MAX_NODES, page_data
 __all__ = ["render_page", "explore", "repr_html", "embed_json"]
 
 
+# The page's script, one idea a file, in the order they run.  The first creates ``app``, the namespace the
+# others read from and add to; they run inside one function, so ``app`` is no global and the page's only
+# globals stay the tests' handles (``rojasFormat``, ``rojasExplorer``).  pyproject's package-data ships them.
+SCRIPT_PARTS = ("explorer_base.js", "explorer_draw.js", "explorer_steps.js", "explorer_view.js",
+                "explorer_paths.js", "explorer_panels.js", "explorer_start.js")
+
+
 def _asset(name):
     return files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _script():
+    """The page's one inline script: the parts joined in order, inside one function."""
+    return "(function () {\n" + "".join(_asset(name) for name in SCRIPT_PARTS) + "})();\n"
 
 
 def embed_json(data):
@@ -41,7 +53,7 @@ def render_page(lab, *, sample=None, title=None, max_nodes=MAX_NODES):
     """The explorer page for `lab`, as HTML text (see :func:`explore`)."""
     data = page_data(lab, sample=sample, title=title, max_nodes=max_nodes)
     parts = {"title": html.escape(f"{data['title']} · rojas explorer"), "css": _asset("explorer.css"),
-             "js": _asset("explorer.js"), "data": embed_json(data)}
+             "js": _script(), "data": embed_json(data)}
     # One pass, so that nothing inserted is itself searched for placeholders.
     return re.sub(r"\{\{(title|css|js|data)\}\}", lambda m: parts[m.group(1)], _asset("page.html"))
 

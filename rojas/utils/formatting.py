@@ -42,7 +42,7 @@ REPORT_DIGITS = 9   # significant digits in the terminal reports and proofs
 FIGURE_DIGITS = 4   # significant digits in figures, animations and the explorer (``--digits``)
 # float64 holds 15-17 significant digits and a few operations (with some cancellation: -12.4 + 12.2 is
 # -0.1999999999999993) lose two: a number within half a unit of its 13th digit of a short decimal is that
-# decimal, unless the reader asked for 13 digits or more.  The explorer's fmt (explorer.js) mirrors this.
+# decimal, unless the reader asked for 13 digits or more.  The explorer's fmt (explorer_base.js) mirrors this.
 _NOISE_DIGITS = 13
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
