@@ -2,6 +2,7 @@
 
 import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -13,6 +14,17 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("random", database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """``rojas demo -o DIR`` run once, for the tests that read what it prints and what it writes: it draws,
+    animates and proves every example, a minute of work.  Those tests share the xdist group "demo", so
+    under ``pytest -n auto --dist loadgroup`` one worker runs them all and the demo once."""
+    folder = tmp_path_factory.mktemp("demo")
+    proc = subprocess.run([sys.executable, "-m", "rojas", "demo", "-o", str(folder)], cwd=folder,
+                          capture_output=True, text=True, timeout=900)
+    return proc, folder
 
 
 @pytest.fixture(autouse=True)

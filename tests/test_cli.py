@@ -241,8 +241,9 @@ def number(text):
 
 
 @pytest.mark.slow  # the demo draws, animates and proves every example: a minute on a quiet machine
-def test_demo_prints_every_example(tmp_path):
-    proc = rojas_cli("demo", cwd=tmp_path)  # writes its figures under the working directory
+@pytest.mark.xdist_group("demo")
+def test_demo_prints_every_example(demo_run):
+    proc, _ = demo_run
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     sections = re.split(r"^== ", proc.stdout, flags=re.M)[1:]

@@ -525,17 +525,17 @@ def test_cli_bad_input_is_one_line_and_status_2(cli_runs, key, culprit):
 
 
 @pytest.mark.slow
-def test_gallery_and_animation(tmp_path, capsys):
+@pytest.mark.xdist_group("demo")
+def test_gallery_and_animation(demo_run):
     from PIL import Image
 
-    from rojas.cli.demo import figures_section as demo_section
     from rojas.drawing import GALLERY
 
-    demo_section(str(tmp_path))
-    out = capsys.readouterr().out
+    proc, tmp_path = demo_run  # the gallery as `rojas demo -o DIR` writes it
+    assert proc.returncode == 0, proc.stderr
     for name in GALLERY:
         path = tmp_path / name
-        assert f"{path}" in out
+        assert f"{path}" in proc.stdout
         assert path.stat().st_size > 10_000
     for name in GALLERY:
         if name.endswith(".png"):
