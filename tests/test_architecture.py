@@ -258,7 +258,7 @@ def test_no_module_writes_a_number_formatter_of_its_own():
     for module, path in _modules():
         if module == "rojas.utils.formatting":
             continue
-        tree = ast.parse(open(path, encoding="utf-8").read())
+        tree = _tree(path)
         for fn in ast.walk(tree):
             if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 body = [fn.body] if isinstance(fn, ast.Lambda) else [r.value for r in ast.walk(fn)

@@ -19,11 +19,11 @@ def steps_document(drawing, timeline, update):
     --------
     >>> import rojas
     >>> from rojas.drawing.animation import staged
-    >>> lab = rojas.label(rojas.load(rojas.example_path("mazur")),
-    ...                   *rojas.load_data(rojas.example_path("mazur", "data")))
+    >>> lab = rojas.label(rojas.load(rojas.example_path("xor")),
+    ...                   *rojas.load_data(rojas.example_path("xor", "data")))
     >>> text = steps_document(*staged(lab)[:3])
     >>> text.count("\\\\begin{tikzpicture}"), text.count("\\\\newpage")
-    (13, 12)
+    (11, 10)
     """
     pages = []
     for k in range(len(timeline.steps)):
