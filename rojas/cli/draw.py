@@ -66,7 +66,8 @@ def cmd_draw(args):
     size = ""
     if drawing.ax is not None:
         w, h = drawing.figure.get_size_inches()
-        size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
+        dpi = drawing.dpi or args.dpi or 110
+        size = f"{round(w * dpi)}×{round(h * dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
     if drawing.mode == "graphviz":
         print(f"wrote {args.output} (Graphviz dot: render with `dot -Tpdf {args.output} -o FILE.pdf`)")
         return 0
@@ -90,7 +91,7 @@ def _draw_focus(args):
     if not isinstance(obj, Labeling):
         raise RojasError("--focus needs the inputs (and targets): give --data DATA.json or --input NAME=V")
     focus = focus_of(obj, args.focus)
-    save_focus(focus, args.output, dpi=args.dpi, title=args.title)
+    save_focus(focus, args.output, dpi=args.dpi or 110, title=args.title)
     print(f"wrote {args.output} (focus on {focus.source.label}: {focus.reason})")
     return 0
 
@@ -148,7 +149,8 @@ def add_commands(sub):
     from ..drawing.page import PAGES
 
     draw.add_argument("--page", choices=list(PAGES), help="the width of a page's text block or of a slide")
-    draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
+    draw.add_argument("--dpi", type=float, default=None,
+                      help="pixels per inch of a PNG (default 110, less for a figure over 4000 px a side at 110)")
     draw.add_argument("--title", help="instead of the network's name")
     draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")
     draw.add_argument("--style", choices=("default", "print"), default="default",

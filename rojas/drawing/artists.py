@@ -52,6 +52,8 @@ class Drawing:
         self.markers = []
         self.summary_axes = []
         self.crowded = 0
+        self.crowded_edges = []
+        self.dpi = None  # the pixels per inch it was saved at (a PNG)
         self.font_factor = 1.0
         self.net = None
 

@@ -94,6 +94,7 @@ def place_edge_labels(ctx, panel):
     fs = ctx.fonts["edge"]
     pad = m.pt(LABEL_PAD * fs)
     gap = m.pt(1.5)  # clear space around a label
+    line = m.pt(0.8)  # and from another edge: its line's half width and the drawn text's slack
     todo = []
     for e in scene.edges:
         text = e.backward if backward else e.forward
@@ -118,7 +119,7 @@ def place_edge_labels(ctx, panel):
                 cx, cy = x + normal[0] * shift, y + normal[1] * shift
                 box = (cx, cy, hw, hh, angle)
                 # On its edge, the label hides the line under it: no other edge may pass there.
-                hits = ctx.obstacles.blocked(box, own=eid, margin=gap)
+                hits = ctx.obstacles.blocked(box, own=eid, margin=gap, edge_margin=line)
                 cost = (hits, side > 0, rank)
                 if best is None or cost < best[0]:
                     best = (cost, box)
@@ -127,7 +128,9 @@ def place_edge_labels(ctx, panel):
             if best[0][0] == 0:
                 break
         (hits, _, _), box = best
-        ctx.crowded += bool(hits)
+        if hits:  # the drawing is tried again with this edge's gaps wider (see sizing.plans)
+            ctx.crowded += 1
+            ctx.crowded_edges.append((e.u, e.v))
         ctx.obstacles.add_box(box)
         color = COLORS["backward"] if backward else COLORS["forward"]
         art.label = d.ax.text(box[0], box[1], text, ha="center", va="center", fontsize=fs, color=color, zorder=7,

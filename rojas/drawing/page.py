@@ -11,12 +11,13 @@ asked with ``--size`` that would set text under 7 pt is refused by
 :func:`check_size_keeps_text` with the smallest size that works.
 """
 
+import math
 import re
 
 from ..errors import RojasError
 from .style import MAX_SIDE_PT, MIN_FONT
 
-__all__ = ["PAGES", "parse_width", "settle", "check_size_keeps_text", "MIN_WIDTH_PT"]
+__all__ = ["PAGES", "parse_width", "settle", "check_size_keeps_text", "full_too_narrow", "MIN_WIDTH_PT"]
 
 _UNITS = {"in": 72.0, "cm": 72.0 / 2.54, "mm": 72.0 / 25.4, "pt": 72.0 / 72.27, "bp": 1.0}
 # name: (width, height) in points — the page's text block (a book) or the slide itself (Beamer's sizes).
@@ -75,6 +76,7 @@ def settle(drawing, width_pt, pad_pt=6.0):
     pad = m.pt(pad_pt)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     gw, gh = (x1 - x0) * ppu, (y1 - y0) * ppu
+    drawing.natural_width = gw  # a full drawing wider than this is not shrunk by the caller (see make_drawing)
     if gw > width_pt:  # the estimate was short: the graph shrinks (its texts do not)
         ppu *= width_pt / gw
         gw, gh = width_pt, (y1 - y0) * ppu
@@ -99,6 +101,24 @@ def settle(drawing, width_pt, pad_pt=6.0):
     if drawing.table_ax is not None:
         drawing.table_ax.set_position([0.0, 0.0, 1.0, (table_h + note_h) / H])
     return height
+
+
+def full_too_narrow(drawing, width_pt, detail):
+    """Is a full drawing wider than `width_pt` (:func:`settle` shrank its graph)?  Asked for by name, refused.
+
+    Shrunk, its edges would come under its labels (set in points, placed clear of the edges at the
+    drawing's own scale): the caller tries the next level of detail instead.
+    """
+    if drawing.mode != "full" or drawing.natural_width <= width_pt * 1.001:
+        return False
+    if detail == "auto":
+        return True
+    need = drawing.natural_width
+    fix = (f"give --width {math.ceil(need / 7.2 - 1e-6) / 10:g}in or more" if need <= MAX_SIDE_PT else
+           f"a width can be at most {MAX_SIDE_PT:.0f} pt: leave --width out")
+    raise RojasError(f"detail 'full' needs a width of at least {need:.0f} pt ({need / 72:.1f} in) to keep every "
+                     f"label at its size and clear of the edges, more than the {width_pt:.0f} pt asked; {fix}, or "
+                     "use detail 'auto', which moves the numbers to tables below the graph")
 
 
 def check_size_keeps_text(drawing, figsize, natural):

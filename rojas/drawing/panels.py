@@ -28,6 +28,7 @@ class Context:
         self.obstacles = Obstacles()
         self.edge_ids = {}
         self.crowded = 0  # edge labels that found no free place
+        self.crowded_edges = []  # their edges (u, v)
 
     def pos(self, node, panel):
         return self.d.place(node, panel)

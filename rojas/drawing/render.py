@@ -230,7 +230,9 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
     room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
     fig = None
     drawing = None
-    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width):
+    crowded = {}  # {column: attempts} of the gaps crossed by edges whose labels found no free place: widened next
+    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width,
+                      crowded=crowded):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
             _remove(drawing)
             if box is not None:
@@ -254,12 +256,17 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
             ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fw, 1])
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
         if width is not None:
-            from .page import settle
+            from .page import full_too_narrow, settle
 
             settle(drawing, width)
-        too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
-        if (not drawing.crowded and not too_big) or detail != "auto":
+            too_big = full_too_narrow(drawing, width, detail)  # raises if the full detail was asked for
+        else:
+            too_big = own and figsize is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
+        if not drawing.crowded and (not too_big or detail != "auto"):
             break
+        column = drawing.layout.column
+        for c in {c for u, v in drawing.crowded_edges for c in range(column[u], column[v])}:
+            crowded[c] = crowded.get(c, 0) + 1
     _say_left_out(drawing, sweep, panels, detail, warn=not own)
     if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
         from .page import check_size_keeps_text
@@ -380,7 +387,7 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
         draw_full(ctx)
     else:
         draw_compact(ctx)
-    drawing.crowded = ctx.crowded
+    drawing.crowded, drawing.crowded_edges = ctx.crowded, ctx.crowded_edges
     if ps is not None:
         from .highlight import highlight_paths
 
