@@ -229,3 +229,68 @@ def test_fault_5_highlight_bands_keep_clear_of_edge_labels():
             for text, box in zip(labels, boxes):
                 inside = (px[:, 0] > box.x0) & (px[:, 0] < box.x1) & (px[:, 1] > box.y0) & (px[:, 1] < box.y1)
                 assert not inside.any(), text.get_text()
+
+
+def labels_on_other_edges(d):
+    """Every edge label whose drawn white ground meets the drawn line of another edge: ``(panel, edge, other)``.
+
+    Measured from the artists as Matplotlib draws them, in display pixels: the label's background (its
+    rounded box, rotated with the text) against each other edge's arrow (line and head), sampled densely.
+    """
+    from matplotlib.path import Path
+
+    d.figure.canvas.draw()
+    renderer = d.figure.canvas.get_renderer()
+    t = np.linspace(0, 1, 40)[:, None]
+    out = []
+    for panel, edges in d.edges.items():
+        lines = {}
+        for key, art in edges.items():
+            pieces = art.arrow.get_path().to_polygons(closed_only=False)
+            pts = [d.ax.transData.transform(p) for p in pieces if len(p) > 1]
+            lines[key] = np.concatenate([(a[:-1, None] * (1 - t) + a[1:, None] * t).reshape(-1, 2) for a in pts])
+        for key, art in edges.items():
+            if art.label is None or not art.label.get_visible():
+                continue
+            patch = art.label.get_bbox_patch()
+            art.label.update_bbox_position_size(renderer)
+            ground = Path(np.vstack(patch.get_path().transformed(patch.get_transform()).to_polygons()))
+            out += [(panel, key, other) for other, dense in lines.items()
+                    if other != key and ground.contains_points(dense).any()]
+    return out
+
+
+@pytest.mark.parametrize("paths", [False, True], ids=["plain", "paths"])
+@pytest.mark.parametrize("name", ["skip9", "3-4-4-2", "dag12"])
+def test_fault_5_no_edge_label_runs_into_another_edge(name, paths):
+    """In full detail ∂E/∂w labels lay across other edges' lines (a crowded drawing was not tried again when
+    the detail was asked for, and a label grazing a line along it counted as clear)."""
+    from test_drawing_export import NETS
+
+    lab = NETS[name]()
+    d = make_drawing(lab, None, pyplot=False, detail="full", paths=few_paths(lab) if paths else None)
+    assert d.mode == "full" and len(d.edge_labels()) == 2 * len(lab.network.edges)
+    assert labels_on_other_edges(d) == []
+    assert d.crowded == 0 and d.left_out == []
+
+
+def test_fault_8_the_full_elman_figure_keeps_every_label_clear():
+    """The full figure of Elman's net unfolded over 5 steps warned that 5 labels could not be kept clear:
+    the steep fans of input edges cross in the middle, and --detail full was never tried with wider gaps."""
+    from test_drawing import unfolded
+
+    d = make_drawing(unfolded("recurrent_elman"), None, pyplot=False, detail="full")
+    assert d.mode == "full" and d.panels == ["forward", "backward"]
+    assert labels_on_other_edges(d) == []
+    assert d.crowded == 0 and d.left_out == []
+
+
+def test_fault_8_full_detail_at_a_width_it_does_not_fit_is_refused(tmp_path):
+    """`--detail full --width 6.5in` shrank the Elman graph under its labels (set in points) and exited 0."""
+    from test_drawing import unfolded
+
+    with pytest.raises(rojas.RojasError, match=r"detail 'full' needs a width of at least \d+ pt"):
+        save_drawing(unfolded("recurrent_elman"), tmp_path / "e.pdf", detail="full", width=468.0)
+    assert not (tmp_path / "e.pdf").exists()
+    with pytest.raises(rojas.RojasError, match=r"give --width 1\d\.\din or more"):  # Mazur's fits 11 in or so
+        save_drawing(mazur(), tmp_path / "m.pdf", detail="full", width=468.0)
