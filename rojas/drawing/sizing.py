@@ -353,8 +353,8 @@ def plans(scene, panels, modes, room, fixed, width=None, crowded=None):
             widens = (1.0,)
         geom = FULL if mode == "full" else COMPACT
         for widen in widens:
-            if widen != 1.0 and crowded:  # only where labels were crowded, a tenth more each time a gap was:
-                widen = {c: 1.1 + 0.1 * k for c, k in crowded.items()}  # the figure grows no more than needed
+            if widen != 1.0 and crowded:  # only where labels were crowded, more each time a gap was: the
+                widen = {c: 1.1 + 0.15 * k for c, k in crowded.items()}  # figure grows no more than needed
             plan = Plan(mode, geom, scene, mode_panels, layout_for(scene, geom, mode, mode_panels, widen, scale),
                         scale, room)
             w, h = plan.size_pt()
