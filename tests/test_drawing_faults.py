@@ -294,3 +294,23 @@ def test_fault_8_full_detail_at_a_width_it_does_not_fit_is_refused(tmp_path):
     assert not (tmp_path / "e.pdf").exists()
     with pytest.raises(rojas.RojasError, match=r"give --width 1\d\.\din or more"):  # Mazur's fits 11 in or so
         save_drawing(mazur(), tmp_path / "m.pdf", detail="full", width=468.0)
+
+
+def test_fault_8_tikz_fills_only_closed_shapes(tmp_path):
+    """In the full Elman figure's .tex each curved dashed edge into an error unit was filled as a polygon (its
+    line and head written as one filled path): big red blots across the backward panel."""
+    import re
+
+    from test_drawing import unfolded
+
+    from rojas.drawing.scene import ObjectiveNode
+
+    d = save_drawing(unfolded("recurrent_elman"), tmp_path / "e.tikz", detail="full")
+    curved = sum(len(r) > 2 for (u, v), r in d.layout.routes.items() if v == ObjectiveNode("sum"))
+    paths = re.findall(r"\\path\[([^\]]*)\] (.*?);$", (tmp_path / "e.tikz").read_text(), flags=re.M)
+    filled = [body for opts, body in paths if re.search(r"(^|, )fill=", opts)]
+    assert len(filled) > 100  # units' halves, boxes, arrowheads
+    # one closed piece each: a second piece starts with a bare point after the last ("… (x,y) (x,y) -- …")
+    assert [body[:80] for body in filled if ") (" in body or not body.endswith("-- cycle")] == []
+    dashed = [body for opts, body in paths if "dash pattern" in opts and "fill=" not in opts]
+    assert curved >= 2 and sum(body.count("--") > 20 for body in dashed) == curved * len(d.panels)  # lines
