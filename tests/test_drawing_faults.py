@@ -314,3 +314,28 @@ def test_fault_8_tikz_fills_only_closed_shapes(tmp_path):
     assert [body[:80] for body in filled if ") (" in body or not body.endswith("-- cycle")] == []
     dashed = [body for opts, body in paths if "dash pattern" in opts and "fill=" not in opts]
     assert curved >= 2 and sum(body.count("--") > 20 for body in dashed) == curved * len(d.panels)  # lines
+
+
+def test_fault_5_a_label_with_no_free_place_is_listed_under_the_graph():
+    """Where no gap could be widened enough (here the full detail in a user's 8 × 7 in axes), a ∂E/∂w label
+    lay across other edges; now its edge carries a number and the label is listed under the graph."""
+    from test_drawing import figure_ax
+    from test_drawing_export import NETS
+
+    lab = NETS["3-4-4-2"]()
+    ax = figure_ax(8, 7)
+    ax.set_position([0, 0, 1, 1])
+    d = rojas.draw(lab, ax=ax, detail="full")
+    assert d.mode == "full" and d.crowded > 0
+    assert labels_on_other_edges(d) == []
+    marks = {art.label.get_text(): (panel, key) for panel, edges in d.edges.items() for key, art in edges.items()
+             if art.label is not None and art.label.get_text().startswith("[")}
+    assert sorted(marks) == [f"[{k}]" for k in range(1, d.crowded + 1)]
+    texts = [t.get_text() for t in d.ax.texts]
+    scene = build_scene(lab.network, lab)
+    for mark, (panel, (u, v)) in marks.items():  # the label's own text, in full, after its number
+        edge = next(e for e in scene.edges if (e.u, e.v) == (u, v))
+        label = (edge.backward if panel == "backward" else edge.forward).replace("\n", ", ")
+        assert any(t.startswith(f"{mark} {u} → {v} ({panel} sweep): ") and t.endswith(label) for t in texts), mark
+    assert f"{d.crowded} edge labels listed under the graph, numbered on their edges: no free place beside " \
+        "them" in d.left_out  # (with "texts set at 29% of their size": the user's axes are small)
