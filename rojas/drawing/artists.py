@@ -54,6 +54,8 @@ class Drawing:
         self.markers = []
         self.summary_axes = []
         self.crowded = 0
+        self.crowded_edges = []
+        self.dpi = None  # the pixels per inch it was saved at (a PNG)
         self.font_factor = 1.0
         self.net = None
         self.pages = []  # on a fixed page: the further pages (Matplotlib figures) the tables continue on
