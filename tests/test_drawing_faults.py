@@ -341,3 +341,16 @@ def test_fault_5_a_label_with_no_free_place_is_listed_under_the_graph():
         assert any(t.startswith(f"{mark} {u} → {v} ({panel} sweep): ") and t.endswith(label) for t in texts), mark
     assert f"{d.crowded} edge labels listed under the graph, numbered on their edges: no free place beside " \
         "them" in d.left_out  # (with "texts set at 29% of their size": the user's axes are small)
+
+
+def test_full_detail_widened_past_the_width_falls_back_to_the_attempt_that_fitted(tmp_path):
+    """After merging the retry with wider gaps into the pages' width check: the full skip net at 1700 pt is
+    1680 pt wide with one crowded label, and its widened retry (about 1730 pt) was refused as not fitting,
+    though a drawing that fits, its one label numbered and listed, had been made."""
+    from test_drawing_export import NETS
+
+    d = save_drawing(NETS["skip9"](), tmp_path / "s.pdf", detail="full", width=1700.0)
+    assert d.mode == "full" and d.figure.get_size_inches()[0] * 72 == pytest.approx(1700.0)
+    assert d.natural_width <= 1700.0 * 1.001 and d.crowded == 1
+    assert labels_on_other_edges(d) == []
+    assert "1 edge label listed under the graph, numbered on their edges: no free place beside them" in d.left_out

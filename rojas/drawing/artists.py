@@ -99,6 +99,20 @@ class Drawing:
         out += [a for a in (self.legend, self.note) if a is not None] + list(self.tables)
         return out
 
+    def remove(self):
+        """Take the drawing's artists off its axes (not the legend, which stays): before another attempt."""
+        seen = set()
+        for a in self.artists():
+            if a is None or a is self.legend or id(a) in seen:
+                continue
+            seen.add(id(a))
+            try:
+                a.remove()
+            except (ValueError, NotImplementedError, AttributeError):
+                pass
+        if self.table_ax is not None:
+            self.table_ax.remove()
+
     def __repr__(self):
         return (f"<Drawing of {self.scene_title!r}: {self.mode}, panels {self.panels}, "
                 f"{sum(len(p) for p in self.nodes.values())} nodes drawn>")
