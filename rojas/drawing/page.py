@@ -195,8 +195,9 @@ def _full_refused(need_w, need_h, width, height):
     where, flag = (f"{width:.0f}×{height:.0f} pt page", "--page") if height is not None else \
         (f"{width:.0f} pt asked", "--width")
     if need_w > width * 1.001:
-        what = f"a width of at least {need_w:.0f} pt ({need_w / 72:.1f} in)"
-        fix = (f"give --width {math.ceil(need_w / 7.2 - 1e-6) / 10:g}in or more" if need_w <= MAX_SIDE_PT else
+        inches = math.ceil(need_w / 7.2 - 1e-6) / 10  # rounded up: the width given must be enough
+        what = f"a width of at least {need_w:.0f} pt ({inches:g} in)"
+        fix = (f"give --width {inches:g}in or more" if need_w <= MAX_SIDE_PT else
                f"a width can be at most {MAX_SIDE_PT:.0f} pt: leave {flag} out")
     else:
         what, fix = f"{need_h:.0f} pt of height", "give --width instead (the height follows)"
