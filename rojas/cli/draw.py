@@ -34,6 +34,7 @@ def _labeling_or_network(args, to=None):
 def cmd_draw(args):
     from ..drawing.formats import figure_format
     from ..drawing.output import save_drawing
+    from ..drawing.style import DEFAULT_DPI
     from ..utils.files import check_outputs
 
     check_outputs(reads=[("NET.json", args.network), ("--data", args.data)], writes=[("-o", args.output)])
@@ -68,7 +69,8 @@ def cmd_draw(args):
     size = ""
     if drawing.ax is not None:
         w, h = drawing.figure.get_size_inches()
-        size = f"{round(w * args.dpi)}×{round(h * args.dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
+        dpi = drawing.dpi or args.dpi or DEFAULT_DPI
+        size = f"{round(w * dpi)}×{round(h * dpi)} px, " if fmt.pixels else f"{w * 72:.0f}×{h * 72:.0f} pt, "
     files = getattr(drawing, "files", [args.output])
     if drawing.pages:  # a page too small for every table: further pages, in the file or beside it
         print(f"wrote {', '.join(map(terminal, files))} "
@@ -93,6 +95,7 @@ def _draw_focus(args):
     """``draw --focus W``: the weight's cone, or its top paths with the rest summarised."""
     from ..drawing.focus import focus_of
     from ..drawing.focus_figure import save_focus
+    from ..drawing.style import DEFAULT_DPI
     from ..engine.labeling import Labeling
 
     for given, option in ((args.paths, "--paths"), (args.to, "--to"), (args.sweep, "--sweep"),
@@ -103,7 +106,7 @@ def _draw_focus(args):
     if not isinstance(obj, Labeling):
         raise RojasError("--focus needs the inputs (and targets): give --data DATA.json or --input NAME=V")
     focus = focus_of(obj, args.focus)
-    save_focus(focus, args.output, dpi=args.dpi, title=args.title)
+    save_focus(focus, args.output, dpi=args.dpi or DEFAULT_DPI, title=args.title)
     print(f"wrote {terminal(args.output)} (focus on {terminal(focus.source.label)}: {focus.reason})")
     return 0
 
@@ -165,11 +168,14 @@ def add_commands(sub):
     draw.add_argument("--width", metavar="W", help="a fixed width (6.5in, 16cm, 468pt): no text under 7 pt, "
                                                    "what does not fit goes to numbered tables below the graph")
     from ..drawing.page import PAGES
+    from ..drawing.style import DEFAULT_DPI, MAX_SIDE_PX
 
     draw.add_argument("--page", choices=list(PAGES),
                       help="a page's text block or a slide: the figure is exactly its size and the tables that "
                            "do not fit continue on further pages (in the PDF, or FILE-2.svg, FILE-2.png …)")
-    draw.add_argument("--dpi", type=float, default=110, help="pixels per inch of a PNG (default 110)")
+    draw.add_argument("--dpi", type=float, default=None,
+                      help=f"pixels per inch of a PNG (default {DEFAULT_DPI}, less for a figure over "
+                           f"{MAX_SIDE_PX} px a side at {DEFAULT_DPI})")
     draw.add_argument("--title", help="instead of the network's name")
     draw.add_argument("--digits", type=int, metavar="N", help="significant digits of every number (default 4)")
     draw.add_argument("--style", choices=("default", "print"), default="default",

@@ -54,6 +54,8 @@ class Drawing:
         self.markers = []
         self.summary_axes = []
         self.crowded = 0
+        self.crowded_edges = []
+        self.dpi = None  # the pixels per inch it was saved at (a PNG)
         self.font_factor = 1.0
         self.net = None
         self.pages = []  # on a fixed page: the further pages (Matplotlib figures) the tables continue on
@@ -96,6 +98,20 @@ class Drawing:
         out += self.tags + self.titles + self.collections + self.backgrounds + list(self.seed_arrows.values())
         out += [a for a in (self.legend, self.note) if a is not None] + list(self.tables)
         return out
+
+    def remove(self):
+        """Take the drawing's artists off its axes (not the legend, which stays): before another attempt."""
+        seen = set()
+        for a in self.artists():
+            if a is None or a is self.legend or id(a) in seen:
+                continue
+            seen.add(id(a))
+            try:
+                a.remove()
+            except (ValueError, NotImplementedError, AttributeError):
+                pass
+        if self.table_ax is not None:
+            self.table_ax.remove()
 
     def __repr__(self):
         return (f"<Drawing of {self.scene_title!r}: {self.mode}, panels {self.panels}, "

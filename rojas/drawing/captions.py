@@ -57,8 +57,8 @@ def say_left_out(drawing, panels, detail, warn=True):
     if drawing.font_factor < 1:
         left.append(f"texts set at {drawing.font_factor:.0%} of their size to fit the axes")
     if drawing.crowded and drawing.mode == "full":
-        left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} could not be kept clear "
-                    "of other edges")
+        left.append(f"{drawing.crowded} edge label{'s' * (drawing.crowded != 1)} listed under the graph, "
+                    "numbered on their edges: no free place beside them")
     drawing.left_out = left
     if left and detail == "auto" and warn:
         import warnings

@@ -87,6 +87,42 @@ def _label_size(m, text, size):
     return max(widths), h * (1 + (len(lines) - 1) * LINE_SPACING * 1.02)
 
 
+def _free_place(ctx, clipped, eid, hw, hh, gap, line):
+    """``(hits, box)``: the first place along the edge where a label of half sizes `hw`, `hh` meets nothing
+    (else the one that meets least), on the edge or just beside it."""
+    m = ctx.m
+    best = None
+    for rank, t in enumerate(CANDIDATES):
+        x, y = along(clipped, t)
+        angle = tangent_angle(clipped, t)
+        normal = (-math.sin(angle), math.cos(angle))
+        for side, shift in ((0, 0.0), (1, hh + m.pt(1.0)), (2, -hh - m.pt(1.0))):
+            box = (x + normal[0] * shift, y + normal[1] * shift, hw, hh, angle)
+            # On its edge, the label hides the line under it: no other edge may pass there.
+            hits = ctx.obstacles.blocked(box, own=eid, margin=gap, edge_margin=line)
+            cost = (hits, side > 0, rank)
+            if best is None or cost < best[0]:
+                best = (cost, box)
+            if hits == 0:
+                return 0, box
+    return best[0][0], best[1]
+
+
+def list_moved(ctx, x, y):
+    """The labels that found no free place, listed from (x, y) down, each after the number on its edge."""
+    lines = ["Edge labels with no free place beside their edges, numbered on them:"]
+    for mark, e, panel, text in ctx.moved:
+        names = (ctx.scene.nodes[e.u].name, ctx.scene.nodes[e.v].name)
+        lines.append(f"{mark} {names[0]} → {names[1]} ({panel} sweep): " + ", ".join(text.split("\n")))
+    size = ctx.fonts["explain"]
+    for text in lines:
+        tw, th = ctx.m.size(text, size)
+        ctx.d.titles.append(ctx.d.ax.text(x, y - th / 2, text, ha="left", va="center", fontsize=size,
+                                          color=COLORS["ink"], zorder=6, parse_math=False))
+        y -= th + ctx.m.pt(2.0)
+    return y
+
+
 def place_edge_labels(ctx, panel):
     """Label every edge of the panel at its best free place (see the module's docstring)."""
     d, scene, m = ctx.d, ctx.scene, ctx.m
@@ -94,6 +130,7 @@ def place_edge_labels(ctx, panel):
     fs = ctx.fonts["edge"]
     pad = m.pt(LABEL_PAD * fs)
     gap = m.pt(1.5)  # clear space around a label
+    line = m.pt(0.8)  # and from another edge: its line's half width and the drawn text's slack
     todo = []
     for e in scene.edges:
         text = e.backward if backward else e.forward
@@ -108,26 +145,15 @@ def place_edge_labels(ctx, panel):
         clipped = clip_polyline(art.points, node_shape(ctx, e.u, panel), node_shape(ctx, e.v, panel), margin=0.1)
         eid = ctx.edge_ids[(panel, e.u, e.v)]
         w, h = _label_size(m, text, fs)
-        hw, hh = w / 2 + pad, h / 2 + pad
-        best = None
-        for rank, t in enumerate(CANDIDATES):
-            x, y = along(clipped, t)
-            angle = tangent_angle(clipped, t)
-            normal = (-math.sin(angle), math.cos(angle))
-            for side, shift in ((0, 0.0), (1, hh + m.pt(1.0)), (2, -hh - m.pt(1.0))):
-                cx, cy = x + normal[0] * shift, y + normal[1] * shift
-                box = (cx, cy, hw, hh, angle)
-                # On its edge, the label hides the line under it: no other edge may pass there.
-                hits = ctx.obstacles.blocked(box, own=eid, margin=gap)
-                cost = (hits, side > 0, rank)
-                if best is None or cost < best[0]:
-                    best = (cost, box)
-                if hits == 0:
-                    break
-            if best[0][0] == 0:
-                break
-        (hits, _, _), box = best
-        ctx.crowded += bool(hits)
+        hits, box = _free_place(ctx, clipped, eid, w / 2 + pad, h / 2 + pad, gap, line)
+        if hits:  # the drawing is tried again with this edge's gaps wider (see sizing.plans); if it is the
+            ctx.crowded += 1  # last try, its edge carries a number and the label is listed under the graph
+            ctx.crowded_edges.append((e.u, e.v))
+            mark = f"[{len(ctx.moved) + 1}]"
+            ctx.moved.append((mark, e, panel, text))
+            text = mark
+            w, h = _label_size(m, text, fs)
+            box = _free_place(ctx, clipped, eid, w / 2 + pad, h / 2 + pad, gap, line)[1]
         ctx.obstacles.add_box(box)
         color = COLORS["backward"] if backward else COLORS["forward"]
         art.label = d.ax.text(box[0], box[1], text, ha="center", va="center", fontsize=fs, color=color, zorder=7,

@@ -10,6 +10,7 @@ and :func:`rojas.drawing.save_drawing` only look names up here.
 """
 
 import io
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -76,12 +77,16 @@ def figure_format(path, allowed=None):
 
 
 def _matplotlib(suffix):
-    def write(obj, path, dpi=110, figsize=None, **options):
-        from .style import MAX_SIDE_PX
+    def write(obj, path, dpi=None, figsize=None, **options):
+        from .style import DEFAULT_DPI, MAX_SIDE_PX
         from .render import make_drawing
 
-        drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
+        drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi or DEFAULT_DPI, **options)
         w, h = drawing.figure.get_size_inches()
+        if dpi is None:  # the default gives way to the size limit, down to 72 dpi (a 7 pt text 7 px high)
+            fitted = math.floor(MAX_SIDE_PX / max(w, h)) if suffix == "png" else DEFAULT_DPI
+            dpi = min(DEFAULT_DPI, fitted) if fitted >= 72 else DEFAULT_DPI
+        drawing.dpi = dpi
         if suffix == "png" and max(w, h) * dpi > MAX_SIDE_PX:
             raise RojasError(f"the image would be {round(w * dpi)}×{round(h * dpi)} px, over the limit of "
                              f"{MAX_SIDE_PX} px a side: lower --dpi (now {dpi:g}) or choose --detail table or "
@@ -157,13 +162,13 @@ def svg_text(fig, dpi=72):
 
 
 def _tikz(document):
-    def write(obj, path, dpi=110, figsize=None, **options):
+    def write(obj, path, dpi=None, figsize=None, **options):
+        from .artists import Drawing
         from .render import make_drawing
+        from .style import DEFAULT_DPI
         from .tikz import tikz_document, tikz_picture
 
-        from .artists import Drawing
-
-        drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi, **options)
+        drawing = make_drawing(obj, None, pyplot=False, figsize=figsize, dpi=dpi or DEFAULT_DPI, **options)
         pages = []
         for fig in drawing.pages:  # the tables continued: more pages of the document, or fig-2.tikz …
             page = Drawing(fig.axes[0])
@@ -183,7 +188,7 @@ def _tikz(document):
     return write
 
 
-def _dot(obj, path, dpi=110, figsize=None, **options):
+def _dot(obj, path, dpi=None, figsize=None, **options):
     from .artists import Drawing
     from .dot import dot_source, layout_program
     from .render import split_object

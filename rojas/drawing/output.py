@@ -38,7 +38,7 @@ def image_format(path, allowed=FORMATS):
     return ext
 
 
-def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
+def save_drawing(obj, path, *, dpi=None, figsize=None, **options):
     """Draw a network or a labeling into an image file.
 
     Parameters
@@ -47,8 +47,10 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     path : str or os.PathLike
         Ending in ``.png``, ``.svg``, ``.pdf``, ``.tex``, ``.tikz`` or ``.dot``
         (:data:`rojas.drawing.formats.FIGURE_FORMATS`).
-    dpi : float
-        Pixels per inch of a PNG.
+    dpi : float, optional
+        Pixels per inch of a PNG; by default 110, or less for a figure that would be over
+        :data:`~rojas.drawing.style.MAX_SIDE_PX` pixels a side at 110 (a `dpi` asked for is kept, and
+        such a figure refused).  The drawing's ``dpi`` is the one used.
     figsize : (float, float), optional
         The image's size in inches (a PNG is then figsize × dpi pixels); by
         default the size the drawing needs.
@@ -82,7 +84,7 @@ def save_drawing(obj, path, *, dpi=110, figsize=None, **options):
     from .formats import figure_format
 
     fmt = figure_format(path)
-    if not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
+    if dpi is not None and not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1200):
         raise RojasError(f"dpi must be a number between 10 and 1200, got {dpi!r}")
     return fmt.write(obj, path, dpi=dpi, figsize=figsize, **options)
 

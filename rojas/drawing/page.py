@@ -13,12 +13,14 @@ asked with ``--size`` that would set text under 7 pt is refused by
 :func:`check_size_keeps_text` with the smallest size that works.
 """
 
+import math
 import re
 
 from ..errors import RojasError
 from .style import MAX_SIDE_PT, MIN_FONT
 
-__all__ = ["PAGES", "page_size", "summary_size", "parse_width", "settle", "settle_page", "check_size_keeps_text", "MIN_WIDTH_PT"]
+__all__ = ["PAGES", "page_size", "summary_size", "parse_width", "settle", "settle_page", "check_size_keeps_text",
+           "MIN_WIDTH_PT"]
 
 _UNITS = {"in": 72.0, "cm": 72.0 / 2.54, "mm": 72.0 / 25.4, "pt": 72.0 / 72.27, "bp": 1.0}
 # name: (width, height) in points — the page's text block (a book) or the slide itself (Beamer's sizes).
@@ -104,7 +106,7 @@ def settle(drawing, width_pt, height_pt=None, pad_pt=6.0):
     pad = m.pt(pad_pt)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     gw, gh = (x1 - x0) * ppu, (y1 - y0) * ppu
-    drawing.narrowed = min(width_pt / gw, 1.0)
+    drawing.natural_width = gw  # a full drawing wider than this is not shrunk (see settle_page)
     if gw > width_pt:  # the estimate was short: the graph shrinks (its texts do not)
         ppu *= width_pt / gw
         gw, gh = width_pt, (y1 - y0) * ppu
@@ -180,14 +182,28 @@ def settle_page(drawing, width, height, scale, again, detail="auto"):
         scale *= drawing.shrink * 0.97
         drawing = again(drawing, scale)
         need = settle(drawing, width, height)
-    # A few per cent narrower is within the estimates' slack; beyond, the texts outgrow their units.
-    if drawing.mode != "full" or (drawing.narrowed >= 0.95 and (height is None or need <= height * 1.01)):
+    # Shrunk, a full drawing's edges would come under its labels (set in points, placed clear of the edges
+    # at its own scale) and its texts outgrow their units: only the estimates' slack in height is let pass.
+    if drawing.mode != "full" or (drawing.natural_width <= width * 1.001 and (height is None or need <= height * 1.01)):
         return drawing, True
-    if detail != "auto":
-        size = f"{width:.0f}×{height:.0f} pt page" if height is not None else f"{width:.0f} pt width"
-        raise RojasError(f"detail {detail!r} does not fit the {size} with every text at 7 pt or more: use "
-                         "detail 'auto' (the numbers go to numbered tables)")
-    return drawing, False
+    if detail == "auto":
+        return drawing, False
+    raise RojasError(_full_refused(drawing.natural_width, need, width, height))
+
+
+def _full_refused(need_w, need_h, width, height):
+    """Why a full drawing is refused at a width (or on a page) it does not fit, and what would do."""
+    where, flag = (f"{width:.0f}×{height:.0f} pt page", "--page") if height is not None else \
+        (f"{width:.0f} pt asked", "--width")
+    if need_w > width * 1.001:
+        inches = math.ceil(need_w / 7.2 - 1e-6) / 10  # rounded up: the width given must be enough
+        what = f"a width of at least {need_w:.0f} pt ({inches:g} in)"
+        fix = (f"give --width {inches:g}in or more" if need_w <= MAX_SIDE_PT else
+               f"a width can be at most {MAX_SIDE_PT:.0f} pt: leave {flag} out")
+    else:
+        what, fix = f"{need_h:.0f} pt of height", "give --width instead (the height follows)"
+    return (f"detail 'full' needs {what} to keep every label at its size and clear of the edges, and does not fit "
+            f"the {where}; {fix}, or use detail 'auto', which moves the numbers to tables below the graph")
 
 
 def summary_size(width, height, n_nodes):

@@ -28,6 +28,8 @@ class Context:
         self.obstacles = Obstacles()
         self.edge_ids = {}
         self.crowded = 0  # edge labels that found no free place
+        self.crowded_edges = []  # their edges (u, v)
+        self.moved = []  # (mark, edge, panel, text) of the labels listed under the graph instead
 
     def pos(self, node, panel):
         return self.d.place(node, panel)
@@ -167,7 +169,7 @@ def _content_extent(ctx, panel):
 
 def draw_full(ctx):
     """Heading, then each panel: its title, its units; then every edge and its label."""
-    from .edges import draw_edges, place_edge_labels
+    from .edges import draw_edges, list_moved, place_edge_labels
 
     d, plan = ctx.d, ctx.plan
     x_left = plan.xmin - plan.left
@@ -188,6 +190,8 @@ def draw_full(ctx):
             seed_arrow(ctx, panel)
     for panel in plan.panels:
         place_edge_labels(ctx, panel)
+    if ctx.moved:  # under the lowest panel
+        list_moved(ctx, x_left, min(d.offsets[p] + _content_extent(ctx, p)[1] for p in plan.panels) - 0.4)
 
 
 def objective_drawn(layout):

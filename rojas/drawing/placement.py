@@ -100,8 +100,12 @@ class Obstacles:
         self.segments = np.vstack([self.segments, segs])
         self.segment_edge = np.concatenate([self.segment_edge, np.full(len(segs), edge_id)])
 
-    def blocked(self, box, own=None, margin=0.0):
-        """How many obstacles the oriented `box` (grown by `margin`) meets: units, boxes, other edges."""
+    def blocked(self, box, own=None, margin=0.0, edge_margin=None):
+        """How many obstacles the oriented `box` (grown by `margin`) meets: units, boxes, other edges.
+
+        Edges keep `edge_margin` (default `margin`) off the box: a line drawn along a label at less
+        than its half width (plus the slack between the measured and the drawn text) grazes its ground.
+        """
         cx, cy, hw, hh, a = box
         grown = (cx, cy, hw + margin, hh + margin, a)
         count = int(obbs_overlap(grown, self.boxes).sum())
@@ -118,7 +122,8 @@ class Obstacles:
                 rot = np.array([[c, -s], [s, c]])  # world → box frame: multiply rows by this
                 p = (seg[:, :2] - [cx, cy]) @ rot
                 q = (seg[:, 2:] - [cx, cy]) @ rot
-                hit = segments_hit_rect(np.hstack([p, q]), (-hw, -hh, hw, hh))
+                em = margin if edge_margin is None else edge_margin
+                hit = segments_hit_rect(np.hstack([p, q]), (-hw - em, -hh - em, hw + em, hh + em))
                 count += len(np.unique(self.segment_edge[keep][hit]))
         return count
 

@@ -244,16 +244,17 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         ax.set_position([bb.x0, bb.y0 + cut, bb.width, bb.height - cut])
     box = None if own else ax.get_position()
     room = room_of(ax, figsize) if width is None else (width, 10 * MAX_SIDE_PT)
-    fig = drawing = None
-    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width, height=height):
+    fig = drawing = kept = None  # kept: with a width, the last full plan that fitted it
+    crowded = {}  # {column: attempts} of the gaps crossed by edges whose labels found no free place: widened next
+    for plan in plans(scene, panels, modes, room, fixed=not own or figsize is not None, width=width, height=height,
+                      crowded=crowded):
         if drawing is not None:  # the last attempt was too crowded: start again with the next plan
-            _remove(drawing)
+            drawing.remove()
             if box is not None:
                 ax.set_position(box)
         if plan is None:  # the summary
             return _summary(compiled, lab, ax, own, pyplot, figsize or summary_fig(), dpi, sample, title_text, paths,
-                            n_nodes,
-                            reason="the numbers do not fit at a readable size", fig=fig)
+                            n_nodes, reason="the numbers do not fit at a readable size", fig=fig)
         if own:
             w_pt, h_pt = plan.size_pt()
             if figsize is None and max(w_pt, h_pt) > 10 * MAX_SIDE_PT:  # before a canvas of that size exists
@@ -271,16 +272,30 @@ def make_drawing(obj, ax, pyplot, *, sweep=None, paths=None, to=None, sample=Non
         drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
         if width is not None:
             def again(old, scale):  # the graph drawn smaller, to leave a page's room for the rest
-                _remove(old)
+                old.remove()
                 plan.scale = scale
                 return _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
 
-            drawing, fits = settle_page(drawing, width, height, plan.scale, again, detail)
-            if not fits:  # a full drawing wider (or taller) than asked: the tables' level
-                continue
-        too_big = own and figsize is None and width is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
-        if (not drawing.crowded and not too_big) or detail != "auto":
+            # A full drawing wider (or taller) than asked goes to the tables' level; asked for, it is refused,
+            # unless it was widened for crowded labels: then the last one that fitted is drawn again.
+            drawing, fits = settle_page(drawing, width, height, plan.scale, again, "auto" if kept else detail)
+            if not fits and kept is not None and detail != "auto":
+                drawing.remove()
+                plan = kept
+                fig.set_size_inches(*(v / 72 for v in plan.size_pt()))
+                ax.set_position([0, 0, 1 - (plan.table_size()[0] / 72) / fig.get_size_inches()[0], 1])
+                drawing = _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize)
+                drawing, _ = settle_page(drawing, width, height, plan.scale, again, detail)
+                break
+            kept = plan if fits and plan.mode == "full" else None
+            too_big = not fits
+        else:
+            too_big = own and figsize is None and max(_drawn_size(drawing)) > MAX_SIDE_PT * MAX_SIDE_SLACK
+        if not drawing.crowded and (not too_big or detail != "auto"):
             break
+        column = drawing.layout.column
+        for c in {c for u, v in drawing.crowded_edges for c in range(column[u], column[v])}:
+            crowded[c] = crowded.get(c, 0) + 1
     say_left_out(drawing, panels, detail, warn=not own)
     if own and figsize is not None and drawing.font_factor < 1 and not _probe:  # too small for 7 pt: refused
         def attempt(size):
@@ -333,21 +348,6 @@ def _summary(plan, lab, ax, own, pyplot, figsize, dpi, sample, title, paths, n_n
     return drawing
 
 
-def _remove(drawing):
-    """Take a drawing's artists off its axes (not the legend, which stays)."""
-    seen = set()
-    for a in drawing.artists():
-        if a is None or a is drawing.legend or id(a) in seen:
-            continue
-        seen.add(id(a))
-        try:
-            a.remove()
-        except (ValueError, NotImplementedError, AttributeError):
-            pass
-    if drawing.table_ax is not None:
-        drawing.table_ax.remove()
-
-
 def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     """Draw `plan` on `ax`; the drawing's ``crowded`` counts labels that found no free place."""
     fig = ax.figure
@@ -356,8 +356,7 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
     drawing = Drawing(ax)
     drawing.net, drawing.scene_title = net, scene.title
     drawing.mode, drawing.panels, drawing.layout, drawing.scene = plan.mode, list(plan.panels), plan.layout, scene
-    drawing.path_sum = ps
-    drawing.font_factor = plan.font_factor
+    drawing.path_sum, drawing.font_factor = ps, plan.font_factor
     if ps is not None and legend:
         from .highlight import path_legend
 
@@ -383,7 +382,7 @@ def _attempt(ax, own, plan, net, scene, ps, legend, user_legend, figsize):
         draw_full(ctx)
     else:
         draw_compact(ctx)
-    drawing.crowded = ctx.crowded
+    drawing.crowded, drawing.crowded_edges = ctx.crowded, ctx.crowded_edges
     if ps is not None:
         from .highlight import highlight_paths
 

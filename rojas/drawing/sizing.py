@@ -245,7 +245,11 @@ def _gaps(scene, G, geom, panels, scale):
 
 
 def layout_for(scene, geom, mode, panels, widen=1.0, scale=None):
-    """Lay out the scene for a mode (the error units and E only in a full drawing)."""
+    """Lay out the scene for a mode (the error units and E only in a full drawing).
+
+    `widen` multiplies the column gaps of a full drawing: a number for all of them, or
+    ``{column: factor}`` for the gaps after those columns.
+    """
     import numpy as np
 
     from .layout import layered_layout
@@ -262,7 +266,9 @@ def layout_for(scene, geom, mode, panels, widen=1.0, scale=None):
     big = G.number_of_nodes() > 400 or G.number_of_edges() > 2500
     if mode == "full":
         narrow = _gaps(scene, G, geom, panels, scale or geom.scale)
-        gaps = narrow if widen == 1.0 else (lambda c: narrow(c) * (widen if narrow(c) != OBJECTIVE_GAP else 1.0))
+        factor = widen.get if isinstance(widen, dict) else (lambda c, default: widen)
+        gaps = narrow if widen == 1.0 else \
+            (lambda c: narrow(c) * (factor(c, 1.0) if narrow(c) != OBJECTIVE_GAP else 1.0))
     else:  # ids only: spread the columns so the picture is not a thin stripe
         column = columns(scene, G)
         n_cols = max(column.values()) + 1
@@ -301,11 +307,13 @@ def room_of(ax, figsize):
     return MAX_SIDE_PT, MAX_SIDE_PT
 
 
-def plans(scene, panels, modes, room, fixed, width=None, height=None):
+def plans(scene, panels, modes, room, fixed, width=None, height=None, crowded=None):
     """The plans worth trying, most detailed first.
 
     A full drawing takes the scale its texts need and grows; it is tried with
-    wider column gaps when its edge labels are crowded; a drawing larger than
+    wider column gaps when its edge labels are crowded (only the gaps in
+    `crowded`, ``{column: attempts}`` the caller fills after each attempt with the
+    gaps its crowded labels' edges cross, else all of them); a drawing larger than
     `room` is skipped (unless it is the last chance or the mode was asked for:
     it is then drawn at the size it needs and the caller says so).  With
     `fixed` room (the user's axes or figure size) the drawing is scaled to fit
@@ -328,13 +336,15 @@ def plans(scene, panels, modes, room, fixed, width=None, height=None):
             if scale >= MAX_SCALE and not last_mode:
                 continue
             mode_panels = panels
-            widens = (1.0, 1.25, 1.5, 1.8, 2.2) if not last_mode or fixed else (1.0,)
+            widens = (1.0, 1.2, 1.35, 1.5, 1.8, 2.2)
         else:
             scale = COMPACT.scale
             mode_panels = [panels[0] if len(panels) == 1 else "forward"]
             widens = (1.0,)
         geom = FULL if mode == "full" else COMPACT
         for widen in widens:
+            if widen != 1.0 and crowded:  # only where labels were crowded, more each time a gap was: the
+                widen = {c: 1.1 + 0.15 * k for c, k in crowded.items()}  # figure grows no more than needed
             plan = Plan(mode, geom, scene, mode_panels, layout_for(scene, geom, mode, mode_panels, widen, scale),
                         scale, room)
             w, h = plan.size_pt()

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_SIDE_PT",
     "MAX_SIDE_SLACK",
     "MAX_SIDE_PX",
+    "DEFAULT_DPI",
     "MIN_FONT",
     "NOTE_FONT",
     "PATH_COLORS",
@@ -147,3 +148,4 @@ NOTE_FONT = 8.0
 MAX_SIDE_PT = 2000.0   # a full or table drawing is at most this many points a side (else: less detail)
 MAX_SIDE_SLACK = 1.05  # … give or take this factor: a drawing measures itself only once drawn
 MAX_SIDE_PX = 4000     # no image is larger than this many pixels a side
+DEFAULT_DPI = 110      # a PNG's pixels per inch, unless asked (or, for a larger figure, what fits MAX_SIDE_PX)

@@ -139,14 +139,21 @@ class _Writer:
 
     def patch(self, p, comment):
         import matplotlib.colors as mc
+        import numpy as np
+        from matplotlib.path import Path
 
         face = p.get_facecolor() if p.get_fill() and mc.to_rgba(p.get_facecolor())[3] > 0 else None
         edge = p.get_edgecolor() if mc.to_rgba(p.get_edgecolor())[3] > 0 else None
         alpha = p.get_alpha()
-        self.path(p.get_path(), p.get_transform(), face, edge, p.get_linewidth(),
-                  alpha if alpha is not None else (face[3] if face is not None else None),
-                  alpha if alpha is not None else (edge[3] if edge is not None else None),
-                  getattr(p, "_dash_pattern", None) or p.get_linestyle(), comment)
+        path, n = p.get_path(), len(p.get_path().vertices)
+        cuts = [] if path.codes is None else [int(i) for i in np.flatnonzero(path.codes == Path.MOVETO)[1:]]
+        for a, b in zip([0] + cuts, cuts + [n]):  # an arrow is its line and its head: only a closed piece is
+            piece = Path(path.vertices[a:b], None if path.codes is None else path.codes[a:b])  # filled (a filled
+            closed = not cuts or piece.codes[-1] == Path.CLOSEPOLY                             # curve is a blot)
+            self.path(piece, p.get_transform(), face if closed else None, edge, p.get_linewidth(),
+                      alpha if alpha is not None else (face[3] if face is not None else None),
+                      alpha if alpha is not None else (edge[3] if edge is not None else None),
+                      getattr(p, "_dash_pattern", None) or p.get_linestyle(), comment)
 
     def line(self, ln, comment):
         from matplotlib.path import Path
