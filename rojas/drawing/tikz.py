@@ -340,7 +340,7 @@ def tikz_picture(drawing):
     from matplotlib.text import Text
 
     fig = drawing.figure
-    fig.canvas.draw()  # every text and arrow placed, as in the saved figure
+    fig.draw_without_rendering()  # every text and arrow placed as in the saved figure; no glyph rasterized
     w = fig.get_figwidth() * 72
     h = fig.get_figheight() * 72
     out = _Writer(fig)
