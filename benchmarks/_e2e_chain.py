@@ -4,7 +4,8 @@ import json
 import os
 import sys
 
-from _e2e_common import fmt_mem, fmt_time, mark, run_process
+from _e2e_common import mark, run_process
+from _timing import fmt_mem, fmt_time
 from bench_load import write_chain
 
 TARGET_CHAIN_SECONDS = 60.0

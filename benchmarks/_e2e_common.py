@@ -59,20 +59,6 @@ def traced(fn):
     return t, peak, result
 
 
-def fmt_time(t):
-    if t is None:
-        return "—"
-    if t < 1e-3:
-        return f"{t * 1e6:.0f} µs"
-    if t < 1:
-        return f"{t * 1e3:.1f} ms"
-    return f"{t:.2f} s"
-
-
-def fmt_mem(n):
-    return "—" if n is None else (f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB")
-
-
 def mark(ok):
     return "PASS" if ok else "MISS"
 

@@ -106,3 +106,18 @@ class LineTimer:
             out.append(f"    {t * 1e3:8.1f}ms {pct:>7} {hits[(func, lineno)]:6d}  {lineno:4d}  "
                        f"{func}: {src[:90]}")
         return "\n".join(out)
+
+
+# One way to print a duration and a size in every benchmark's tables.
+def fmt_time(t):
+    if t is None:
+        return "—"
+    if t < 1e-3:
+        return f"{t * 1e6:.0f} µs"
+    if t < 1:
+        return f"{t * 1e3:.1f} ms"
+    return f"{t:.2f} s"
+
+
+def fmt_mem(n):
+    return "—" if n is None else (f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB")

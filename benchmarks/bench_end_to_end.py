@@ -49,7 +49,8 @@ import rojas  # noqa: E402
 from _baselines import PlainSweep, plain_pipeline  # noqa: E402
 from _dags import build_network, parse_size, random_dag  # noqa: E402
 from _e2e_chain import TARGET_CHAIN_SECONDS, chain_commands, chain_ok, print_chain  # noqa: E402
-from _e2e_common import TIMEOUT, fmt_mem, fmt_time, load_average, mark, run_process, timed, traced  # noqa: E402
+from _e2e_common import TIMEOUT, load_average, mark, run_process, timed, traced  # noqa: E402
+from _timing import fmt_mem, fmt_time  # noqa: E402
 from bench_load import write_dag  # noqa: E402
 
 TARGET_GRAD_RATIO = 3.0        # rojas grad --json / plain pipeline at 1M edges

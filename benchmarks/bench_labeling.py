@@ -48,7 +48,7 @@ import rojas
 import rojas.engine.sweeps as rl
 from _baselines import PlainSweep
 from _dags import build_network, parse_size, random_dag
-from _timing import LineTimer, best_of, peak_memory, rel_diff
+from _timing import LineTimer, best_of, fmt_mem, fmt_time, peak_memory, rel_diff
 from rojas.engine.plan import plan_of
 from rojas.engine.snapshot import numbers_of
 
@@ -171,18 +171,6 @@ def profile_label(net, inputs, targets):
 
 
 # --------------------------------------------------------------------------- report
-def fmt_time(t):
-    if t < 1e-3:
-        return f"{t * 1e6:.0f}µs"
-    if t < 1:
-        return f"{t * 1e3:.1f}ms"
-    return f"{t:.2f}s"
-
-
-def fmt_mem(n):
-    return f"{n / 2**20:.0f}MiB" if n >= 2**20 else f"{n / 2**10:.0f}KiB"
-
-
 def mark(ok):
     return "PASS" if ok else "MISS"
 
