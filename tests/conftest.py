@@ -46,7 +46,7 @@ def pytest_terminal_summary(terminalreporter):
             break
 
 
-_WHOLE_FILE_SLOW = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.M)
+_WHOLE_FILE_SLOW = re.compile(r"^pytestmark = \[?pytest\.mark\.slow\b", re.M)
 
 
 def pytest_ignore_collect(collection_path, config):

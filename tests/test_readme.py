@@ -18,7 +18,10 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
+pytestmark = [pytest.mark.slow,  # the quick subset (-m "not slow") leaves this file out
+              # The README's commands build on each other (a file one writes, the next reads) in one scratch
+              # folder: under pytest -n they must all run on one worker, in order.
+              pytest.mark.xdist_group("readme")]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
