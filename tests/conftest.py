@@ -19,8 +19,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """``rojas demo -o DIR`` run once, for the tests that read what it prints and what it writes: it draws,
-    animates and proves every example, a minute of work.  Those tests share the xdist group "demo", so
-    under ``pytest -n auto --dist loadgroup`` one worker runs them all and the demo once."""
+    animates and proves every example, a minute of work: once a worker (``pytest -n``) that needs it."""
     folder = tmp_path_factory.mktemp("demo")
     proc = subprocess.run([sys.executable, "-m", "rojas", "demo", "-o", str(folder)], cwd=folder,
                           capture_output=True, text=True, timeout=900)

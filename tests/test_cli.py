@@ -241,7 +241,6 @@ def number(text):
 
 
 @pytest.mark.slow  # the demo draws, animates and proves every example: a minute on a quiet machine
-@pytest.mark.xdist_group("demo")
 def test_demo_prints_every_example(demo_run):
     proc, _ = demo_run
     assert proc.returncode == 0, proc.stderr

@@ -525,7 +525,6 @@ def test_cli_bad_input_is_one_line_and_status_2(cli_runs, key, culprit):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("demo")
 def test_gallery_and_animation(demo_run):
     from PIL import Image
 

@@ -18,10 +18,9 @@ import sys
 
 import pytest
 
-pytestmark = [pytest.mark.slow,  # the quick subset (-m "not slow") leaves this file out
-              # The README's commands build on each other (a file one writes, the next reads) in one scratch
-              # folder: under pytest -n they must all run on one worker, in order.
-              pytest.mark.xdist_group("readme")]
+# The README's commands build on each other (a file one writes, the next reads) in one scratch folder, in
+# order: under pytest -n the file runs on one worker (pyproject's --dist loadfile).
+pytestmark = pytest.mark.slow  # the quick subset (-m "not slow") leaves this file out
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
