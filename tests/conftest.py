@@ -1,4 +1,5 @@
-"""Shared pytest hooks: one deterministic Hypothesis profile, figures closed after every test."""
+"""Shared pytest hooks: one deterministic Hypothesis profile, figures closed after every test, the demo run
+once for the tests that read it, and a quick subset (-m "not slow") that does not import what it skips."""
 
 import os
 import re
